@@ -65,10 +65,13 @@ pub mod aws {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::codec::de::DeError as DecodeError;
-    pub use crate::codec::decode::{decode_struct, serde_decode, Decode, Names, Optional, Required, StructFields};
+    pub use crate::codec::decode::{decode_struct, serde_decode, Decode, StructFields};
     pub use crate::codec::generated_item;
     pub use crate::model::{decode_model, serde_model};
-    pub use crate::support::{fields, Fields};
+    pub use crate::support::{
+        debug_unit_enum, deserialize_struct, deserialize_unit_enum, fields, serialize_unit_enum, Elements, FieldList,
+        Fields, MissingField, Optional, Required, SerdeFields, StructDef, UnitEnum,
+    };
     pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use serde;
     pub use serde_dynamo;

@@ -2,23 +2,76 @@
 
 /// The `account` schema of `anyof-single-ref-nullable-collision.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Account {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub business_profile: ::daplug_runtime::__private::std::option::Option<
         AccountBusinessProfile,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Account {
+        const NAME: &'static str = "Account";
+        const FIELDS: &'static [&'static str] = &["business_profile"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("business_profile", 0usize)];
+        type Fields = (__p::Optional<AccountBusinessProfile>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { business_profile: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Account {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Account {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Account",
+                    0usize,
+                    &[self.business_profile.is_some()],
+                )
+                .optional("business_profile", &self.business_profile)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Account {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Account {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Account")
+                .field("business_profile", &self.business_profile)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Account {
     pub const BUSINESS_PROFILE: ::daplug_runtime::Field<Self, AccountBusinessProfile> = ::daplug_runtime::Field::new(
@@ -56,7 +109,12 @@ impl ::daplug_runtime::__private::serde::Serialize for AccountPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "AccountPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "AccountPatch",
+                0usize,
+                &[self.business_profile.is_some()],
+            )
             .optional("business_profile", &self.business_profile)
             .end()
     }
@@ -107,49 +165,76 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Account {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<AccountBusinessProfile>,),
-        >(value, depth, &[("business_profile", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { business_profile: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `account_business_profile` schema of `anyof-single-ref-nullable-collision.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct AccountBusinessProfile {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AccountBusinessProfile {
+        const NAME: &'static str = "AccountBusinessProfile";
+        const FIELDS: &'static [&'static str] = &["name"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("name", 0usize)];
+        type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { name: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AccountBusinessProfile {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for AccountBusinessProfile {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "AccountBusinessProfile",
+                    0usize,
+                    &[self.name.is_some()],
+                )
+                .optional("name", &self.name)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for AccountBusinessProfile {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for AccountBusinessProfile {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("AccountBusinessProfile").field("name", &self.name).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl AccountBusinessProfile {
     pub const NAME: ::daplug_runtime::Field<
@@ -189,7 +274,8 @@ impl ::daplug_runtime::__private::serde::Serialize for AccountBusinessProfilePat
         ::daplug_runtime::__private::fields(
                 serializer,
                 "AccountBusinessProfilePatch",
-                1usize,
+                0usize,
+                &[self.name.is_some()],
             )
             .optional("name", &self.name)
             .end()
@@ -241,27 +327,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for AccountBusinessProfile {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-        >(value, depth, &[("name", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { name: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

@@ -2,21 +2,67 @@
 
 /// The `Req` schema of `big-integer.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Req {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub seed: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Req {
+        const NAME: &'static str = "Req";
+        const FIELDS: &'static [&'static str] = &["seed"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("seed", 0usize)];
+        type Fields = (__p::Optional<i64>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { seed: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Req {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Req {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "Req", 0usize, &[self.seed.is_some()])
+                .optional("seed", &self.seed)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Req {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Req {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Req").field("seed", &self.seed).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Req {
     pub const SEED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -50,7 +96,12 @@ impl ::daplug_runtime::__private::serde::Serialize for ReqPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ReqPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ReqPatch",
+                0usize,
+                &[self.seed.is_some()],
+            )
             .optional("seed", &self.seed)
             .end()
     }
@@ -101,27 +152,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Req {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<i64>,),
-        >(value, depth, &[("seed", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { seed: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

@@ -2,18 +2,67 @@
 
 /// The `Action` schema of `const-oneof-int-enum.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Action {
-    #[serde(rename = "type")]
     pub type_: ActionTypes,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Action {
+        const NAME: &'static str = "Action";
+        const FIELDS: &'static [&'static str] = &["type"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("type", 0usize)];
+        type Fields = (__p::Required<ActionTypes>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { type_: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Action {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Action {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "Action", 1usize, &[])
+                .field("type", &self.type_)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Action {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Action {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Action").field("type_", &self.type_).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Action {
     /// The `type` attribute.
@@ -48,7 +97,12 @@ impl ::daplug_runtime::__private::serde::Serialize for ActionPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ActionPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ActionPatch",
+                0usize,
+                &[self.type_.is_some()],
+            )
             .optional("type", &self.type_)
             .end()
     }
@@ -99,30 +153,6 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Action {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Required<ActionTypes>,),
-        >(value, depth, &[("type", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { type_: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `ActionTypes` schema of `const-oneof-int-enum.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,

@@ -2,31 +2,89 @@
 
 /// The `A` schema of `discriminator-alternative-is-oneof.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct A {
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub a: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for A {
+        const NAME: &'static str = "A";
+        const FIELDS: &'static [&'static str] = &["type", "a"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("a", 1usize),
+            ("type", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                type_: __field0,
+                a: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for A {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for A {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "A",
+                    0usize,
+                    &[self.type_.is_some(), self.a.is_some()],
+                )
+                .optional("type", &self.type_)
+                .optional("a", &self.a)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for A {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for A {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("A").field("type_", &self.type_).field("a", &self.a).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl A {
     /// The `type` attribute.
@@ -71,7 +129,12 @@ impl ::daplug_runtime::__private::serde::Serialize for APatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "APatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "APatch",
+                0usize,
+                &[self.type_.is_some(), self.a.is_some()],
+            )
             .optional("type", &self.type_)
             .optional("a", &self.a)
             .end()
@@ -122,63 +185,91 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for A {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("a", 1usize), ("type", 0usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    type_: __field0,
-                    a: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `B` schema of `discriminator-alternative-is-oneof.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct B {
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub b: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for B {
+        const NAME: &'static str = "B";
+        const FIELDS: &'static [&'static str] = &["type", "b"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("b", 1usize),
+            ("type", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                type_: __field0,
+                b: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for B {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for B {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "B",
+                    0usize,
+                    &[self.type_.is_some(), self.b.is_some()],
+                )
+                .optional("type", &self.type_)
+                .optional("b", &self.b)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for B {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for B {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("B").field("type_", &self.type_).field("b", &self.b).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl B {
     /// The `type` attribute.
@@ -223,7 +314,12 @@ impl ::daplug_runtime::__private::serde::Serialize for BPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "BPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "BPatch",
+                0usize,
+                &[self.type_.is_some(), self.b.is_some()],
+            )
             .optional("type", &self.type_)
             .optional("b", &self.b)
             .end()
@@ -274,56 +370,71 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for B {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("b", 1usize), ("type", 0usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    type_: __field0,
-                    b: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `C` schema of `discriminator-alternative-is-oneof.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct C {
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for C {
+        const NAME: &'static str = "C";
+        const FIELDS: &'static [&'static str] = &["type"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("type", 0usize)];
+        type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { type_: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for C {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for C {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "C", 0usize, &[self.type_.is_some()])
+                .optional("type", &self.type_)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for C {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for C {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("C").field("type_", &self.type_).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl C {
     /// The `type` attribute.
@@ -361,7 +472,12 @@ impl ::daplug_runtime::__private::serde::Serialize for CPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "CPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "CPatch",
+                0usize,
+                &[self.type_.is_some()],
+            )
             .optional("type", &self.type_)
             .end()
     }
@@ -411,30 +527,6 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for C {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-        >(value, depth, &[("type", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { type_: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `InputItem` schema of `discriminator-alternative-is-oneof.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,

@@ -2,21 +2,67 @@
 
 /// The `Query` schema of `enum-case-collision.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Query {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub direction: ::daplug_runtime::__private::std::option::Option<QueryDirection>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Query {
+        const NAME: &'static str = "Query";
+        const FIELDS: &'static [&'static str] = &["direction"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("direction", 0usize)];
+        type Fields = (__p::Optional<QueryDirection>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { direction: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Query {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Query {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "Query", 0usize, &[self.direction.is_some()])
+                .optional("direction", &self.direction)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Query {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Query {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Query").field("direction", &self.direction).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Query {
     pub const DIRECTION: ::daplug_runtime::Field<Self, QueryDirection> = ::daplug_runtime::Field::new(
@@ -50,7 +96,12 @@ impl ::daplug_runtime::__private::serde::Serialize for QueryPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "QueryPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "QueryPatch",
+                0usize,
+                &[self.direction.is_some()],
+            )
             .optional("direction", &self.direction)
             .end()
     }
@@ -101,61 +152,70 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Query {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<QueryDirection>,),
-        >(value, depth, &[("direction", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { direction: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The inline schema at `enum-case-collision.yml#/components/schemas/Query/properties/direction`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum QueryDirection {
     /// `ASC`
-    #[serde(rename = "ASC")]
     Asc,
     /// `asc`
-    #[serde(rename = "asc")]
     Asc2,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for QueryDirection {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for QueryDirection {
+        const NAME: &'static str = "QueryDirection";
+        const VARIANTS: &'static [&'static str] = &["ASC", "asc"];
+        const IDENTS: &'static [&'static str] = &["Asc", "Asc2"];
+        const ALL: &'static [Self] = &[Self::Asc, Self::Asc2];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for QueryDirection {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for QueryDirection {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for QueryDirection {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for QueryDirection {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};

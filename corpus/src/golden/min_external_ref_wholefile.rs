@@ -2,21 +2,67 @@
 
 /// The `external-ref-kernel` schema of `external-ref-kernel.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ExternalRefKernel {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ExternalRefKernel {
+        const NAME: &'static str = "ExternalRefKernel";
+        const FIELDS: &'static [&'static str] = &["id"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("id", 0usize)];
+        type Fields = (__p::Optional<i64>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { id: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ExternalRefKernel {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ExternalRefKernel {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "ExternalRefKernel", 0usize, &[self.id.is_some()])
+                .optional("id", &self.id)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ExternalRefKernel {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ExternalRefKernel {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("ExternalRefKernel").field("id", &self.id).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl ExternalRefKernel {
     pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -50,7 +96,12 @@ impl ::daplug_runtime::__private::serde::Serialize for ExternalRefKernelPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ExternalRefKernelPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ExternalRefKernelPatch",
+                0usize,
+                &[self.id.is_some()],
+            )
             .optional("id", &self.id)
             .end()
     }
@@ -101,47 +152,69 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ExternalRefKernel {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<i64>,),
-        >(value, depth, &[("id", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { id: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Holder` schema of `external-ref-wholefile.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Holder {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kernel: ::daplug_runtime::__private::std::option::Option<ExternalRefKernel>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Holder {
+        const NAME: &'static str = "Holder";
+        const FIELDS: &'static [&'static str] = &["kernel"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("kernel", 0usize)];
+        type Fields = (__p::Optional<ExternalRefKernel>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { kernel: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Holder {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Holder {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "Holder", 0usize, &[self.kernel.is_some()])
+                .optional("kernel", &self.kernel)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Holder {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Holder {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Holder").field("kernel", &self.kernel).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Holder {
     pub const KERNEL: ::daplug_runtime::Field<Self, ExternalRefKernel> = ::daplug_runtime::Field::new(
@@ -175,7 +248,12 @@ impl ::daplug_runtime::__private::serde::Serialize for HolderPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "HolderPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "HolderPatch",
+                0usize,
+                &[self.kernel.is_some()],
+            )
             .optional("kernel", &self.kernel)
             .end()
     }
@@ -226,27 +304,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Holder {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<ExternalRefKernel>,),
-        >(value, depth, &[("kernel", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { kernel: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

@@ -2,23 +2,76 @@
 
 /// The `setup_intent_payment_method_options` schema of `inline-anyof-two-refs-collision.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SetupIntentPaymentMethodOptions {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub acss_debit: ::daplug_runtime::__private::std::option::Option<
         SetupIntentPaymentMethodOptionsAcssDebit2,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SetupIntentPaymentMethodOptions {
+        const NAME: &'static str = "SetupIntentPaymentMethodOptions";
+        const FIELDS: &'static [&'static str] = &["acss_debit"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("acss_debit", 0usize)];
+        type Fields = (__p::Optional<SetupIntentPaymentMethodOptionsAcssDebit2>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { acss_debit: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SetupIntentPaymentMethodOptions {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for SetupIntentPaymentMethodOptions {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "SetupIntentPaymentMethodOptions",
+                    0usize,
+                    &[self.acss_debit.is_some()],
+                )
+                .optional("acss_debit", &self.acss_debit)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for SetupIntentPaymentMethodOptions {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for SetupIntentPaymentMethodOptions {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("SetupIntentPaymentMethodOptions")
+                .field("acss_debit", &self.acss_debit)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl SetupIntentPaymentMethodOptions {
     pub const ACSS_DEBIT: ::daplug_runtime::Field<
@@ -62,7 +115,8 @@ for SetupIntentPaymentMethodOptionsPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "SetupIntentPaymentMethodOptionsPatch",
-                1usize,
+                0usize,
+                &[self.acss_debit.is_some()],
             )
             .optional("acss_debit", &self.acss_debit)
             .end()
@@ -114,49 +168,78 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for SetupIntentPaymentMethodOptions {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<SetupIntentPaymentMethodOptionsAcssDebit2>,),
-        >(value, depth, &[("acss_debit", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { acss_debit: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `setup_intent_payment_method_options_acss_debit` schema of `inline-anyof-two-refs-collision.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SetupIntentPaymentMethodOptionsAcssDebit {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub currency: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SetupIntentPaymentMethodOptionsAcssDebit {
+        const NAME: &'static str = "SetupIntentPaymentMethodOptionsAcssDebit";
+        const FIELDS: &'static [&'static str] = &["currency"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("currency", 0usize)];
+        type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { currency: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsAcssDebit {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for SetupIntentPaymentMethodOptionsAcssDebit {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "SetupIntentPaymentMethodOptionsAcssDebit",
+                    0usize,
+                    &[self.currency.is_some()],
+                )
+                .optional("currency", &self.currency)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for SetupIntentPaymentMethodOptionsAcssDebit {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for SetupIntentPaymentMethodOptionsAcssDebit {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("SetupIntentPaymentMethodOptionsAcssDebit")
+                .field("currency", &self.currency)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl SetupIntentPaymentMethodOptionsAcssDebit {
     pub const CURRENCY: ::daplug_runtime::Field<
@@ -200,7 +283,8 @@ for SetupIntentPaymentMethodOptionsAcssDebitPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "SetupIntentPaymentMethodOptionsAcssDebitPatch",
-                1usize,
+                0usize,
+                &[self.currency.is_some()],
             )
             .optional("currency", &self.currency)
             .end()
@@ -255,30 +339,6 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for SetupIntentPaymentMethodOptionsAcssDebit {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-        >(value, depth, &[("currency", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { currency: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The inline schema at `inline-anyof-two-refs-collision.yml#/components/schemas/setup_intent_payment_method_options/properties/acss_debit`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -313,23 +373,81 @@ impl ::daplug_runtime::__private::Decode for SetupIntentPaymentMethodOptionsAcss
 }
 /// The `setup_intent_type_specific_payment_method_options_client` schema of `inline-anyof-two-refs-collision.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SetupIntentTypeSpecificPaymentMethodOptionsClient {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub verification_method: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SetupIntentTypeSpecificPaymentMethodOptionsClient {
+        const NAME: &'static str = "SetupIntentTypeSpecificPaymentMethodOptionsClient";
+        const FIELDS: &'static [&'static str] = &["verification_method"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("verification_method", 0usize),
+        ];
+        type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self {
+                verification_method: __field0,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for SetupIntentTypeSpecificPaymentMethodOptionsClient {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for SetupIntentTypeSpecificPaymentMethodOptionsClient {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "SetupIntentTypeSpecificPaymentMethodOptionsClient",
+                    0usize,
+                    &[self.verification_method.is_some()],
+                )
+                .optional("verification_method", &self.verification_method)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for SetupIntentTypeSpecificPaymentMethodOptionsClient {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for SetupIntentTypeSpecificPaymentMethodOptionsClient {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("SetupIntentTypeSpecificPaymentMethodOptionsClient")
+                .field("verification_method", &self.verification_method)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl SetupIntentTypeSpecificPaymentMethodOptionsClient {
     pub const VERIFICATION_METHOD: ::daplug_runtime::Field<
@@ -373,7 +491,8 @@ for SetupIntentTypeSpecificPaymentMethodOptionsClientPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "SetupIntentTypeSpecificPaymentMethodOptionsClientPatch",
-                1usize,
+                0usize,
+                &[self.verification_method.is_some()],
             )
             .optional("verification_method", &self.verification_method)
             .end()
@@ -428,30 +547,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode
-for SetupIntentTypeSpecificPaymentMethodOptionsClient {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-        >(value, depth, &[("verification_method", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self {
-                    verification_method: __field0,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

@@ -2,24 +2,69 @@
 
 /// The `Classification` schema of `inline-enum-name-collision.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Classification {
-    #[serde(rename = "$template")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub template: ::daplug_runtime::__private::std::option::Option<
         ClassificationTemplate2,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Classification {
+        const NAME: &'static str = "Classification";
+        const FIELDS: &'static [&'static str] = &["$template"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("$template", 0usize)];
+        type Fields = (__p::Optional<ClassificationTemplate2>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { template: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Classification {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Classification {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "Classification", 0usize, &[self.template.is_some()])
+                .optional("$template", &self.template)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Classification {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Classification {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Classification").field("template", &self.template).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Classification {
     /// The `$template` attribute.
@@ -56,7 +101,12 @@ impl ::daplug_runtime::__private::serde::Serialize for ClassificationPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ClassificationPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ClassificationPatch",
+                0usize,
+                &[self.template.is_some()],
+            )
             .optional("$template", &self.template)
             .end()
     }
@@ -107,49 +157,76 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Classification {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<ClassificationTemplate2>,),
-        >(value, depth, &[("$template", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { template: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `ClassificationTemplate` schema of `inline-enum-name-collision.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ClassificationTemplate {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ClassificationTemplate {
+        const NAME: &'static str = "ClassificationTemplate";
+        const FIELDS: &'static [&'static str] = &["id"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("id", 0usize)];
+        type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { id: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ClassificationTemplate {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ClassificationTemplate {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "ClassificationTemplate",
+                    0usize,
+                    &[self.id.is_some()],
+                )
+                .optional("id", &self.id)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ClassificationTemplate {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ClassificationTemplate {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("ClassificationTemplate").field("id", &self.id).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl ClassificationTemplate {
     pub const ID: ::daplug_runtime::Field<
@@ -189,7 +266,8 @@ impl ::daplug_runtime::__private::serde::Serialize for ClassificationTemplatePat
         ::daplug_runtime::__private::fields(
                 serializer,
                 "ClassificationTemplatePatch",
-                1usize,
+                0usize,
+                &[self.id.is_some()],
             )
             .optional("id", &self.id)
             .end()
@@ -241,58 +319,70 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ClassificationTemplate {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-        >(value, depth, &[("id", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { id: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The inline schema at `inline-enum-name-collision.yml#/components/schemas/Classification/properties/$template`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum ClassificationTemplate2 {
     /// `securityClassification-6VMVochwUWo`
-    #[serde(rename = "securityClassification-6VMVochwUWo")]
     SecurityClassification6vmVochwUWo,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ClassificationTemplate2 {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for ClassificationTemplate2 {
+        const NAME: &'static str = "ClassificationTemplate2";
+        const VARIANTS: &'static [&'static str] = &[
+            "securityClassification-6VMVochwUWo",
+        ];
+        const IDENTS: &'static [&'static str] = &["SecurityClassification6vmVochwUWo"];
+        const ALL: &'static [Self] = &[Self::SecurityClassification6vmVochwUWo];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ClassificationTemplate2 {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ClassificationTemplate2 {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ClassificationTemplate2 {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ClassificationTemplate2 {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};

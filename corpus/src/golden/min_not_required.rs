@@ -2,30 +2,92 @@
 
 /// The `ImageRef` schema of `not-required.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ImageRef {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub image_url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub file_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ImageRef {
+        const NAME: &'static str = "ImageRef";
+        const FIELDS: &'static [&'static str] = &["image_url", "file_id"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("file_id", 1usize),
+            ("image_url", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                image_url: __field0,
+                file_id: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ImageRef {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ImageRef {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "ImageRef",
+                    0usize,
+                    &[self.image_url.is_some(), self.file_id.is_some()],
+                )
+                .optional("image_url", &self.image_url)
+                .optional("file_id", &self.file_id)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ImageRef {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ImageRef {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("ImageRef")
+                .field("image_url", &self.image_url)
+                .field("file_id", &self.file_id)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl ImageRef {
     pub const IMAGE_URL: ::daplug_runtime::Field<
@@ -72,7 +134,12 @@ impl ::daplug_runtime::__private::serde::Serialize for ImageRefPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ImageRefPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ImageRefPatch",
+                0usize,
+                &[self.image_url.is_some(), self.file_id.is_some()],
+            )
             .optional("image_url", &self.image_url)
             .optional("file_id", &self.file_id)
             .end()
@@ -124,33 +191,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ImageRef {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("file_id", 1usize), ("image_url", 0usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    image_url: __field0,
-                    file_id: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

@@ -2,21 +2,67 @@
 
 /// The `RichEmbed` schema of `oneof-null-ref-collision.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct RichEmbed {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub author: ::daplug_runtime::__private::std::option::Option<RichEmbedAuthor>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for RichEmbed {
+        const NAME: &'static str = "RichEmbed";
+        const FIELDS: &'static [&'static str] = &["author"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("author", 0usize)];
+        type Fields = (__p::Optional<RichEmbedAuthor>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { author: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for RichEmbed {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for RichEmbed {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "RichEmbed", 0usize, &[self.author.is_some()])
+                .optional("author", &self.author)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for RichEmbed {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for RichEmbed {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("RichEmbed").field("author", &self.author).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl RichEmbed {
     pub const AUTHOR: ::daplug_runtime::Field<Self, RichEmbedAuthor> = ::daplug_runtime::Field::new(
@@ -50,7 +96,12 @@ impl ::daplug_runtime::__private::serde::Serialize for RichEmbedPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "RichEmbedPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "RichEmbedPatch",
+                0usize,
+                &[self.author.is_some()],
+            )
             .optional("author", &self.author)
             .end()
     }
@@ -101,49 +152,71 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for RichEmbed {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<RichEmbedAuthor>,),
-        >(value, depth, &[("author", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { author: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `RichEmbedAuthor` schema of `oneof-null-ref-collision.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct RichEmbedAuthor {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for RichEmbedAuthor {
+        const NAME: &'static str = "RichEmbedAuthor";
+        const FIELDS: &'static [&'static str] = &["name"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("name", 0usize)];
+        type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { name: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for RichEmbedAuthor {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for RichEmbedAuthor {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "RichEmbedAuthor", 0usize, &[self.name.is_some()])
+                .optional("name", &self.name)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for RichEmbedAuthor {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for RichEmbedAuthor {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("RichEmbedAuthor").field("name", &self.name).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl RichEmbedAuthor {
     pub const NAME: ::daplug_runtime::Field<
@@ -180,7 +253,12 @@ impl ::daplug_runtime::__private::serde::Serialize for RichEmbedAuthorPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "RichEmbedAuthorPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "RichEmbedAuthorPatch",
+                0usize,
+                &[self.name.is_some()],
+            )
             .optional("name", &self.name)
             .end()
     }
@@ -231,27 +309,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for RichEmbedAuthor {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-        >(value, depth, &[("name", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { name: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

@@ -2,24 +2,73 @@
 
 /// The `Employee` schema of `properties-with-oneof-constraints.yml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Employee {
-    #[serde(rename = "niCategories")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_categories: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Employee {
+        const NAME: &'static str = "Employee";
+        const FIELDS: &'static [&'static str] = &["niCategories"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("niCategories", 0usize)];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { ni_categories: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Employee {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Employee {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "Employee", 0usize, &[self.ni_categories.is_some()])
+                .optional("niCategories", &self.ni_categories)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Employee {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Employee {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Employee")
+                .field("ni_categories", &self.ni_categories)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Employee {
     /// The `niCategories` attribute.
@@ -59,7 +108,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmployeePatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeePatch",
+                0usize,
+                &[self.ni_categories.is_some()],
+            )
             .optional("niCategories", &self.ni_categories)
             .end()
     }
@@ -110,54 +164,102 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Employee {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,),
-        >(value, depth, &[("niCategories", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { ni_categories: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `NICategory` schema of `properties-with-oneof-constraints.yml`.
 ///
 /// The schema also asks for one of the alternatives of `properties-with-oneof-constraints.yml#/components/schemas/NICategory/oneOf` to hold; that is not checked, and the alternatives' properties are optional fields here.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct NiCategory {
-    #[serde(rename = "niCategory")]
     pub ni_category: ::daplug_runtime::__private::std::string::String,
-    #[serde(rename = "niCategoryID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_category_id: ::daplug_runtime::__private::std::option::Option<f64>,
-    #[serde(rename = "workplacePostcode")]
     pub workplace_postcode: ::daplug_runtime::__private::std::string::String,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for NiCategory {
+        const NAME: &'static str = "NiCategory";
+        const FIELDS: &'static [&'static str] = &[
+            "niCategory",
+            "niCategoryID",
+            "workplacePostcode",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("niCategory", 0usize),
+            ("niCategoryID", 1usize),
+            ("workplacePostcode", 2usize),
+        ];
+        type Fields = (
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                ni_category: __field0,
+                ni_category_id: __field1,
+                workplace_postcode: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NiCategory {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for NiCategory {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "NiCategory",
+                    2usize,
+                    &[self.ni_category_id.is_some()],
+                )
+                .field("niCategory", &self.ni_category)
+                .optional("niCategoryID", &self.ni_category_id)
+                .field("workplacePostcode", &self.workplace_postcode)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for NiCategory {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for NiCategory {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("NiCategory")
+                .field("ni_category", &self.ni_category)
+                .field("ni_category_id", &self.ni_category_id)
+                .field("workplace_postcode", &self.workplace_postcode)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl NiCategory {
     /// The `niCategory` attribute.
@@ -212,7 +314,16 @@ impl ::daplug_runtime::__private::serde::Serialize for NiCategoryPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "NiCategoryPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "NiCategoryPatch",
+                0usize,
+                &[
+                    self.ni_category.is_some(),
+                    self.ni_category_id.is_some(),
+                    self.workplace_postcode.is_some(),
+                ],
+            )
             .optional("niCategory", &self.ni_category)
             .optional("niCategoryID", &self.ni_category_id)
             .optional("workplacePostcode", &self.workplace_postcode)
@@ -265,43 +376,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for NiCategory {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("niCategory", 0usize),
-                ("niCategoryID", 1usize),
-                ("workplacePostcode", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    ni_category: __field0,
-                    ni_category_id: __field1,
-                    workplace_postcode: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

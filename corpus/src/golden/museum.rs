@@ -2,39 +2,124 @@
 
 /// Data to purchase a ticket.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BuyMuseumTickets {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub email: ::daplug_runtime::__private::std::option::Option<Email>,
-    #[serde(rename = "ticketId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_id: ::daplug_runtime::__private::std::option::Option<TicketId>,
     /// Date when this ticket can be used for museum entry.
-    #[serde(rename = "ticketDate")]
     pub ticket_date: Date,
-    #[serde(rename = "ticketType")]
     pub ticket_type: TicketType,
     /// Unique identifier for a special event. Required if purchasing tickets for the museum's special events.
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BuyMuseumTickets {
+        const NAME: &'static str = "BuyMuseumTickets";
+        const FIELDS: &'static [&'static str] = &[
+            "email",
+            "ticketId",
+            "ticketDate",
+            "ticketType",
+            "eventId",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("email", 0usize),
+            ("eventId", 4usize),
+            ("ticketId", 1usize),
+            ("ticketDate", 2usize),
+            ("ticketType", 3usize),
+        ];
+        type Fields = (
+            __p::Optional<Email>,
+            __p::Optional<TicketId>,
+            __p::Required<Date>,
+            __p::Required<TicketType>,
+            __p::Optional<EventId>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                email: __field0,
+                ticket_id: __field1,
+                ticket_date: __field2,
+                ticket_type: __field3,
+                event_id: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BuyMuseumTickets {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BuyMuseumTickets {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "BuyMuseumTickets",
+                    2usize,
+                    &[
+                        self.email.is_some(),
+                        self.ticket_id.is_some(),
+                        self.event_id.is_some(),
+                    ],
+                )
+                .optional("email", &self.email)
+                .optional("ticketId", &self.ticket_id)
+                .field("ticketDate", &self.ticket_date)
+                .field("ticketType", &self.ticket_type)
+                .optional("eventId", &self.event_id)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BuyMuseumTickets {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BuyMuseumTickets {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("BuyMuseumTickets")
+                .field("email", &self.email)
+                .field("ticket_id", &self.ticket_id)
+                .field("ticket_date", &self.ticket_date)
+                .field("ticket_type", &self.ticket_type)
+                .field("event_id", &self.event_id)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl BuyMuseumTickets {
     pub const EMAIL: ::daplug_runtime::Field<Self, Email> = ::daplug_runtime::Field::new(
@@ -94,7 +179,18 @@ impl ::daplug_runtime::__private::serde::Serialize for BuyMuseumTicketsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "BuyMuseumTicketsPatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "BuyMuseumTicketsPatch",
+                0usize,
+                &[
+                    self.email.is_some(),
+                    self.ticket_id.is_some(),
+                    self.ticket_date.is_some(),
+                    self.ticket_type.is_some(),
+                    self.event_id.is_some(),
+                ],
+            )
             .optional("email", &self.email)
             .optional("ticketId", &self.ticket_id)
             .optional("ticketDate", &self.ticket_date)
@@ -149,85 +245,98 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BuyMuseumTickets {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Email>,
-                __p::Optional<TicketId>,
-                __p::Required<Date>,
-                __p::Required<TicketType>,
-                __p::Optional<EventId>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("email", 0usize),
-                ("eventId", 4usize),
-                ("ticketId", 1usize),
-                ("ticketDate", 2usize),
-                ("ticketType", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    email: __field0,
-                    ticket_id: __field1,
-                    ticket_date: __field2,
-                    ticket_type: __field3,
-                    event_id: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Date` schema of `museum.yaml`.
 pub type Date = ::daplug_runtime::__private::std::string::String;
 /// Email address for ticket purchaser.
 pub type Email = ::daplug_runtime::__private::std::string::String;
 /// The `Error` schema of `museum.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Error {
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Error {
+        const NAME: &'static str = "Error";
+        const FIELDS: &'static [&'static str] = &["type", "title"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("type", 0usize),
+            ("title", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                type_: __field0,
+                title: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Error {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Error {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Error",
+                    0usize,
+                    &[self.type_.is_some(), self.title.is_some()],
+                )
+                .optional("type", &self.type_)
+                .optional("title", &self.title)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Error {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Error {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Error")
+                .field("type_", &self.type_)
+                .field("title", &self.title)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Error {
     /// The `type` attribute.
@@ -275,7 +384,12 @@ impl ::daplug_runtime::__private::serde::Serialize for ErrorPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ErrorPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ErrorPatch",
+                0usize,
+                &[self.type_.is_some(), self.title.is_some()],
+            )
             .optional("type", &self.type_)
             .optional("title", &self.title)
             .end()
@@ -327,36 +441,6 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Error {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("type", 0usize), ("title", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    type_: __field0,
-                    title: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// List of planned dates for the special event.
 pub type EventDates = ::daplug_runtime::__private::std::vec::Vec<Date>;
 /// Description of the special event.
@@ -371,24 +455,92 @@ pub type EventName = ::daplug_runtime::__private::std::string::String;
 pub type EventPrice = f32;
 /// Daily operating hours for the museum.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct MuseumDailyHours {
     /// Date the operating hours apply to.
     pub date: Date,
     /// Time the museum opens on a specific date. Uses 24 hour time format (`HH:mm`).
-    #[serde(rename = "timeOpen")]
     pub time_open: ::daplug_runtime::__private::std::string::String,
     /// Time the museum closes on a specific date. Uses 24 hour time format (`HH:mm`).
-    #[serde(rename = "timeClose")]
     pub time_close: ::daplug_runtime::__private::std::string::String,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for MuseumDailyHours {
+        const NAME: &'static str = "MuseumDailyHours";
+        const FIELDS: &'static [&'static str] = &["date", "timeOpen", "timeClose"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("date", 0usize),
+            ("timeOpen", 1usize),
+            ("timeClose", 2usize),
+        ];
+        type Fields = (
+            __p::Required<Date>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                date: __field0,
+                time_open: __field1,
+                time_close: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for MuseumDailyHours {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for MuseumDailyHours {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "MuseumDailyHours", 3usize, &[])
+                .field("date", &self.date)
+                .field("timeOpen", &self.time_open)
+                .field("timeClose", &self.time_close)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for MuseumDailyHours {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for MuseumDailyHours {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("MuseumDailyHours")
+                .field("date", &self.date)
+                .field("time_open", &self.time_open)
+                .field("time_close", &self.time_close)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl MuseumDailyHours {
     pub const DATE: ::daplug_runtime::Field<Self, Date> = ::daplug_runtime::Field::new(
@@ -442,7 +594,16 @@ impl ::daplug_runtime::__private::serde::Serialize for MuseumDailyHoursPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "MuseumDailyHoursPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "MuseumDailyHoursPatch",
+                0usize,
+                &[
+                    self.date.is_some(),
+                    self.time_open.is_some(),
+                    self.time_close.is_some(),
+                ],
+            )
             .optional("date", &self.date)
             .optional("timeOpen", &self.time_open)
             .optional("timeClose", &self.time_close)
@@ -495,77 +656,132 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for MuseumDailyHours {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<Date>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[("date", 0usize), ("timeOpen", 1usize), ("timeClose", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    date: __field0,
-                    time_open: __field1,
-                    time_close: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// List of museum operating hours for a date range.
 pub type MuseumHours = ::daplug_runtime::__private::std::vec::Vec<MuseumDailyHours>;
 /// Details for a museum ticket after a successful purchase.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct MuseumTicketsConfirmation {
-    #[serde(rename = "ticketId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_id: ::daplug_runtime::__private::std::option::Option<TicketId>,
     /// Date when this ticket can be used for museum entry.
-    #[serde(rename = "ticketDate")]
     pub ticket_date: Date,
-    #[serde(rename = "ticketType")]
     pub ticket_type: TicketType,
     /// Unique identifier for a special event. Required if purchasing tickets for the museum's special events.
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
     pub message: TicketMessage,
-    #[serde(rename = "confirmationCode")]
     pub confirmation_code: TicketConfirmation,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for MuseumTicketsConfirmation {
+        const NAME: &'static str = "MuseumTicketsConfirmation";
+        const FIELDS: &'static [&'static str] = &[
+            "ticketId",
+            "ticketDate",
+            "ticketType",
+            "eventId",
+            "message",
+            "confirmationCode",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("eventId", 3usize),
+            ("message", 4usize),
+            ("ticketId", 0usize),
+            ("ticketDate", 1usize),
+            ("ticketType", 2usize),
+            ("confirmationCode", 5usize),
+        ];
+        type Fields = (
+            __p::Optional<TicketId>,
+            __p::Required<Date>,
+            __p::Required<TicketType>,
+            __p::Optional<EventId>,
+            __p::Required<TicketMessage>,
+            __p::Required<TicketConfirmation>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                ticket_id: __field0,
+                ticket_date: __field1,
+                ticket_type: __field2,
+                event_id: __field3,
+                message: __field4,
+                confirmation_code: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for MuseumTicketsConfirmation {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for MuseumTicketsConfirmation {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "MuseumTicketsConfirmation",
+                    4usize,
+                    &[self.ticket_id.is_some(), self.event_id.is_some()],
+                )
+                .optional("ticketId", &self.ticket_id)
+                .field("ticketDate", &self.ticket_date)
+                .field("ticketType", &self.ticket_type)
+                .optional("eventId", &self.event_id)
+                .field("message", &self.message)
+                .field("confirmationCode", &self.confirmation_code)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for MuseumTicketsConfirmation {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for MuseumTicketsConfirmation {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("MuseumTicketsConfirmation")
+                .field("ticket_id", &self.ticket_id)
+                .field("ticket_date", &self.ticket_date)
+                .field("ticket_type", &self.ticket_type)
+                .field("event_id", &self.event_id)
+                .field("message", &self.message)
+                .field("confirmation_code", &self.confirmation_code)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl MuseumTicketsConfirmation {
     /// The `ticketId` attribute.
@@ -636,7 +852,15 @@ impl ::daplug_runtime::__private::serde::Serialize for MuseumTicketsConfirmation
         ::daplug_runtime::__private::fields(
                 serializer,
                 "MuseumTicketsConfirmationPatch",
-                6usize,
+                0usize,
+                &[
+                    self.ticket_id.is_some(),
+                    self.ticket_date.is_some(),
+                    self.ticket_type.is_some(),
+                    self.event_id.is_some(),
+                    self.message.is_some(),
+                    self.confirmation_code.is_some(),
+                ],
             )
             .optional("ticketId", &self.ticket_id)
             .optional("ticketDate", &self.ticket_date)
@@ -693,81 +917,123 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for MuseumTicketsConfirmation {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<TicketId>,
-                __p::Required<Date>,
-                __p::Required<TicketType>,
-                __p::Optional<EventId>,
-                __p::Required<TicketMessage>,
-                __p::Required<TicketConfirmation>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("eventId", 3usize),
-                ("message", 4usize),
-                ("ticketId", 0usize),
-                ("ticketDate", 1usize),
-                ("ticketType", 2usize),
-                ("confirmationCode", 5usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    ticket_id: __field0,
-                    ticket_date: __field1,
-                    ticket_type: __field2,
-                    event_id: __field3,
-                    message: __field4,
-                    confirmation_code: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `SpecialEvent` schema of `museum.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SpecialEvent {
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
     pub name: EventName,
     pub location: EventLocation,
-    #[serde(rename = "eventDescription")]
     pub event_description: EventDescription,
     pub dates: EventDates,
     pub price: EventPrice,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SpecialEvent {
+        const NAME: &'static str = "SpecialEvent";
+        const FIELDS: &'static [&'static str] = &[
+            "eventId",
+            "name",
+            "location",
+            "eventDescription",
+            "dates",
+            "price",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("name", 1usize),
+            ("dates", 4usize),
+            ("price", 5usize),
+            ("eventId", 0usize),
+            ("location", 2usize),
+            ("eventDescription", 3usize),
+        ];
+        type Fields = (
+            __p::Optional<EventId>,
+            __p::Required<EventName>,
+            __p::Required<EventLocation>,
+            __p::Required<EventDescription>,
+            __p::Required<EventDates>,
+            __p::Required<EventPrice>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                event_id: __field0,
+                name: __field1,
+                location: __field2,
+                event_description: __field3,
+                dates: __field4,
+                price: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SpecialEvent {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for SpecialEvent {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "SpecialEvent", 5usize, &[self.event_id.is_some()])
+                .optional("eventId", &self.event_id)
+                .field("name", &self.name)
+                .field("location", &self.location)
+                .field("eventDescription", &self.event_description)
+                .field("dates", &self.dates)
+                .field("price", &self.price)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for SpecialEvent {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for SpecialEvent {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("SpecialEvent")
+                .field("event_id", &self.event_id)
+                .field("name", &self.name)
+                .field("location", &self.location)
+                .field("event_description", &self.event_description)
+                .field("dates", &self.dates)
+                .field("price", &self.price)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl SpecialEvent {
     /// The `eventId` attribute.
@@ -832,7 +1098,19 @@ impl ::daplug_runtime::__private::serde::Serialize for SpecialEventPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "SpecialEventPatch", 6usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SpecialEventPatch",
+                0usize,
+                &[
+                    self.event_id.is_some(),
+                    self.name.is_some(),
+                    self.location.is_some(),
+                    self.event_description.is_some(),
+                    self.dates.is_some(),
+                    self.price.is_some(),
+                ],
+            )
             .optional("eventId", &self.event_id)
             .optional("name", &self.name)
             .optional("location", &self.location)
@@ -888,101 +1166,132 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for SpecialEvent {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<EventId>,
-                __p::Required<EventName>,
-                __p::Required<EventLocation>,
-                __p::Required<EventDescription>,
-                __p::Required<EventDates>,
-                __p::Required<EventPrice>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("name", 1usize),
-                ("dates", 4usize),
-                ("price", 5usize),
-                ("eventId", 0usize),
-                ("location", 2usize),
-                ("eventDescription", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    event_id: __field0,
-                    name: __field1,
-                    location: __field2,
-                    event_description: __field3,
-                    dates: __field4,
-                    price: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// List of upcoming special events.
 pub type SpecialEventCollection = ::daplug_runtime::__private::std::vec::Vec<
     SpecialEvent,
 >;
 /// The `SpecialEventFields` schema of `museum.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SpecialEventFields {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<EventName>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub location: ::daplug_runtime::__private::std::option::Option<EventLocation>,
-    #[serde(rename = "eventDescription")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_description: ::daplug_runtime::__private::std::option::Option<
         EventDescription,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dates: ::daplug_runtime::__private::std::option::Option<EventDates>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub price: ::daplug_runtime::__private::std::option::Option<EventPrice>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SpecialEventFields {
+        const NAME: &'static str = "SpecialEventFields";
+        const FIELDS: &'static [&'static str] = &[
+            "name",
+            "location",
+            "eventDescription",
+            "dates",
+            "price",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("name", 0usize),
+            ("dates", 3usize),
+            ("price", 4usize),
+            ("location", 1usize),
+            ("eventDescription", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<EventName>,
+            __p::Optional<EventLocation>,
+            __p::Optional<EventDescription>,
+            __p::Optional<EventDates>,
+            __p::Optional<EventPrice>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                location: __field1,
+                event_description: __field2,
+                dates: __field3,
+                price: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SpecialEventFields {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for SpecialEventFields {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "SpecialEventFields",
+                    0usize,
+                    &[
+                        self.name.is_some(),
+                        self.location.is_some(),
+                        self.event_description.is_some(),
+                        self.dates.is_some(),
+                        self.price.is_some(),
+                    ],
+                )
+                .optional("name", &self.name)
+                .optional("location", &self.location)
+                .optional("eventDescription", &self.event_description)
+                .optional("dates", &self.dates)
+                .optional("price", &self.price)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for SpecialEventFields {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for SpecialEventFields {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("SpecialEventFields")
+                .field("name", &self.name)
+                .field("location", &self.location)
+                .field("event_description", &self.event_description)
+                .field("dates", &self.dates)
+                .field("price", &self.price)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl SpecialEventFields {
     pub const NAME: ::daplug_runtime::Field<Self, EventName> = ::daplug_runtime::Field::new(
@@ -1044,7 +1353,14 @@ impl ::daplug_runtime::__private::serde::Serialize for SpecialEventFieldsPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "SpecialEventFieldsPatch",
-                5usize,
+                0usize,
+                &[
+                    self.name.is_some(),
+                    self.location.is_some(),
+                    self.event_description.is_some(),
+                    self.dates.is_some(),
+                    self.price.is_some(),
+                ],
             )
             .optional("name", &self.name)
             .optional("location", &self.location)
@@ -1100,84 +1416,114 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for SpecialEventFields {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
+/// Ticket for museum entry, can be general admission or special event.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct Ticket {
+    pub ticket_id: ::daplug_runtime::__private::std::option::Option<TicketId>,
+    /// Date when this ticket can be used for museum entry.
+    pub ticket_date: Date,
+    pub ticket_type: TicketType,
+    /// Unique identifier for a special event. Required if purchasing tickets for the museum's special events.
+    pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Ticket {
+        const NAME: &'static str = "Ticket";
+        const FIELDS: &'static [&'static str] = &[
+            "ticketId",
+            "ticketDate",
+            "ticketType",
+            "eventId",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("eventId", 3usize),
+            ("ticketId", 0usize),
+            ("ticketDate", 1usize),
+            ("ticketType", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<TicketId>,
+            __p::Required<Date>,
+            __p::Required<TicketType>,
+            __p::Optional<EventId>,
+        );
+        #[inline]
+        fn build(
             (
-                __p::Optional<EventName>,
-                __p::Optional<EventLocation>,
-                __p::Optional<EventDescription>,
-                __p::Optional<EventDates>,
-                __p::Optional<EventPrice>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("name", 0usize),
-                ("dates", 3usize),
-                ("price", 4usize),
-                ("location", 1usize),
-                ("eventDescription", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    name: __field0,
-                    location: __field1,
-                    event_description: __field2,
-                    dates: __field3,
-                    price: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                ticket_id: __field0,
+                ticket_date: __field1,
+                ticket_type: __field2,
+                event_id: __field3,
             }
         }
     }
-}
-/// Ticket for museum entry, can be general admission or special event.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct Ticket {
-    #[serde(rename = "ticketId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub ticket_id: ::daplug_runtime::__private::std::option::Option<TicketId>,
-    /// Date when this ticket can be used for museum entry.
-    #[serde(rename = "ticketDate")]
-    pub ticket_date: Date,
-    #[serde(rename = "ticketType")]
-    pub ticket_type: TicketType,
-    /// Unique identifier for a special event. Required if purchasing tickets for the museum's special events.
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Ticket {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Ticket {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Ticket",
+                    2usize,
+                    &[self.ticket_id.is_some(), self.event_id.is_some()],
+                )
+                .optional("ticketId", &self.ticket_id)
+                .field("ticketDate", &self.ticket_date)
+                .field("ticketType", &self.ticket_type)
+                .optional("eventId", &self.event_id)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Ticket {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Ticket {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Ticket")
+                .field("ticket_id", &self.ticket_id)
+                .field("ticket_date", &self.ticket_date)
+                .field("ticket_type", &self.ticket_type)
+                .field("event_id", &self.event_id)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Ticket {
     /// The `ticketId` attribute.
@@ -1232,7 +1578,17 @@ impl ::daplug_runtime::__private::serde::Serialize for TicketPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "TicketPatch", 4usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TicketPatch",
+                0usize,
+                &[
+                    self.ticket_id.is_some(),
+                    self.ticket_date.is_some(),
+                    self.ticket_type.is_some(),
+                    self.event_id.is_some(),
+                ],
+            )
             .optional("ticketId", &self.ticket_id)
             .optional("ticketDate", &self.ticket_date)
             .optional("ticketType", &self.ticket_type)
@@ -1286,49 +1642,6 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Ticket {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<TicketId>,
-                __p::Required<Date>,
-                __p::Required<TicketType>,
-                __p::Optional<EventId>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("eventId", 3usize),
-                ("ticketId", 0usize),
-                ("ticketDate", 1usize),
-                ("ticketType", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    ticket_id: __field0,
-                    ticket_date: __field1,
-                    ticket_type: __field2,
-                    event_id: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Image of a ticket with a QR code used for museum or event entry.
 pub type TicketCodeImage = ::daplug_runtime::__private::std::string::String;
 /// Unique confirmation code used to verify ticket purchase.
@@ -1339,35 +1652,68 @@ pub type TicketId = ::daplug_runtime::__private::std::string::String;
 pub type TicketMessage = ::daplug_runtime::__private::std::string::String;
 /// Type of ticket being purchased. Use `general` for regular museum entry and `event` for tickets to special events.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum TicketType {
     /// `event`
-    #[serde(rename = "event")]
     Event,
     /// `general`
-    #[serde(rename = "general")]
     General,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TicketType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for TicketType {
+        const NAME: &'static str = "TicketType";
+        const VARIANTS: &'static [&'static str] = &["event", "general"];
+        const IDENTS: &'static [&'static str] = &["Event", "General"];
+        const ALL: &'static [Self] = &[Self::Event, Self::General];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TicketType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TicketType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TicketType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for TicketType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};

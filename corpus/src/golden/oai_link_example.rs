@@ -2,38 +2,112 @@
 
 /// The `pullrequest` schema of `oai-link-example.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Pullrequest {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub repository: ::daplug_runtime::__private::std::option::Option<Repository>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub author: ::daplug_runtime::__private::std::option::Option<User>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Pullrequest {
+        const NAME: &'static str = "Pullrequest";
+        const FIELDS: &'static [&'static str] = &["id", "title", "repository", "author"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("title", 1usize),
+            ("author", 3usize),
+            ("repository", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<i64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<Repository>,
+            __p::Optional<User>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                title: __field1,
+                repository: __field2,
+                author: __field3,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Pullrequest {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Pullrequest {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Pullrequest",
+                    0usize,
+                    &[
+                        self.id.is_some(),
+                        self.title.is_some(),
+                        self.repository.is_some(),
+                        self.author.is_some(),
+                    ],
+                )
+                .optional("id", &self.id)
+                .optional("title", &self.title)
+                .optional("repository", &self.repository)
+                .optional("author", &self.author)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Pullrequest {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Pullrequest {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Pullrequest")
+                .field("id", &self.id)
+                .field("title", &self.title)
+                .field("repository", &self.repository)
+                .field("author", &self.author)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Pullrequest {
     pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -87,7 +161,17 @@ impl ::daplug_runtime::__private::serde::Serialize for PullrequestPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PullrequestPatch", 4usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PullrequestPatch",
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.title.is_some(),
+                    self.repository.is_some(),
+                    self.author.is_some(),
+                ],
+            )
             .optional("id", &self.id)
             .optional("title", &self.title)
             .optional("repository", &self.repository)
@@ -141,73 +225,92 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Pullrequest {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<i64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<Repository>,
-                __p::Optional<User>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("title", 1usize),
-                ("author", 3usize),
-                ("repository", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    title: __field1,
-                    repository: __field2,
-                    author: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `repository` schema of `oai-link-example.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Repository {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub slug: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub owner: ::daplug_runtime::__private::std::option::Option<User>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Repository {
+        const NAME: &'static str = "Repository";
+        const FIELDS: &'static [&'static str] = &["slug", "owner"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("slug", 0usize),
+            ("owner", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<User>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                slug: __field0,
+                owner: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Repository {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Repository {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Repository",
+                    0usize,
+                    &[self.slug.is_some(), self.owner.is_some()],
+                )
+                .optional("slug", &self.slug)
+                .optional("owner", &self.owner)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Repository {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Repository {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Repository")
+                .field("slug", &self.slug)
+                .field("owner", &self.owner)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Repository {
     pub const SLUG: ::daplug_runtime::Field<
@@ -251,7 +354,12 @@ impl ::daplug_runtime::__private::serde::Serialize for RepositoryPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "RepositoryPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "RepositoryPatch",
+                0usize,
+                &[self.slug.is_some(), self.owner.is_some()],
+            )
             .optional("slug", &self.slug)
             .optional("owner", &self.owner)
             .end()
@@ -303,62 +411,94 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Repository {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<User>,
-            ),
-        >(value, depth, &[("slug", 0usize), ("owner", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    slug: __field0,
-                    owner: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `user` schema of `oai-link-example.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct User {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub username: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub uuid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for User {
+        const NAME: &'static str = "User";
+        const FIELDS: &'static [&'static str] = &["username", "uuid"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("uuid", 1usize),
+            ("username", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                username: __field0,
+                uuid: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for User {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for User {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "User",
+                    0usize,
+                    &[self.username.is_some(), self.uuid.is_some()],
+                )
+                .optional("username", &self.username)
+                .optional("uuid", &self.uuid)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for User {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for User {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("User")
+                .field("username", &self.username)
+                .field("uuid", &self.uuid)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl User {
     pub const USERNAME: ::daplug_runtime::Field<
@@ -405,7 +545,12 @@ impl ::daplug_runtime::__private::serde::Serialize for UserPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "UserPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "UserPatch",
+                0usize,
+                &[self.username.is_some(), self.uuid.is_some()],
+            )
             .optional("username", &self.username)
             .optional("uuid", &self.uuid)
             .end()
@@ -457,33 +602,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for User {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("uuid", 1usize), ("username", 0usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    username: __field0,
-                    uuid: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

@@ -2,18 +2,83 @@
 
 /// The `Error` schema of `oai-petstore.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Error {
     pub code: i32,
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Error {
+        const NAME: &'static str = "Error";
+        const FIELDS: &'static [&'static str] = &["code", "message"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("code", 0usize),
+            ("message", 1usize),
+        ];
+        type Fields = (
+            __p::Required<i32>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                code: __field0,
+                message: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Error {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Error {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "Error", 2usize, &[])
+                .field("code", &self.code)
+                .field("message", &self.message)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Error {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Error {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Error")
+                .field("code", &self.code)
+                .field("message", &self.message)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Error {
     pub const CODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
@@ -57,7 +122,12 @@ impl ::daplug_runtime::__private::serde::Serialize for ErrorPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ErrorPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ErrorPatch",
+                0usize,
+                &[self.code.is_some(), self.message.is_some()],
+            )
             .optional("code", &self.code)
             .optional("message", &self.message)
             .end()
@@ -109,57 +179,93 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Error {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<i32>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("code", 0usize), ("message", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    code: __field0,
-                    message: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Pet` schema of `oai-petstore.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Pet {
     pub id: i64,
     pub name: ::daplug_runtime::__private::std::string::String,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tag: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Pet {
+        const NAME: &'static str = "Pet";
+        const FIELDS: &'static [&'static str] = &["id", "name", "tag"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("tag", 2usize),
+            ("name", 1usize),
+        ];
+        type Fields = (
+            __p::Required<i64>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                tag: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Pet {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Pet {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "Pet", 2usize, &[self.tag.is_some()])
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .optional("tag", &self.tag)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Pet {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Pet {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Pet")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("tag", &self.tag)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Pet {
     pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -211,7 +317,12 @@ impl ::daplug_runtime::__private::serde::Serialize for PetPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PetPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PetPatch",
+                0usize,
+                &[self.id.is_some(), self.name.is_some(), self.tag.is_some()],
+            )
             .optional("id", &self.id)
             .optional("name", &self.name)
             .optional("tag", &self.tag)
@@ -264,37 +375,5 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Pet {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<i64>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("id", 0usize), ("tag", 2usize), ("name", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    name: __field1,
-                    tag: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Pets` schema of `oai-petstore.yaml`.
 pub type Pets = ::daplug_runtime::__private::std::vec::Vec<Pet>;

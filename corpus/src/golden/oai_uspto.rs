@@ -2,28 +2,92 @@
 
 /// The `dataSetList` schema of `oai-uspto.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DataSetList {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub apis: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DataSetList {
+        const NAME: &'static str = "DataSetList";
+        const FIELDS: &'static [&'static str] = &["total", "apis"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("apis", 1usize),
+            ("total", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<i64>,
+            __p::Optional<
+                ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                total: __field0,
+                apis: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DataSetList {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for DataSetList {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "DataSetList",
+                    0usize,
+                    &[self.total.is_some(), self.apis.is_some()],
+                )
+                .optional("total", &self.total)
+                .optional("apis", &self.apis)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for DataSetList {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for DataSetList {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("DataSetList")
+                .field("total", &self.total)
+                .field("apis", &self.apis)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl DataSetList {
     pub const TOTAL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -67,7 +131,12 @@ impl ::daplug_runtime::__private::serde::Serialize for DataSetListPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "DataSetListPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "DataSetListPatch",
+                0usize,
+                &[self.total.is_some(), self.apis.is_some()],
+            )
             .optional("total", &self.total)
             .optional("apis", &self.apis)
             .end()
@@ -119,86 +188,129 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for DataSetList {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<i64>,
-                __p::Optional<
-                    ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
-                >,
-            ),
-        >(value, depth, &[("apis", 1usize), ("total", 0usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    total: __field0,
-                    apis: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The inline schema at `oai-uspto.yaml#/components/schemas/dataSetList/properties/apis/items`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DataSetListApisItem {
     /// To be used as a dataset parameter value
-    #[serde(rename = "apiKey")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// To be used as a version parameter value
-    #[serde(rename = "apiVersionNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The URL describing the dataset's fields
-    #[serde(rename = "apiUrl")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// A URL to the API console for each API
-    #[serde(rename = "apiDocumentationUrl")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_documentation_url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DataSetListApisItem {
+        const NAME: &'static str = "DataSetListApisItem";
+        const FIELDS: &'static [&'static str] = &[
+            "apiKey",
+            "apiVersionNumber",
+            "apiUrl",
+            "apiDocumentationUrl",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("apiKey", 0usize),
+            ("apiUrl", 2usize),
+            ("apiVersionNumber", 1usize),
+            ("apiDocumentationUrl", 3usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_key: __field0,
+                api_version_number: __field1,
+                api_url: __field2,
+                api_documentation_url: __field3,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DataSetListApisItem {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for DataSetListApisItem {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "DataSetListApisItem",
+                    0usize,
+                    &[
+                        self.api_key.is_some(),
+                        self.api_version_number.is_some(),
+                        self.api_url.is_some(),
+                        self.api_documentation_url.is_some(),
+                    ],
+                )
+                .optional("apiKey", &self.api_key)
+                .optional("apiVersionNumber", &self.api_version_number)
+                .optional("apiUrl", &self.api_url)
+                .optional("apiDocumentationUrl", &self.api_documentation_url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for DataSetListApisItem {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for DataSetListApisItem {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("DataSetListApisItem")
+                .field("api_key", &self.api_key)
+                .field("api_version_number", &self.api_version_number)
+                .field("api_url", &self.api_url)
+                .field("api_documentation_url", &self.api_documentation_url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl DataSetListApisItem {
     /// The `apiKey` attribute.
@@ -221,47 +333,4 @@ impl DataSetListApisItem {
         Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiDocumentationUrl");
-}
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for DataSetListApisItem {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("apiKey", 0usize),
-                ("apiUrl", 2usize),
-                ("apiVersionNumber", 1usize),
-                ("apiDocumentationUrl", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    api_key: __field0,
-                    api_version_number: __field1,
-                    api_url: __field2,
-                    api_documentation_url: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
 }

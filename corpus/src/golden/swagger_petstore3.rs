@@ -2,36 +2,98 @@
 
 /// The `ApiResponse` schema of `swagger-petstore3.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ApiResponse {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub code: ::daplug_runtime::__private::std::option::Option<i32>,
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ApiResponse {
+        const NAME: &'static str = "ApiResponse";
+        const FIELDS: &'static [&'static str] = &["code", "type", "message"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("code", 0usize),
+            ("type", 1usize),
+            ("message", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<i32>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                code: __field0,
+                type_: __field1,
+                message: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ApiResponse {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ApiResponse {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "ApiResponse",
+                    0usize,
+                    &[self.code.is_some(), self.type_.is_some(), self.message.is_some()],
+                )
+                .optional("code", &self.code)
+                .optional("type", &self.type_)
+                .optional("message", &self.message)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ApiResponse {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ApiResponse {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("ApiResponse")
+                .field("code", &self.code)
+                .field("type_", &self.type_)
+                .field("message", &self.message)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl ApiResponse {
     pub const CODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
@@ -84,7 +146,12 @@ impl ::daplug_runtime::__private::serde::Serialize for ApiResponsePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ApiResponsePatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ApiResponsePatch",
+                0usize,
+                &[self.code.is_some(), self.type_.is_some(), self.message.is_some()],
+            )
             .optional("code", &self.code)
             .optional("type", &self.type_)
             .optional("message", &self.message)
@@ -137,62 +204,92 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ApiResponse {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<i32>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("code", 0usize), ("type", 1usize), ("message", 2usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    code: __field0,
-                    type_: __field1,
-                    message: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Category` schema of `swagger-petstore3.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Category {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Category {
+        const NAME: &'static str = "Category";
+        const FIELDS: &'static [&'static str] = &["id", "name"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("name", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<i64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Category {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Category {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Category",
+                    0usize,
+                    &[self.id.is_some(), self.name.is_some()],
+                )
+                .optional("id", &self.id)
+                .optional("name", &self.name)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Category {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Category {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Category")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Category {
     pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -236,7 +333,12 @@ impl ::daplug_runtime::__private::serde::Serialize for CategoryPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "CategoryPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "CategoryPatch",
+                0usize,
+                &[self.id.is_some(), self.name.is_some()],
+            )
             .optional("id", &self.id)
             .optional("name", &self.name)
             .end()
@@ -288,83 +390,138 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Category {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<i64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("id", 0usize), ("name", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    name: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Order` schema of `swagger-petstore3.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Order {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(rename = "petId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pet_id: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub quantity: ::daplug_runtime::__private::std::option::Option<i32>,
-    #[serde(rename = "shipDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ship_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Order Status
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<OrderStatus>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub complete: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Order {
+        const NAME: &'static str = "Order";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "petId",
+            "quantity",
+            "shipDate",
+            "status",
+            "complete",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("petId", 1usize),
+            ("status", 4usize),
+            ("complete", 5usize),
+            ("quantity", 2usize),
+            ("shipDate", 3usize),
+        ];
+        type Fields = (
+            __p::Optional<i64>,
+            __p::Optional<i64>,
+            __p::Optional<i32>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<OrderStatus>,
+            __p::Optional<bool>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                pet_id: __field1,
+                quantity: __field2,
+                ship_date: __field3,
+                status: __field4,
+                complete: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Order {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Order {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Order",
+                    0usize,
+                    &[
+                        self.id.is_some(),
+                        self.pet_id.is_some(),
+                        self.quantity.is_some(),
+                        self.ship_date.is_some(),
+                        self.status.is_some(),
+                        self.complete.is_some(),
+                    ],
+                )
+                .optional("id", &self.id)
+                .optional("petId", &self.pet_id)
+                .optional("quantity", &self.quantity)
+                .optional("shipDate", &self.ship_date)
+                .optional("status", &self.status)
+                .optional("complete", &self.complete)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Order {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Order {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Order")
+                .field("id", &self.id)
+                .field("pet_id", &self.pet_id)
+                .field("quantity", &self.quantity)
+                .field("ship_date", &self.ship_date)
+                .field("status", &self.status)
+                .field("complete", &self.complete)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Order {
     pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -430,7 +587,19 @@ impl ::daplug_runtime::__private::serde::Serialize for OrderPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "OrderPatch", 6usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "OrderPatch",
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.pet_id.is_some(),
+                    self.quantity.is_some(),
+                    self.ship_date.is_some(),
+                    self.status.is_some(),
+                    self.complete.is_some(),
+                ],
+            )
             .optional("id", &self.id)
             .optional("petId", &self.pet_id)
             .optional("quantity", &self.quantity)
@@ -486,134 +655,211 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Order {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<i64>,
-                __p::Optional<i64>,
-                __p::Optional<i32>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<OrderStatus>,
-                __p::Optional<bool>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("petId", 1usize),
-                ("status", 4usize),
-                ("complete", 5usize),
-                ("quantity", 2usize),
-                ("shipDate", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    pet_id: __field1,
-                    quantity: __field2,
-                    ship_date: __field3,
-                    status: __field4,
-                    complete: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Order Status
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum OrderStatus {
     /// `placed`
-    #[serde(rename = "placed")]
     Placed,
     /// `approved`
-    #[serde(rename = "approved")]
     Approved,
     /// `delivered`
-    #[serde(rename = "delivered")]
     Delivered,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for OrderStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for OrderStatus {
+        const NAME: &'static str = "OrderStatus";
+        const VARIANTS: &'static [&'static str] = &["placed", "approved", "delivered"];
+        const IDENTS: &'static [&'static str] = &["Placed", "Approved", "Delivered"];
+        const ALL: &'static [Self] = &[Self::Placed, Self::Approved, Self::Delivered];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for OrderStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for OrderStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for OrderStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for OrderStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `Pet` schema of `swagger-petstore3.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Pet {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
     pub name: ::daplug_runtime::__private::std::string::String,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub category: ::daplug_runtime::__private::std::option::Option<Category>,
-    #[serde(rename = "photoUrls")]
     pub photo_urls: ::daplug_runtime::__private::std::vec::Vec<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tags: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Tag>,
     >,
     /// pet status in the store
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<PetStatus>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Pet {
+        const NAME: &'static str = "Pet";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "name",
+            "category",
+            "photoUrls",
+            "tags",
+            "status",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("name", 1usize),
+            ("tags", 4usize),
+            ("status", 5usize),
+            ("category", 2usize),
+            ("photoUrls", 3usize),
+        ];
+        type Fields = (
+            __p::Optional<i64>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<Category>,
+            __p::Required<
+                ::daplug_runtime::__private::std::vec::Vec<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<Tag>>,
+            __p::Optional<PetStatus>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                category: __field2,
+                photo_urls: __field3,
+                tags: __field4,
+                status: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Pet {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Pet {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Pet",
+                    2usize,
+                    &[
+                        self.id.is_some(),
+                        self.category.is_some(),
+                        self.tags.is_some(),
+                        self.status.is_some(),
+                    ],
+                )
+                .optional("id", &self.id)
+                .field("name", &self.name)
+                .optional("category", &self.category)
+                .field("photoUrls", &self.photo_urls)
+                .optional("tags", &self.tags)
+                .optional("status", &self.status)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Pet {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Pet {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Pet")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("category", &self.category)
+                .field("photo_urls", &self.photo_urls)
+                .field("tags", &self.tags)
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Pet {
     pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -688,7 +934,19 @@ impl ::daplug_runtime::__private::serde::Serialize for PetPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PetPatch", 6usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PetPatch",
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.name.is_some(),
+                    self.category.is_some(),
+                    self.photo_urls.is_some(),
+                    self.tags.is_some(),
+                    self.status.is_some(),
+                ],
+            )
             .optional("id", &self.id)
             .optional("name", &self.name)
             .optional("category", &self.category)
@@ -744,122 +1002,161 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Pet {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<i64>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<Category>,
-                __p::Required<
-                    ::daplug_runtime::__private::std::vec::Vec<
-                        ::daplug_runtime::__private::std::string::String,
-                    >,
-                >,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Tag>>,
-                __p::Optional<PetStatus>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("name", 1usize),
-                ("tags", 4usize),
-                ("status", 5usize),
-                ("category", 2usize),
-                ("photoUrls", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    name: __field1,
-                    category: __field2,
-                    photo_urls: __field3,
-                    tags: __field4,
-                    status: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// pet status in the store
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum PetStatus {
     /// `available`
-    #[serde(rename = "available")]
     Available,
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `sold`
-    #[serde(rename = "sold")]
     Sold,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PetStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for PetStatus {
+        const NAME: &'static str = "PetStatus";
+        const VARIANTS: &'static [&'static str] = &["available", "pending", "sold"];
+        const IDENTS: &'static [&'static str] = &["Available", "Pending", "Sold"];
+        const ALL: &'static [Self] = &[Self::Available, Self::Pending, Self::Sold];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PetStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PetStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PetStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PetStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `Tag` schema of `swagger-petstore3.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Tag {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Tag {
+        const NAME: &'static str = "Tag";
+        const FIELDS: &'static [&'static str] = &["id", "name"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("name", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<i64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Tag {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Tag {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Tag",
+                    0usize,
+                    &[self.id.is_some(), self.name.is_some()],
+                )
+                .optional("id", &self.id)
+                .optional("name", &self.name)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Tag {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Tag {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Tag")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Tag {
     pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -903,7 +1200,12 @@ impl ::daplug_runtime::__private::serde::Serialize for TagPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "TagPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TagPatch",
+                0usize,
+                &[self.id.is_some(), self.name.is_some()],
+            )
             .optional("id", &self.id)
             .optional("name", &self.name)
             .end()
@@ -955,104 +1257,166 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Tag {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<i64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("id", 0usize), ("name", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    name: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `User` schema of `swagger-petstore3.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct User {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub username: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "firstName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub first_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "lastName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub email: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub password: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub phone: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// User Status
-    #[serde(rename = "userStatus")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub user_status: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for User {
+        const NAME: &'static str = "User";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "username",
+            "firstName",
+            "lastName",
+            "email",
+            "password",
+            "phone",
+            "userStatus",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("email", 4usize),
+            ("phone", 6usize),
+            ("lastName", 3usize),
+            ("password", 5usize),
+            ("username", 1usize),
+            ("firstName", 2usize),
+            ("userStatus", 7usize),
+        ];
+        type Fields = (
+            __p::Optional<i64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<i32>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                username: __field1,
+                first_name: __field2,
+                last_name: __field3,
+                email: __field4,
+                password: __field5,
+                phone: __field6,
+                user_status: __field7,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for User {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for User {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "User",
+                    0usize,
+                    &[
+                        self.id.is_some(),
+                        self.username.is_some(),
+                        self.first_name.is_some(),
+                        self.last_name.is_some(),
+                        self.email.is_some(),
+                        self.password.is_some(),
+                        self.phone.is_some(),
+                        self.user_status.is_some(),
+                    ],
+                )
+                .optional("id", &self.id)
+                .optional("username", &self.username)
+                .optional("firstName", &self.first_name)
+                .optional("lastName", &self.last_name)
+                .optional("email", &self.email)
+                .optional("password", &self.password)
+                .optional("phone", &self.phone)
+                .optional("userStatus", &self.user_status)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for User {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for User {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("User")
+                .field("id", &self.id)
+                .field("username", &self.username)
+                .field("first_name", &self.first_name)
+                .field("last_name", &self.last_name)
+                .field("email", &self.email)
+                .field("password", &self.password)
+                .field("phone", &self.phone)
+                .field("user_status", &self.user_status)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl User {
     pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -1144,7 +1508,21 @@ impl ::daplug_runtime::__private::serde::Serialize for UserPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "UserPatch", 8usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "UserPatch",
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.username.is_some(),
+                    self.first_name.is_some(),
+                    self.last_name.is_some(),
+                    self.email.is_some(),
+                    self.password.is_some(),
+                    self.phone.is_some(),
+                    self.user_status.is_some(),
+                ],
+            )
             .optional("id", &self.id)
             .optional("username", &self.username)
             .optional("firstName", &self.first_name)
@@ -1202,69 +1580,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for User {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<i64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<i32>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("email", 4usize),
-                ("phone", 6usize),
-                ("lastName", 3usize),
-                ("password", 5usize),
-                ("username", 1usize),
-                ("firstName", 2usize),
-                ("userStatus", 7usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    __field0,
-                    __field1,
-                    __field2,
-                    __field3,
-                    __field4,
-                    __field5,
-                    __field6,
-                    __field7,
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    username: __field1,
-                    first_name: __field2,
-                    last_name: __field3,
-                    email: __field4,
-                    password: __field5,
-                    phone: __field6,
-                    user_status: __field7,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

@@ -2,52 +2,135 @@
 
 /// A booking for a train trip.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Booking {
     /// Unique identifier for the booking
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Identifier of the booked trip
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub trip_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Name of the passenger
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub passenger_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Indicates whether the passenger has a bicycle.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub has_bicycle: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Indicates whether the passenger has a dog.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub has_dog: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Booking {
+        const NAME: &'static str = "Booking";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "trip_id",
+            "passenger_name",
+            "has_bicycle",
+            "has_dog",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("has_dog", 4usize),
+            ("trip_id", 1usize),
+            ("has_bicycle", 3usize),
+            ("passenger_name", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<bool>,
+            __p::Optional<bool>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                trip_id: __field1,
+                passenger_name: __field2,
+                has_bicycle: __field3,
+                has_dog: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Booking {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Booking {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Booking",
+                    0usize,
+                    &[
+                        self.id.is_some(),
+                        self.trip_id.is_some(),
+                        self.passenger_name.is_some(),
+                        self.has_bicycle.is_some(),
+                        self.has_dog.is_some(),
+                    ],
+                )
+                .optional("id", &self.id)
+                .optional("trip_id", &self.trip_id)
+                .optional("passenger_name", &self.passenger_name)
+                .optional("has_bicycle", &self.has_bicycle)
+                .optional("has_dog", &self.has_dog)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Booking {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Booking {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Booking")
+                .field("id", &self.id)
+                .field("trip_id", &self.trip_id)
+                .field("passenger_name", &self.passenger_name)
+                .field("has_bicycle", &self.has_bicycle)
+                .field("has_dog", &self.has_dog)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Booking {
     pub const ID: ::daplug_runtime::Field<
@@ -112,7 +195,18 @@ impl ::daplug_runtime::__private::serde::Serialize for BookingPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "BookingPatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "BookingPatch",
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.trip_id.is_some(),
+                    self.passenger_name.is_some(),
+                    self.has_bicycle.is_some(),
+                    self.has_dog.is_some(),
+                ],
+            )
             .optional("id", &self.id)
             .optional("trip_id", &self.trip_id)
             .optional("passenger_name", &self.passenger_name)
@@ -167,100 +261,135 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Booking {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<bool>,
-                __p::Optional<bool>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("has_dog", 4usize),
-                ("trip_id", 1usize),
-                ("has_bicycle", 3usize),
-                ("passenger_name", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    trip_id: __field1,
-                    passenger_name: __field2,
-                    has_bicycle: __field3,
-                    has_dog: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// A payment for a booking.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BookingPayment {
     /// Unique identifier for the payment. This will be a unique identifier for the payment, and is used to reference the payment in other objects.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Amount intended to be collected by this payment. A positive decimal figure describing the amount to be collected.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub currency: ::daplug_runtime::__private::std::option::Option<
         BookingPaymentCurrency,
     >,
     /// The payment source to take the payment from. This can be a card or a bank account. Some of these properties will be hidden on read to protect PII leaking.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub source: ::daplug_runtime::__private::std::option::Option<BookingPaymentSource>,
     /// The status of the payment, one of `pending`, `succeeded`, or `failed`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<BookingPaymentStatus>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BookingPayment {
+        const NAME: &'static str = "BookingPayment";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "amount",
+            "currency",
+            "source",
+            "status",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("amount", 1usize),
+            ("source", 3usize),
+            ("status", 4usize),
+            ("currency", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Optional<BookingPaymentCurrency>,
+            __p::Optional<BookingPaymentSource>,
+            __p::Optional<BookingPaymentStatus>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                amount: __field1,
+                currency: __field2,
+                source: __field3,
+                status: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BookingPayment {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BookingPayment {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "BookingPayment",
+                    0usize,
+                    &[
+                        self.id.is_some(),
+                        self.amount.is_some(),
+                        self.currency.is_some(),
+                        self.source.is_some(),
+                        self.status.is_some(),
+                    ],
+                )
+                .optional("id", &self.id)
+                .optional("amount", &self.amount)
+                .optional("currency", &self.currency)
+                .optional("source", &self.source)
+                .optional("status", &self.status)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BookingPayment {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BookingPayment {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("BookingPayment")
+                .field("id", &self.id)
+                .field("amount", &self.amount)
+                .field("currency", &self.currency)
+                .field("source", &self.source)
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl BookingPayment {
     pub const ID: ::daplug_runtime::Field<
@@ -321,7 +450,18 @@ impl ::daplug_runtime::__private::serde::Serialize for BookingPaymentPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "BookingPaymentPatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "BookingPaymentPatch",
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.amount.is_some(),
+                    self.currency.is_some(),
+                    self.source.is_some(),
+                    self.status.is_some(),
+                ],
+            )
             .optional("id", &self.id)
             .optional("amount", &self.amount)
             .optional("currency", &self.currency)
@@ -376,106 +516,112 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BookingPayment {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Optional<BookingPaymentCurrency>,
-                __p::Optional<BookingPaymentSource>,
-                __p::Optional<BookingPaymentStatus>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("amount", 1usize),
-                ("source", 3usize),
-                ("status", 4usize),
-                ("currency", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    amount: __field1,
-                    currency: __field2,
-                    source: __field3,
-                    status: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum BookingPaymentCurrency {
     /// `bam`
-    #[serde(rename = "bam")]
     Bam,
     /// `bgn`
-    #[serde(rename = "bgn")]
     Bgn,
     /// `chf`
-    #[serde(rename = "chf")]
     Chf,
     /// `eur`
-    #[serde(rename = "eur")]
     Eur,
     /// `gbp`
-    #[serde(rename = "gbp")]
     Gbp,
     /// `nok`
-    #[serde(rename = "nok")]
     Nok,
     /// `sek`
-    #[serde(rename = "sek")]
     Sek,
     /// `try`
-    #[serde(rename = "try")]
     Try,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BookingPaymentCurrency {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for BookingPaymentCurrency {
+        const NAME: &'static str = "BookingPaymentCurrency";
+        const VARIANTS: &'static [&'static str] = &[
+            "bam",
+            "bgn",
+            "chf",
+            "eur",
+            "gbp",
+            "nok",
+            "sek",
+            "try",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Bam",
+            "Bgn",
+            "Chf",
+            "Eur",
+            "Gbp",
+            "Nok",
+            "Sek",
+            "Try",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Bam,
+            Self::Bgn,
+            Self::Chf,
+            Self::Eur,
+            Self::Gbp,
+            Self::Nok,
+            Self::Sek,
+            Self::Try,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BookingPaymentCurrency {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BookingPaymentCurrency {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BookingPaymentCurrency {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BookingPaymentCurrency {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The payment source to take the payment from. This can be a card or a bank account. Some of these properties will be hidden on read to protect PII leaking.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -508,19 +654,11 @@ impl ::daplug_runtime::__private::Decode for BookingPaymentSource {
 }
 /// A card (debit or credit) to take payment from.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BookingPaymentSourceVariant0 {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub object: ::daplug_runtime::__private::std::option::Option<
         BookingPaymentSourceVariant0Object,
     >,
@@ -534,36 +672,173 @@ pub struct BookingPaymentSourceVariant0 {
     pub exp_month: i64,
     /// Four-digit number representing the card's expiration year.
     pub exp_year: i64,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub address_line1: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub address_line2: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub address_city: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub address_country: ::daplug_runtime::__private::std::string::String,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub address_post_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BookingPaymentSourceVariant0 {
+        const NAME: &'static str = "BookingPaymentSourceVariant0";
+        const FIELDS: &'static [&'static str] = &[
+            "object",
+            "name",
+            "number",
+            "cvc",
+            "exp_month",
+            "exp_year",
+            "address_line1",
+            "address_line2",
+            "address_city",
+            "address_country",
+            "address_post_code",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("cvc", 3usize),
+            ("name", 1usize),
+            ("number", 2usize),
+            ("object", 0usize),
+            ("exp_year", 5usize),
+            ("exp_month", 4usize),
+            ("address_city", 8usize),
+            ("address_line1", 6usize),
+            ("address_line2", 7usize),
+            ("address_country", 9usize),
+            ("address_post_code", 10usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<BookingPaymentSourceVariant0Object>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<i64>,
+                __p::Required<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                object: __field0,
+                name: __field1,
+                number: __field2,
+                cvc: __field3,
+                exp_month: __field4,
+                exp_year: __field5,
+                address_line1: __field6,
+                address_line2: __field7,
+                address_city: __field8,
+                address_country: __field9,
+                address_post_code: __field10,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BookingPaymentSourceVariant0 {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BookingPaymentSourceVariant0 {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "BookingPaymentSourceVariant0",
+                    6usize,
+                    &[
+                        self.object.is_some(),
+                        self.address_line1.is_some(),
+                        self.address_line2.is_some(),
+                        self.address_city.is_some(),
+                        self.address_post_code.is_some(),
+                    ],
+                )
+                .optional("object", &self.object)
+                .field("name", &self.name)
+                .field("number", &self.number)
+                .field("cvc", &self.cvc)
+                .field("exp_month", &self.exp_month)
+                .field("exp_year", &self.exp_year)
+                .optional("address_line1", &self.address_line1)
+                .optional("address_line2", &self.address_line2)
+                .optional("address_city", &self.address_city)
+                .field("address_country", &self.address_country)
+                .optional("address_post_code", &self.address_post_code)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BookingPaymentSourceVariant0 {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BookingPaymentSourceVariant0 {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("BookingPaymentSourceVariant0")
+                .field("object", &self.object)
+                .field("name", &self.name)
+                .field("number", &self.number)
+                .field("cvc", &self.cvc)
+                .field("exp_month", &self.exp_month)
+                .field("exp_year", &self.exp_year)
+                .field("address_line1", &self.address_line1)
+                .field("address_line2", &self.address_line2)
+                .field("address_city", &self.address_city)
+                .field("address_country", &self.address_country)
+                .field("address_post_code", &self.address_post_code)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl BookingPaymentSourceVariant0 {
     pub const OBJECT: ::daplug_runtime::Field<
@@ -609,134 +884,78 @@ impl BookingPaymentSourceVariant0 {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address_post_code");
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BookingPaymentSourceVariant0 {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<BookingPaymentSourceVariant0Object>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<i64>,
-                    __p::Required<i64>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("cvc", 3usize),
-                ("name", 1usize),
-                ("number", 2usize),
-                ("object", 0usize),
-                ("exp_year", 5usize),
-                ("exp_month", 4usize),
-                ("address_city", 8usize),
-                ("address_line1", 6usize),
-                ("address_line2", 7usize),
-                ("address_country", 9usize),
-                ("address_post_code", 10usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8, __field9, __field10),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    object: __field0,
-                    name: __field1,
-                    number: __field2,
-                    cvc: __field3,
-                    exp_month: __field4,
-                    exp_year: __field5,
-                    address_line1: __field6,
-                    address_line2: __field7,
-                    address_city: __field8,
-                    address_country: __field9,
-                    address_post_code: __field10,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The inline schema at `train-travel.yaml#/components/schemas/BookingPayment/properties/source/oneOf/0/properties/object`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum BookingPaymentSourceVariant0Object {
     /// `card`
-    #[serde(rename = "card")]
     Card,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BookingPaymentSourceVariant0Object {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for BookingPaymentSourceVariant0Object {
+        const NAME: &'static str = "BookingPaymentSourceVariant0Object";
+        const VARIANTS: &'static [&'static str] = &["card"];
+        const IDENTS: &'static [&'static str] = &["Card"];
+        const ALL: &'static [Self] = &[Self::Card];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BookingPaymentSourceVariant0Object {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BookingPaymentSourceVariant0Object {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BookingPaymentSourceVariant0Object {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BookingPaymentSourceVariant0Object {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// A bank account to take payment from. Must be able to make payments in the currency specified in the payment.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BookingPaymentSourceVariant1 {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub object: ::daplug_runtime::__private::std::option::Option<
         BookingPaymentSourceVariant1Object,
     >,
@@ -744,10 +963,6 @@ pub struct BookingPaymentSourceVariant1 {
     /// The account number for the bank account, in string form. Must be a current account.
     pub number: ::daplug_runtime::__private::std::string::String,
     /// The sort code for the bank account, in string form. Must be a six-digit number.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sort_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -758,6 +973,121 @@ pub struct BookingPaymentSourceVariant1 {
     /// Two-letter country code (ISO 3166-1 alpha-2).
     pub country: ::daplug_runtime::__private::std::string::String,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BookingPaymentSourceVariant1 {
+        const NAME: &'static str = "BookingPaymentSourceVariant1";
+        const FIELDS: &'static [&'static str] = &[
+            "object",
+            "name",
+            "number",
+            "sort_code",
+            "account_type",
+            "bank_name",
+            "country",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("name", 1usize),
+            ("number", 2usize),
+            ("object", 0usize),
+            ("country", 6usize),
+            ("bank_name", 5usize),
+            ("sort_code", 3usize),
+            ("account_type", 4usize),
+        ];
+        type Fields = (
+            __p::Optional<BookingPaymentSourceVariant1Object>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<BookingPaymentSourceVariant1AccountType>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                object: __field0,
+                name: __field1,
+                number: __field2,
+                sort_code: __field3,
+                account_type: __field4,
+                bank_name: __field5,
+                country: __field6,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BookingPaymentSourceVariant1 {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BookingPaymentSourceVariant1 {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "BookingPaymentSourceVariant1",
+                    5usize,
+                    &[self.object.is_some(), self.sort_code.is_some()],
+                )
+                .optional("object", &self.object)
+                .field("name", &self.name)
+                .field("number", &self.number)
+                .optional("sort_code", &self.sort_code)
+                .field("account_type", &self.account_type)
+                .field("bank_name", &self.bank_name)
+                .field("country", &self.country)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BookingPaymentSourceVariant1 {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BookingPaymentSourceVariant1 {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("BookingPaymentSourceVariant1")
+                .field("object", &self.object)
+                .field("name", &self.name)
+                .field("number", &self.number)
+                .field("sort_code", &self.sort_code)
+                .field("account_type", &self.account_type)
+                .field("bank_name", &self.bank_name)
+                .field("country", &self.country)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl BookingPaymentSourceVariant1 {
     pub const OBJECT: ::daplug_runtime::Field<
@@ -789,181 +1119,272 @@ impl BookingPaymentSourceVariant1 {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("country");
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BookingPaymentSourceVariant1 {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<BookingPaymentSourceVariant1Object>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<BookingPaymentSourceVariant1AccountType>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("name", 1usize),
-                ("number", 2usize),
-                ("object", 0usize),
-                ("country", 6usize),
-                ("bank_name", 5usize),
-                ("sort_code", 3usize),
-                ("account_type", 4usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    object: __field0,
-                    name: __field1,
-                    number: __field2,
-                    sort_code: __field3,
-                    account_type: __field4,
-                    bank_name: __field5,
-                    country: __field6,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The type of entity that holds the account. This can be either `individual` or `company`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum BookingPaymentSourceVariant1AccountType {
     /// `individual`
-    #[serde(rename = "individual")]
     Individual,
     /// `company`
-    #[serde(rename = "company")]
     Company,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BookingPaymentSourceVariant1AccountType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for BookingPaymentSourceVariant1AccountType {
+        const NAME: &'static str = "BookingPaymentSourceVariant1AccountType";
+        const VARIANTS: &'static [&'static str] = &["individual", "company"];
+        const IDENTS: &'static [&'static str] = &["Individual", "Company"];
+        const ALL: &'static [Self] = &[Self::Individual, Self::Company];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BookingPaymentSourceVariant1AccountType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BookingPaymentSourceVariant1AccountType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BookingPaymentSourceVariant1AccountType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BookingPaymentSourceVariant1AccountType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The inline schema at `train-travel.yaml#/components/schemas/BookingPayment/properties/source/oneOf/1/properties/object`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum BookingPaymentSourceVariant1Object {
     /// `bank_account`
-    #[serde(rename = "bank_account")]
     BankAccount,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BookingPaymentSourceVariant1Object {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for BookingPaymentSourceVariant1Object {
+        const NAME: &'static str = "BookingPaymentSourceVariant1Object";
+        const VARIANTS: &'static [&'static str] = &["bank_account"];
+        const IDENTS: &'static [&'static str] = &["BankAccount"];
+        const ALL: &'static [Self] = &[Self::BankAccount];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BookingPaymentSourceVariant1Object {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BookingPaymentSourceVariant1Object {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BookingPaymentSourceVariant1Object {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BookingPaymentSourceVariant1Object {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The status of the payment, one of `pending`, `succeeded`, or `failed`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum BookingPaymentStatus {
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `succeeded`
-    #[serde(rename = "succeeded")]
     Succeeded,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BookingPaymentStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for BookingPaymentStatus {
+        const NAME: &'static str = "BookingPaymentStatus";
+        const VARIANTS: &'static [&'static str] = &["pending", "succeeded", "failed"];
+        const IDENTS: &'static [&'static str] = &["Pending", "Succeeded", "Failed"];
+        const ALL: &'static [Self] = &[Self::Pending, Self::Succeeded, Self::Failed];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BookingPaymentStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BookingPaymentStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BookingPaymentStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BookingPaymentStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The link to the booking resource.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LinksBooking {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub booking: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksBooking {
+        const NAME: &'static str = "LinksBooking";
+        const FIELDS: &'static [&'static str] = &["booking"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("booking", 0usize)];
+        type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { booking: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksBooking {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LinksBooking {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "LinksBooking", 0usize, &[self.booking.is_some()])
+                .optional("booking", &self.booking)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LinksBooking {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LinksBooking {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LinksBooking").field("booking", &self.booking).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LinksBooking {
     pub const BOOKING: ::daplug_runtime::Field<
@@ -1000,7 +1421,12 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksBookingPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LinksBookingPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LinksBookingPatch",
+                0usize,
+                &[self.booking.is_some()],
+            )
             .optional("booking", &self.booking)
             .end()
     }
@@ -1051,50 +1477,71 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LinksBooking {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-        >(value, depth, &[("booking", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { booking: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The link to the destination station resource.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LinksDestination {
-    #[serde(rename = "self")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub self_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksDestination {
+        const NAME: &'static str = "LinksDestination";
+        const FIELDS: &'static [&'static str] = &["self"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("self", 0usize)];
+        type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { self_: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksDestination {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LinksDestination {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "LinksDestination", 0usize, &[self.self_.is_some()])
+                .optional("self", &self.self_)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LinksDestination {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LinksDestination {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LinksDestination").field("self_", &self.self_).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LinksDestination {
     /// The `self` attribute.
@@ -1132,7 +1579,12 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksDestinationPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LinksDestinationPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LinksDestinationPatch",
+                0usize,
+                &[self.self_.is_some()],
+            )
             .optional("self", &self.self_)
             .end()
     }
@@ -1183,50 +1635,71 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LinksDestination {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-        >(value, depth, &[("self", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { self_: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The link to the origin station resource.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LinksOrigin {
-    #[serde(rename = "self")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub self_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksOrigin {
+        const NAME: &'static str = "LinksOrigin";
+        const FIELDS: &'static [&'static str] = &["self"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("self", 0usize)];
+        type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { self_: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksOrigin {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LinksOrigin {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "LinksOrigin", 0usize, &[self.self_.is_some()])
+                .optional("self", &self.self_)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LinksOrigin {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LinksOrigin {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LinksOrigin").field("self_", &self.self_).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LinksOrigin {
     /// The `self` attribute.
@@ -1264,7 +1737,12 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksOriginPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LinksOriginPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LinksOriginPatch",
+                0usize,
+                &[self.self_.is_some()],
+            )
             .optional("self", &self.self_)
             .end()
     }
@@ -1315,56 +1793,94 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LinksOrigin {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-        >(value, depth, &[("self", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { self_: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Links to the next and previous pages of a paginated response.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LinksPagination {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub next: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub prev: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksPagination {
+        const NAME: &'static str = "LinksPagination";
+        const FIELDS: &'static [&'static str] = &["next", "prev"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("next", 0usize),
+            ("prev", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                next: __field0,
+                prev: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksPagination {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LinksPagination {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "LinksPagination",
+                    0usize,
+                    &[self.next.is_some(), self.prev.is_some()],
+                )
+                .optional("next", &self.next)
+                .optional("prev", &self.prev)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LinksPagination {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LinksPagination {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LinksPagination")
+                .field("next", &self.next)
+                .field("prev", &self.prev)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LinksPagination {
     pub const NEXT: ::daplug_runtime::Field<
@@ -1411,7 +1927,12 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksPaginationPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LinksPaginationPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LinksPaginationPatch",
+                0usize,
+                &[self.next.is_some(), self.prev.is_some()],
+            )
             .optional("next", &self.next)
             .optional("prev", &self.prev)
             .end()
@@ -1463,56 +1984,71 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LinksPagination {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("next", 0usize), ("prev", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    next: __field0,
-                    prev: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The link to the current resource.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LinksSelf {
-    #[serde(rename = "self")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub self_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksSelf {
+        const NAME: &'static str = "LinksSelf";
+        const FIELDS: &'static [&'static str] = &["self"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("self", 0usize)];
+        type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { self_: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksSelf {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LinksSelf {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "LinksSelf", 0usize, &[self.self_.is_some()])
+                .optional("self", &self.self_)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LinksSelf {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LinksSelf {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LinksSelf").field("self_", &self.self_).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LinksSelf {
     /// The `self` attribute.
@@ -1550,7 +2086,12 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksSelfPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LinksSelfPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LinksSelfPatch",
+                0usize,
+                &[self.self_.is_some()],
+            )
             .optional("self", &self.self_)
             .end()
     }
@@ -1601,81 +2142,139 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LinksSelf {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-        >(value, depth, &[("self", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { self_: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// A problem detail object as defined in RFC 7807.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Problem {
     /// A URI reference that identifies the problem type
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// A short, human-readable summary of the problem type
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// A human-readable explanation specific to this occurrence of the problem
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub detail: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// A URI reference that identifies the specific occurrence of the problem
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub instance: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The HTTP status code
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Problem {
+        const NAME: &'static str = "Problem";
+        const FIELDS: &'static [&'static str] = &[
+            "type",
+            "title",
+            "detail",
+            "instance",
+            "status",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("type", 0usize),
+            ("title", 1usize),
+            ("detail", 2usize),
+            ("status", 4usize),
+            ("instance", 3usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<i64>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                type_: __field0,
+                title: __field1,
+                detail: __field2,
+                instance: __field3,
+                status: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Problem {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Problem {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Problem",
+                    0usize,
+                    &[
+                        self.type_.is_some(),
+                        self.title.is_some(),
+                        self.detail.is_some(),
+                        self.instance.is_some(),
+                        self.status.is_some(),
+                    ],
+                )
+                .optional("type", &self.type_)
+                .optional("title", &self.title)
+                .optional("detail", &self.detail)
+                .optional("instance", &self.instance)
+                .optional("status", &self.status)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Problem {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Problem {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Problem")
+                .field("type_", &self.type_)
+                .field("title", &self.title)
+                .field("detail", &self.detail)
+                .field("instance", &self.instance)
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Problem {
     /// The `type` attribute.
@@ -1744,7 +2343,18 @@ impl ::daplug_runtime::__private::serde::Serialize for ProblemPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ProblemPatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ProblemPatch",
+                0usize,
+                &[
+                    self.type_.is_some(),
+                    self.title.is_some(),
+                    self.detail.is_some(),
+                    self.instance.is_some(),
+                    self.status.is_some(),
+                ],
+            )
             .optional("type", &self.type_)
             .optional("title", &self.title)
             .optional("detail", &self.detail)
@@ -1799,63 +2409,11 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Problem {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<i64>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("type", 0usize),
-                ("title", 1usize),
-                ("detail", 2usize),
-                ("status", 4usize),
-                ("instance", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    type_: __field0,
-                    title: __field1,
-                    detail: __field2,
-                    instance: __field3,
-                    status: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// A train station.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Station {
     /// Unique identifier for the station.
@@ -1867,14 +2425,106 @@ pub struct Station {
     /// The country code of the station.
     pub country_code: ::daplug_runtime::__private::std::string::String,
     /// The timezone of the station in the [IANA Time Zone Database format](https://www.iana.org/time-zones).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timezone: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Station {
+        const NAME: &'static str = "Station";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "name",
+            "address",
+            "country_code",
+            "timezone",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("name", 1usize),
+            ("address", 2usize),
+            ("timezone", 4usize),
+            ("country_code", 3usize),
+        ];
+        type Fields = (
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                address: __field2,
+                country_code: __field3,
+                timezone: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Station {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Station {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "Station", 4usize, &[self.timezone.is_some()])
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("address", &self.address)
+                .field("country_code", &self.country_code)
+                .optional("timezone", &self.timezone)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Station {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Station {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Station")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("address", &self.address)
+                .field("country_code", &self.country_code)
+                .field("timezone", &self.timezone)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Station {
     pub const ID: ::daplug_runtime::Field<
@@ -1945,7 +2595,18 @@ impl ::daplug_runtime::__private::serde::Serialize for StationPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "StationPatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "StationPatch",
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.name.is_some(),
+                    self.address.is_some(),
+                    self.country_code.is_some(),
+                    self.timezone.is_some(),
+                ],
+            )
             .optional("id", &self.id)
             .optional("name", &self.name)
             .optional("address", &self.address)
@@ -2000,132 +2661,187 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Station {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("name", 1usize),
-                ("address", 2usize),
-                ("timezone", 4usize),
-                ("country_code", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    name: __field1,
-                    address: __field2,
-                    country_code: __field3,
-                    timezone: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// A train trip.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Trip {
     /// Unique identifier for the trip
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The starting station of the trip
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub origin: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The destination station of the trip
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub destination: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date and time when the trip departs
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub departure_time: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date and time when the trip arrives
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub arrival_time: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The name of the operator of the trip
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub operator: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The cost of the trip
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub price: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Indicates whether bicycles are allowed on the trip
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bicycles_allowed: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Indicates whether dogs are allowed on the trip
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dogs_allowed: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Trip {
+        const NAME: &'static str = "Trip";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "origin",
+            "destination",
+            "departure_time",
+            "arrival_time",
+            "operator",
+            "price",
+            "bicycles_allowed",
+            "dogs_allowed",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("price", 6usize),
+            ("origin", 1usize),
+            ("operator", 5usize),
+            ("destination", 2usize),
+            ("arrival_time", 4usize),
+            ("dogs_allowed", 8usize),
+            ("departure_time", 3usize),
+            ("bicycles_allowed", 7usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<bool>,
+            ),
+            (__p::Optional<bool>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                origin: __field1,
+                destination: __field2,
+                departure_time: __field3,
+                arrival_time: __field4,
+                operator: __field5,
+                price: __field6,
+                bicycles_allowed: __field7,
+                dogs_allowed: __field8,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Trip {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Trip {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Trip",
+                    0usize,
+                    &[
+                        self.id.is_some(),
+                        self.origin.is_some(),
+                        self.destination.is_some(),
+                        self.departure_time.is_some(),
+                        self.arrival_time.is_some(),
+                        self.operator.is_some(),
+                        self.price.is_some(),
+                        self.bicycles_allowed.is_some(),
+                        self.dogs_allowed.is_some(),
+                    ],
+                )
+                .optional("id", &self.id)
+                .optional("origin", &self.origin)
+                .optional("destination", &self.destination)
+                .optional("departure_time", &self.departure_time)
+                .optional("arrival_time", &self.arrival_time)
+                .optional("operator", &self.operator)
+                .optional("price", &self.price)
+                .optional("bicycles_allowed", &self.bicycles_allowed)
+                .optional("dogs_allowed", &self.dogs_allowed)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Trip {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Trip {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Trip")
+                .field("id", &self.id)
+                .field("origin", &self.origin)
+                .field("destination", &self.destination)
+                .field("departure_time", &self.departure_time)
+                .field("arrival_time", &self.arrival_time)
+                .field("operator", &self.operator)
+                .field("price", &self.price)
+                .field("bicycles_allowed", &self.bicycles_allowed)
+                .field("dogs_allowed", &self.dogs_allowed)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Trip {
     pub const ID: ::daplug_runtime::Field<
@@ -2219,7 +2935,22 @@ impl ::daplug_runtime::__private::serde::Serialize for TripPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "TripPatch", 9usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TripPatch",
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.origin.is_some(),
+                    self.destination.is_some(),
+                    self.departure_time.is_some(),
+                    self.arrival_time.is_some(),
+                    self.operator.is_some(),
+                    self.price.is_some(),
+                    self.bicycles_allowed.is_some(),
+                    self.dogs_allowed.is_some(),
+                ],
+            )
             .optional("id", &self.id)
             .optional("origin", &self.origin)
             .optional("destination", &self.destination)
@@ -2278,110 +3009,102 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Trip {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<f64>,
-                    __p::Optional<bool>,
-                ),
-                (__p::Optional<bool>,),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("price", 6usize),
-                ("origin", 1usize),
-                ("operator", 5usize),
-                ("destination", 2usize),
-                ("arrival_time", 4usize),
-                ("dogs_allowed", 8usize),
-                ("departure_time", 3usize),
-                ("bicycles_allowed", 7usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8,),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    origin: __field1,
-                    destination: __field2,
-                    departure_time: __field3,
-                    arrival_time: __field4,
-                    operator: __field5,
-                    price: __field6,
-                    bicycles_allowed: __field7,
-                    dogs_allowed: __field8,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// This is a generic request/response wrapper which contains both data and links which serve as hypermedia controls (HATEOAS).
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct WrapperCollection {
     /// The wrapper for a collection is an array of objects.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::serde_json::Value,
         >,
     >,
     /// A set of hypermedia links which serve as controls for the client.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for WrapperCollection {
+        const NAME: &'static str = "WrapperCollection";
+        const FIELDS: &'static [&'static str] = &["data", "links"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("data", 0usize),
+            ("links", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<
+                ::daplug_runtime::__private::std::vec::Vec<
+                    ::daplug_runtime::__private::serde_json::Value,
+                >,
+            >,
+            __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                data: __field0,
+                links: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for WrapperCollection {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for WrapperCollection {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "WrapperCollection",
+                    0usize,
+                    &[self.data.is_some(), self.links.is_some()],
+                )
+                .optional("data", &self.data)
+                .optional("links", &self.links)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for WrapperCollection {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for WrapperCollection {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("WrapperCollection")
+                .field("data", &self.data)
+                .field("links", &self.links)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl WrapperCollection {
     pub const DATA: ::daplug_runtime::Field<
@@ -2432,7 +3155,12 @@ impl ::daplug_runtime::__private::serde::Serialize for WrapperCollectionPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "WrapperCollectionPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "WrapperCollectionPatch",
+                0usize,
+                &[self.data.is_some(), self.links.is_some()],
+            )
             .optional("data", &self.data)
             .optional("links", &self.links)
             .end()
@@ -2484,37 +3212,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for WrapperCollection {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<
-                    ::daplug_runtime::__private::std::vec::Vec<
-                        ::daplug_runtime::__private::serde_json::Value,
-                    >,
-                >,
-                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-            ),
-        >(value, depth, &[("data", 0usize), ("links", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    data: __field0,
-                    links: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

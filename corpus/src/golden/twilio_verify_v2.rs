@@ -2,975 +2,1976 @@
 
 /// The Type of the Factor. Currently only `push` is supported.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum AccessTokenEnumFactorTypes {
     /// `push`
-    #[serde(rename = "push")]
     Push,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for AccessTokenEnumFactorTypes {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for AccessTokenEnumFactorTypes {
+        const NAME: &'static str = "AccessTokenEnumFactorTypes";
+        const VARIANTS: &'static [&'static str] = &["push"];
+        const IDENTS: &'static [&'static str] = &["Push"];
+        const ALL: &'static [Self] = &[Self::Push];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AccessTokenEnumFactorTypes {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for AccessTokenEnumFactorTypes {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for AccessTokenEnumFactorTypes {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for AccessTokenEnumFactorTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// Reason for the Challenge to be in certain `status`. One of `none`, `not_needed` or `not_requested`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum ChallengeEnumChallengeReasons {
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// `not_needed`
-    #[serde(rename = "not_needed")]
     NotNeeded,
     /// `not_requested`
-    #[serde(rename = "not_requested")]
     NotRequested,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ChallengeEnumChallengeReasons {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for ChallengeEnumChallengeReasons {
+        const NAME: &'static str = "ChallengeEnumChallengeReasons";
+        const VARIANTS: &'static [&'static str] = &[
+            "none",
+            "not_needed",
+            "not_requested",
+        ];
+        const IDENTS: &'static [&'static str] = &["None", "NotNeeded", "NotRequested"];
+        const ALL: &'static [Self] = &[Self::None, Self::NotNeeded, Self::NotRequested];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ChallengeEnumChallengeReasons {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ChallengeEnumChallengeReasons {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ChallengeEnumChallengeReasons {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ChallengeEnumChallengeReasons {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The Status of this Challenge. One of `pending`, `expired`, `approved` or `denied`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum ChallengeEnumChallengeStatuses {
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `expired`
-    #[serde(rename = "expired")]
     Expired,
     /// `approved`
-    #[serde(rename = "approved")]
     Approved,
     /// `denied`
-    #[serde(rename = "denied")]
     Denied,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ChallengeEnumChallengeStatuses {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for ChallengeEnumChallengeStatuses {
+        const NAME: &'static str = "ChallengeEnumChallengeStatuses";
+        const VARIANTS: &'static [&'static str] = &[
+            "pending",
+            "expired",
+            "approved",
+            "denied",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Pending",
+            "Expired",
+            "Approved",
+            "Denied",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Pending,
+            Self::Expired,
+            Self::Approved,
+            Self::Denied,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ChallengeEnumChallengeStatuses {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ChallengeEnumChallengeStatuses {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ChallengeEnumChallengeStatuses {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ChallengeEnumChallengeStatuses {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The Factor Type of this Challenge. Currently `push` and `totp` are supported.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum ChallengeEnumFactorTypes {
     /// `push`
-    #[serde(rename = "push")]
     Push,
     /// `totp`
-    #[serde(rename = "totp")]
     Totp,
     /// `passkeys`
-    #[serde(rename = "passkeys")]
     Passkeys,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ChallengeEnumFactorTypes {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for ChallengeEnumFactorTypes {
+        const NAME: &'static str = "ChallengeEnumFactorTypes";
+        const VARIANTS: &'static [&'static str] = &["push", "totp", "passkeys"];
+        const IDENTS: &'static [&'static str] = &["Push", "Totp", "Passkeys"];
+        const ALL: &'static [Self] = &[Self::Push, Self::Totp, Self::Passkeys];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ChallengeEnumFactorTypes {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ChallengeEnumFactorTypes {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ChallengeEnumFactorTypes {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ChallengeEnumFactorTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `challenge_enum_list_orders` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum ChallengeEnumListOrders {
     /// `asc`
-    #[serde(rename = "asc")]
     Asc,
     /// `desc`
-    #[serde(rename = "desc")]
     Desc,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ChallengeEnumListOrders {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for ChallengeEnumListOrders {
+        const NAME: &'static str = "ChallengeEnumListOrders";
+        const VARIANTS: &'static [&'static str] = &["asc", "desc"];
+        const IDENTS: &'static [&'static str] = &["Asc", "Desc"];
+        const ALL: &'static [Self] = &[Self::Asc, Self::Desc];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ChallengeEnumListOrders {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ChallengeEnumListOrders {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ChallengeEnumListOrders {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ChallengeEnumListOrders {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The Status of this Factor. One of `unverified` or `verified`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum FactorEnumFactorStatuses {
     /// `unverified`
-    #[serde(rename = "unverified")]
     Unverified,
     /// `verified`
-    #[serde(rename = "verified")]
     Verified,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for FactorEnumFactorStatuses {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for FactorEnumFactorStatuses {
+        const NAME: &'static str = "FactorEnumFactorStatuses";
+        const VARIANTS: &'static [&'static str] = &["unverified", "verified"];
+        const IDENTS: &'static [&'static str] = &["Unverified", "Verified"];
+        const ALL: &'static [Self] = &[Self::Unverified, Self::Verified];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for FactorEnumFactorStatuses {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for FactorEnumFactorStatuses {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for FactorEnumFactorStatuses {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for FactorEnumFactorStatuses {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The Type of this Factor. Currently `push` and `totp` are supported.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum FactorEnumFactorTypes {
     /// `push`
-    #[serde(rename = "push")]
     Push,
     /// `totp`
-    #[serde(rename = "totp")]
     Totp,
     /// `passkeys`
-    #[serde(rename = "passkeys")]
     Passkeys,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for FactorEnumFactorTypes {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for FactorEnumFactorTypes {
+        const NAME: &'static str = "FactorEnumFactorTypes";
+        const VARIANTS: &'static [&'static str] = &["push", "totp", "passkeys"];
+        const IDENTS: &'static [&'static str] = &["Push", "Totp", "Passkeys"];
+        const ALL: &'static [Self] = &[Self::Push, Self::Totp, Self::Passkeys];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for FactorEnumFactorTypes {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for FactorEnumFactorTypes {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for FactorEnumFactorTypes {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for FactorEnumFactorTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `factor_enum_notification_platforms` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum FactorEnumNotificationPlatforms {
     /// `apn`
-    #[serde(rename = "apn")]
     Apn,
     /// `fcm`
-    #[serde(rename = "fcm")]
     Fcm,
     /// `none`
-    #[serde(rename = "none")]
     None,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for FactorEnumNotificationPlatforms {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for FactorEnumNotificationPlatforms {
+        const NAME: &'static str = "FactorEnumNotificationPlatforms";
+        const VARIANTS: &'static [&'static str] = &["apn", "fcm", "none"];
+        const IDENTS: &'static [&'static str] = &["Apn", "Fcm", "None"];
+        const ALL: &'static [Self] = &[Self::Apn, Self::Fcm, Self::None];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for FactorEnumNotificationPlatforms {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for FactorEnumNotificationPlatforms {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for FactorEnumNotificationPlatforms {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for FactorEnumNotificationPlatforms {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `factor_enum_totp_algorithms` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum FactorEnumTotpAlgorithms {
     /// `sha1`
-    #[serde(rename = "sha1")]
     Sha1,
     /// `sha256`
-    #[serde(rename = "sha256")]
     Sha256,
     /// `sha512`
-    #[serde(rename = "sha512")]
     Sha512,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for FactorEnumTotpAlgorithms {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for FactorEnumTotpAlgorithms {
+        const NAME: &'static str = "FactorEnumTotpAlgorithms";
+        const VARIANTS: &'static [&'static str] = &["sha1", "sha256", "sha512"];
+        const IDENTS: &'static [&'static str] = &["Sha1", "Sha256", "Sha512"];
+        const ALL: &'static [Self] = &[Self::Sha1, Self::Sha256, Self::Sha512];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for FactorEnumTotpAlgorithms {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for FactorEnumTotpAlgorithms {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for FactorEnumTotpAlgorithms {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for FactorEnumTotpAlgorithms {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The Type of this Form. Currently only `form-push` is supported.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum FormEnumFormTypes {
     /// `form-push`
-    #[serde(rename = "form-push")]
     FormPush,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for FormEnumFormTypes {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for FormEnumFormTypes {
+        const NAME: &'static str = "FormEnumFormTypes";
+        const VARIANTS: &'static [&'static str] = &["form-push"];
+        const IDENTS: &'static [&'static str] = &["FormPush"];
+        const ALL: &'static [Self] = &[Self::FormPush];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for FormEnumFormTypes {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for FormEnumFormTypes {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for FormEnumFormTypes {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for FormEnumFormTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The Status of this Factor. One of `unverified` or `verified`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum NewFactorEnumFactorStatuses {
     /// `unverified`
-    #[serde(rename = "unverified")]
     Unverified,
     /// `verified`
-    #[serde(rename = "verified")]
     Verified,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for NewFactorEnumFactorStatuses {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for NewFactorEnumFactorStatuses {
+        const NAME: &'static str = "NewFactorEnumFactorStatuses";
+        const VARIANTS: &'static [&'static str] = &["unverified", "verified"];
+        const IDENTS: &'static [&'static str] = &["Unverified", "Verified"];
+        const ALL: &'static [Self] = &[Self::Unverified, Self::Verified];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NewFactorEnumFactorStatuses {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for NewFactorEnumFactorStatuses {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for NewFactorEnumFactorStatuses {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for NewFactorEnumFactorStatuses {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The Type of this Factor. Currently `push` and `totp` are supported.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum NewFactorEnumFactorTypes {
     /// `push`
-    #[serde(rename = "push")]
     Push,
     /// `totp`
-    #[serde(rename = "totp")]
     Totp,
     /// `passkeys`
-    #[serde(rename = "passkeys")]
     Passkeys,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for NewFactorEnumFactorTypes {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for NewFactorEnumFactorTypes {
+        const NAME: &'static str = "NewFactorEnumFactorTypes";
+        const VARIANTS: &'static [&'static str] = &["push", "totp", "passkeys"];
+        const IDENTS: &'static [&'static str] = &["Push", "Totp", "Passkeys"];
+        const ALL: &'static [Self] = &[Self::Push, Self::Totp, Self::Passkeys];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NewFactorEnumFactorTypes {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for NewFactorEnumFactorTypes {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for NewFactorEnumFactorTypes {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for NewFactorEnumFactorTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `new_factor_enum_notification_platforms` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum NewFactorEnumNotificationPlatforms {
     /// `apn`
-    #[serde(rename = "apn")]
     Apn,
     /// `fcm`
-    #[serde(rename = "fcm")]
     Fcm,
     /// `none`
-    #[serde(rename = "none")]
     None,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for NewFactorEnumNotificationPlatforms {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for NewFactorEnumNotificationPlatforms {
+        const NAME: &'static str = "NewFactorEnumNotificationPlatforms";
+        const VARIANTS: &'static [&'static str] = &["apn", "fcm", "none"];
+        const IDENTS: &'static [&'static str] = &["Apn", "Fcm", "None"];
+        const ALL: &'static [Self] = &[Self::Apn, Self::Fcm, Self::None];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NewFactorEnumNotificationPlatforms {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for NewFactorEnumNotificationPlatforms {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for NewFactorEnumNotificationPlatforms {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for NewFactorEnumNotificationPlatforms {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `new_factor_enum_totp_algorithms` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum NewFactorEnumTotpAlgorithms {
     /// `sha1`
-    #[serde(rename = "sha1")]
     Sha1,
     /// `sha256`
-    #[serde(rename = "sha256")]
     Sha256,
     /// `sha512`
-    #[serde(rename = "sha512")]
     Sha512,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for NewFactorEnumTotpAlgorithms {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for NewFactorEnumTotpAlgorithms {
+        const NAME: &'static str = "NewFactorEnumTotpAlgorithms";
+        const VARIANTS: &'static [&'static str] = &["sha1", "sha256", "sha512"];
+        const IDENTS: &'static [&'static str] = &["Sha1", "Sha256", "Sha512"];
+        const ALL: &'static [Self] = &[Self::Sha1, Self::Sha256, Self::Sha512];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NewFactorEnumTotpAlgorithms {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for NewFactorEnumTotpAlgorithms {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for NewFactorEnumTotpAlgorithms {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for NewFactorEnumTotpAlgorithms {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `verification_attempt_enum_attempt_status` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum VerificationAttemptEnumAttemptStatus {
     /// `confirmed`
-    #[serde(rename = "confirmed")]
     Confirmed,
     /// `unconfirmed`
-    #[serde(rename = "unconfirmed")]
     Unconfirmed,
     /// `expired`
-    #[serde(rename = "expired")]
     Expired,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerificationAttemptEnumAttemptStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for VerificationAttemptEnumAttemptStatus {
+        const NAME: &'static str = "VerificationAttemptEnumAttemptStatus";
+        const VARIANTS: &'static [&'static str] = &[
+            "confirmed",
+            "unconfirmed",
+            "expired",
+        ];
+        const IDENTS: &'static [&'static str] = &["Confirmed", "Unconfirmed", "Expired"];
+        const ALL: &'static [Self] = &[
+            Self::Confirmed,
+            Self::Unconfirmed,
+            Self::Expired,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerificationAttemptEnumAttemptStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerificationAttemptEnumAttemptStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerificationAttemptEnumAttemptStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerificationAttemptEnumAttemptStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `verification_attempt_enum_call_status` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum VerificationAttemptEnumCallStatus {
     /// `queued`
-    #[serde(rename = "queued")]
     Queued,
     /// `in-progress`
-    #[serde(rename = "in-progress")]
     InProgress,
     /// `completed`
-    #[serde(rename = "completed")]
     Completed,
     /// `busy`
-    #[serde(rename = "busy")]
     Busy,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `no-answer`
-    #[serde(rename = "no-answer")]
     NoAnswer,
     /// `ringing`
-    #[serde(rename = "ringing")]
     Ringing,
     /// `canceled`
-    #[serde(rename = "canceled")]
     Canceled,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerificationAttemptEnumCallStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for VerificationAttemptEnumCallStatus {
+        const NAME: &'static str = "VerificationAttemptEnumCallStatus";
+        const VARIANTS: &'static [&'static str] = &[
+            "queued",
+            "in-progress",
+            "completed",
+            "busy",
+            "failed",
+            "no-answer",
+            "ringing",
+            "canceled",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Queued",
+            "InProgress",
+            "Completed",
+            "Busy",
+            "Failed",
+            "NoAnswer",
+            "Ringing",
+            "Canceled",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Queued,
+            Self::InProgress,
+            Self::Completed,
+            Self::Busy,
+            Self::Failed,
+            Self::NoAnswer,
+            Self::Ringing,
+            Self::Canceled,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerificationAttemptEnumCallStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerificationAttemptEnumCallStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerificationAttemptEnumCallStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerificationAttemptEnumCallStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// A string specifying the communication channel used for the verification attempt.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum VerificationAttemptEnumChannels {
     /// `sms`
-    #[serde(rename = "sms")]
     Sms,
     /// `call`
-    #[serde(rename = "call")]
     Call,
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `whatsapp`
-    #[serde(rename = "whatsapp")]
     Whatsapp,
     /// `rbm`
-    #[serde(rename = "rbm")]
     Rbm,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerificationAttemptEnumChannels {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for VerificationAttemptEnumChannels {
+        const NAME: &'static str = "VerificationAttemptEnumChannels";
+        const VARIANTS: &'static [&'static str] = &[
+            "sms",
+            "call",
+            "email",
+            "whatsapp",
+            "rbm",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Sms",
+            "Call",
+            "Email",
+            "Whatsapp",
+            "Rbm",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Sms,
+            Self::Call,
+            Self::Email,
+            Self::Whatsapp,
+            Self::Rbm,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerificationAttemptEnumChannels {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerificationAttemptEnumChannels {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerificationAttemptEnumChannels {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerificationAttemptEnumChannels {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// A string specifying the conversion status of the verification. A conversion happens when the user is able to provide the correct code. Possible values are `CONVERTED` and `UNCONVERTED`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum VerificationAttemptEnumConversionStatus {
     /// `converted`
-    #[serde(rename = "converted")]
     Converted,
     /// `unconverted`
-    #[serde(rename = "unconverted")]
     Unconverted,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerificationAttemptEnumConversionStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for VerificationAttemptEnumConversionStatus {
+        const NAME: &'static str = "VerificationAttemptEnumConversionStatus";
+        const VARIANTS: &'static [&'static str] = &["converted", "unconverted"];
+        const IDENTS: &'static [&'static str] = &["Converted", "Unconverted"];
+        const ALL: &'static [Self] = &[Self::Converted, Self::Unconverted];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerificationAttemptEnumConversionStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerificationAttemptEnumConversionStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerificationAttemptEnumConversionStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerificationAttemptEnumConversionStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `verification_attempt_enum_message_status` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum VerificationAttemptEnumMessageStatus {
     /// `queued`
-    #[serde(rename = "queued")]
     Queued,
     /// `sending`
-    #[serde(rename = "sending")]
     Sending,
     /// `sent`
-    #[serde(rename = "sent")]
     Sent,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `delivered`
-    #[serde(rename = "delivered")]
     Delivered,
     /// `undelivered`
-    #[serde(rename = "undelivered")]
     Undelivered,
     /// `receiving`
-    #[serde(rename = "receiving")]
     Receiving,
     /// `received`
-    #[serde(rename = "received")]
     Received,
     /// `accepted`
-    #[serde(rename = "accepted")]
     Accepted,
     /// `scheduled`
-    #[serde(rename = "scheduled")]
     Scheduled,
     /// `read`
-    #[serde(rename = "read")]
     Read,
     /// `partially_delivered`
-    #[serde(rename = "partially_delivered")]
     PartiallyDelivered,
     /// `canceled`
-    #[serde(rename = "canceled")]
     Canceled,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerificationAttemptEnumMessageStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for VerificationAttemptEnumMessageStatus {
+        const NAME: &'static str = "VerificationAttemptEnumMessageStatus";
+        const VARIANTS: &'static [&'static str] = &[
+            "queued",
+            "sending",
+            "sent",
+            "failed",
+            "delivered",
+            "undelivered",
+            "receiving",
+            "received",
+            "accepted",
+            "scheduled",
+            "read",
+            "partially_delivered",
+            "canceled",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Queued",
+            "Sending",
+            "Sent",
+            "Failed",
+            "Delivered",
+            "Undelivered",
+            "Receiving",
+            "Received",
+            "Accepted",
+            "Scheduled",
+            "Read",
+            "PartiallyDelivered",
+            "Canceled",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Queued,
+            Self::Sending,
+            Self::Sent,
+            Self::Failed,
+            Self::Delivered,
+            Self::Undelivered,
+            Self::Receiving,
+            Self::Received,
+            Self::Accepted,
+            Self::Scheduled,
+            Self::Read,
+            Self::PartiallyDelivered,
+            Self::Canceled,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerificationAttemptEnumMessageStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerificationAttemptEnumMessageStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerificationAttemptEnumMessageStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerificationAttemptEnumMessageStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `verification_attempts_summary_enum_channels` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum VerificationAttemptsSummaryEnumChannels {
     /// `sms`
-    #[serde(rename = "sms")]
     Sms,
     /// `call`
-    #[serde(rename = "call")]
     Call,
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `whatsapp`
-    #[serde(rename = "whatsapp")]
     Whatsapp,
     /// `rbm`
-    #[serde(rename = "rbm")]
     Rbm,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerificationAttemptsSummaryEnumChannels {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for VerificationAttemptsSummaryEnumChannels {
+        const NAME: &'static str = "VerificationAttemptsSummaryEnumChannels";
+        const VARIANTS: &'static [&'static str] = &[
+            "sms",
+            "call",
+            "email",
+            "whatsapp",
+            "rbm",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Sms",
+            "Call",
+            "Email",
+            "Whatsapp",
+            "Rbm",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Sms,
+            Self::Call,
+            Self::Email,
+            Self::Whatsapp,
+            Self::Rbm,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerificationAttemptsSummaryEnumChannels {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerificationAttemptsSummaryEnumChannels {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerificationAttemptsSummaryEnumChannels {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerificationAttemptsSummaryEnumChannels {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The verification method to use. One of: [`email`](https://www.twilio.com/docs/verify/email), `sms`, `whatsapp`, `call`, or `sna`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum VerificationCheckEnumChannel {
     /// `sms`
-    #[serde(rename = "sms")]
     Sms,
     /// `call`
-    #[serde(rename = "call")]
     Call,
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `whatsapp`
-    #[serde(rename = "whatsapp")]
     Whatsapp,
     /// `sna`
-    #[serde(rename = "sna")]
     Sna,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerificationCheckEnumChannel {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for VerificationCheckEnumChannel {
+        const NAME: &'static str = "VerificationCheckEnumChannel";
+        const VARIANTS: &'static [&'static str] = &[
+            "sms",
+            "call",
+            "email",
+            "whatsapp",
+            "sna",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Sms",
+            "Call",
+            "Email",
+            "Whatsapp",
+            "Sna",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Sms,
+            Self::Call,
+            Self::Email,
+            Self::Whatsapp,
+            Self::Sna,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerificationCheckEnumChannel {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerificationCheckEnumChannel {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerificationCheckEnumChannel {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerificationCheckEnumChannel {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The verification method used. One of: [`email`](https://www.twilio.com/docs/verify/email), `sms`, `whatsapp`, `call`, `sna`, or `rcs`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum VerificationEnumChannel {
     /// `sms`
-    #[serde(rename = "sms")]
     Sms,
     /// `call`
-    #[serde(rename = "call")]
     Call,
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `whatsapp`
-    #[serde(rename = "whatsapp")]
     Whatsapp,
     /// `sna`
-    #[serde(rename = "sna")]
     Sna,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerificationEnumChannel {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for VerificationEnumChannel {
+        const NAME: &'static str = "VerificationEnumChannel";
+        const VARIANTS: &'static [&'static str] = &[
+            "sms",
+            "call",
+            "email",
+            "whatsapp",
+            "sna",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Sms",
+            "Call",
+            "Email",
+            "Whatsapp",
+            "Sna",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Sms,
+            Self::Call,
+            Self::Email,
+            Self::Whatsapp,
+            Self::Sna,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerificationEnumChannel {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerificationEnumChannel {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerificationEnumChannel {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerificationEnumChannel {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// Risk_check overrides Fraud Prevention measures like Fraud Guard, Geo Permissions etc per verification attempt basis, allowing Verify to block traffic considered fraudulent if enabled or bypass active protections if disabled. Can be: `enable`(default) or `disable`. For SMS channel only.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum VerificationEnumRiskCheck {
     /// `enable`
-    #[serde(rename = "enable")]
     Enable,
     /// `disable`
-    #[serde(rename = "disable")]
     Disable,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerificationEnumRiskCheck {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for VerificationEnumRiskCheck {
+        const NAME: &'static str = "VerificationEnumRiskCheck";
+        const VARIANTS: &'static [&'static str] = &["enable", "disable"];
+        const IDENTS: &'static [&'static str] = &["Enable", "Disable"];
+        const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerificationEnumRiskCheck {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerificationEnumRiskCheck {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerificationEnumRiskCheck {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerificationEnumRiskCheck {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The status of the verification. Can be: `pending`, `approved`, `canceled`, `max_attempts_reached`, `deleted`, `failed` or `expired`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum VerificationEnumStatus {
     /// `canceled`
-    #[serde(rename = "canceled")]
     Canceled,
     /// `approved`
-    #[serde(rename = "approved")]
     Approved,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerificationEnumStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for VerificationEnumStatus {
+        const NAME: &'static str = "VerificationEnumStatus";
+        const VARIANTS: &'static [&'static str] = &["canceled", "approved"];
+        const IDENTS: &'static [&'static str] = &["Canceled", "Approved"];
+        const ALL: &'static [Self] = &[Self::Canceled, Self::Approved];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerificationEnumStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerificationEnumStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerificationEnumStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerificationEnumStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `verify.v2.form` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2Form {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub form_type: ::daplug_runtime::__private::std::option::Option<FormEnumFormTypes>,
     /// Object that contains the available forms for this type. This available forms are given in the standard [JSON Schema](https://json-schema.org/) format
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub forms: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// Additional information for the available forms for this type. E.g. The separator string used for `binding` in a Factor push.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub form_meta: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// The URL to access the forms for this type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2Form {
+        const NAME: &'static str = "VerifyV2Form";
+        const FIELDS: &'static [&'static str] = &[
+            "form_type",
+            "forms",
+            "form_meta",
+            "url",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("url", 3usize),
+            ("forms", 1usize),
+            ("form_meta", 2usize),
+            ("form_type", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<FormEnumFormTypes>,
+            __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+            __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                form_type: __field0,
+                forms: __field1,
+                form_meta: __field2,
+                url: __field3,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2Form {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2Form {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2Form",
+                    0usize,
+                    &[
+                        self.form_type.is_some(),
+                        self.forms.is_some(),
+                        self.form_meta.is_some(),
+                        self.url.is_some(),
+                    ],
+                )
+                .optional("form_type", &self.form_type)
+                .optional("forms", &self.forms)
+                .optional("form_meta", &self.form_meta)
+                .optional("url", &self.url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2Form {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2Form {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2Form")
+                .field("form_type", &self.form_type)
+                .field("forms", &self.forms)
+                .field("form_meta", &self.form_meta)
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2Form {
     pub const FORM_TYPE: ::daplug_runtime::Field<Self, FormEnumFormTypes> = ::daplug_runtime::Field::new(
@@ -1030,7 +2031,17 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2FormPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "VerifyV2FormPatch", 4usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2FormPatch",
+                0usize,
+                &[
+                    self.form_type.is_some(),
+                    self.forms.is_some(),
+                    self.form_meta.is_some(),
+                    self.url.is_some(),
+                ],
+            )
             .optional("form_type", &self.form_type)
             .optional("forms", &self.forms)
             .optional("form_meta", &self.form_meta)
@@ -1084,85 +2095,109 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2Form {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<FormEnumFormTypes>,
-                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("url", 3usize),
-                ("forms", 1usize),
-                ("form_meta", 2usize),
-                ("form_type", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    form_type: __field0,
-                    forms: __field1,
-                    form_meta: __field2,
-                    url: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.safelist` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2Safelist {
     /// The unique string that we created to identify the SafeList resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The phone number in SafeList.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub phone_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The absolute URL of the SafeList resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2Safelist {
+        const NAME: &'static str = "VerifyV2Safelist";
+        const FIELDS: &'static [&'static str] = &["sid", "phone_number", "url"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("url", 2usize),
+            ("phone_number", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                phone_number: __field1,
+                url: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2Safelist {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2Safelist {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2Safelist",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.phone_number.is_some(),
+                        self.url.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("phone_number", &self.phone_number)
+                .optional("url", &self.url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2Safelist {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2Safelist {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2Safelist")
+                .field("sid", &self.sid)
+                .field("phone_number", &self.phone_number)
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2Safelist {
     pub const SID: ::daplug_runtime::Field<
@@ -1217,7 +2252,12 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2SafelistPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "VerifyV2SafelistPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2SafelistPatch",
+                0usize,
+                &[self.sid.is_some(), self.phone_number.is_some(), self.url.is_some()],
+            )
             .optional("sid", &self.sid)
             .optional("phone_number", &self.phone_number)
             .optional("url", &self.url)
@@ -1270,203 +2310,336 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2Safelist {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("sid", 0usize), ("url", 2usize), ("phone_number", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    phone_number: __field1,
-                    url: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2Service {
     /// The unique string that we created to identify the Service resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Service resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The name that appears in the body of your verification messages. It can be up to 30 characters long and can include letters, numbers, spaces, dashes, underscores. Phone numbers, special characters or links are NOT allowed. It cannot contain more than 4 (consecutive or non-consecutive) digits. **This value should not contain PII.**
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The length of the verification code to generate.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub code_length: ::daplug_runtime::__private::std::option::Option<i64>,
     /// Whether to perform a lookup with each verification started and return info about the phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub lookup_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Whether to pass PSD2 transaction parameters when starting a verification.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub psd2_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Whether to skip sending SMS verifications to landlines. Requires `lookup_enabled`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub skip_sms_to_landlines: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Whether to ask the user to press a number before delivering the verify code in a phone call.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dtmf_input_required: ::daplug_runtime::__private::std::option::Option<bool>,
     /// The name of an alternative text-to-speech service to use in phone calls. Applies only to TTS languages.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tts_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Whether to add a security warning at the end of an SMS verification body. Disabled by default and applies only to SMS. Example SMS body: `Your AppName verification code is: 1234. Don’t share this code with anyone; our employees will never ask for the code`
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub do_not_share_warning_enabled: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
     /// Whether to allow sending verifications with a custom code instead of a randomly generated one.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub custom_code_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Configurations for the Push factors (channel) created under this Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub push: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// Configurations for the TOTP factors (channel) created under this Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub totp: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub default_template_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub whatsapp: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub passkeys: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// Whether to allow verifications from the service to reach the stream-events sinks if configured
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub verify_event_subscription_enabled: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
     /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The absolute URL of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The URLs of related resources.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2Service {
+        const NAME: &'static str = "VerifyV2Service";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "friendly_name",
+            "code_length",
+            "lookup_enabled",
+            "psd2_enabled",
+            "skip_sms_to_landlines",
+            "dtmf_input_required",
+            "tts_name",
+            "do_not_share_warning_enabled",
+            "custom_code_enabled",
+            "push",
+            "totp",
+            "default_template_sid",
+            "whatsapp",
+            "passkeys",
+            "verify_event_subscription_enabled",
+            "date_created",
+            "date_updated",
+            "url",
+            "links",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("url", 19usize),
+            ("push", 11usize),
+            ("totp", 12usize),
+            ("links", 20usize),
+            ("passkeys", 15usize),
+            ("tts_name", 8usize),
+            ("whatsapp", 14usize),
+            ("account_sid", 1usize),
+            ("code_length", 3usize),
+            ("date_created", 17usize),
+            ("date_updated", 18usize),
+            ("psd2_enabled", 5usize),
+            ("friendly_name", 2usize),
+            ("lookup_enabled", 4usize),
+            ("custom_code_enabled", 10usize),
+            ("dtmf_input_required", 7usize),
+            ("default_template_sid", 13usize),
+            ("skip_sms_to_landlines", 6usize),
+            ("do_not_share_warning_enabled", 9usize),
+            ("verify_event_subscription_enabled", 16usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i64>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+            ),
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+            ),
+            (
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (__field16, __field17, __field18, __field19, __field20),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                friendly_name: __field2,
+                code_length: __field3,
+                lookup_enabled: __field4,
+                psd2_enabled: __field5,
+                skip_sms_to_landlines: __field6,
+                dtmf_input_required: __field7,
+                tts_name: __field8,
+                do_not_share_warning_enabled: __field9,
+                custom_code_enabled: __field10,
+                push: __field11,
+                totp: __field12,
+                default_template_sid: __field13,
+                whatsapp: __field14,
+                passkeys: __field15,
+                verify_event_subscription_enabled: __field16,
+                date_created: __field17,
+                date_updated: __field18,
+                url: __field19,
+                links: __field20,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2Service {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2Service {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2Service",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.friendly_name.is_some(),
+                        self.code_length.is_some(),
+                        self.lookup_enabled.is_some(),
+                        self.psd2_enabled.is_some(),
+                        self.skip_sms_to_landlines.is_some(),
+                        self.dtmf_input_required.is_some(),
+                        self.tts_name.is_some(),
+                        self.do_not_share_warning_enabled.is_some(),
+                        self.custom_code_enabled.is_some(),
+                        self.push.is_some(),
+                        self.totp.is_some(),
+                        self.default_template_sid.is_some(),
+                        self.whatsapp.is_some(),
+                        self.passkeys.is_some(),
+                        self.verify_event_subscription_enabled.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.url.is_some(),
+                        self.links.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("friendly_name", &self.friendly_name)
+                .optional("code_length", &self.code_length)
+                .optional("lookup_enabled", &self.lookup_enabled)
+                .optional("psd2_enabled", &self.psd2_enabled)
+                .optional("skip_sms_to_landlines", &self.skip_sms_to_landlines)
+                .optional("dtmf_input_required", &self.dtmf_input_required)
+                .optional("tts_name", &self.tts_name)
+                .optional(
+                    "do_not_share_warning_enabled",
+                    &self.do_not_share_warning_enabled,
+                )
+                .optional("custom_code_enabled", &self.custom_code_enabled)
+                .optional("push", &self.push)
+                .optional("totp", &self.totp)
+                .optional("default_template_sid", &self.default_template_sid)
+                .optional("whatsapp", &self.whatsapp)
+                .optional("passkeys", &self.passkeys)
+                .optional(
+                    "verify_event_subscription_enabled",
+                    &self.verify_event_subscription_enabled,
+                )
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("url", &self.url)
+                .optional("links", &self.links)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2Service {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2Service {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2Service")
+                .field("sid", &self.sid)
+                .field("account_sid", &self.account_sid)
+                .field("friendly_name", &self.friendly_name)
+                .field("code_length", &self.code_length)
+                .field("lookup_enabled", &self.lookup_enabled)
+                .field("psd2_enabled", &self.psd2_enabled)
+                .field("skip_sms_to_landlines", &self.skip_sms_to_landlines)
+                .field("dtmf_input_required", &self.dtmf_input_required)
+                .field("tts_name", &self.tts_name)
+                .field(
+                    "do_not_share_warning_enabled",
+                    &self.do_not_share_warning_enabled,
+                )
+                .field("custom_code_enabled", &self.custom_code_enabled)
+                .field("push", &self.push)
+                .field("totp", &self.totp)
+                .field("default_template_sid", &self.default_template_sid)
+                .field("whatsapp", &self.whatsapp)
+                .field("passkeys", &self.passkeys)
+                .field(
+                    "verify_event_subscription_enabled",
+                    &self.verify_event_subscription_enabled,
+                )
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("url", &self.url)
+                .field("links", &self.links)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2Service {
     pub const SID: ::daplug_runtime::Field<
@@ -1648,7 +2821,34 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServicePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "VerifyV2ServicePatch", 21usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServicePatch",
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.friendly_name.is_some(),
+                    self.code_length.is_some(),
+                    self.lookup_enabled.is_some(),
+                    self.psd2_enabled.is_some(),
+                    self.skip_sms_to_landlines.is_some(),
+                    self.dtmf_input_required.is_some(),
+                    self.tts_name.is_some(),
+                    self.do_not_share_warning_enabled.is_some(),
+                    self.custom_code_enabled.is_some(),
+                    self.push.is_some(),
+                    self.totp.is_some(),
+                    self.default_template_sid.is_some(),
+                    self.whatsapp.is_some(),
+                    self.passkeys.is_some(),
+                    self.verify_event_subscription_enabled.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.url.is_some(),
+                    self.links.is_some(),
+                ],
+            )
             .optional("sid", &self.sid)
             .optional("account_sid", &self.account_sid)
             .optional("friendly_name", &self.friendly_name)
@@ -1722,219 +2922,203 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2Service {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<i64>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                ),
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                ),
-                (
-                    __p::Optional<bool>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("url", 19usize),
-                ("push", 11usize),
-                ("totp", 12usize),
-                ("links", 20usize),
-                ("passkeys", 15usize),
-                ("tts_name", 8usize),
-                ("whatsapp", 14usize),
-                ("account_sid", 1usize),
-                ("code_length", 3usize),
-                ("date_created", 17usize),
-                ("date_updated", 18usize),
-                ("psd2_enabled", 5usize),
-                ("friendly_name", 2usize),
-                ("lookup_enabled", 4usize),
-                ("custom_code_enabled", 10usize),
-                ("dtmf_input_required", 7usize),
-                ("default_template_sid", 13usize),
-                ("skip_sms_to_landlines", 6usize),
-                ("do_not_share_warning_enabled", 9usize),
-                ("verify_event_subscription_enabled", 16usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (
-                        __field8,
-                        __field9,
-                        __field10,
-                        __field11,
-                        __field12,
-                        __field13,
-                        __field14,
-                        __field15,
-                    ),
-                    (__field16, __field17, __field18, __field19, __field20),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    account_sid: __field1,
-                    friendly_name: __field2,
-                    code_length: __field3,
-                    lookup_enabled: __field4,
-                    psd2_enabled: __field5,
-                    skip_sms_to_landlines: __field6,
-                    dtmf_input_required: __field7,
-                    tts_name: __field8,
-                    do_not_share_warning_enabled: __field9,
-                    custom_code_enabled: __field10,
-                    push: __field11,
-                    totp: __field12,
-                    default_template_sid: __field13,
-                    whatsapp: __field14,
-                    passkeys: __field15,
-                    verify_event_subscription_enabled: __field16,
-                    date_created: __field17,
-                    date_updated: __field18,
-                    url: __field19,
-                    links: __field20,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service.access_token` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceAccessToken {
     /// A 34 character string that uniquely identifies this Access Token.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Verify Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique external identifier for the Entity of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entity_identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
         AccessTokenEnumFactorTypes,
     >,
     /// A human readable description of this factor, up to 64 characters. For a push factor, this can be the device's name.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub factor_friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The access token generated for enrollment, this is an encrypted json web token.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub token: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// How long, in seconds, the access token is valid. Max: 5 minutes
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ttl: ::daplug_runtime::__private::std::option::Option<i64>,
     /// The date that this access token was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceAccessToken {
+        const NAME: &'static str = "VerifyV2ServiceAccessToken";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "entity_identity",
+            "factor_type",
+            "factor_friendly_name",
+            "token",
+            "url",
+            "ttl",
+            "date_created",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("ttl", 8usize),
+            ("url", 7usize),
+            ("token", 6usize),
+            ("account_sid", 1usize),
+            ("factor_type", 4usize),
+            ("service_sid", 2usize),
+            ("date_created", 9usize),
+            ("entity_identity", 3usize),
+            ("factor_friendly_name", 5usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<AccessTokenEnumFactorTypes>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+            (
+                __p::Optional<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                entity_identity: __field3,
+                factor_type: __field4,
+                factor_friendly_name: __field5,
+                token: __field6,
+                url: __field7,
+                ttl: __field8,
+                date_created: __field9,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceAccessToken {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceAccessToken {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceAccessToken",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.entity_identity.is_some(),
+                        self.factor_type.is_some(),
+                        self.factor_friendly_name.is_some(),
+                        self.token.is_some(),
+                        self.url.is_some(),
+                        self.ttl.is_some(),
+                        self.date_created.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("entity_identity", &self.entity_identity)
+                .optional("factor_type", &self.factor_type)
+                .optional("factor_friendly_name", &self.factor_friendly_name)
+                .optional("token", &self.token)
+                .optional("url", &self.url)
+                .optional("ttl", &self.ttl)
+                .optional("date_created", &self.date_created)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceAccessToken {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceAccessToken {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceAccessToken")
+                .field("sid", &self.sid)
+                .field("account_sid", &self.account_sid)
+                .field("service_sid", &self.service_sid)
+                .field("entity_identity", &self.entity_identity)
+                .field("factor_type", &self.factor_type)
+                .field("factor_friendly_name", &self.factor_friendly_name)
+                .field("token", &self.token)
+                .field("url", &self.url)
+                .field("ttl", &self.ttl)
+                .field("date_created", &self.date_created)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceAccessToken {
     pub const SID: ::daplug_runtime::Field<
@@ -2044,7 +3228,19 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceAccessToke
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceAccessTokenPatch",
-                10usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.entity_identity.is_some(),
+                    self.factor_type.is_some(),
+                    self.factor_friendly_name.is_some(),
+                    self.token.is_some(),
+                    self.url.is_some(),
+                    self.ttl.is_some(),
+                    self.date_created.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("account_sid", &self.account_sid)
@@ -2105,161 +3301,177 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceAccessToken {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<AccessTokenEnumFactorTypes>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (
-                    __p::Optional<i64>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("ttl", 8usize),
-                ("url", 7usize),
-                ("token", 6usize),
-                ("account_sid", 1usize),
-                ("factor_type", 4usize),
-                ("service_sid", 2usize),
-                ("date_created", 9usize),
-                ("entity_identity", 3usize),
-                ("factor_friendly_name", 5usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8, __field9),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    account_sid: __field1,
-                    service_sid: __field2,
-                    entity_identity: __field3,
-                    factor_type: __field4,
-                    factor_friendly_name: __field5,
-                    token: __field6,
-                    url: __field7,
-                    ttl: __field8,
-                    date_created: __field9,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service.entity` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntity {
     /// A 34 character string that uniquely identifies this Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique external identifier for the Entity of the Service. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date that this Entity was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date that this Entity was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Contains a dictionary of URL links to nested resources of this Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceEntity {
+        const NAME: &'static str = "VerifyV2ServiceEntity";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "identity",
+            "account_sid",
+            "service_sid",
+            "date_created",
+            "date_updated",
+            "url",
+            "links",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("url", 6usize),
+            ("links", 7usize),
+            ("identity", 1usize),
+            ("account_sid", 2usize),
+            ("service_sid", 3usize),
+            ("date_created", 4usize),
+            ("date_updated", 5usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                identity: __field1,
+                account_sid: __field2,
+                service_sid: __field3,
+                date_created: __field4,
+                date_updated: __field5,
+                url: __field6,
+                links: __field7,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntity {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceEntity {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceEntity",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.identity.is_some(),
+                        self.account_sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.url.is_some(),
+                        self.links.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("identity", &self.identity)
+                .optional("account_sid", &self.account_sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("url", &self.url)
+                .optional("links", &self.links)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceEntity {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceEntity {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceEntity")
+                .field("sid", &self.sid)
+                .field("identity", &self.identity)
+                .field("account_sid", &self.account_sid)
+                .field("service_sid", &self.service_sid)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("url", &self.url)
+                .field("links", &self.links)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceEntity {
     pub const SID: ::daplug_runtime::Field<
@@ -2357,7 +3569,17 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceEntityPatc
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceEntityPatch",
-                8usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.identity.is_some(),
+                    self.account_sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.url.is_some(),
+                    self.links.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("identity", &self.identity)
@@ -2416,19 +3638,131 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntity {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
+/// The `verify.v2.service.entity.challenge` schema of `twilio-verify-v2.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct VerifyV2ServiceEntityChallenge {
+    /// A 34 character string that uniquely identifies this Challenge.
+    pub sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The unique SID identifier of the Account.
+    pub account_sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The unique SID identifier of the Service.
+    pub service_sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The unique SID identifier of the Entity.
+    pub entity_sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// Customer unique identity for the Entity owner of the Challenge. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
+    pub identity: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The unique SID identifier of the Factor.
+    pub factor_sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The date that this Challenge was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
+    pub date_created: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The date that this Challenge was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
+    pub date_updated: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The date that this Challenge was responded, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
+    pub date_responded: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The date-time when this Challenge expires, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format. The default value is five (5) minutes after Challenge creation. The max value is sixty (60) minutes after creation.
+    pub expiration_date: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ChallengeEnumChallengeStatuses,
+    >,
+    pub responded_reason: ::daplug_runtime::__private::std::option::Option<
+        ChallengeEnumChallengeReasons,
+    >,
+    /// Details provided to give context about the Challenge. Intended to be shown to the end user.
+    pub details: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::serde_json::Value,
+    >,
+    /// Details provided to give context about the Challenge. Intended to be hidden from the end user. It must be a stringified JSON with only strings values eg. `{"ip": "172.168.1.234"}`
+    pub hidden_details: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::serde_json::Value,
+    >,
+    /// Custom metadata associated with the challenge. This is added by the Device/SDK directly to allow for the inclusion of device information. It must be a stringified JSON with only strings values eg. `{"os": "Android"}`. Can be up to 1024 characters in length.
+    pub metadata: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::serde_json::Value,
+    >,
+    pub factor_type: ::daplug_runtime::__private::std::option::Option<
+        ChallengeEnumFactorTypes,
+    >,
+    /// The URL of this resource.
+    pub url: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// Contains a dictionary of URL links to nested resources of this Challenge.
+    pub links: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::serde_json::Value,
+    >,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceEntityChallenge {
+        const NAME: &'static str = "VerifyV2ServiceEntityChallenge";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "entity_sid",
+            "identity",
+            "factor_sid",
+            "date_created",
+            "date_updated",
+            "date_responded",
+            "expiration_date",
+            "status",
+            "responded_reason",
+            "details",
+            "hidden_details",
+            "metadata",
+            "factor_type",
+            "url",
+            "links",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("url", 16usize),
+            ("links", 17usize),
+            ("status", 10usize),
+            ("details", 12usize),
+            ("identity", 4usize),
+            ("metadata", 14usize),
+            ("entity_sid", 3usize),
+            ("factor_sid", 5usize),
+            ("account_sid", 1usize),
+            ("factor_type", 15usize),
+            ("service_sid", 2usize),
+            ("date_created", 6usize),
+            ("date_updated", 7usize),
+            ("date_responded", 8usize),
+            ("hidden_details", 13usize),
+            ("expiration_date", 9usize),
+            ("responded_reason", 11usize),
+        ];
+        type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -2437,23 +3771,26 @@ impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntity {
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<ChallengeEnumChallengeStatuses>,
+                __p::Optional<ChallengeEnumChallengeReasons>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<ChallengeEnumFactorTypes>,
+            ),
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
                 __p::Optional<::daplug_runtime::__private::serde_json::Value>,
             ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("url", 6usize),
-                ("links", 7usize),
-                ("identity", 1usize),
-                ("account_sid", 2usize),
-                ("service_sid", 3usize),
-                ("date_created", 4usize),
-                ("date_updated", 5usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
+        );
+        #[inline]
+        fn build(
+            (
                 (
                     __field0,
                     __field1,
@@ -2464,177 +3801,140 @@ impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntity {
                     __field6,
                     __field7,
                 ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    identity: __field1,
-                    account_sid: __field2,
-                    service_sid: __field3,
-                    date_created: __field4,
-                    date_updated: __field5,
-                    url: __field6,
-                    links: __field7,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (__field16, __field17),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                entity_sid: __field3,
+                identity: __field4,
+                factor_sid: __field5,
+                date_created: __field6,
+                date_updated: __field7,
+                date_responded: __field8,
+                expiration_date: __field9,
+                status: __field10,
+                responded_reason: __field11,
+                details: __field12,
+                hidden_details: __field13,
+                metadata: __field14,
+                factor_type: __field15,
+                url: __field16,
+                links: __field17,
             }
         }
     }
-}
-/// The `verify.v2.service.entity.challenge` schema of `twilio-verify-v2.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct VerifyV2ServiceEntityChallenge {
-    /// A 34 character string that uniquely identifies this Challenge.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The unique SID identifier of the Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub entity_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// Customer unique identity for the Entity owner of the Challenge. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub identity: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The unique SID identifier of the Factor.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub factor_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The date that this Challenge was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The date that this Challenge was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The date that this Challenge was responded, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub date_responded: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The date-time when this Challenge expires, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format. The default value is five (5) minutes after Challenge creation. The max value is sixty (60) minutes after creation.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub expiration_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub status: ::daplug_runtime::__private::std::option::Option<
-        ChallengeEnumChallengeStatuses,
-    >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub responded_reason: ::daplug_runtime::__private::std::option::Option<
-        ChallengeEnumChallengeReasons,
-    >,
-    /// Details provided to give context about the Challenge. Intended to be shown to the end user.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub details: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
-    >,
-    /// Details provided to give context about the Challenge. Intended to be hidden from the end user. It must be a stringified JSON with only strings values eg. `{"ip": "172.168.1.234"}`
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub hidden_details: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
-    >,
-    /// Custom metadata associated with the challenge. This is added by the Device/SDK directly to allow for the inclusion of device information. It must be a stringified JSON with only strings values eg. `{"os": "Android"}`. Can be up to 1024 characters in length.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub metadata: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
-    >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub factor_type: ::daplug_runtime::__private::std::option::Option<
-        ChallengeEnumFactorTypes,
-    >,
-    /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// Contains a dictionary of URL links to nested resources of this Challenge.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
-    >,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntityChallenge {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceEntityChallenge {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceEntityChallenge",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.entity_sid.is_some(),
+                        self.identity.is_some(),
+                        self.factor_sid.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.date_responded.is_some(),
+                        self.expiration_date.is_some(),
+                        self.status.is_some(),
+                        self.responded_reason.is_some(),
+                        self.details.is_some(),
+                        self.hidden_details.is_some(),
+                        self.metadata.is_some(),
+                        self.factor_type.is_some(),
+                        self.url.is_some(),
+                        self.links.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("entity_sid", &self.entity_sid)
+                .optional("identity", &self.identity)
+                .optional("factor_sid", &self.factor_sid)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("date_responded", &self.date_responded)
+                .optional("expiration_date", &self.expiration_date)
+                .optional("status", &self.status)
+                .optional("responded_reason", &self.responded_reason)
+                .optional("details", &self.details)
+                .optional("hidden_details", &self.hidden_details)
+                .optional("metadata", &self.metadata)
+                .optional("factor_type", &self.factor_type)
+                .optional("url", &self.url)
+                .optional("links", &self.links)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceEntityChallenge {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceEntityChallenge {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceEntityChallenge")
+                .field("sid", &self.sid)
+                .field("account_sid", &self.account_sid)
+                .field("service_sid", &self.service_sid)
+                .field("entity_sid", &self.entity_sid)
+                .field("identity", &self.identity)
+                .field("factor_sid", &self.factor_sid)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("date_responded", &self.date_responded)
+                .field("expiration_date", &self.expiration_date)
+                .field("status", &self.status)
+                .field("responded_reason", &self.responded_reason)
+                .field("details", &self.details)
+                .field("hidden_details", &self.hidden_details)
+                .field("metadata", &self.metadata)
+                .field("factor_type", &self.factor_type)
+                .field("url", &self.url)
+                .field("links", &self.links)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceEntityChallenge {
     pub const SID: ::daplug_runtime::Field<
@@ -2812,7 +4112,27 @@ for VerifyV2ServiceEntityChallengePatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceEntityChallengePatch",
-                18usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.entity_sid.is_some(),
+                    self.identity.is_some(),
+                    self.factor_sid.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.date_responded.is_some(),
+                    self.expiration_date.is_some(),
+                    self.status.is_some(),
+                    self.responded_reason.is_some(),
+                    self.details.is_some(),
+                    self.hidden_details.is_some(),
+                    self.metadata.is_some(),
+                    self.factor_type.is_some(),
+                    self.url.is_some(),
+                    self.links.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("account_sid", &self.account_sid)
@@ -2881,203 +4201,192 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntityChallenge {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<ChallengeEnumChallengeStatuses>,
-                    __p::Optional<ChallengeEnumChallengeReasons>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<ChallengeEnumFactorTypes>,
-                ),
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("url", 16usize),
-                ("links", 17usize),
-                ("status", 10usize),
-                ("details", 12usize),
-                ("identity", 4usize),
-                ("metadata", 14usize),
-                ("entity_sid", 3usize),
-                ("factor_sid", 5usize),
-                ("account_sid", 1usize),
-                ("factor_type", 15usize),
-                ("service_sid", 2usize),
-                ("date_created", 6usize),
-                ("date_updated", 7usize),
-                ("date_responded", 8usize),
-                ("hidden_details", 13usize),
-                ("expiration_date", 9usize),
-                ("responded_reason", 11usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (
-                        __field8,
-                        __field9,
-                        __field10,
-                        __field11,
-                        __field12,
-                        __field13,
-                        __field14,
-                        __field15,
-                    ),
-                    (__field16, __field17),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    account_sid: __field1,
-                    service_sid: __field2,
-                    entity_sid: __field3,
-                    identity: __field4,
-                    factor_sid: __field5,
-                    date_created: __field6,
-                    date_updated: __field7,
-                    date_responded: __field8,
-                    expiration_date: __field9,
-                    status: __field10,
-                    responded_reason: __field11,
-                    details: __field12,
-                    hidden_details: __field13,
-                    metadata: __field14,
-                    factor_type: __field15,
-                    url: __field16,
-                    links: __field17,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service.entity.challenge.notification` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityChallengeNotification {
     /// A 34 character string that uniquely identifies this Notification.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Customer unique identity for the Entity owner of the Challenge. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Challenge.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub challenge_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The priority of the notification. For `push` Challenges it's always `high` which sends the notification immediately, and can wake up a sleeping device.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub priority: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// How long, in seconds, the notification is valid. Max: 5 minutes
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ttl: ::daplug_runtime::__private::std::option::Option<i64>,
     /// The date that this Notification was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceEntityChallengeNotification {
+        const NAME: &'static str = "VerifyV2ServiceEntityChallengeNotification";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "entity_sid",
+            "identity",
+            "challenge_sid",
+            "priority",
+            "ttl",
+            "date_created",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("ttl", 7usize),
+            ("identity", 4usize),
+            ("priority", 6usize),
+            ("entity_sid", 3usize),
+            ("account_sid", 1usize),
+            ("service_sid", 2usize),
+            ("date_created", 8usize),
+            ("challenge_sid", 5usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i64>,
+            ),
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                entity_sid: __field3,
+                identity: __field4,
+                challenge_sid: __field5,
+                priority: __field6,
+                ttl: __field7,
+                date_created: __field8,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for VerifyV2ServiceEntityChallengeNotification {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceEntityChallengeNotification {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceEntityChallengeNotification",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.entity_sid.is_some(),
+                        self.identity.is_some(),
+                        self.challenge_sid.is_some(),
+                        self.priority.is_some(),
+                        self.ttl.is_some(),
+                        self.date_created.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("entity_sid", &self.entity_sid)
+                .optional("identity", &self.identity)
+                .optional("challenge_sid", &self.challenge_sid)
+                .optional("priority", &self.priority)
+                .optional("ttl", &self.ttl)
+                .optional("date_created", &self.date_created)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceEntityChallengeNotification {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceEntityChallengeNotification {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceEntityChallengeNotification")
+                .field("sid", &self.sid)
+                .field("account_sid", &self.account_sid)
+                .field("service_sid", &self.service_sid)
+                .field("entity_sid", &self.entity_sid)
+                .field("identity", &self.identity)
+                .field("challenge_sid", &self.challenge_sid)
+                .field("priority", &self.priority)
+                .field("ttl", &self.ttl)
+                .field("date_created", &self.date_created)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceEntityChallengeNotification {
     pub const SID: ::daplug_runtime::Field<
@@ -3182,7 +4491,18 @@ for VerifyV2ServiceEntityChallengeNotificationPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceEntityChallengeNotificationPatch",
-                9usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.entity_sid.is_some(),
+                    self.identity.is_some(),
+                    self.challenge_sid.is_some(),
+                    self.priority.is_some(),
+                    self.ttl.is_some(),
+                    self.date_created.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("account_sid", &self.account_sid)
@@ -3245,194 +4565,237 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntityChallengeNotification {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<i64>,
-                ),
-                (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("ttl", 7usize),
-                ("identity", 4usize),
-                ("priority", 6usize),
-                ("entity_sid", 3usize),
-                ("account_sid", 1usize),
-                ("service_sid", 2usize),
-                ("date_created", 8usize),
-                ("challenge_sid", 5usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8,),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    account_sid: __field1,
-                    service_sid: __field2,
-                    entity_sid: __field3,
-                    identity: __field4,
-                    challenge_sid: __field5,
-                    priority: __field6,
-                    ttl: __field7,
-                    date_created: __field8,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service.entity.factor` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityFactor {
     /// A 34 character string that uniquely identifies this Factor.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Customer unique identity for the Entity owner of the Factor. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date that this Factor was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date that this Factor was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// A human readable description of this resource, up to 64 characters. For a push factor, this can be the device's name.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         FactorEnumFactorStatuses,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
         FactorEnumFactorTypes,
     >,
     /// An object that contains configurations specific to a `factor_type`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub config: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// Custom metadata associated with the factor. This is added by the Device/SDK directly to allow for the inclusion of device information. It must be a stringified JSON with only strings values eg. `{"os": "Android"}`. Can be up to 1024 characters in length.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceEntityFactor {
+        const NAME: &'static str = "VerifyV2ServiceEntityFactor";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "entity_sid",
+            "identity",
+            "date_created",
+            "date_updated",
+            "friendly_name",
+            "status",
+            "factor_type",
+            "config",
+            "metadata",
+            "url",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("url", 12usize),
+            ("config", 10usize),
+            ("status", 8usize),
+            ("identity", 4usize),
+            ("metadata", 11usize),
+            ("entity_sid", 3usize),
+            ("account_sid", 1usize),
+            ("factor_type", 9usize),
+            ("service_sid", 2usize),
+            ("date_created", 5usize),
+            ("date_updated", 6usize),
+            ("friendly_name", 7usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+            (
+                __p::Optional<FactorEnumFactorStatuses>,
+                __p::Optional<FactorEnumFactorTypes>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11, __field12),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                entity_sid: __field3,
+                identity: __field4,
+                date_created: __field5,
+                date_updated: __field6,
+                friendly_name: __field7,
+                status: __field8,
+                factor_type: __field9,
+                config: __field10,
+                metadata: __field11,
+                url: __field12,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntityFactor {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceEntityFactor {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceEntityFactor",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.entity_sid.is_some(),
+                        self.identity.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.friendly_name.is_some(),
+                        self.status.is_some(),
+                        self.factor_type.is_some(),
+                        self.config.is_some(),
+                        self.metadata.is_some(),
+                        self.url.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("entity_sid", &self.entity_sid)
+                .optional("identity", &self.identity)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("friendly_name", &self.friendly_name)
+                .optional("status", &self.status)
+                .optional("factor_type", &self.factor_type)
+                .optional("config", &self.config)
+                .optional("metadata", &self.metadata)
+                .optional("url", &self.url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceEntityFactor {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceEntityFactor {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceEntityFactor")
+                .field("sid", &self.sid)
+                .field("account_sid", &self.account_sid)
+                .field("service_sid", &self.service_sid)
+                .field("entity_sid", &self.entity_sid)
+                .field("identity", &self.identity)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("friendly_name", &self.friendly_name)
+                .field("status", &self.status)
+                .field("factor_type", &self.factor_type)
+                .field("config", &self.config)
+                .field("metadata", &self.metadata)
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceEntityFactor {
     pub const SID: ::daplug_runtime::Field<
@@ -3568,7 +4931,22 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceEntityFact
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceEntityFactorPatch",
-                13usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.entity_sid.is_some(),
+                    self.identity.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.friendly_name.is_some(),
+                    self.status.is_some(),
+                    self.factor_type.is_some(),
+                    self.config.is_some(),
+                    self.metadata.is_some(),
+                    self.url.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("account_sid", &self.account_sid)
@@ -3632,142 +5010,30 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntityFactor {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (
-                    __p::Optional<FactorEnumFactorStatuses>,
-                    __p::Optional<FactorEnumFactorTypes>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("url", 12usize),
-                ("config", 10usize),
-                ("status", 8usize),
-                ("identity", 4usize),
-                ("metadata", 11usize),
-                ("entity_sid", 3usize),
-                ("account_sid", 1usize),
-                ("factor_type", 9usize),
-                ("service_sid", 2usize),
-                ("date_created", 5usize),
-                ("date_updated", 6usize),
-                ("friendly_name", 7usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8, __field9, __field10, __field11, __field12),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    account_sid: __field1,
-                    service_sid: __field2,
-                    entity_sid: __field3,
-                    identity: __field4,
-                    date_created: __field5,
-                    date_updated: __field6,
-                    friendly_name: __field7,
-                    status: __field8,
-                    factor_type: __field9,
-                    config: __field10,
-                    metadata: __field11,
-                    url: __field12,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service.entity.new_factor` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityNewFactor {
     /// A 34 character string that uniquely identifies this Factor.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Customer unique identity for the Entity owner of the Factor. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -3777,33 +5043,17 @@ pub struct VerifyV2ServiceEntityNewFactor {
     ///
     ///
     /// The Binding property is ONLY returned upon Factor creation.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub binding: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub options: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// The date that this Factor was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date that this Factor was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -3811,52 +5061,223 @@ pub struct VerifyV2ServiceEntityNewFactor {
     /// For `factor_type` `push`, this could be a device name.
     /// For `factor_type` `totp`, this value is used as the “account name” in constructing the `binding.uri` property.
     /// At the same time, we recommend avoiding providing PII.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         NewFactorEnumFactorStatuses,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
         NewFactorEnumFactorTypes,
     >,
     /// An object that contains configurations specific to a `factor_type`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub config: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// Custom metadata associated with the factor. This is added by the Device/SDK directly to allow for the inclusion of device information. It must be a stringified JSON with only strings values eg. `{"os": "Android"}`. Can be up to 1024 characters in length.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceEntityNewFactor {
+        const NAME: &'static str = "VerifyV2ServiceEntityNewFactor";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "entity_sid",
+            "identity",
+            "binding",
+            "options",
+            "date_created",
+            "date_updated",
+            "friendly_name",
+            "status",
+            "factor_type",
+            "config",
+            "metadata",
+            "url",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("url", 14usize),
+            ("config", 12usize),
+            ("status", 10usize),
+            ("binding", 5usize),
+            ("options", 6usize),
+            ("identity", 4usize),
+            ("metadata", 13usize),
+            ("entity_sid", 3usize),
+            ("account_sid", 1usize),
+            ("factor_type", 11usize),
+            ("service_sid", 2usize),
+            ("date_created", 7usize),
+            ("date_updated", 8usize),
+            ("friendly_name", 9usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<NewFactorEnumFactorStatuses>,
+                __p::Optional<NewFactorEnumFactorTypes>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                entity_sid: __field3,
+                identity: __field4,
+                binding: __field5,
+                options: __field6,
+                date_created: __field7,
+                date_updated: __field8,
+                friendly_name: __field9,
+                status: __field10,
+                factor_type: __field11,
+                config: __field12,
+                metadata: __field13,
+                url: __field14,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntityNewFactor {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceEntityNewFactor {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceEntityNewFactor",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.entity_sid.is_some(),
+                        self.identity.is_some(),
+                        self.binding.is_some(),
+                        self.options.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.friendly_name.is_some(),
+                        self.status.is_some(),
+                        self.factor_type.is_some(),
+                        self.config.is_some(),
+                        self.metadata.is_some(),
+                        self.url.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("entity_sid", &self.entity_sid)
+                .optional("identity", &self.identity)
+                .optional("binding", &self.binding)
+                .optional("options", &self.options)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("friendly_name", &self.friendly_name)
+                .optional("status", &self.status)
+                .optional("factor_type", &self.factor_type)
+                .optional("config", &self.config)
+                .optional("metadata", &self.metadata)
+                .optional("url", &self.url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceEntityNewFactor {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceEntityNewFactor {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceEntityNewFactor")
+                .field("sid", &self.sid)
+                .field("account_sid", &self.account_sid)
+                .field("service_sid", &self.service_sid)
+                .field("entity_sid", &self.entity_sid)
+                .field("identity", &self.identity)
+                .field("binding", &self.binding)
+                .field("options", &self.options)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("friendly_name", &self.friendly_name)
+                .field("status", &self.status)
+                .field("factor_type", &self.factor_type)
+                .field("config", &self.config)
+                .field("metadata", &self.metadata)
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceEntityNewFactor {
     pub const SID: ::daplug_runtime::Field<
@@ -4010,7 +5431,24 @@ for VerifyV2ServiceEntityNewFactorPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceEntityNewFactorPatch",
-                15usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.entity_sid.is_some(),
+                    self.identity.is_some(),
+                    self.binding.is_some(),
+                    self.options.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.friendly_name.is_some(),
+                    self.status.is_some(),
+                    self.factor_type.is_some(),
+                    self.config.is_some(),
+                    self.metadata.is_some(),
+                    self.url.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("account_sid", &self.account_sid)
@@ -4076,176 +5514,165 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntityNewFactor {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<NewFactorEnumFactorStatuses>,
-                    __p::Optional<NewFactorEnumFactorTypes>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("url", 14usize),
-                ("config", 12usize),
-                ("status", 10usize),
-                ("binding", 5usize),
-                ("options", 6usize),
-                ("identity", 4usize),
-                ("metadata", 13usize),
-                ("entity_sid", 3usize),
-                ("account_sid", 1usize),
-                ("factor_type", 11usize),
-                ("service_sid", 2usize),
-                ("date_created", 7usize),
-                ("date_updated", 8usize),
-                ("friendly_name", 9usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (
-                        __field8,
-                        __field9,
-                        __field10,
-                        __field11,
-                        __field12,
-                        __field13,
-                        __field14,
-                    ),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    account_sid: __field1,
-                    service_sid: __field2,
-                    entity_sid: __field3,
-                    identity: __field4,
-                    binding: __field5,
-                    options: __field6,
-                    date_created: __field7,
-                    date_updated: __field8,
-                    friendly_name: __field9,
-                    status: __field10,
-                    factor_type: __field11,
-                    config: __field12,
-                    metadata: __field13,
-                    url: __field14,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service.messaging_configuration` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceMessagingConfiguration {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Service resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) that the resource is associated with.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The [ISO-3166-1](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) country code of the country this configuration will be applied to. If this is a global configuration, Country will take the value `all`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub country: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) to be used to send SMS to the country of this configuration.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub messaging_service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceMessagingConfiguration {
+        const NAME: &'static str = "VerifyV2ServiceMessagingConfiguration";
+        const FIELDS: &'static [&'static str] = &[
+            "account_sid",
+            "service_sid",
+            "country",
+            "messaging_service_sid",
+            "date_created",
+            "date_updated",
+            "url",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("url", 6usize),
+            ("country", 2usize),
+            ("account_sid", 0usize),
+            ("service_sid", 1usize),
+            ("date_created", 4usize),
+            ("date_updated", 5usize),
+            ("messaging_service_sid", 3usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_sid: __field0,
+                service_sid: __field1,
+                country: __field2,
+                messaging_service_sid: __field3,
+                date_created: __field4,
+                date_updated: __field5,
+                url: __field6,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceMessagingConfiguration {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceMessagingConfiguration {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceMessagingConfiguration",
+                    0usize,
+                    &[
+                        self.account_sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.country.is_some(),
+                        self.messaging_service_sid.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.url.is_some(),
+                    ],
+                )
+                .optional("account_sid", &self.account_sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("country", &self.country)
+                .optional("messaging_service_sid", &self.messaging_service_sid)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("url", &self.url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceMessagingConfiguration {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceMessagingConfiguration {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceMessagingConfiguration")
+                .field("account_sid", &self.account_sid)
+                .field("service_sid", &self.service_sid)
+                .field("country", &self.country)
+                .field("messaging_service_sid", &self.messaging_service_sid)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceMessagingConfiguration {
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
@@ -4337,7 +5764,16 @@ for VerifyV2ServiceMessagingConfigurationPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceMessagingConfigurationPatch",
-                7usize,
+                0usize,
+                &[
+                    self.account_sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.country.is_some(),
+                    self.messaging_service_sid.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.url.is_some(),
+                ],
             )
             .optional("account_sid", &self.account_sid)
             .optional("service_sid", &self.service_sid)
@@ -4398,19 +5834,80 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceMessagingConfiguration {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
+/// The `verify.v2.service.rate_limit` schema of `twilio-verify-v2.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct VerifyV2ServiceRateLimit {
+    /// A 34 character string that uniquely identifies this Rate Limit.
+    pub sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) the resource is associated with.
+    pub service_sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Rate Limit resource.
+    pub account_sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// Provides a unique and addressable name to be assigned to this Rate Limit, assigned by the developer, to be optionally used in addition to SID. **This value should not contain PII.**
+    pub unique_name: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// Description of this Rate Limit
+    pub description: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+    pub date_created: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+    pub date_updated: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The URL of this resource.
+    pub url: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    /// The URLs of related resources.
+    pub links: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::serde_json::Value,
+    >,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceRateLimit {
+        const NAME: &'static str = "VerifyV2ServiceRateLimit";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "service_sid",
+            "account_sid",
+            "unique_name",
+            "description",
+            "date_created",
+            "date_updated",
+            "url",
+            "links",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("url", 7usize),
+            ("links", 8usize),
+            ("account_sid", 2usize),
+            ("description", 4usize),
+            ("service_sid", 1usize),
+            ("unique_name", 3usize),
+            ("date_created", 5usize),
+            ("date_updated", 6usize),
+        ];
+        type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -4419,123 +5916,111 @@ impl ::daplug_runtime::__private::Decode for VerifyV2ServiceMessagingConfigurati
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
             ),
-        >(
-            value,
-            depth,
-            &[
-                ("url", 6usize),
-                ("country", 2usize),
-                ("account_sid", 0usize),
-                ("service_sid", 1usize),
-                ("date_created", 4usize),
-                ("date_updated", 5usize),
-                ("messaging_service_sid", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    account_sid: __field0,
-                    service_sid: __field1,
-                    country: __field2,
-                    messaging_service_sid: __field3,
-                    date_created: __field4,
-                    date_updated: __field5,
-                    url: __field6,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+            (__p::Optional<::daplug_runtime::__private::serde_json::Value>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                service_sid: __field1,
+                account_sid: __field2,
+                unique_name: __field3,
+                description: __field4,
+                date_created: __field5,
+                date_updated: __field6,
+                url: __field7,
+                links: __field8,
             }
         }
     }
-}
-/// The `verify.v2.service.rate_limit` schema of `twilio-verify-v2.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct VerifyV2ServiceRateLimit {
-    /// A 34 character string that uniquely identifies this Rate Limit.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) the resource is associated with.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Rate Limit resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// Provides a unique and addressable name to be assigned to this Rate Limit, assigned by the developer, to be optionally used in addition to SID. **This value should not contain PII.**
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub unique_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// Description of this Rate Limit
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    /// The URLs of related resources.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
-    >,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceRateLimit {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceRateLimit {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceRateLimit",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.unique_name.is_some(),
+                        self.description.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.url.is_some(),
+                        self.links.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("unique_name", &self.unique_name)
+                .optional("description", &self.description)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("url", &self.url)
+                .optional("links", &self.links)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceRateLimit {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceRateLimit {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceRateLimit")
+                .field("sid", &self.sid)
+                .field("service_sid", &self.service_sid)
+                .field("account_sid", &self.account_sid)
+                .field("unique_name", &self.unique_name)
+                .field("description", &self.description)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("url", &self.url)
+                .field("links", &self.links)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceRateLimit {
     pub const SID: ::daplug_runtime::Field<
@@ -4641,7 +6126,18 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceRateLimitP
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceRateLimitPatch",
-                9usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.unique_name.is_some(),
+                    self.description.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.url.is_some(),
+                    self.links.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("service_sid", &self.service_sid)
@@ -4701,160 +6197,189 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceRateLimit {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (__p::Optional<::daplug_runtime::__private::serde_json::Value>,),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("url", 7usize),
-                ("links", 8usize),
-                ("account_sid", 2usize),
-                ("description", 4usize),
-                ("service_sid", 1usize),
-                ("unique_name", 3usize),
-                ("date_created", 5usize),
-                ("date_updated", 6usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8,),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    service_sid: __field1,
-                    account_sid: __field2,
-                    unique_name: __field3,
-                    description: __field4,
-                    date_created: __field5,
-                    date_updated: __field6,
-                    url: __field7,
-                    links: __field8,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service.rate_limit.bucket` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceRateLimitBucket {
     /// A 34 character string that uniquely identifies this Bucket.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Twilio-provided string that uniquely identifies the Rate Limit resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_limit_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) the resource is associated with.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Rate Limit resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Maximum number of requests permitted in during the interval.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub max: ::daplug_runtime::__private::std::option::Option<i64>,
     /// Number of seconds that the rate limit will be enforced over.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub interval: ::daplug_runtime::__private::std::option::Option<i64>,
     /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceRateLimitBucket {
+        const NAME: &'static str = "VerifyV2ServiceRateLimitBucket";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "rate_limit_sid",
+            "service_sid",
+            "account_sid",
+            "max",
+            "interval",
+            "date_created",
+            "date_updated",
+            "url",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("max", 4usize),
+            ("sid", 0usize),
+            ("url", 8usize),
+            ("interval", 5usize),
+            ("account_sid", 3usize),
+            ("service_sid", 2usize),
+            ("date_created", 6usize),
+            ("date_updated", 7usize),
+            ("rate_limit_sid", 1usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i64>,
+                __p::Optional<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                rate_limit_sid: __field1,
+                service_sid: __field2,
+                account_sid: __field3,
+                max: __field4,
+                interval: __field5,
+                date_created: __field6,
+                date_updated: __field7,
+                url: __field8,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceRateLimitBucket {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceRateLimitBucket {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceRateLimitBucket",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.rate_limit_sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.max.is_some(),
+                        self.interval.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.url.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("rate_limit_sid", &self.rate_limit_sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("max", &self.max)
+                .optional("interval", &self.interval)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("url", &self.url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceRateLimitBucket {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceRateLimitBucket {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceRateLimitBucket")
+                .field("sid", &self.sid)
+                .field("rate_limit_sid", &self.rate_limit_sid)
+                .field("service_sid", &self.service_sid)
+                .field("account_sid", &self.account_sid)
+                .field("max", &self.max)
+                .field("interval", &self.interval)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceRateLimitBucket {
     pub const SID: ::daplug_runtime::Field<
@@ -4956,7 +6481,18 @@ for VerifyV2ServiceRateLimitBucketPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceRateLimitBucketPatch",
-                9usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.rate_limit_sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.max.is_some(),
+                    self.interval.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.url.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("rate_limit_sid", &self.rate_limit_sid)
@@ -5016,211 +6552,272 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceRateLimitBucket {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<i64>,
-                    __p::Optional<i64>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (__p::Optional<::daplug_runtime::__private::std::string::String>,),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("max", 4usize),
-                ("sid", 0usize),
-                ("url", 8usize),
-                ("interval", 5usize),
-                ("account_sid", 3usize),
-                ("service_sid", 2usize),
-                ("date_created", 6usize),
-                ("date_updated", 7usize),
-                ("rate_limit_sid", 1usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8,),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    rate_limit_sid: __field1,
-                    service_sid: __field2,
-                    account_sid: __field3,
-                    max: __field4,
-                    interval: __field5,
-                    date_created: __field6,
-                    date_updated: __field7,
-                    url: __field8,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service.verification` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceVerification {
     /// The unique string that we created to identify the Verification resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) the resource is associated with.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Verification resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The phone number or [email](https://www.twilio.com/docs/verify/email) being verified. Phone numbers must be in [E.164 format](https://www.twilio.com/docs/glossary/what-e164).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub to: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub channel: ::daplug_runtime::__private::std::option::Option<
         VerificationEnumChannel,
     >,
     /// The status of the verification. Can be: `pending`, `approved`, `canceled`, `max_attempts_reached`, `deleted`, `failed` or `expired`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Use "status" instead. Legacy property indicating whether the verification was successful.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub valid: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Information about the phone number being verified.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub lookup: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// The amount of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The payee of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payee: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// An array of verification attempt objects containing the channel attempted and the channel-specific transaction SID.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub send_code_attempts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::serde_json::Value,
         >,
     >,
     /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The set of fields used for a silent network auth (`sna`) verification. Contains a single field with the URL to be invoked to verify the phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sna: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// The absolute URL of the Verification resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceVerification {
+        const NAME: &'static str = "VerifyV2ServiceVerification";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "service_sid",
+            "account_sid",
+            "to",
+            "channel",
+            "status",
+            "valid",
+            "lookup",
+            "amount",
+            "payee",
+            "send_code_attempts",
+            "date_created",
+            "date_updated",
+            "sna",
+            "url",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("to", 3usize),
+            ("sid", 0usize),
+            ("sna", 13usize),
+            ("url", 14usize),
+            ("payee", 9usize),
+            ("valid", 6usize),
+            ("amount", 8usize),
+            ("lookup", 7usize),
+            ("status", 5usize),
+            ("channel", 4usize),
+            ("account_sid", 2usize),
+            ("service_sid", 1usize),
+            ("date_created", 11usize),
+            ("date_updated", 12usize),
+            ("send_code_attempts", 10usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<VerificationEnumChannel>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+            ),
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                service_sid: __field1,
+                account_sid: __field2,
+                to: __field3,
+                channel: __field4,
+                status: __field5,
+                valid: __field6,
+                lookup: __field7,
+                amount: __field8,
+                payee: __field9,
+                send_code_attempts: __field10,
+                date_created: __field11,
+                date_updated: __field12,
+                sna: __field13,
+                url: __field14,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceVerification {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceVerification {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceVerification",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.to.is_some(),
+                        self.channel.is_some(),
+                        self.status.is_some(),
+                        self.valid.is_some(),
+                        self.lookup.is_some(),
+                        self.amount.is_some(),
+                        self.payee.is_some(),
+                        self.send_code_attempts.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.sna.is_some(),
+                        self.url.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("to", &self.to)
+                .optional("channel", &self.channel)
+                .optional("status", &self.status)
+                .optional("valid", &self.valid)
+                .optional("lookup", &self.lookup)
+                .optional("amount", &self.amount)
+                .optional("payee", &self.payee)
+                .optional("send_code_attempts", &self.send_code_attempts)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("sna", &self.sna)
+                .optional("url", &self.url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceVerification {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceVerification {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceVerification")
+                .field("sid", &self.sid)
+                .field("service_sid", &self.service_sid)
+                .field("account_sid", &self.account_sid)
+                .field("to", &self.to)
+                .field("channel", &self.channel)
+                .field("status", &self.status)
+                .field("valid", &self.valid)
+                .field("lookup", &self.lookup)
+                .field("amount", &self.amount)
+                .field("payee", &self.payee)
+                .field("send_code_attempts", &self.send_code_attempts)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("sna", &self.sna)
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceVerification {
     pub const SID: ::daplug_runtime::Field<
@@ -5374,7 +6971,24 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceVerificati
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceVerificationPatch",
-                15usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.to.is_some(),
+                    self.channel.is_some(),
+                    self.status.is_some(),
+                    self.valid.is_some(),
+                    self.lookup.is_some(),
+                    self.amount.is_some(),
+                    self.payee.is_some(),
+                    self.send_code_attempts.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.sna.is_some(),
+                    self.url.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("service_sid", &self.service_sid)
@@ -5440,219 +7054,231 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceVerification {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<VerificationEnumChannel>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<bool>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                ),
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<
-                        ::daplug_runtime::__private::std::vec::Vec<
-                            ::daplug_runtime::__private::serde_json::Value,
-                        >,
-                    >,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("to", 3usize),
-                ("sid", 0usize),
-                ("sna", 13usize),
-                ("url", 14usize),
-                ("payee", 9usize),
-                ("valid", 6usize),
-                ("amount", 8usize),
-                ("lookup", 7usize),
-                ("status", 5usize),
-                ("channel", 4usize),
-                ("account_sid", 2usize),
-                ("service_sid", 1usize),
-                ("date_created", 11usize),
-                ("date_updated", 12usize),
-                ("send_code_attempts", 10usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (
-                        __field8,
-                        __field9,
-                        __field10,
-                        __field11,
-                        __field12,
-                        __field13,
-                        __field14,
-                    ),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    service_sid: __field1,
-                    account_sid: __field2,
-                    to: __field3,
-                    channel: __field4,
-                    status: __field5,
-                    valid: __field6,
-                    lookup: __field7,
-                    amount: __field8,
-                    payee: __field9,
-                    send_code_attempts: __field10,
-                    date_created: __field11,
-                    date_updated: __field12,
-                    sna: __field13,
-                    url: __field14,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service.verification_check` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceVerificationCheck {
     /// The unique string that we created to identify the VerificationCheck resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) the resource is associated with.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the VerificationCheck resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The phone number or [email](https://www.twilio.com/docs/verify/email) being verified. Phone numbers must be in [E.164 format](https://www.twilio.com/docs/glossary/what-e164).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub to: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub channel: ::daplug_runtime::__private::std::option::Option<
         VerificationCheckEnumChannel,
     >,
     /// The status of the verification. Can be: `pending`, `approved`, `canceled`, `max_attempts_reached`, `deleted`, `failed` or `expired`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Use "status" instead. Legacy property indicating whether the verification was successful.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub valid: ::daplug_runtime::__private::std::option::Option<bool>,
     /// The amount of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The payee of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payee: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the Verification Check resource was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the Verification Check resource was last updated.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// List of error codes as a result of attempting a verification using the `sna` channel. The error codes are chronologically ordered, from the first attempt to the latest attempt. This will be an empty list if no errors occured or `null` if the last channel used wasn't `sna`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sna_attempts_error_codes: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::serde_json::Value,
         >,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceVerificationCheck {
+        const NAME: &'static str = "VerifyV2ServiceVerificationCheck";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "service_sid",
+            "account_sid",
+            "to",
+            "channel",
+            "status",
+            "valid",
+            "amount",
+            "payee",
+            "date_created",
+            "date_updated",
+            "sna_attempts_error_codes",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("to", 3usize),
+            ("sid", 0usize),
+            ("payee", 8usize),
+            ("valid", 6usize),
+            ("amount", 7usize),
+            ("status", 5usize),
+            ("channel", 4usize),
+            ("account_sid", 2usize),
+            ("service_sid", 1usize),
+            ("date_created", 9usize),
+            ("date_updated", 10usize),
+            ("sna_attempts_error_codes", 11usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<VerificationCheckEnumChannel>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                service_sid: __field1,
+                account_sid: __field2,
+                to: __field3,
+                channel: __field4,
+                status: __field5,
+                valid: __field6,
+                amount: __field7,
+                payee: __field8,
+                date_created: __field9,
+                date_updated: __field10,
+                sna_attempts_error_codes: __field11,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceVerificationCheck {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceVerificationCheck {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceVerificationCheck",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.to.is_some(),
+                        self.channel.is_some(),
+                        self.status.is_some(),
+                        self.valid.is_some(),
+                        self.amount.is_some(),
+                        self.payee.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.sna_attempts_error_codes.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("to", &self.to)
+                .optional("channel", &self.channel)
+                .optional("status", &self.status)
+                .optional("valid", &self.valid)
+                .optional("amount", &self.amount)
+                .optional("payee", &self.payee)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("sna_attempts_error_codes", &self.sna_attempts_error_codes)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceVerificationCheck {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceVerificationCheck {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceVerificationCheck")
+                .field("sid", &self.sid)
+                .field("service_sid", &self.service_sid)
+                .field("account_sid", &self.account_sid)
+                .field("to", &self.to)
+                .field("channel", &self.channel)
+                .field("status", &self.status)
+                .field("valid", &self.valid)
+                .field("amount", &self.amount)
+                .field("payee", &self.payee)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("sna_attempts_error_codes", &self.sna_attempts_error_codes)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceVerificationCheck {
     pub const SID: ::daplug_runtime::Field<
@@ -5784,7 +7410,21 @@ for VerifyV2ServiceVerificationCheckPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceVerificationCheckPatch",
-                12usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.to.is_some(),
+                    self.channel.is_some(),
+                    self.status.is_some(),
+                    self.valid.is_some(),
+                    self.amount.is_some(),
+                    self.payee.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.sna_attempts_error_codes.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("service_sid", &self.service_sid)
@@ -5850,198 +7490,227 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceVerificationCheck {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<VerificationCheckEnumChannel>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<bool>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<
-                        ::daplug_runtime::__private::std::vec::Vec<
-                            ::daplug_runtime::__private::serde_json::Value,
-                        >,
-                    >,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("to", 3usize),
-                ("sid", 0usize),
-                ("payee", 8usize),
-                ("valid", 6usize),
-                ("amount", 7usize),
-                ("status", 5usize),
-                ("channel", 4usize),
-                ("account_sid", 2usize),
-                ("service_sid", 1usize),
-                ("date_created", 9usize),
-                ("date_updated", 10usize),
-                ("sna_attempts_error_codes", 11usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8, __field9, __field10, __field11),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    service_sid: __field1,
-                    account_sid: __field2,
-                    to: __field3,
-                    channel: __field4,
-                    status: __field5,
-                    valid: __field6,
-                    amount: __field7,
-                    payee: __field8,
-                    date_created: __field9,
-                    date_updated: __field10,
-                    sna_attempts_error_codes: __field11,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.service.webhook` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceWebhook {
     /// The unique string that we created to identify the Webhook resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Service resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The string that you assigned to describe the webhook. **This value should not contain PII.**
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The array of events that this Webhook is subscribed to. Possible event types: `*, factor.deleted, factor.created, factor.verified, challenge.approved, challenge.denied`
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_types: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<WebhookEnumStatus>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub version: ::daplug_runtime::__private::std::option::Option<WebhookEnumVersion>,
     /// The URL associated with this Webhook.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub webhook_url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub webhook_method: ::daplug_runtime::__private::std::option::Option<
         WebhookEnumMethods,
     >,
     /// The date and time in GMT when the resource was created specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date and time in GMT when the resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The absolute URL of the Webhook resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceWebhook {
+        const NAME: &'static str = "VerifyV2ServiceWebhook";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "service_sid",
+            "account_sid",
+            "friendly_name",
+            "event_types",
+            "status",
+            "version",
+            "webhook_url",
+            "webhook_method",
+            "date_created",
+            "date_updated",
+            "url",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("url", 11usize),
+            ("status", 5usize),
+            ("version", 6usize),
+            ("account_sid", 2usize),
+            ("event_types", 4usize),
+            ("service_sid", 1usize),
+            ("webhook_url", 7usize),
+            ("date_created", 9usize),
+            ("date_updated", 10usize),
+            ("friendly_name", 3usize),
+            ("webhook_method", 8usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<WebhookEnumStatus>,
+                __p::Optional<WebhookEnumVersion>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+            (
+                __p::Optional<WebhookEnumMethods>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                service_sid: __field1,
+                account_sid: __field2,
+                friendly_name: __field3,
+                event_types: __field4,
+                status: __field5,
+                version: __field6,
+                webhook_url: __field7,
+                webhook_method: __field8,
+                date_created: __field9,
+                date_updated: __field10,
+                url: __field11,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceWebhook {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2ServiceWebhook {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2ServiceWebhook",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.friendly_name.is_some(),
+                        self.event_types.is_some(),
+                        self.status.is_some(),
+                        self.version.is_some(),
+                        self.webhook_url.is_some(),
+                        self.webhook_method.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.url.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("friendly_name", &self.friendly_name)
+                .optional("event_types", &self.event_types)
+                .optional("status", &self.status)
+                .optional("version", &self.version)
+                .optional("webhook_url", &self.webhook_url)
+                .optional("webhook_method", &self.webhook_method)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("url", &self.url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2ServiceWebhook {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2ServiceWebhook {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2ServiceWebhook")
+                .field("sid", &self.sid)
+                .field("service_sid", &self.service_sid)
+                .field("account_sid", &self.account_sid)
+                .field("friendly_name", &self.friendly_name)
+                .field("event_types", &self.event_types)
+                .field("status", &self.status)
+                .field("version", &self.version)
+                .field("webhook_url", &self.webhook_url)
+                .field("webhook_method", &self.webhook_method)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2ServiceWebhook {
     pub const SID: ::daplug_runtime::Field<
@@ -6168,7 +7837,21 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceWebhookPat
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2ServiceWebhookPatch",
-                12usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.friendly_name.is_some(),
+                    self.event_types.is_some(),
+                    self.status.is_some(),
+                    self.version.is_some(),
+                    self.webhook_url.is_some(),
+                    self.webhook_method.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.url.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("service_sid", &self.service_sid)
@@ -6231,192 +7914,214 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2ServiceWebhook {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<
-                        ::daplug_runtime::__private::std::vec::Vec<
-                            ::daplug_runtime::__private::std::string::String,
-                        >,
-                    >,
-                    __p::Optional<WebhookEnumStatus>,
-                    __p::Optional<WebhookEnumVersion>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (
-                    __p::Optional<WebhookEnumMethods>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("url", 11usize),
-                ("status", 5usize),
-                ("version", 6usize),
-                ("account_sid", 2usize),
-                ("event_types", 4usize),
-                ("service_sid", 1usize),
-                ("webhook_url", 7usize),
-                ("date_created", 9usize),
-                ("date_updated", 10usize),
-                ("friendly_name", 3usize),
-                ("webhook_method", 8usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8, __field9, __field10, __field11),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    service_sid: __field1,
-                    account_sid: __field2,
-                    friendly_name: __field3,
-                    event_types: __field4,
-                    status: __field5,
-                    version: __field6,
-                    webhook_url: __field7,
-                    webhook_method: __field8,
-                    date_created: __field9,
-                    date_updated: __field10,
-                    url: __field11,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.verification_attempt` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationAttempt {
     /// The SID that uniquely identifies the verification attempt resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Verification resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) used to generate the attempt.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The SID of the [Verification](https://www.twilio.com/docs/verify/api/verification) that generated the attempt.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub verification_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date that this Attempt was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date that this Attempt was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub conversion_status: ::daplug_runtime::__private::std::option::Option<
         VerificationAttemptEnumConversionStatus,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub channel: ::daplug_runtime::__private::std::option::Option<
         VerificationAttemptEnumChannels,
     >,
     /// An object containing the charge for this verification attempt related to the channel costs and the currency used. The costs related to the succeeded verifications are not included. May not be immediately available. More information on pricing is available [here](https://www.twilio.com/en-us/verify/pricing).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub price: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
     /// An object containing the channel specific information for an attempt.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub channel_data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2VerificationAttempt {
+        const NAME: &'static str = "VerifyV2VerificationAttempt";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "verification_sid",
+            "date_created",
+            "date_updated",
+            "conversion_status",
+            "channel",
+            "price",
+            "channel_data",
+            "url",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("url", 10usize),
+            ("price", 8usize),
+            ("channel", 7usize),
+            ("account_sid", 1usize),
+            ("service_sid", 2usize),
+            ("channel_data", 9usize),
+            ("date_created", 4usize),
+            ("date_updated", 5usize),
+            ("verification_sid", 3usize),
+            ("conversion_status", 6usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<VerificationAttemptEnumConversionStatus>,
+                __p::Optional<VerificationAttemptEnumChannels>,
+            ),
+            (
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                verification_sid: __field3,
+                date_created: __field4,
+                date_updated: __field5,
+                conversion_status: __field6,
+                channel: __field7,
+                price: __field8,
+                channel_data: __field9,
+                url: __field10,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2VerificationAttempt {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2VerificationAttempt {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2VerificationAttempt",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.service_sid.is_some(),
+                        self.verification_sid.is_some(),
+                        self.date_created.is_some(),
+                        self.date_updated.is_some(),
+                        self.conversion_status.is_some(),
+                        self.channel.is_some(),
+                        self.price.is_some(),
+                        self.channel_data.is_some(),
+                        self.url.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("service_sid", &self.service_sid)
+                .optional("verification_sid", &self.verification_sid)
+                .optional("date_created", &self.date_created)
+                .optional("date_updated", &self.date_updated)
+                .optional("conversion_status", &self.conversion_status)
+                .optional("channel", &self.channel)
+                .optional("price", &self.price)
+                .optional("channel_data", &self.channel_data)
+                .optional("url", &self.url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2VerificationAttempt {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2VerificationAttempt {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2VerificationAttempt")
+                .field("sid", &self.sid)
+                .field("account_sid", &self.account_sid)
+                .field("service_sid", &self.service_sid)
+                .field("verification_sid", &self.verification_sid)
+                .field("date_created", &self.date_created)
+                .field("date_updated", &self.date_updated)
+                .field("conversion_status", &self.conversion_status)
+                .field("channel", &self.channel)
+                .field("price", &self.price)
+                .field("channel_data", &self.channel_data)
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2VerificationAttempt {
     pub const SID: ::daplug_runtime::Field<
@@ -6537,7 +8242,20 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2VerificationAttem
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2VerificationAttemptPatch",
-                11usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.service_sid.is_some(),
+                    self.verification_sid.is_some(),
+                    self.date_created.is_some(),
+                    self.date_updated.is_some(),
+                    self.conversion_status.is_some(),
+                    self.channel.is_some(),
+                    self.price.is_some(),
+                    self.channel_data.is_some(),
+                    self.url.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("account_sid", &self.account_sid)
@@ -6599,133 +8317,134 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2VerificationAttempt {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<VerificationAttemptEnumConversionStatus>,
-                    __p::Optional<VerificationAttemptEnumChannels>,
-                ),
-                (
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("url", 10usize),
-                ("price", 8usize),
-                ("channel", 7usize),
-                ("account_sid", 1usize),
-                ("service_sid", 2usize),
-                ("channel_data", 9usize),
-                ("date_created", 4usize),
-                ("date_updated", 5usize),
-                ("verification_sid", 3usize),
-                ("conversion_status", 6usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8, __field9, __field10),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    account_sid: __field1,
-                    service_sid: __field2,
-                    verification_sid: __field3,
-                    date_created: __field4,
-                    date_updated: __field5,
-                    conversion_status: __field6,
-                    channel: __field7,
-                    price: __field8,
-                    channel_data: __field9,
-                    url: __field10,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.verification_attempts_summary` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationAttemptsSummary {
     /// Total of attempts made according to the provided filters
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_attempts: ::daplug_runtime::__private::std::option::Option<i64>,
     /// Total of  attempts made that were confirmed by the end user, according to the provided filters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_converted: ::daplug_runtime::__private::std::option::Option<i64>,
     /// Total of attempts made that were not confirmed by the end user, according to the provided filters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_unconverted: ::daplug_runtime::__private::std::option::Option<i64>,
     /// Percentage of the confirmed messages over the total, defined by (total_converted/total_attempts)*100.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub conversion_rate_percentage: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2VerificationAttemptsSummary {
+        const NAME: &'static str = "VerifyV2VerificationAttemptsSummary";
+        const FIELDS: &'static [&'static str] = &[
+            "total_attempts",
+            "total_converted",
+            "total_unconverted",
+            "conversion_rate_percentage",
+            "url",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("url", 4usize),
+            ("total_attempts", 0usize),
+            ("total_converted", 1usize),
+            ("total_unconverted", 2usize),
+            ("conversion_rate_percentage", 3usize),
+        ];
+        type Fields = (
+            __p::Optional<i64>,
+            __p::Optional<i64>,
+            __p::Optional<i64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                total_attempts: __field0,
+                total_converted: __field1,
+                total_unconverted: __field2,
+                conversion_rate_percentage: __field3,
+                url: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2VerificationAttemptsSummary {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2VerificationAttemptsSummary {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2VerificationAttemptsSummary",
+                    0usize,
+                    &[
+                        self.total_attempts.is_some(),
+                        self.total_converted.is_some(),
+                        self.total_unconverted.is_some(),
+                        self.conversion_rate_percentage.is_some(),
+                        self.url.is_some(),
+                    ],
+                )
+                .optional("total_attempts", &self.total_attempts)
+                .optional("total_converted", &self.total_converted)
+                .optional("total_unconverted", &self.total_unconverted)
+                .optional("conversion_rate_percentage", &self.conversion_rate_percentage)
+                .optional("url", &self.url)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2VerificationAttemptsSummary {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2VerificationAttemptsSummary {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2VerificationAttemptsSummary")
+                .field("total_attempts", &self.total_attempts)
+                .field("total_converted", &self.total_converted)
+                .field("total_unconverted", &self.total_unconverted)
+                .field("conversion_rate_percentage", &self.conversion_rate_percentage)
+                .field("url", &self.url)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2VerificationAttemptsSummary {
     pub const TOTAL_ATTEMPTS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -6792,7 +8511,14 @@ for VerifyV2VerificationAttemptsSummaryPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2VerificationAttemptsSummaryPatch",
-                5usize,
+                0usize,
+                &[
+                    self.total_attempts.is_some(),
+                    self.total_converted.is_some(),
+                    self.total_unconverted.is_some(),
+                    self.conversion_rate_percentage.is_some(),
+                    self.url.is_some(),
+                ],
             )
             .optional("total_attempts", &self.total_attempts)
             .optional("total_converted", &self.total_converted)
@@ -6851,108 +8577,147 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2VerificationAttemptsSummary {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<i64>,
-                __p::Optional<i64>,
-                __p::Optional<i64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("url", 4usize),
-                ("total_attempts", 0usize),
-                ("total_converted", 1usize),
-                ("total_unconverted", 2usize),
-                ("conversion_rate_percentage", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    total_attempts: __field0,
-                    total_converted: __field1,
-                    total_unconverted: __field2,
-                    conversion_rate_percentage: __field3,
-                    url: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `verify.v2.verification_template` schema of `twilio-verify-v2.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationTemplate {
     /// A 34 character string that uniquely identifies a Verification Template.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// A descriptive string that you create to describe a Template. It can be up to 32 characters long.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// A list of channels that support the Template. Can include: sms, voice.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub channels: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
     /// An object that contains the different translations of the template. Every translation is identified by the language short name and contains its respective information as the approval status, text and created/modified date.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub translations: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2VerificationTemplate {
+        const NAME: &'static str = "VerifyV2VerificationTemplate";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "friendly_name",
+            "channels",
+            "translations",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sid", 0usize),
+            ("channels", 3usize),
+            ("account_sid", 1usize),
+            ("translations", 4usize),
+            ("friendly_name", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<
+                ::daplug_runtime::__private::std::vec::Vec<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                friendly_name: __field2,
+                channels: __field3,
+                translations: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2VerificationTemplate {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for VerifyV2VerificationTemplate {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "VerifyV2VerificationTemplate",
+                    0usize,
+                    &[
+                        self.sid.is_some(),
+                        self.account_sid.is_some(),
+                        self.friendly_name.is_some(),
+                        self.channels.is_some(),
+                        self.translations.is_some(),
+                    ],
+                )
+                .optional("sid", &self.sid)
+                .optional("account_sid", &self.account_sid)
+                .optional("friendly_name", &self.friendly_name)
+                .optional("channels", &self.channels)
+                .optional("translations", &self.translations)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for VerifyV2VerificationTemplate {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for VerifyV2VerificationTemplate {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("VerifyV2VerificationTemplate")
+                .field("sid", &self.sid)
+                .field("account_sid", &self.account_sid)
+                .field("friendly_name", &self.friendly_name)
+                .field("channels", &self.channels)
+                .field("translations", &self.translations)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl VerifyV2VerificationTemplate {
     pub const SID: ::daplug_runtime::Field<
@@ -7031,7 +8796,14 @@ for VerifyV2VerificationTemplatePatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "VerifyV2VerificationTemplatePatch",
-                5usize,
+                0usize,
+                &[
+                    self.sid.is_some(),
+                    self.account_sid.is_some(),
+                    self.friendly_name.is_some(),
+                    self.channels.is_some(),
+                    self.translations.is_some(),
+                ],
             )
             .optional("sid", &self.sid)
             .optional("account_sid", &self.account_sid)
@@ -7087,157 +8859,204 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for VerifyV2VerificationTemplate {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<
-                    ::daplug_runtime::__private::std::vec::Vec<
-                        ::daplug_runtime::__private::std::string::String,
-                    >,
-                >,
-                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("sid", 0usize),
-                ("channels", 3usize),
-                ("account_sid", 1usize),
-                ("translations", 4usize),
-                ("friendly_name", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    sid: __field0,
-                    account_sid: __field1,
-                    friendly_name: __field2,
-                    channels: __field3,
-                    translations: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The method to be used when calling the webhook's URL.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum WebhookEnumMethods {
     /// `GET`
-    #[serde(rename = "GET")]
     Get,
     /// `POST`
-    #[serde(rename = "POST")]
     Post,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for WebhookEnumMethods {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for WebhookEnumMethods {
+        const NAME: &'static str = "WebhookEnumMethods";
+        const VARIANTS: &'static [&'static str] = &["GET", "POST"];
+        const IDENTS: &'static [&'static str] = &["Get", "Post"];
+        const ALL: &'static [Self] = &[Self::Get, Self::Post];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for WebhookEnumMethods {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for WebhookEnumMethods {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for WebhookEnumMethods {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for WebhookEnumMethods {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The webhook status. Default value is `enabled`. One of: `enabled` or `disabled`
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum WebhookEnumStatus {
     /// `enabled`
-    #[serde(rename = "enabled")]
     Enabled,
     /// `disabled`
-    #[serde(rename = "disabled")]
     Disabled,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for WebhookEnumStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for WebhookEnumStatus {
+        const NAME: &'static str = "WebhookEnumStatus";
+        const VARIANTS: &'static [&'static str] = &["enabled", "disabled"];
+        const IDENTS: &'static [&'static str] = &["Enabled", "Disabled"];
+        const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for WebhookEnumStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for WebhookEnumStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for WebhookEnumStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for WebhookEnumStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The webhook version. Default value is `v2` which includes all the latest fields. Version `v1` is legacy and may be removed in the future.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum WebhookEnumVersion {
     /// `v1`
-    #[serde(rename = "v1")]
     V1,
     /// `v2`
-    #[serde(rename = "v2")]
     V2,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for WebhookEnumVersion {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for WebhookEnumVersion {
+        const NAME: &'static str = "WebhookEnumVersion";
+        const VARIANTS: &'static [&'static str] = &["v1", "v2"];
+        const IDENTS: &'static [&'static str] = &["V1", "V2"];
+        const ALL: &'static [Self] = &[Self::V1, Self::V2];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for WebhookEnumVersion {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for WebhookEnumVersion {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for WebhookEnumVersion {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for WebhookEnumVersion {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};

@@ -2,48 +2,120 @@
 
 /// The `Account` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Account {
     /// The Xero identifier for Settings.
-    #[serde(rename = "accountID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The assigned AccountType
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<AccountType>,
     /// A unique 3 digit number for each Account
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Name of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Account {
+        const NAME: &'static str = "Account";
+        const FIELDS: &'static [&'static str] = &["accountID", "type", "code", "name"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("code", 2usize),
+            ("name", 3usize),
+            ("type", 1usize),
+            ("accountID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<AccountType>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_id: __field0,
+                type_: __field1,
+                code: __field2,
+                name: __field3,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Account {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Account {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Account",
+                    0usize,
+                    &[
+                        self.account_id.is_some(),
+                        self.type_.is_some(),
+                        self.code.is_some(),
+                        self.name.is_some(),
+                    ],
+                )
+                .optional("accountID", &self.account_id)
+                .optional("type", &self.type_)
+                .optional("code", &self.code)
+                .optional("name", &self.name)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Account {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Account {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Account")
+                .field("account_id", &self.account_id)
+                .field("type_", &self.type_)
+                .field("code", &self.code)
+                .field("name", &self.name)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Account {
     /// The `accountID` attribute.
@@ -105,7 +177,17 @@ impl ::daplug_runtime::__private::serde::Serialize for AccountPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "AccountPatch", 4usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "AccountPatch",
+                0usize,
+                &[
+                    self.account_id.is_some(),
+                    self.type_.is_some(),
+                    self.code.is_some(),
+                    self.name.is_some(),
+                ],
+            )
             .optional("accountID", &self.account_id)
             .optional("type", &self.type_)
             .optional("code", &self.code)
@@ -159,117 +241,174 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Account {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<AccountType>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("code", 2usize),
-                ("name", 3usize),
-                ("type", 1usize),
-                ("accountID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    account_id: __field0,
-                    type_: __field1,
-                    code: __field2,
-                    name: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The assigned AccountType
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum AccountType {
     /// `BANK`
-    #[serde(rename = "BANK")]
     Bank,
     /// `EMPLOYERSNIC`
-    #[serde(rename = "EMPLOYERSNIC")]
     Employersnic,
     /// `NICLIABILITY`
-    #[serde(rename = "NICLIABILITY")]
     Nicliability,
     /// `PAYEECONTRIBUTION`
-    #[serde(rename = "PAYEECONTRIBUTION")]
     Payeecontribution,
     /// `PAYELIABILITY`
-    #[serde(rename = "PAYELIABILITY")]
     Payeliability,
     /// `WAGESPAYABLE`
-    #[serde(rename = "WAGESPAYABLE")]
     Wagespayable,
     /// `WAGESEXPENSE`
-    #[serde(rename = "WAGESEXPENSE")]
     Wagesexpense,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for AccountType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for AccountType {
+        const NAME: &'static str = "AccountType";
+        const VARIANTS: &'static [&'static str] = &[
+            "BANK",
+            "EMPLOYERSNIC",
+            "NICLIABILITY",
+            "PAYEECONTRIBUTION",
+            "PAYELIABILITY",
+            "WAGESPAYABLE",
+            "WAGESEXPENSE",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Bank",
+            "Employersnic",
+            "Nicliability",
+            "Payeecontribution",
+            "Payeliability",
+            "Wagespayable",
+            "Wagesexpense",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Bank,
+            Self::Employersnic,
+            Self::Nicliability,
+            Self::Payeecontribution,
+            Self::Payeliability,
+            Self::Wagespayable,
+            Self::Wagesexpense,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AccountType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for AccountType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for AccountType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for AccountType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `Accounts` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Accounts {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub accounts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Account>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Accounts {
+        const NAME: &'static str = "Accounts";
+        const FIELDS: &'static [&'static str] = &["accounts"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[("accounts", 0usize)];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<Account>>,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { accounts: __field0 }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Accounts {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Accounts {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "Accounts", 0usize, &[self.accounts.is_some()])
+                .optional("accounts", &self.accounts)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Accounts {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Accounts {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Accounts").field("accounts", &self.accounts).finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Accounts {
     pub const ACCOUNTS: ::daplug_runtime::Field<
@@ -306,7 +445,12 @@ impl ::daplug_runtime::__private::serde::Serialize for AccountsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "AccountsPatch", 1usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "AccountsPatch",
+                0usize,
+                &[self.accounts.is_some()],
+            )
             .optional("accounts", &self.accounts)
             .end()
     }
@@ -357,68 +501,129 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Accounts {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<::daplug_runtime::__private::std::vec::Vec<Account>>,),
-        >(value, depth, &[("accounts", 0usize)])? {
-            __p::std::result::Result::Ok((__field0,)) => {
-                __p::std::result::Result::Ok(Self { accounts: __field0 })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Address` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Address {
     /// Address line 1 for employee home address
-    #[serde(rename = "addressLine1")]
     pub address_line1: ::daplug_runtime::__private::std::string::String,
     /// Address line 2 for employee home address
-    #[serde(rename = "addressLine2")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub address_line2: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Suburb for employee home address
     pub city: ::daplug_runtime::__private::std::string::String,
     /// PostCode for employee home address
-    #[serde(rename = "postCode")]
     pub post_code: ::daplug_runtime::__private::std::string::String,
     /// Country of HomeAddress
-    #[serde(rename = "countryName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub country_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Address {
+        const NAME: &'static str = "Address";
+        const FIELDS: &'static [&'static str] = &[
+            "addressLine1",
+            "addressLine2",
+            "city",
+            "postCode",
+            "countryName",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("city", 2usize),
+            ("postCode", 3usize),
+            ("countryName", 4usize),
+            ("addressLine1", 0usize),
+            ("addressLine2", 1usize),
+        ];
+        type Fields = (
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                address_line1: __field0,
+                address_line2: __field1,
+                city: __field2,
+                post_code: __field3,
+                country_name: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Address {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Address {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Address",
+                    3usize,
+                    &[self.address_line2.is_some(), self.country_name.is_some()],
+                )
+                .field("addressLine1", &self.address_line1)
+                .optional("addressLine2", &self.address_line2)
+                .field("city", &self.city)
+                .field("postCode", &self.post_code)
+                .optional("countryName", &self.country_name)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Address {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Address {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Address")
+                .field("address_line1", &self.address_line1)
+                .field("address_line2", &self.address_line2)
+                .field("city", &self.city)
+                .field("post_code", &self.post_code)
+                .field("country_name", &self.country_name)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Address {
     /// The `addressLine1` attribute.
@@ -493,7 +698,18 @@ impl ::daplug_runtime::__private::serde::Serialize for AddressPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "AddressPatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "AddressPatch",
+                0usize,
+                &[
+                    self.address_line1.is_some(),
+                    self.address_line2.is_some(),
+                    self.city.is_some(),
+                    self.post_code.is_some(),
+                    self.country_name.is_some(),
+                ],
+            )
             .optional("addressLine1", &self.address_line1)
             .optional("addressLine2", &self.address_line2)
             .optional("city", &self.city)
@@ -548,75 +764,98 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Address {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("city", 2usize),
-                ("postCode", 3usize),
-                ("countryName", 4usize),
-                ("addressLine1", 0usize),
-                ("addressLine2", 1usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    address_line1: __field0,
-                    address_line2: __field1,
-                    city: __field2,
-                    post_code: __field3,
-                    country_name: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `BankAccount` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BankAccount {
     /// Bank account name (max length = 32)
-    #[serde(rename = "accountName")]
     pub account_name: ::daplug_runtime::__private::std::string::String,
     /// Bank account number (digits only; max length = 8)
-    #[serde(rename = "accountNumber")]
     pub account_number: ::daplug_runtime::__private::std::string::String,
     /// Bank account sort code (6 digits)
-    #[serde(rename = "sortCode")]
     pub sort_code: ::daplug_runtime::__private::std::string::String,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BankAccount {
+        const NAME: &'static str = "BankAccount";
+        const FIELDS: &'static [&'static str] = &[
+            "accountName",
+            "accountNumber",
+            "sortCode",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("sortCode", 2usize),
+            ("accountName", 0usize),
+            ("accountNumber", 1usize),
+        ];
+        type Fields = (
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_name: __field0,
+                account_number: __field1,
+                sort_code: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BankAccount {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BankAccount {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(serializer, "BankAccount", 3usize, &[])
+                .field("accountName", &self.account_name)
+                .field("accountNumber", &self.account_number)
+                .field("sortCode", &self.sort_code)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BankAccount {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BankAccount {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("BankAccount")
+                .field("account_name", &self.account_name)
+                .field("account_number", &self.account_number)
+                .field("sort_code", &self.sort_code)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl BankAccount {
     /// The `accountName` attribute.
@@ -674,7 +913,16 @@ impl ::daplug_runtime::__private::serde::Serialize for BankAccountPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "BankAccountPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "BankAccountPatch",
+                0usize,
+                &[
+                    self.account_name.is_some(),
+                    self.account_number.is_some(),
+                    self.sort_code.is_some(),
+                ],
+            )
             .optional("accountName", &self.account_name)
             .optional("accountNumber", &self.account_number)
             .optional("sortCode", &self.sort_code)
@@ -727,60 +975,16 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BankAccount {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[("sortCode", 2usize), ("accountName", 0usize), ("accountNumber", 1usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    account_name: __field0,
-                    account_number: __field1,
-                    sort_code: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `BankAccounts` schema of `xero-payroll-uk.yaml`.
 pub type BankAccounts = ::daplug_runtime::__private::std::vec::Vec<BankAccount>;
 /// The `Benefit` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Benefit {
     /// unique identifier in Xero
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -789,68 +993,210 @@ pub struct Benefit {
     /// Category type of the employer pension
     pub category: BenefitCategory,
     /// Xero identifier for Liability Account
-    #[serde(rename = "liabilityAccountId")]
     pub liability_account_id: ::daplug_runtime::__private::std::string::String,
     /// Xero identifier for Expense Account
-    #[serde(rename = "expenseAccountId")]
     pub expense_account_id: ::daplug_runtime::__private::std::string::String,
     /// Standard amount of the employer pension
-    #[serde(rename = "standardAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub standard_amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Percentage of gross of the employer pension
     pub percentage: f64,
     /// Calculation Type of the employer pension (FixedAmount or PercentageOfGross).
-    #[serde(rename = "calculationType")]
     pub calculation_type: BenefitCalculationType,
     /// Identifier of a record is active or not.
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Identifier of subject To NIC
-    #[serde(rename = "subjectToNIC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_nic: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Identifier of subject To pension
-    #[serde(rename = "subjectToPension")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_pension: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Identifier of subject To Tax
-    #[serde(rename = "subjectToTax")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Identifier of calculating on qualifying earnings
-    #[serde(rename = "isCalculatingOnQualifyingEarnings")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_calculating_on_qualifying_earnings: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
     /// display the balance to employee
-    #[serde(rename = "showBalanceToEmployee")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub show_balance_to_employee: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Benefit {
+        const NAME: &'static str = "Benefit";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "name",
+            "category",
+            "liabilityAccountId",
+            "expenseAccountId",
+            "standardAmount",
+            "percentage",
+            "calculationType",
+            "currentRecord",
+            "subjectToNIC",
+            "subjectToPension",
+            "subjectToTax",
+            "isCalculatingOnQualifyingEarnings",
+            "showBalanceToEmployee",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("name", 1usize),
+            ("category", 2usize),
+            ("percentage", 6usize),
+            ("subjectToNIC", 9usize),
+            ("subjectToTax", 11usize),
+            ("currentRecord", 8usize),
+            ("standardAmount", 5usize),
+            ("calculationType", 7usize),
+            ("expenseAccountId", 4usize),
+            ("subjectToPension", 10usize),
+            ("liabilityAccountId", 3usize),
+            ("showBalanceToEmployee", 13usize),
+            ("isCalculatingOnQualifyingEarnings", 12usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<BenefitCategory>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Required<f64>,
+                __p::Required<BenefitCalculationType>,
+            ),
+            (
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11, __field12, __field13),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                category: __field2,
+                liability_account_id: __field3,
+                expense_account_id: __field4,
+                standard_amount: __field5,
+                percentage: __field6,
+                calculation_type: __field7,
+                current_record: __field8,
+                subject_to_nic: __field9,
+                subject_to_pension: __field10,
+                subject_to_tax: __field11,
+                is_calculating_on_qualifying_earnings: __field12,
+                show_balance_to_employee: __field13,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Benefit {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Benefit {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Benefit",
+                    6usize,
+                    &[
+                        self.id.is_some(),
+                        self.standard_amount.is_some(),
+                        self.current_record.is_some(),
+                        self.subject_to_nic.is_some(),
+                        self.subject_to_pension.is_some(),
+                        self.subject_to_tax.is_some(),
+                        self.is_calculating_on_qualifying_earnings.is_some(),
+                        self.show_balance_to_employee.is_some(),
+                    ],
+                )
+                .optional("id", &self.id)
+                .field("name", &self.name)
+                .field("category", &self.category)
+                .field("liabilityAccountId", &self.liability_account_id)
+                .field("expenseAccountId", &self.expense_account_id)
+                .optional("standardAmount", &self.standard_amount)
+                .field("percentage", &self.percentage)
+                .field("calculationType", &self.calculation_type)
+                .optional("currentRecord", &self.current_record)
+                .optional("subjectToNIC", &self.subject_to_nic)
+                .optional("subjectToPension", &self.subject_to_pension)
+                .optional("subjectToTax", &self.subject_to_tax)
+                .optional(
+                    "isCalculatingOnQualifyingEarnings",
+                    &self.is_calculating_on_qualifying_earnings,
+                )
+                .optional("showBalanceToEmployee", &self.show_balance_to_employee)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Benefit {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Benefit {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Benefit")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("category", &self.category)
+                .field("liability_account_id", &self.liability_account_id)
+                .field("expense_account_id", &self.expense_account_id)
+                .field("standard_amount", &self.standard_amount)
+                .field("percentage", &self.percentage)
+                .field("calculation_type", &self.calculation_type)
+                .field("current_record", &self.current_record)
+                .field("subject_to_nic", &self.subject_to_nic)
+                .field("subject_to_pension", &self.subject_to_pension)
+                .field("subject_to_tax", &self.subject_to_tax)
+                .field(
+                    "is_calculating_on_qualifying_earnings",
+                    &self.is_calculating_on_qualifying_earnings,
+                )
+                .field("show_balance_to_employee", &self.show_balance_to_employee)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Benefit {
     pub const ID: ::daplug_runtime::Field<
@@ -981,7 +1327,27 @@ impl ::daplug_runtime::__private::serde::Serialize for BenefitPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "BenefitPatch", 14usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "BenefitPatch",
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.name.is_some(),
+                    self.category.is_some(),
+                    self.liability_account_id.is_some(),
+                    self.expense_account_id.is_some(),
+                    self.standard_amount.is_some(),
+                    self.percentage.is_some(),
+                    self.calculation_type.is_some(),
+                    self.current_record.is_some(),
+                    self.subject_to_nic.is_some(),
+                    self.subject_to_pension.is_some(),
+                    self.subject_to_tax.is_some(),
+                    self.is_calculating_on_qualifying_earnings.is_some(),
+                    self.show_balance_to_employee.is_some(),
+                ],
+            )
             .optional("id", &self.id)
             .optional("name", &self.name)
             .optional("category", &self.category)
@@ -1048,109 +1414,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Benefit {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<BenefitCategory>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<f64>,
-                    __p::Required<f64>,
-                    __p::Required<BenefitCalculationType>,
-                ),
-                (
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("name", 1usize),
-                ("category", 2usize),
-                ("percentage", 6usize),
-                ("subjectToNIC", 9usize),
-                ("subjectToTax", 11usize),
-                ("currentRecord", 8usize),
-                ("standardAmount", 5usize),
-                ("calculationType", 7usize),
-                ("expenseAccountId", 4usize),
-                ("subjectToPension", 10usize),
-                ("liabilityAccountId", 3usize),
-                ("showBalanceToEmployee", 13usize),
-                ("isCalculatingOnQualifyingEarnings", 12usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8, __field9, __field10, __field11, __field12, __field13),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    name: __field1,
-                    category: __field2,
-                    liability_account_id: __field3,
-                    expense_account_id: __field4,
-                    standard_amount: __field5,
-                    percentage: __field6,
-                    calculation_type: __field7,
-                    current_record: __field8,
-                    subject_to_nic: __field9,
-                    subject_to_pension: __field10,
-                    subject_to_tax: __field11,
-                    is_calculating_on_qualifying_earnings: __field12,
-                    show_balance_to_employee: __field13,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Calculation Type of the employer pension (FixedAmount or PercentageOfGross).
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum BenefitCalculationType {
     /// `FixedAmount`
@@ -1158,31 +1429,66 @@ pub enum BenefitCalculationType {
     /// `PercentageOfGross`
     PercentageOfGross,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BenefitCalculationType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for BenefitCalculationType {
+        const NAME: &'static str = "BenefitCalculationType";
+        const VARIANTS: &'static [&'static str] = &["FixedAmount", "PercentageOfGross"];
+        const IDENTS: &'static [&'static str] = &["FixedAmount", "PercentageOfGross"];
+        const ALL: &'static [Self] = &[Self::FixedAmount, Self::PercentageOfGross];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BenefitCalculationType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BenefitCalculationType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BenefitCalculationType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BenefitCalculationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// Category type of the employer pension
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum BenefitCategory {
     /// `StakeholderPension`
@@ -1190,68 +1496,187 @@ pub enum BenefitCategory {
     /// `Other`
     Other,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BenefitCategory {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for BenefitCategory {
+        const NAME: &'static str = "BenefitCategory";
+        const VARIANTS: &'static [&'static str] = &["StakeholderPension", "Other"];
+        const IDENTS: &'static [&'static str] = &["StakeholderPension", "Other"];
+        const ALL: &'static [Self] = &[Self::StakeholderPension, Self::Other];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BenefitCategory {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BenefitCategory {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BenefitCategory {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BenefitCategory {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `BenefitLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BenefitLine {
     /// Xero identifier for payroll benefit type
-    #[serde(rename = "benefitTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub benefit_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Benefit display name
-    #[serde(rename = "displayName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub display_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The amount of the benefit line.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Benefit fixed amount
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Benefit rate percentage
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BenefitLine {
+        const NAME: &'static str = "BenefitLine";
+        const FIELDS: &'static [&'static str] = &[
+            "benefitTypeID",
+            "displayName",
+            "amount",
+            "fixedAmount",
+            "percentage",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("amount", 2usize),
+            ("percentage", 4usize),
+            ("displayName", 1usize),
+            ("fixedAmount", 3usize),
+            ("benefitTypeID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                benefit_type_id: __field0,
+                display_name: __field1,
+                amount: __field2,
+                fixed_amount: __field3,
+                percentage: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BenefitLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BenefitLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "BenefitLine",
+                    0usize,
+                    &[
+                        self.benefit_type_id.is_some(),
+                        self.display_name.is_some(),
+                        self.amount.is_some(),
+                        self.fixed_amount.is_some(),
+                        self.percentage.is_some(),
+                    ],
+                )
+                .optional("benefitTypeID", &self.benefit_type_id)
+                .optional("displayName", &self.display_name)
+                .optional("amount", &self.amount)
+                .optional("fixedAmount", &self.fixed_amount)
+                .optional("percentage", &self.percentage)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BenefitLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BenefitLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("BenefitLine")
+                .field("benefit_type_id", &self.benefit_type_id)
+                .field("display_name", &self.display_name)
+                .field("amount", &self.amount)
+                .field("fixed_amount", &self.fixed_amount)
+                .field("percentage", &self.percentage)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl BenefitLine {
     /// The `benefitTypeID` attribute.
@@ -1316,7 +1741,18 @@ impl ::daplug_runtime::__private::serde::Serialize for BenefitLinePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "BenefitLinePatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "BenefitLinePatch",
+                0usize,
+                &[
+                    self.benefit_type_id.is_some(),
+                    self.display_name.is_some(),
+                    self.amount.is_some(),
+                    self.fixed_amount.is_some(),
+                    self.percentage.is_some(),
+                ],
+            )
             .optional("benefitTypeID", &self.benefit_type_id)
             .optional("displayName", &self.display_name)
             .optional("amount", &self.amount)
@@ -1371,83 +1807,102 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BenefitLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("amount", 2usize),
-                ("percentage", 4usize),
-                ("displayName", 1usize),
-                ("fixedAmount", 3usize),
-                ("benefitTypeID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    benefit_type_id: __field0,
-                    display_name: __field1,
-                    amount: __field2,
-                    fixed_amount: __field3,
-                    percentage: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `BenefitLines` schema of `xero-payroll-uk.yaml`.
 pub type BenefitLines = ::daplug_runtime::__private::std::vec::Vec<BenefitLine>;
 /// The `BenefitObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BenefitObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub benefit: ::daplug_runtime::__private::std::option::Option<Benefit>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BenefitObject {
+        const NAME: &'static str = "BenefitObject";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "benefit"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("benefit", 2usize),
+            ("problem", 1usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<Benefit>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                benefit: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BenefitObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BenefitObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "BenefitObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.benefit.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("benefit", &self.benefit)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BenefitObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for BenefitObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("BenefitObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("benefit", &self.benefit)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl BenefitObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -1493,7 +1948,16 @@ impl ::daplug_runtime::__private::serde::Serialize for BenefitObjectPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "BenefitObjectPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "BenefitObjectPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.benefit.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("benefit", &self.benefit)
@@ -1546,67 +2010,102 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BenefitObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<Benefit>),
-        >(
-            value,
-            depth,
-            &[("benefit", 2usize), ("problem", 1usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    benefit: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Benefits` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Benefits {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub benefits: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Benefit>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Benefits {
+        const NAME: &'static str = "Benefits";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "benefits"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("benefits", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<Benefit>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                benefits: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Benefits {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Benefits {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Benefits",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.benefits.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("benefits", &self.benefits)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Benefits {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Benefits {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Benefits")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("benefits", &self.benefits)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Benefits {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -1655,7 +2154,16 @@ impl ::daplug_runtime::__private::serde::Serialize for BenefitsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "BenefitsPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "BenefitsPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.benefits.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("benefits", &self.benefits)
@@ -1708,54 +2216,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Benefits {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Benefit>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("benefits", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    benefits: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The contract type of the employee.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum ContractType {
     /// `FullTime`
@@ -1767,71 +2235,218 @@ pub enum ContractType {
     /// `Unspecified`
     Unspecified,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ContractType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for ContractType {
+        const NAME: &'static str = "ContractType";
+        const VARIANTS: &'static [&'static str] = &[
+            "FullTime",
+            "PartTime",
+            "ZeroHour",
+            "Unspecified",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "FullTime",
+            "PartTime",
+            "ZeroHour",
+            "Unspecified",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::FullTime,
+            Self::PartTime,
+            Self::ZeroHour,
+            Self::Unspecified,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ContractType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ContractType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ContractType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ContractType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `Contracts` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Contracts {
     /// The contract start date of the employee. This will be locked once an employee has been paid and cannot be changed (YYYY-MM-DD)
-    #[serde(rename = "startDate")]
     pub start_date: ::daplug_runtime::__private::std::string::String,
-    #[serde(rename = "employmentStatus")]
     pub employment_status: EmploymentStatus,
-    #[serde(rename = "contractType")]
     pub contract_type: ContractType,
     /// The public key of the contract. Public key is required if the intention is to edit an existing contract. If no key is supplied a new contract will be created
-    #[serde(rename = "publicKey")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub public_key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// describes whether the contract is fixed term (required if trying to create Fixed term contract)
-    #[serde(rename = "isFixedTerm")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_fixed_term: ::daplug_runtime::__private::std::option::Option<bool>,
     /// The fixed term end date of the employee. Not required if isFixedTerm is false or not provided (required if trying to create Fixed term contract)
-    #[serde(rename = "fixedTermEndDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_term_end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "developmentalRoleDetails")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub developmental_role_details: ::daplug_runtime::__private::std::option::Option<
         DevelopmentalRoleDetails,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Contracts {
+        const NAME: &'static str = "Contracts";
+        const FIELDS: &'static [&'static str] = &[
+            "startDate",
+            "employmentStatus",
+            "contractType",
+            "publicKey",
+            "isFixedTerm",
+            "fixedTermEndDate",
+            "developmentalRoleDetails",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("publicKey", 3usize),
+            ("startDate", 0usize),
+            ("isFixedTerm", 4usize),
+            ("contractType", 2usize),
+            ("employmentStatus", 1usize),
+            ("fixedTermEndDate", 5usize),
+            ("developmentalRoleDetails", 6usize),
+        ];
+        type Fields = (
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<EmploymentStatus>,
+            __p::Required<ContractType>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<bool>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<DevelopmentalRoleDetails>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                start_date: __field0,
+                employment_status: __field1,
+                contract_type: __field2,
+                public_key: __field3,
+                is_fixed_term: __field4,
+                fixed_term_end_date: __field5,
+                developmental_role_details: __field6,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Contracts {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Contracts {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Contracts",
+                    3usize,
+                    &[
+                        self.public_key.is_some(),
+                        self.is_fixed_term.is_some(),
+                        self.fixed_term_end_date.is_some(),
+                        self.developmental_role_details.is_some(),
+                    ],
+                )
+                .field("startDate", &self.start_date)
+                .field("employmentStatus", &self.employment_status)
+                .field("contractType", &self.contract_type)
+                .optional("publicKey", &self.public_key)
+                .optional("isFixedTerm", &self.is_fixed_term)
+                .optional("fixedTermEndDate", &self.fixed_term_end_date)
+                .optional("developmentalRoleDetails", &self.developmental_role_details)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Contracts {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Contracts {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Contracts")
+                .field("start_date", &self.start_date)
+                .field("employment_status", &self.employment_status)
+                .field("contract_type", &self.contract_type)
+                .field("public_key", &self.public_key)
+                .field("is_fixed_term", &self.is_fixed_term)
+                .field("fixed_term_end_date", &self.fixed_term_end_date)
+                .field("developmental_role_details", &self.developmental_role_details)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Contracts {
     /// The `startDate` attribute.
@@ -1918,7 +2533,20 @@ impl ::daplug_runtime::__private::serde::Serialize for ContractsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ContractsPatch", 7usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ContractsPatch",
+                0usize,
+                &[
+                    self.start_date.is_some(),
+                    self.employment_status.is_some(),
+                    self.contract_type.is_some(),
+                    self.public_key.is_some(),
+                    self.is_fixed_term.is_some(),
+                    self.fixed_term_end_date.is_some(),
+                    self.developmental_role_details.is_some(),
+                ],
+            )
             .optional("startDate", &self.start_date)
             .optional("employmentStatus", &self.employment_status)
             .optional("contractType", &self.contract_type)
@@ -1975,87 +2603,94 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Contracts {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<EmploymentStatus>,
-                __p::Required<ContractType>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<bool>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<DevelopmentalRoleDetails>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("publicKey", 3usize),
-                ("startDate", 0usize),
-                ("isFixedTerm", 4usize),
-                ("contractType", 2usize),
-                ("employmentStatus", 1usize),
-                ("fixedTermEndDate", 5usize),
-                ("developmentalRoleDetails", 6usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    start_date: __field0,
-                    employment_status: __field1,
-                    contract_type: __field2,
-                    public_key: __field3,
-                    is_fixed_term: __field4,
-                    fixed_term_end_date: __field5,
-                    developmental_role_details: __field6,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `CourtOrderLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CourtOrderLine {
     /// Xero identifier for payroll court order type
-    #[serde(rename = "courtOrderTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub court_order_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Amount
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CourtOrderLine {
+        const NAME: &'static str = "CourtOrderLine";
+        const FIELDS: &'static [&'static str] = &["courtOrderTypeID", "amount"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("amount", 1usize),
+            ("courtOrderTypeID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                court_order_type_id: __field0,
+                amount: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CourtOrderLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for CourtOrderLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "CourtOrderLine",
+                    0usize,
+                    &[self.court_order_type_id.is_some(), self.amount.is_some()],
+                )
+                .optional("courtOrderTypeID", &self.court_order_type_id)
+                .optional("amount", &self.amount)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for CourtOrderLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for CourtOrderLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("CourtOrderLine")
+                .field("court_order_type_id", &self.court_order_type_id)
+                .field("amount", &self.amount)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl CourtOrderLine {
     /// The `courtOrderTypeID` attribute.
@@ -2100,7 +2735,12 @@ impl ::daplug_runtime::__private::serde::Serialize for CourtOrderLinePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "CourtOrderLinePatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "CourtOrderLinePatch",
+                0usize,
+                &[self.court_order_type_id.is_some(), self.amount.is_some()],
+            )
             .optional("courtOrderTypeID", &self.court_order_type_id)
             .optional("amount", &self.amount)
             .end()
@@ -2152,163 +2792,271 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for CourtOrderLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-            ),
-        >(value, depth, &[("amount", 1usize), ("courtOrderTypeID", 0usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    court_order_type_id: __field0,
-                    amount: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `CourtOrderLines` schema of `xero-payroll-uk.yaml`.
 pub type CourtOrderLines = ::daplug_runtime::__private::std::vec::Vec<CourtOrderLine>;
 /// The `Deduction` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Deduction {
     /// The Xero identifier for Deduction
-    #[serde(rename = "deductionId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Name of the deduction
-    #[serde(rename = "deductionName")]
     pub deduction_name: ::daplug_runtime::__private::std::string::String,
     /// Deduction Category type
-    #[serde(rename = "deductionCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction_category: ::daplug_runtime::__private::std::option::Option<
         DeductionDeductionCategory,
     >,
     /// Xero identifier for Liability Account
-    #[serde(rename = "liabilityAccountId")]
     pub liability_account_id: ::daplug_runtime::__private::std::string::String,
     /// Identifier of a record is active or not.
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Standard amount of the deduction
-    #[serde(rename = "standardAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub standard_amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Identifier of reduces super liability
-    #[serde(rename = "reducesSuperLiability")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reduces_super_liability: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Identifier of reduces tax liability
-    #[serde(rename = "reducesTaxLiability")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reduces_tax_liability: ::daplug_runtime::__private::std::option::Option<bool>,
     /// determine the calculation type whether fixed amount or percentage of gross
-    #[serde(rename = "calculationType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub calculation_type: ::daplug_runtime::__private::std::option::Option<
         DeductionCalculationType,
     >,
     /// Percentage of gross
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Identifier of subject To NIC
-    #[serde(rename = "subjectToNIC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_nic: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Identifier of subject To Tax
-    #[serde(rename = "subjectToTax")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Identifier of reduced by basic rate applicable or not
-    #[serde(rename = "isReducedByBasicRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_reduced_by_basic_rate: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Identifier for apply to pension calculations
-    #[serde(rename = "applyToPensionCalculations")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub apply_to_pension_calculations: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
     /// Identifier of calculating on qualifying earnings
-    #[serde(rename = "isCalculatingOnQualifyingEarnings")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_calculating_on_qualifying_earnings: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
     /// Identifier of applicable for pension or not
-    #[serde(rename = "isPension")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_pension: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Deduction {
+        const NAME: &'static str = "Deduction";
+        const FIELDS: &'static [&'static str] = &[
+            "deductionId",
+            "deductionName",
+            "deductionCategory",
+            "liabilityAccountId",
+            "currentRecord",
+            "standardAmount",
+            "reducesSuperLiability",
+            "reducesTaxLiability",
+            "calculationType",
+            "percentage",
+            "subjectToNIC",
+            "subjectToTax",
+            "isReducedByBasicRate",
+            "applyToPensionCalculations",
+            "isCalculatingOnQualifyingEarnings",
+            "isPension",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("isPension", 15usize),
+            ("percentage", 9usize),
+            ("deductionId", 0usize),
+            ("subjectToNIC", 10usize),
+            ("subjectToTax", 11usize),
+            ("currentRecord", 4usize),
+            ("deductionName", 1usize),
+            ("standardAmount", 5usize),
+            ("calculationType", 8usize),
+            ("deductionCategory", 2usize),
+            ("liabilityAccountId", 3usize),
+            ("reducesTaxLiability", 7usize),
+            ("isReducedByBasicRate", 12usize),
+            ("reducesSuperLiability", 6usize),
+            ("applyToPensionCalculations", 13usize),
+            ("isCalculatingOnQualifyingEarnings", 14usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<DeductionDeductionCategory>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<f64>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+            ),
+            (
+                __p::Optional<DeductionCalculationType>,
+                __p::Optional<f64>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                deduction_id: __field0,
+                deduction_name: __field1,
+                deduction_category: __field2,
+                liability_account_id: __field3,
+                current_record: __field4,
+                standard_amount: __field5,
+                reduces_super_liability: __field6,
+                reduces_tax_liability: __field7,
+                calculation_type: __field8,
+                percentage: __field9,
+                subject_to_nic: __field10,
+                subject_to_tax: __field11,
+                is_reduced_by_basic_rate: __field12,
+                apply_to_pension_calculations: __field13,
+                is_calculating_on_qualifying_earnings: __field14,
+                is_pension: __field15,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Deduction {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Deduction {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Deduction",
+                    2usize,
+                    &[
+                        self.deduction_id.is_some(),
+                        self.deduction_category.is_some(),
+                        self.current_record.is_some(),
+                        self.standard_amount.is_some(),
+                        self.reduces_super_liability.is_some(),
+                        self.reduces_tax_liability.is_some(),
+                        self.calculation_type.is_some(),
+                        self.percentage.is_some(),
+                        self.subject_to_nic.is_some(),
+                        self.subject_to_tax.is_some(),
+                        self.is_reduced_by_basic_rate.is_some(),
+                        self.apply_to_pension_calculations.is_some(),
+                        self.is_calculating_on_qualifying_earnings.is_some(),
+                        self.is_pension.is_some(),
+                    ],
+                )
+                .optional("deductionId", &self.deduction_id)
+                .field("deductionName", &self.deduction_name)
+                .optional("deductionCategory", &self.deduction_category)
+                .field("liabilityAccountId", &self.liability_account_id)
+                .optional("currentRecord", &self.current_record)
+                .optional("standardAmount", &self.standard_amount)
+                .optional("reducesSuperLiability", &self.reduces_super_liability)
+                .optional("reducesTaxLiability", &self.reduces_tax_liability)
+                .optional("calculationType", &self.calculation_type)
+                .optional("percentage", &self.percentage)
+                .optional("subjectToNIC", &self.subject_to_nic)
+                .optional("subjectToTax", &self.subject_to_tax)
+                .optional("isReducedByBasicRate", &self.is_reduced_by_basic_rate)
+                .optional(
+                    "applyToPensionCalculations",
+                    &self.apply_to_pension_calculations,
+                )
+                .optional(
+                    "isCalculatingOnQualifyingEarnings",
+                    &self.is_calculating_on_qualifying_earnings,
+                )
+                .optional("isPension", &self.is_pension)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Deduction {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Deduction {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Deduction")
+                .field("deduction_id", &self.deduction_id)
+                .field("deduction_name", &self.deduction_name)
+                .field("deduction_category", &self.deduction_category)
+                .field("liability_account_id", &self.liability_account_id)
+                .field("current_record", &self.current_record)
+                .field("standard_amount", &self.standard_amount)
+                .field("reduces_super_liability", &self.reduces_super_liability)
+                .field("reduces_tax_liability", &self.reduces_tax_liability)
+                .field("calculation_type", &self.calculation_type)
+                .field("percentage", &self.percentage)
+                .field("subject_to_nic", &self.subject_to_nic)
+                .field("subject_to_tax", &self.subject_to_tax)
+                .field("is_reduced_by_basic_rate", &self.is_reduced_by_basic_rate)
+                .field(
+                    "apply_to_pension_calculations",
+                    &self.apply_to_pension_calculations,
+                )
+                .field(
+                    "is_calculating_on_qualifying_earnings",
+                    &self.is_calculating_on_qualifying_earnings,
+                )
+                .field("is_pension", &self.is_pension)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Deduction {
     /// The `deductionId` attribute.
@@ -2457,7 +3205,29 @@ impl ::daplug_runtime::__private::serde::Serialize for DeductionPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "DeductionPatch", 16usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "DeductionPatch",
+                0usize,
+                &[
+                    self.deduction_id.is_some(),
+                    self.deduction_name.is_some(),
+                    self.deduction_category.is_some(),
+                    self.liability_account_id.is_some(),
+                    self.current_record.is_some(),
+                    self.standard_amount.is_some(),
+                    self.reduces_super_liability.is_some(),
+                    self.reduces_tax_liability.is_some(),
+                    self.calculation_type.is_some(),
+                    self.percentage.is_some(),
+                    self.subject_to_nic.is_some(),
+                    self.subject_to_tax.is_some(),
+                    self.is_reduced_by_basic_rate.is_some(),
+                    self.apply_to_pension_calculations.is_some(),
+                    self.is_calculating_on_qualifying_earnings.is_some(),
+                    self.is_pension.is_some(),
+                ],
+            )
             .optional("deductionId", &self.deduction_id)
             .optional("deductionName", &self.deduction_name)
             .optional("deductionCategory", &self.deduction_category)
@@ -2526,124 +3296,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Deduction {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<DeductionDeductionCategory>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<bool>,
-                    __p::Optional<f64>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                ),
-                (
-                    __p::Optional<DeductionCalculationType>,
-                    __p::Optional<f64>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<bool>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("isPension", 15usize),
-                ("percentage", 9usize),
-                ("deductionId", 0usize),
-                ("subjectToNIC", 10usize),
-                ("subjectToTax", 11usize),
-                ("currentRecord", 4usize),
-                ("deductionName", 1usize),
-                ("standardAmount", 5usize),
-                ("calculationType", 8usize),
-                ("deductionCategory", 2usize),
-                ("liabilityAccountId", 3usize),
-                ("reducesTaxLiability", 7usize),
-                ("isReducedByBasicRate", 12usize),
-                ("reducesSuperLiability", 6usize),
-                ("applyToPensionCalculations", 13usize),
-                ("isCalculatingOnQualifyingEarnings", 14usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (
-                        __field8,
-                        __field9,
-                        __field10,
-                        __field11,
-                        __field12,
-                        __field13,
-                        __field14,
-                        __field15,
-                    ),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    deduction_id: __field0,
-                    deduction_name: __field1,
-                    deduction_category: __field2,
-                    liability_account_id: __field3,
-                    current_record: __field4,
-                    standard_amount: __field5,
-                    reduces_super_liability: __field6,
-                    reduces_tax_liability: __field7,
-                    calculation_type: __field8,
-                    percentage: __field9,
-                    subject_to_nic: __field10,
-                    subject_to_tax: __field11,
-                    is_reduced_by_basic_rate: __field12,
-                    apply_to_pension_calculations: __field13,
-                    is_calculating_on_qualifying_earnings: __field14,
-                    is_pension: __field15,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// determine the calculation type whether fixed amount or percentage of gross
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum DeductionCalculationType {
     /// `FixedAmount`
@@ -2651,31 +3311,66 @@ pub enum DeductionCalculationType {
     /// `PercentageOfGross`
     PercentageOfGross,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for DeductionCalculationType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for DeductionCalculationType {
+        const NAME: &'static str = "DeductionCalculationType";
+        const VARIANTS: &'static [&'static str] = &["FixedAmount", "PercentageOfGross"];
+        const IDENTS: &'static [&'static str] = &["FixedAmount", "PercentageOfGross"];
+        const ALL: &'static [Self] = &[Self::FixedAmount, Self::PercentageOfGross];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DeductionCalculationType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for DeductionCalculationType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for DeductionCalculationType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for DeductionCalculationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// Deduction Category type
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum DeductionDeductionCategory {
     /// `CapitalContributions`
@@ -2699,59 +3394,208 @@ pub enum DeductionDeductionCategory {
     /// `UkOther`
     UkOther,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for DeductionDeductionCategory {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for DeductionDeductionCategory {
+        const NAME: &'static str = "DeductionDeductionCategory";
+        const VARIANTS: &'static [&'static str] = &[
+            "CapitalContributions",
+            "ChildCareVoucher",
+            "MakingGood",
+            "PostgraduateLoanDeductions",
+            "PrivateUsePayments",
+            "SalarySacrifice",
+            "StakeholderPension",
+            "StakeholderPensionPostTax",
+            "StudentLoanDeductions",
+            "UkOther",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "CapitalContributions",
+            "ChildCareVoucher",
+            "MakingGood",
+            "PostgraduateLoanDeductions",
+            "PrivateUsePayments",
+            "SalarySacrifice",
+            "StakeholderPension",
+            "StakeholderPensionPostTax",
+            "StudentLoanDeductions",
+            "UkOther",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::CapitalContributions,
+            Self::ChildCareVoucher,
+            Self::MakingGood,
+            Self::PostgraduateLoanDeductions,
+            Self::PrivateUsePayments,
+            Self::SalarySacrifice,
+            Self::StakeholderPension,
+            Self::StakeholderPensionPostTax,
+            Self::StudentLoanDeductions,
+            Self::UkOther,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DeductionDeductionCategory {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for DeductionDeductionCategory {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for DeductionDeductionCategory {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for DeductionDeductionCategory {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `DeductionLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DeductionLine {
     /// Xero identifier for payroll deduction
-    #[serde(rename = "deductionTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The amount of the deduction line
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Identifies if the deduction is subject to tax
-    #[serde(rename = "subjectToTax")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Deduction rate percentage
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DeductionLine {
+        const NAME: &'static str = "DeductionLine";
+        const FIELDS: &'static [&'static str] = &[
+            "deductionTypeID",
+            "amount",
+            "subjectToTax",
+            "percentage",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("amount", 1usize),
+            ("percentage", 3usize),
+            ("subjectToTax", 2usize),
+            ("deductionTypeID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Optional<bool>,
+            __p::Optional<f64>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                deduction_type_id: __field0,
+                amount: __field1,
+                subject_to_tax: __field2,
+                percentage: __field3,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DeductionLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for DeductionLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "DeductionLine",
+                    0usize,
+                    &[
+                        self.deduction_type_id.is_some(),
+                        self.amount.is_some(),
+                        self.subject_to_tax.is_some(),
+                        self.percentage.is_some(),
+                    ],
+                )
+                .optional("deductionTypeID", &self.deduction_type_id)
+                .optional("amount", &self.amount)
+                .optional("subjectToTax", &self.subject_to_tax)
+                .optional("percentage", &self.percentage)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for DeductionLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for DeductionLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("DeductionLine")
+                .field("deduction_type_id", &self.deduction_type_id)
+                .field("amount", &self.amount)
+                .field("subject_to_tax", &self.subject_to_tax)
+                .field("percentage", &self.percentage)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl DeductionLine {
     /// The `deductionTypeID` attribute.
@@ -2807,7 +3651,17 @@ impl ::daplug_runtime::__private::serde::Serialize for DeductionLinePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "DeductionLinePatch", 4usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "DeductionLinePatch",
+                0usize,
+                &[
+                    self.deduction_type_id.is_some(),
+                    self.amount.is_some(),
+                    self.subject_to_tax.is_some(),
+                    self.percentage.is_some(),
+                ],
+            )
             .optional("deductionTypeID", &self.deduction_type_id)
             .optional("amount", &self.amount)
             .optional("subjectToTax", &self.subject_to_tax)
@@ -2861,78 +3715,102 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for DeductionLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Optional<bool>,
-                __p::Optional<f64>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("amount", 1usize),
-                ("percentage", 3usize),
-                ("subjectToTax", 2usize),
-                ("deductionTypeID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    deduction_type_id: __field0,
-                    amount: __field1,
-                    subject_to_tax: __field2,
-                    percentage: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `DeductionLines` schema of `xero-payroll-uk.yaml`.
 pub type DeductionLines = ::daplug_runtime::__private::std::vec::Vec<DeductionLine>;
 /// The `DeductionObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DeductionObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction: ::daplug_runtime::__private::std::option::Option<Deduction>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DeductionObject {
+        const NAME: &'static str = "DeductionObject";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "deduction"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("deduction", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<Deduction>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                deduction: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DeductionObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for DeductionObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "DeductionObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.deduction.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("deduction", &self.deduction)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for DeductionObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for DeductionObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("DeductionObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("deduction", &self.deduction)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl DeductionObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -2978,7 +3856,16 @@ impl ::daplug_runtime::__private::serde::Serialize for DeductionObjectPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "DeductionObjectPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "DeductionObjectPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.deduction.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("deduction", &self.deduction)
@@ -3031,67 +3918,102 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for DeductionObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<Deduction>),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("deduction", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    deduction: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Deductions` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Deductions {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deductions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Deduction>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Deductions {
+        const NAME: &'static str = "Deductions";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "deductions"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("deductions", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<Deduction>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                deductions: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Deductions {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Deductions {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Deductions",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.deductions.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("deductions", &self.deductions)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Deductions {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Deductions {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Deductions")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("deductions", &self.deductions)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Deductions {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -3140,7 +4062,16 @@ impl ::daplug_runtime::__private::serde::Serialize for DeductionsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "DeductionsPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "DeductionsPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.deductions.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("deductions", &self.deductions)
@@ -3193,72 +4124,118 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Deductions {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Deduction>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("deductions", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    deductions: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `DevelopmentalRoleDetails` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DevelopmentalRoleDetails {
     /// The start date of the developmental role
-    #[serde(rename = "startDate")]
     pub start_date: ::daplug_runtime::__private::std::string::String,
     /// The end date of the developmental role
-    #[serde(rename = "endDate")]
     pub end_date: ::daplug_runtime::__private::std::string::String,
     /// The developmental role type - "Apprentice" is the only supported role currently
-    #[serde(rename = "developmentalRole")]
     pub developmental_role: ::daplug_runtime::__private::std::string::String,
     /// The public key of the developmental role. Public key is required if the intention is to edit an existing developmental role. If no key is supplied a new developmental role will be created
-    #[serde(rename = "publicKey")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub public_key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DevelopmentalRoleDetails {
+        const NAME: &'static str = "DevelopmentalRoleDetails";
+        const FIELDS: &'static [&'static str] = &[
+            "startDate",
+            "endDate",
+            "developmentalRole",
+            "publicKey",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("endDate", 1usize),
+            ("publicKey", 3usize),
+            ("startDate", 0usize),
+            ("developmentalRole", 2usize),
+        ];
+        type Fields = (
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                start_date: __field0,
+                end_date: __field1,
+                developmental_role: __field2,
+                public_key: __field3,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DevelopmentalRoleDetails {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for DevelopmentalRoleDetails {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "DevelopmentalRoleDetails",
+                    3usize,
+                    &[self.public_key.is_some()],
+                )
+                .field("startDate", &self.start_date)
+                .field("endDate", &self.end_date)
+                .field("developmentalRole", &self.developmental_role)
+                .optional("publicKey", &self.public_key)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for DevelopmentalRoleDetails {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for DevelopmentalRoleDetails {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("DevelopmentalRoleDetails")
+                .field("start_date", &self.start_date)
+                .field("end_date", &self.end_date)
+                .field("developmental_role", &self.developmental_role)
+                .field("public_key", &self.public_key)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl DevelopmentalRoleDetails {
     /// The `startDate` attribute.
@@ -3328,7 +4305,13 @@ impl ::daplug_runtime::__private::serde::Serialize for DevelopmentalRoleDetailsP
         ::daplug_runtime::__private::fields(
                 serializer,
                 "DevelopmentalRoleDetailsPatch",
-                4usize,
+                0usize,
+                &[
+                    self.start_date.is_some(),
+                    self.end_date.is_some(),
+                    self.developmental_role.is_some(),
+                    self.public_key.is_some(),
+                ],
             )
             .optional("startDate", &self.start_date)
             .optional("endDate", &self.end_date)
@@ -3383,131 +4366,183 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for DevelopmentalRoleDetails {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("endDate", 1usize),
-                ("publicKey", 3usize),
-                ("startDate", 0usize),
-                ("developmentalRole", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    start_date: __field0,
-                    end_date: __field1,
-                    developmental_role: __field2,
-                    public_key: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EarningsLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsLine {
     /// Xero identifier for payroll earnings line
-    #[serde(rename = "earningsLineID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_line_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Xero identifier for payroll earnings rate
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// name of earnings rate for display in UI
-    #[serde(rename = "displayName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub display_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Rate per unit for earnings line
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Earnings number of units
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Earnings fixed amount. Only applicable if the EarningsRate RateType is Fixed
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The amount of the earnings line.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Identifies if the earnings is taken from the timesheet. False for earnings line
-    #[serde(rename = "isLinkedToTimesheet")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Identifies if the earnings is using an average daily pay rate
-    #[serde(rename = "isAverageDailyPayRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_average_daily_pay_rate: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsLine {
+        const NAME: &'static str = "EarningsLine";
+        const FIELDS: &'static [&'static str] = &[
+            "earningsLineID",
+            "earningsRateID",
+            "displayName",
+            "ratePerUnit",
+            "numberOfUnits",
+            "fixedAmount",
+            "amount",
+            "isLinkedToTimesheet",
+            "isAverageDailyPayRate",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("amount", 6usize),
+            ("displayName", 2usize),
+            ("fixedAmount", 5usize),
+            ("ratePerUnit", 3usize),
+            ("numberOfUnits", 4usize),
+            ("earningsLineID", 0usize),
+            ("earningsRateID", 1usize),
+            ("isLinkedToTimesheet", 7usize),
+            ("isAverageDailyPayRate", 8usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<bool>,
+            ),
+            (__p::Optional<bool>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                earnings_line_id: __field0,
+                earnings_rate_id: __field1,
+                display_name: __field2,
+                rate_per_unit: __field3,
+                number_of_units: __field4,
+                fixed_amount: __field5,
+                amount: __field6,
+                is_linked_to_timesheet: __field7,
+                is_average_daily_pay_rate: __field8,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EarningsLine",
+                    0usize,
+                    &[
+                        self.earnings_line_id.is_some(),
+                        self.earnings_rate_id.is_some(),
+                        self.display_name.is_some(),
+                        self.rate_per_unit.is_some(),
+                        self.number_of_units.is_some(),
+                        self.fixed_amount.is_some(),
+                        self.amount.is_some(),
+                        self.is_linked_to_timesheet.is_some(),
+                        self.is_average_daily_pay_rate.is_some(),
+                    ],
+                )
+                .optional("earningsLineID", &self.earnings_line_id)
+                .optional("earningsRateID", &self.earnings_rate_id)
+                .optional("displayName", &self.display_name)
+                .optional("ratePerUnit", &self.rate_per_unit)
+                .optional("numberOfUnits", &self.number_of_units)
+                .optional("fixedAmount", &self.fixed_amount)
+                .optional("amount", &self.amount)
+                .optional("isLinkedToTimesheet", &self.is_linked_to_timesheet)
+                .optional("isAverageDailyPayRate", &self.is_average_daily_pay_rate)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EarningsLine")
+                .field("earnings_line_id", &self.earnings_line_id)
+                .field("earnings_rate_id", &self.earnings_rate_id)
+                .field("display_name", &self.display_name)
+                .field("rate_per_unit", &self.rate_per_unit)
+                .field("number_of_units", &self.number_of_units)
+                .field("fixed_amount", &self.fixed_amount)
+                .field("amount", &self.amount)
+                .field("is_linked_to_timesheet", &self.is_linked_to_timesheet)
+                .field("is_average_daily_pay_rate", &self.is_average_daily_pay_rate)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EarningsLine {
     /// The `earningsLineID` attribute.
@@ -3602,7 +4637,22 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsLinePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EarningsLinePatch", 9usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EarningsLinePatch",
+                0usize,
+                &[
+                    self.earnings_line_id.is_some(),
+                    self.earnings_rate_id.is_some(),
+                    self.display_name.is_some(),
+                    self.rate_per_unit.is_some(),
+                    self.number_of_units.is_some(),
+                    self.fixed_amount.is_some(),
+                    self.amount.is_some(),
+                    self.is_linked_to_timesheet.is_some(),
+                    self.is_average_daily_pay_rate.is_some(),
+                ],
+            )
             .optional("earningsLineID", &self.earnings_line_id)
             .optional("earningsRateID", &self.earnings_rate_id)
             .optional("displayName", &self.display_name)
@@ -3661,128 +4711,143 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<bool>,
-                ),
-                (__p::Optional<bool>,),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("amount", 6usize),
-                ("displayName", 2usize),
-                ("fixedAmount", 5usize),
-                ("ratePerUnit", 3usize),
-                ("numberOfUnits", 4usize),
-                ("earningsLineID", 0usize),
-                ("earningsRateID", 1usize),
-                ("isLinkedToTimesheet", 7usize),
-                ("isAverageDailyPayRate", 8usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8,),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    earnings_line_id: __field0,
-                    earnings_rate_id: __field1,
-                    display_name: __field2,
-                    rate_per_unit: __field3,
-                    number_of_units: __field4,
-                    fixed_amount: __field5,
-                    amount: __field6,
-                    is_linked_to_timesheet: __field7,
-                    is_average_daily_pay_rate: __field8,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EarningsLines` schema of `xero-payroll-uk.yaml`.
 pub type EarningsLines = ::daplug_runtime::__private::std::vec::Vec<EarningsLine>;
 /// The `EarningsOrder` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsOrder {
     /// Xero unique identifier for an earning rate
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Name of the earning order
     pub name: ::daplug_runtime::__private::std::string::String,
-    #[serde(rename = "statutoryDeductionCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_deduction_category: ::daplug_runtime::__private::std::option::Option<
         StatutoryDeductionCategory,
     >,
     /// Xero identifier for Liability Account
-    #[serde(rename = "liabilityAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub liability_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Identifier of a record is active or not.
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsOrder {
+        const NAME: &'static str = "EarningsOrder";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "name",
+            "statutoryDeductionCategory",
+            "liabilityAccountId",
+            "currentRecord",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("name", 1usize),
+            ("currentRecord", 4usize),
+            ("liabilityAccountId", 3usize),
+            ("statutoryDeductionCategory", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<StatutoryDeductionCategory>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<bool>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                statutory_deduction_category: __field2,
+                liability_account_id: __field3,
+                current_record: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsOrder {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsOrder {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EarningsOrder",
+                    1usize,
+                    &[
+                        self.id.is_some(),
+                        self.statutory_deduction_category.is_some(),
+                        self.liability_account_id.is_some(),
+                        self.current_record.is_some(),
+                    ],
+                )
+                .optional("id", &self.id)
+                .field("name", &self.name)
+                .optional(
+                    "statutoryDeductionCategory",
+                    &self.statutory_deduction_category,
+                )
+                .optional("liabilityAccountId", &self.liability_account_id)
+                .optional("currentRecord", &self.current_record)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsOrder {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsOrder {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EarningsOrder")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field(
+                    "statutory_deduction_category",
+                    &self.statutory_deduction_category,
+                )
+                .field("liability_account_id", &self.liability_account_id)
+                .field("current_record", &self.current_record)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EarningsOrder {
     pub const ID: ::daplug_runtime::Field<
@@ -3853,7 +4918,18 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsOrderPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EarningsOrderPatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EarningsOrderPatch",
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.name.is_some(),
+                    self.statutory_deduction_category.is_some(),
+                    self.liability_account_id.is_some(),
+                    self.current_record.is_some(),
+                ],
+            )
             .optional("id", &self.id)
             .optional("name", &self.name)
             .optional("statutoryDeductionCategory", &self.statutory_deduction_category)
@@ -3908,84 +4984,106 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsOrder {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<StatutoryDeductionCategory>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<bool>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("name", 1usize),
-                ("currentRecord", 4usize),
-                ("liabilityAccountId", 3usize),
-                ("statutoryDeductionCategory", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    name: __field1,
-                    statutory_deduction_category: __field2,
-                    liability_account_id: __field3,
-                    current_record: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EarningsOrderObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsOrderObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "statutoryDeduction")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_deduction: ::daplug_runtime::__private::std::option::Option<
         EarningsOrder,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsOrderObject {
+        const NAME: &'static str = "EarningsOrderObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "statutoryDeduction",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("statutoryDeduction", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EarningsOrder>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                statutory_deduction: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsOrderObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsOrderObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EarningsOrderObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.statutory_deduction.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("statutoryDeduction", &self.statutory_deduction)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsOrderObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsOrderObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EarningsOrderObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("statutory_deduction", &self.statutory_deduction)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EarningsOrderObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -4037,7 +5135,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsOrderObjectPatch 
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EarningsOrderObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.statutory_deduction.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -4091,76 +5194,106 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsOrderObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EarningsOrder>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("problem", 1usize),
-                ("pagination", 0usize),
-                ("statutoryDeduction", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    statutory_deduction: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EarningsOrders` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsOrders {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "statutoryDeductions")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_deductions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsOrders {
+        const NAME: &'static str = "EarningsOrders";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "statutoryDeductions",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("statutoryDeductions", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<EarningsOrder>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                statutory_deductions: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsOrders {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsOrders {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EarningsOrders",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.statutory_deductions.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("statutoryDeductions", &self.statutory_deductions)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsOrders {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsOrders {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EarningsOrders")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("statutory_deductions", &self.statutory_deductions)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EarningsOrders {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -4210,7 +5343,16 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsOrdersPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EarningsOrdersPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EarningsOrdersPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.statutory_deductions.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("statutoryDeductions", &self.statutory_deductions)
@@ -4263,111 +5405,188 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsOrders {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<EarningsOrder>>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("problem", 1usize),
-                ("pagination", 0usize),
-                ("statutoryDeductions", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    statutory_deductions: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EarningsRate` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsRate {
     /// Xero unique identifier for an earning rate
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Name of the earning rate
     pub name: ::daplug_runtime::__private::std::string::String,
     /// Indicates how an employee will be paid when taking this type of earning
-    #[serde(rename = "earningsType")]
     pub earnings_type: EarningsRateEarningsType,
     /// Indicates the type of the earning rate
-    #[serde(rename = "rateType")]
     pub rate_type: EarningsRateRateType,
     /// The type of units used to record earnings
-    #[serde(rename = "typeOfUnits")]
     pub type_of_units: ::daplug_runtime::__private::std::string::String,
     /// Indicates whether an earning type is active
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
     /// The account that will be used for the earnings rate
-    #[serde(rename = "expenseAccountID")]
     pub expense_account_id: ::daplug_runtime::__private::std::string::String,
     /// Default rate per unit (optional). Only applicable if RateType is RatePerUnit
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
     /// This is the multiplier used to calculate the rate per unit, based on the employee’s ordinary earnings rate. For example, for time and a half enter 1.5. Only applicable if RateType is MultipleOfOrdinaryEarningsRate
-    #[serde(rename = "multipleOfOrdinaryEarningsRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub multiple_of_ordinary_earnings_rate: ::daplug_runtime::__private::std::option::Option<
         f64,
     >,
     /// Optional Fixed Rate Amount. Applicable for FixedAmount Rate
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsRate {
+        const NAME: &'static str = "EarningsRate";
+        const FIELDS: &'static [&'static str] = &[
+            "earningsRateID",
+            "name",
+            "earningsType",
+            "rateType",
+            "typeOfUnits",
+            "currentRecord",
+            "expenseAccountID",
+            "ratePerUnit",
+            "multipleOfOrdinaryEarningsRate",
+            "fixedAmount",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("name", 1usize),
+            ("rateType", 3usize),
+            ("fixedAmount", 9usize),
+            ("ratePerUnit", 7usize),
+            ("typeOfUnits", 4usize),
+            ("earningsType", 2usize),
+            ("currentRecord", 5usize),
+            ("earningsRateID", 0usize),
+            ("expenseAccountID", 6usize),
+            ("multipleOfOrdinaryEarningsRate", 8usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<EarningsRateEarningsType>,
+                __p::Required<EarningsRateRateType>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+            ),
+            (__p::Optional<f64>, __p::Optional<f64>),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                earnings_rate_id: __field0,
+                name: __field1,
+                earnings_type: __field2,
+                rate_type: __field3,
+                type_of_units: __field4,
+                current_record: __field5,
+                expense_account_id: __field6,
+                rate_per_unit: __field7,
+                multiple_of_ordinary_earnings_rate: __field8,
+                fixed_amount: __field9,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsRate {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsRate {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EarningsRate",
+                    5usize,
+                    &[
+                        self.earnings_rate_id.is_some(),
+                        self.current_record.is_some(),
+                        self.rate_per_unit.is_some(),
+                        self.multiple_of_ordinary_earnings_rate.is_some(),
+                        self.fixed_amount.is_some(),
+                    ],
+                )
+                .optional("earningsRateID", &self.earnings_rate_id)
+                .field("name", &self.name)
+                .field("earningsType", &self.earnings_type)
+                .field("rateType", &self.rate_type)
+                .field("typeOfUnits", &self.type_of_units)
+                .optional("currentRecord", &self.current_record)
+                .field("expenseAccountID", &self.expense_account_id)
+                .optional("ratePerUnit", &self.rate_per_unit)
+                .optional(
+                    "multipleOfOrdinaryEarningsRate",
+                    &self.multiple_of_ordinary_earnings_rate,
+                )
+                .optional("fixedAmount", &self.fixed_amount)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsRate {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsRate {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EarningsRate")
+                .field("earnings_rate_id", &self.earnings_rate_id)
+                .field("name", &self.name)
+                .field("earnings_type", &self.earnings_type)
+                .field("rate_type", &self.rate_type)
+                .field("type_of_units", &self.type_of_units)
+                .field("current_record", &self.current_record)
+                .field("expense_account_id", &self.expense_account_id)
+                .field("rate_per_unit", &self.rate_per_unit)
+                .field(
+                    "multiple_of_ordinary_earnings_rate",
+                    &self.multiple_of_ordinary_earnings_rate,
+                )
+                .field("fixed_amount", &self.fixed_amount)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EarningsRate {
     /// The `earningsRateID` attribute.
@@ -4478,7 +5697,23 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsRatePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EarningsRatePatch", 10usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EarningsRatePatch",
+                0usize,
+                &[
+                    self.earnings_rate_id.is_some(),
+                    self.name.is_some(),
+                    self.earnings_type.is_some(),
+                    self.rate_type.is_some(),
+                    self.type_of_units.is_some(),
+                    self.current_record.is_some(),
+                    self.expense_account_id.is_some(),
+                    self.rate_per_unit.is_some(),
+                    self.multiple_of_ordinary_earnings_rate.is_some(),
+                    self.fixed_amount.is_some(),
+                ],
+            )
             .optional("earningsRateID", &self.earnings_rate_id)
             .optional("name", &self.name)
             .optional("earningsType", &self.earnings_type)
@@ -4541,94 +5776,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsRate {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<EarningsRateEarningsType>,
-                    __p::Required<EarningsRateRateType>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<bool>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<f64>,
-                ),
-                (__p::Optional<f64>, __p::Optional<f64>),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("name", 1usize),
-                ("rateType", 3usize),
-                ("fixedAmount", 9usize),
-                ("ratePerUnit", 7usize),
-                ("typeOfUnits", 4usize),
-                ("earningsType", 2usize),
-                ("currentRecord", 5usize),
-                ("earningsRateID", 0usize),
-                ("expenseAccountID", 6usize),
-                ("multipleOfOrdinaryEarningsRate", 8usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8, __field9),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    earnings_rate_id: __field0,
-                    name: __field1,
-                    earnings_type: __field2,
-                    rate_type: __field3,
-                    type_of_units: __field4,
-                    current_record: __field5,
-                    expense_account_id: __field6,
-                    rate_per_unit: __field7,
-                    multiple_of_ordinary_earnings_rate: __field8,
-                    fixed_amount: __field9,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Indicates how an employee will be paid when taking this type of earning
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum EarningsRateEarningsType {
     /// `Allowance`
@@ -4684,47 +5839,237 @@ pub enum EarningsRateEarningsType {
     /// `StatutoryBereavementPayNorthernIreland`
     StatutoryBereavementPayNorthernIreland,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsRateEarningsType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for EarningsRateEarningsType {
+        const NAME: &'static str = "EarningsRateEarningsType";
+        const VARIANTS: &'static [&'static str] = &[
+            "Allowance",
+            "BackPay",
+            "Bonus",
+            "Commission",
+            "LumpSum",
+            "OtherEarnings",
+            "OvertimeEarnings",
+            "RegularEarnings",
+            "StatutoryAdoptionPay",
+            "StatutoryAdoptionPayNonPensionable",
+            "StatutoryBereavementPay",
+            "StatutoryMaternityPay",
+            "StatutoryMaternityPayNonPensionable",
+            "StatutoryPaternityPay",
+            "StatutoryPaternityPayNonPensionable",
+            "StatutoryParentalBereavementPayNonPensionable",
+            "StatutorySharedParentalPay",
+            "StatutorySharedParentalPayNonPensionable",
+            "StatutorySickPay",
+            "StatutorySickPayNonPensionable",
+            "TipsNonDirect",
+            "TipsDirect",
+            "TerminationPay",
+            "StatutoryNeonatalCarePay",
+            "StatutoryNeonatalCarePayNonPensionable",
+            "StatutoryBereavementPayNorthernIreland",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Allowance",
+            "BackPay",
+            "Bonus",
+            "Commission",
+            "LumpSum",
+            "OtherEarnings",
+            "OvertimeEarnings",
+            "RegularEarnings",
+            "StatutoryAdoptionPay",
+            "StatutoryAdoptionPayNonPensionable",
+            "StatutoryBereavementPay",
+            "StatutoryMaternityPay",
+            "StatutoryMaternityPayNonPensionable",
+            "StatutoryPaternityPay",
+            "StatutoryPaternityPayNonPensionable",
+            "StatutoryParentalBereavementPayNonPensionable",
+            "StatutorySharedParentalPay",
+            "StatutorySharedParentalPayNonPensionable",
+            "StatutorySickPay",
+            "StatutorySickPayNonPensionable",
+            "TipsNonDirect",
+            "TipsDirect",
+            "TerminationPay",
+            "StatutoryNeonatalCarePay",
+            "StatutoryNeonatalCarePayNonPensionable",
+            "StatutoryBereavementPayNorthernIreland",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Allowance,
+            Self::BackPay,
+            Self::Bonus,
+            Self::Commission,
+            Self::LumpSum,
+            Self::OtherEarnings,
+            Self::OvertimeEarnings,
+            Self::RegularEarnings,
+            Self::StatutoryAdoptionPay,
+            Self::StatutoryAdoptionPayNonPensionable,
+            Self::StatutoryBereavementPay,
+            Self::StatutoryMaternityPay,
+            Self::StatutoryMaternityPayNonPensionable,
+            Self::StatutoryPaternityPay,
+            Self::StatutoryPaternityPayNonPensionable,
+            Self::StatutoryParentalBereavementPayNonPensionable,
+            Self::StatutorySharedParentalPay,
+            Self::StatutorySharedParentalPayNonPensionable,
+            Self::StatutorySickPay,
+            Self::StatutorySickPayNonPensionable,
+            Self::TipsNonDirect,
+            Self::TipsDirect,
+            Self::TerminationPay,
+            Self::StatutoryNeonatalCarePay,
+            Self::StatutoryNeonatalCarePayNonPensionable,
+            Self::StatutoryBereavementPayNorthernIreland,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsRateEarningsType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsRateEarningsType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsRateEarningsType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsRateEarningsType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `EarningsRateObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsRateObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "earningsRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate: ::daplug_runtime::__private::std::option::Option<EarningsRate>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsRateObject {
+        const NAME: &'static str = "EarningsRateObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "earningsRate",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("earningsRate", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EarningsRate>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                earnings_rate: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsRateObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsRateObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EarningsRateObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.earnings_rate.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("earningsRate", &self.earnings_rate)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsRateObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsRateObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EarningsRateObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("earnings_rate", &self.earnings_rate)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EarningsRateObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -4774,7 +6119,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsRateObjectPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EarningsRateObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.earnings_rate.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -4828,54 +6178,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsRateObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EarningsRate>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("earningsRate", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    earnings_rate: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Indicates the type of the earning rate
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum EarningsRateRateType {
     /// `RatePerUnit`
@@ -4885,49 +6195,170 @@ pub enum EarningsRateRateType {
     /// `FixedAmount`
     FixedAmount,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsRateRateType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for EarningsRateRateType {
+        const NAME: &'static str = "EarningsRateRateType";
+        const VARIANTS: &'static [&'static str] = &[
+            "RatePerUnit",
+            "MultipleOfOrdinaryEarningsRate",
+            "FixedAmount",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "RatePerUnit",
+            "MultipleOfOrdinaryEarningsRate",
+            "FixedAmount",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::RatePerUnit,
+            Self::MultipleOfOrdinaryEarningsRate,
+            Self::FixedAmount,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsRateRateType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsRateRateType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsRateRateType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsRateRateType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `EarningsRates` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsRates {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "earningsRates")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rates: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsRates {
+        const NAME: &'static str = "EarningsRates";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "earningsRates",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("earningsRates", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<EarningsRate>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                earnings_rates: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsRates {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsRates {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EarningsRates",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.earnings_rates.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("earningsRates", &self.earnings_rates)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsRates {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsRates {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EarningsRates")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("earnings_rates", &self.earnings_rates)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EarningsRates {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -4977,7 +6408,16 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsRatesPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EarningsRatesPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EarningsRatesPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.earnings_rates.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("earningsRates", &self.earnings_rates)
@@ -5030,101 +6470,147 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsRates {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<EarningsRate>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("earningsRates", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    earnings_rates: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EarningsTemplate` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsTemplate {
     /// The Xero identifier for the earnings template
-    #[serde(rename = "payTemplateEarningID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_template_earning_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The rate per unit
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The rate per unit
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The fixed amount per period
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The corresponding earnings rate identifier
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The read-only name of the Earning Template.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsTemplate {
+        const NAME: &'static str = "EarningsTemplate";
+        const FIELDS: &'static [&'static str] = &[
+            "payTemplateEarningID",
+            "ratePerUnit",
+            "numberOfUnits",
+            "fixedAmount",
+            "earningsRateID",
+            "name",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("name", 5usize),
+            ("fixedAmount", 3usize),
+            ("ratePerUnit", 1usize),
+            ("numberOfUnits", 2usize),
+            ("earningsRateID", 4usize),
+            ("payTemplateEarningID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pay_template_earning_id: __field0,
+                rate_per_unit: __field1,
+                number_of_units: __field2,
+                fixed_amount: __field3,
+                earnings_rate_id: __field4,
+                name: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsTemplate {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsTemplate {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EarningsTemplate",
+                    0usize,
+                    &[
+                        self.pay_template_earning_id.is_some(),
+                        self.rate_per_unit.is_some(),
+                        self.number_of_units.is_some(),
+                        self.fixed_amount.is_some(),
+                        self.earnings_rate_id.is_some(),
+                        self.name.is_some(),
+                    ],
+                )
+                .optional("payTemplateEarningID", &self.pay_template_earning_id)
+                .optional("ratePerUnit", &self.rate_per_unit)
+                .optional("numberOfUnits", &self.number_of_units)
+                .optional("fixedAmount", &self.fixed_amount)
+                .optional("earningsRateID", &self.earnings_rate_id)
+                .optional("name", &self.name)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsTemplate {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsTemplate {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EarningsTemplate")
+                .field("pay_template_earning_id", &self.pay_template_earning_id)
+                .field("rate_per_unit", &self.rate_per_unit)
+                .field("number_of_units", &self.number_of_units)
+                .field("fixed_amount", &self.fixed_amount)
+                .field("earnings_rate_id", &self.earnings_rate_id)
+                .field("name", &self.name)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EarningsTemplate {
     /// The `payTemplateEarningID` attribute.
@@ -5199,7 +6685,19 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsTemplatePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EarningsTemplatePatch", 6usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EarningsTemplatePatch",
+                0usize,
+                &[
+                    self.pay_template_earning_id.is_some(),
+                    self.rate_per_unit.is_some(),
+                    self.number_of_units.is_some(),
+                    self.fixed_amount.is_some(),
+                    self.earnings_rate_id.is_some(),
+                    self.name.is_some(),
+                ],
+            )
             .optional("payTemplateEarningID", &self.pay_template_earning_id)
             .optional("ratePerUnit", &self.rate_per_unit)
             .optional("numberOfUnits", &self.number_of_units)
@@ -5255,87 +6753,106 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsTemplate {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("name", 5usize),
-                ("fixedAmount", 3usize),
-                ("ratePerUnit", 1usize),
-                ("numberOfUnits", 2usize),
-                ("earningsRateID", 4usize),
-                ("payTemplateEarningID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    pay_template_earning_id: __field0,
-                    rate_per_unit: __field1,
-                    number_of_units: __field2,
-                    fixed_amount: __field3,
-                    earnings_rate_id: __field4,
-                    name: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EarningsTemplateObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsTemplateObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "earningTemplate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earning_template: ::daplug_runtime::__private::std::option::Option<
         EarningsTemplate,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsTemplateObject {
+        const NAME: &'static str = "EarningsTemplateObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "earningTemplate",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("earningTemplate", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EarningsTemplate>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                earning_template: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsTemplateObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EarningsTemplateObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EarningsTemplateObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.earning_template.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("earningTemplate", &self.earning_template)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EarningsTemplateObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EarningsTemplateObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EarningsTemplateObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("earning_template", &self.earning_template)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EarningsTemplateObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -5387,7 +6904,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsTemplateObjectPat
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EarningsTemplateObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.earning_template.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -5441,182 +6963,297 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EarningsTemplateObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EarningsTemplate>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("earningTemplate", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    earning_template: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EarningsTemplates` schema of `xero-payroll-uk.yaml`.
 pub type EarningsTemplates = ::daplug_runtime::__private::std::vec::Vec<
     EarningsTemplate,
 >;
 /// The `Employee` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Employee {
     /// Xero unique identifier for the employee
-    #[serde(rename = "employeeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Title of the employee
     pub title: ::daplug_runtime::__private::std::string::String,
     /// First name of employee
-    #[serde(rename = "firstName")]
     pub first_name: ::daplug_runtime::__private::std::string::String,
     /// Last name of employee
-    #[serde(rename = "lastName")]
     pub last_name: ::daplug_runtime::__private::std::string::String,
     /// Date of birth of the employee (YYYY-MM-DD)
-    #[serde(rename = "dateOfBirth")]
     pub date_of_birth: ::daplug_runtime::__private::std::string::String,
     pub address: Address,
     /// The email address for the employee
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub email: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The employee’s gender
     pub gender: EmployeeGender,
     /// Employee phone number
-    #[serde(rename = "phoneNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub phone_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Employment start date of the employee at the time it was requested
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Employment end date of the employee at the time it was requested
-    #[serde(rename = "endDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Xero unique identifier for the payroll calendar of the employee
-    #[serde(rename = "payrollCalendarID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// UTC timestamp of last update to the employee
-    #[serde(rename = "updatedDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// UTC timestamp when the employee was created in Xero
-    #[serde(rename = "createdDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub created_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "niCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_category: ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
     /// The employee's NI categories
-    #[serde(rename = "niCategories")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_categories: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     >,
     /// National insurance number of the employee
-    #[serde(rename = "nationalInsuranceNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub national_insurance_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Whether the employee is an off payroll worker
-    #[serde(rename = "isOffPayrollWorker")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_off_payroll_worker: ::daplug_runtime::__private::std::option::Option<bool>,
     /// The employee's contracts
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub contracts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Employee {
+        const NAME: &'static str = "Employee";
+        const FIELDS: &'static [&'static str] = &[
+            "employeeID",
+            "title",
+            "firstName",
+            "lastName",
+            "dateOfBirth",
+            "address",
+            "email",
+            "gender",
+            "phoneNumber",
+            "startDate",
+            "endDate",
+            "payrollCalendarID",
+            "updatedDateUTC",
+            "createdDateUTC",
+            "niCategory",
+            "niCategories",
+            "nationalInsuranceNumber",
+            "isOffPayrollWorker",
+            "contracts",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("email", 6usize),
+            ("title", 1usize),
+            ("gender", 7usize),
+            ("address", 5usize),
+            ("endDate", 10usize),
+            ("lastName", 3usize),
+            ("contracts", 18usize),
+            ("firstName", 2usize),
+            ("startDate", 9usize),
+            ("employeeID", 0usize),
+            ("niCategory", 14usize),
+            ("dateOfBirth", 4usize),
+            ("phoneNumber", 8usize),
+            ("niCategories", 15usize),
+            ("createdDateUTC", 13usize),
+            ("updatedDateUTC", 12usize),
+            ("payrollCalendarID", 11usize),
+            ("isOffPayrollWorker", 17usize),
+            ("nationalInsuranceNumber", 16usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<Address>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<EmployeeGender>,
+            ),
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<NiCategoryLetter>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,
+            ),
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Contracts>>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (__field16, __field17, __field18),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                employee_id: __field0,
+                title: __field1,
+                first_name: __field2,
+                last_name: __field3,
+                date_of_birth: __field4,
+                address: __field5,
+                email: __field6,
+                gender: __field7,
+                phone_number: __field8,
+                start_date: __field9,
+                end_date: __field10,
+                payroll_calendar_id: __field11,
+                updated_date_utc: __field12,
+                created_date_utc: __field13,
+                ni_category: __field14,
+                ni_categories: __field15,
+                national_insurance_number: __field16,
+                is_off_payroll_worker: __field17,
+                contracts: __field18,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Employee {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Employee {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Employee",
+                    6usize,
+                    &[
+                        self.employee_id.is_some(),
+                        self.email.is_some(),
+                        self.phone_number.is_some(),
+                        self.start_date.is_some(),
+                        self.end_date.is_some(),
+                        self.payroll_calendar_id.is_some(),
+                        self.updated_date_utc.is_some(),
+                        self.created_date_utc.is_some(),
+                        self.ni_category.is_some(),
+                        self.ni_categories.is_some(),
+                        self.national_insurance_number.is_some(),
+                        self.is_off_payroll_worker.is_some(),
+                        self.contracts.is_some(),
+                    ],
+                )
+                .optional("employeeID", &self.employee_id)
+                .field("title", &self.title)
+                .field("firstName", &self.first_name)
+                .field("lastName", &self.last_name)
+                .field("dateOfBirth", &self.date_of_birth)
+                .field("address", &self.address)
+                .optional("email", &self.email)
+                .field("gender", &self.gender)
+                .optional("phoneNumber", &self.phone_number)
+                .optional("startDate", &self.start_date)
+                .optional("endDate", &self.end_date)
+                .optional("payrollCalendarID", &self.payroll_calendar_id)
+                .optional("updatedDateUTC", &self.updated_date_utc)
+                .optional("createdDateUTC", &self.created_date_utc)
+                .optional("niCategory", &self.ni_category)
+                .optional("niCategories", &self.ni_categories)
+                .optional("nationalInsuranceNumber", &self.national_insurance_number)
+                .optional("isOffPayrollWorker", &self.is_off_payroll_worker)
+                .optional("contracts", &self.contracts)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Employee {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Employee {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Employee")
+                .field("employee_id", &self.employee_id)
+                .field("title", &self.title)
+                .field("first_name", &self.first_name)
+                .field("last_name", &self.last_name)
+                .field("date_of_birth", &self.date_of_birth)
+                .field("address", &self.address)
+                .field("email", &self.email)
+                .field("gender", &self.gender)
+                .field("phone_number", &self.phone_number)
+                .field("start_date", &self.start_date)
+                .field("end_date", &self.end_date)
+                .field("payroll_calendar_id", &self.payroll_calendar_id)
+                .field("updated_date_utc", &self.updated_date_utc)
+                .field("created_date_utc", &self.created_date_utc)
+                .field("ni_category", &self.ni_category)
+                .field("ni_categories", &self.ni_categories)
+                .field("national_insurance_number", &self.national_insurance_number)
+                .field("is_off_payroll_worker", &self.is_off_payroll_worker)
+                .field("contracts", &self.contracts)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Employee {
     /// The `employeeID` attribute.
@@ -5801,7 +7438,32 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmployeePatch", 19usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeePatch",
+                0usize,
+                &[
+                    self.employee_id.is_some(),
+                    self.title.is_some(),
+                    self.first_name.is_some(),
+                    self.last_name.is_some(),
+                    self.date_of_birth.is_some(),
+                    self.address.is_some(),
+                    self.email.is_some(),
+                    self.gender.is_some(),
+                    self.phone_number.is_some(),
+                    self.start_date.is_some(),
+                    self.end_date.is_some(),
+                    self.payroll_calendar_id.is_some(),
+                    self.updated_date_utc.is_some(),
+                    self.created_date_utc.is_some(),
+                    self.ni_category.is_some(),
+                    self.ni_categories.is_some(),
+                    self.national_insurance_number.is_some(),
+                    self.is_off_payroll_worker.is_some(),
+                    self.contracts.is_some(),
+                ],
+            )
             .optional("employeeID", &self.employee_id)
             .optional("title", &self.title)
             .optional("firstName", &self.first_name)
@@ -5870,136 +7532,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Employee {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<Address>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<EmployeeGender>,
-                ),
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<NiCategoryLetter>,
-                    __p::Optional<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,
-                ),
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<bool>,
-                    __p::Optional<::daplug_runtime::__private::std::vec::Vec<Contracts>>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("email", 6usize),
-                ("title", 1usize),
-                ("gender", 7usize),
-                ("address", 5usize),
-                ("endDate", 10usize),
-                ("lastName", 3usize),
-                ("contracts", 18usize),
-                ("firstName", 2usize),
-                ("startDate", 9usize),
-                ("employeeID", 0usize),
-                ("niCategory", 14usize),
-                ("dateOfBirth", 4usize),
-                ("phoneNumber", 8usize),
-                ("niCategories", 15usize),
-                ("createdDateUTC", 13usize),
-                ("updatedDateUTC", 12usize),
-                ("payrollCalendarID", 11usize),
-                ("isOffPayrollWorker", 17usize),
-                ("nationalInsuranceNumber", 16usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (
-                        __field8,
-                        __field9,
-                        __field10,
-                        __field11,
-                        __field12,
-                        __field13,
-                        __field14,
-                        __field15,
-                    ),
-                    (__field16, __field17, __field18),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    employee_id: __field0,
-                    title: __field1,
-                    first_name: __field2,
-                    last_name: __field3,
-                    date_of_birth: __field4,
-                    address: __field5,
-                    email: __field6,
-                    gender: __field7,
-                    phone_number: __field8,
-                    start_date: __field9,
-                    end_date: __field10,
-                    payroll_calendar_id: __field11,
-                    updated_date_utc: __field12,
-                    created_date_utc: __field13,
-                    ni_category: __field14,
-                    ni_categories: __field15,
-                    national_insurance_number: __field16,
-                    is_off_payroll_worker: __field17,
-                    contracts: __field18,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The employee’s gender
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum EmployeeGender {
     /// `M`
@@ -6007,68 +7547,205 @@ pub enum EmployeeGender {
     /// `F`
     F,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeGender {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for EmployeeGender {
+        const NAME: &'static str = "EmployeeGender";
+        const VARIANTS: &'static [&'static str] = &["M", "F"];
+        const IDENTS: &'static [&'static str] = &["M", "F"];
+        const ALL: &'static [Self] = &[Self::M, Self::F];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeGender {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeGender {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeGender {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeGender {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `EmployeeLeave` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeave {
     /// The Xero identifier for LeaveType
-    #[serde(rename = "leaveID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Xero identifier for LeaveType
-    #[serde(rename = "leaveTypeID")]
     pub leave_type_id: ::daplug_runtime::__private::std::string::String,
     /// The description of the leave  (max length = 50)
     pub description: ::daplug_runtime::__private::std::string::String,
     /// Start date of the leave (YYYY-MM-DD)
-    #[serde(rename = "startDate")]
     pub start_date: ::daplug_runtime::__private::std::string::String,
     /// End date of the leave (YYYY-MM-DD)
-    #[serde(rename = "endDate")]
     pub end_date: ::daplug_runtime::__private::std::string::String,
     /// The leave period information. The StartDate, EndDate and NumberOfUnits needs to be specified when you do not want to calculate NumberOfUnits automatically. Using incorrect period StartDate and EndDate will result in automatic computation of the NumberOfUnits.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub periods: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
     >,
     /// UTC timestamp of last update to the leave type note
-    #[serde(rename = "updatedDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeave {
+        const NAME: &'static str = "EmployeeLeave";
+        const FIELDS: &'static [&'static str] = &[
+            "leaveID",
+            "leaveTypeID",
+            "description",
+            "startDate",
+            "endDate",
+            "periods",
+            "updatedDateUTC",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("endDate", 4usize),
+            ("leaveID", 0usize),
+            ("periods", 5usize),
+            ("startDate", 3usize),
+            ("description", 2usize),
+            ("leaveTypeID", 1usize),
+            ("updatedDateUTC", 6usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<LeavePeriod>>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                leave_id: __field0,
+                leave_type_id: __field1,
+                description: __field2,
+                start_date: __field3,
+                end_date: __field4,
+                periods: __field5,
+                updated_date_utc: __field6,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeave {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeLeave {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeLeave",
+                    4usize,
+                    &[
+                        self.leave_id.is_some(),
+                        self.periods.is_some(),
+                        self.updated_date_utc.is_some(),
+                    ],
+                )
+                .optional("leaveID", &self.leave_id)
+                .field("leaveTypeID", &self.leave_type_id)
+                .field("description", &self.description)
+                .field("startDate", &self.start_date)
+                .field("endDate", &self.end_date)
+                .optional("periods", &self.periods)
+                .optional("updatedDateUTC", &self.updated_date_utc)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeLeave {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeLeave {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeLeave")
+                .field("leave_id", &self.leave_id)
+                .field("leave_type_id", &self.leave_type_id)
+                .field("description", &self.description)
+                .field("start_date", &self.start_date)
+                .field("end_date", &self.end_date)
+                .field("periods", &self.periods)
+                .field("updated_date_utc", &self.updated_date_utc)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeLeave {
     /// The `leaveID` attribute.
@@ -6160,7 +7837,20 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeavePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmployeeLeavePatch", 7usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeLeavePatch",
+                0usize,
+                &[
+                    self.leave_id.is_some(),
+                    self.leave_type_id.is_some(),
+                    self.description.is_some(),
+                    self.start_date.is_some(),
+                    self.end_date.is_some(),
+                    self.periods.is_some(),
+                    self.updated_date_utc.is_some(),
+                ],
+            )
             .optional("leaveID", &self.leave_id)
             .optional("leaveTypeID", &self.leave_type_id)
             .optional("description", &self.description)
@@ -6217,104 +7907,127 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeLeave {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<LeavePeriod>>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("endDate", 4usize),
-                ("leaveID", 0usize),
-                ("periods", 5usize),
-                ("startDate", 3usize),
-                ("description", 2usize),
-                ("leaveTypeID", 1usize),
-                ("updatedDateUTC", 6usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    leave_id: __field0,
-                    leave_type_id: __field1,
-                    description: __field2,
-                    start_date: __field3,
-                    end_date: __field4,
-                    periods: __field5,
-                    updated_date_utc: __field6,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeeLeaveBalance` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveBalance {
     /// Name of the leave type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Xero identifier for leave type
-    #[serde(rename = "leaveTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The employees current balance for the corresponding leave type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The type of the units of the leave.
-    #[serde(rename = "typeOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_of_units: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveBalance {
+        const NAME: &'static str = "EmployeeLeaveBalance";
+        const FIELDS: &'static [&'static str] = &[
+            "name",
+            "leaveTypeID",
+            "balance",
+            "typeOfUnits",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("name", 0usize),
+            ("balance", 2usize),
+            ("leaveTypeID", 1usize),
+            ("typeOfUnits", 3usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                leave_type_id: __field1,
+                balance: __field2,
+                type_of_units: __field3,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveBalance {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeLeaveBalance {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeLeaveBalance",
+                    0usize,
+                    &[
+                        self.name.is_some(),
+                        self.leave_type_id.is_some(),
+                        self.balance.is_some(),
+                        self.type_of_units.is_some(),
+                    ],
+                )
+                .optional("name", &self.name)
+                .optional("leaveTypeID", &self.leave_type_id)
+                .optional("balance", &self.balance)
+                .optional("typeOfUnits", &self.type_of_units)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeLeaveBalance {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeLeaveBalance {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeLeaveBalance")
+                .field("name", &self.name)
+                .field("leave_type_id", &self.leave_type_id)
+                .field("balance", &self.balance)
+                .field("type_of_units", &self.type_of_units)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeLeaveBalance {
     pub const NAME: ::daplug_runtime::Field<
@@ -6379,7 +8092,13 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveBalancePatch
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeLeaveBalancePatch",
-                4usize,
+                0usize,
+                &[
+                    self.name.is_some(),
+                    self.leave_type_id.is_some(),
+                    self.balance.is_some(),
+                    self.type_of_units.is_some(),
+                ],
             )
             .optional("name", &self.name)
             .optional("leaveTypeID", &self.leave_type_id)
@@ -6434,79 +8153,108 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeLeaveBalance {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("name", 0usize),
-                ("balance", 2usize),
-                ("leaveTypeID", 1usize),
-                ("typeOfUnits", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    name: __field0,
-                    leave_type_id: __field1,
-                    balance: __field2,
-                    type_of_units: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeeLeaveBalances` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveBalances {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveBalances")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_balances: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveBalances {
+        const NAME: &'static str = "EmployeeLeaveBalances";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "leaveBalances",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("leaveBalances", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<
+                ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_balances: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveBalances {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeLeaveBalances {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeLeaveBalances",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.leave_balances.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("leaveBalances", &self.leave_balances)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeLeaveBalances {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeLeaveBalances {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeLeaveBalances")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("leave_balances", &self.leave_balances)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeLeaveBalances {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -6559,7 +8307,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveBalancesPatc
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeLeaveBalancesPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.leave_balances.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -6613,71 +8366,100 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeLeaveBalances {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<
-                    ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
-                >,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("leaveBalances", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    leave_balances: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `EmployeeLeaveObject` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct EmployeeLeaveObject {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub leave: ::daplug_runtime::__private::std::option::Option<EmployeeLeave>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveObject {
+        const NAME: &'static str = "EmployeeLeaveObject";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leave"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("leave", 2usize),
+            ("problem", 1usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EmployeeLeave>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave: __field2,
             }
         }
     }
-}
-/// The `EmployeeLeaveObject` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct EmployeeLeaveObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub leave: ::daplug_runtime::__private::std::option::Option<EmployeeLeave>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeLeaveObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeLeaveObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.leave.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("leave", &self.leave)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeLeaveObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeLeaveObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeLeaveObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("leave", &self.leave)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeLeaveObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -6726,7 +8508,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveObjectPatch 
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeLeaveObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.leave.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -6780,97 +8567,151 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeLeaveObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EmployeeLeave>,
-            ),
-        >(
-            value,
-            depth,
-            &[("leave", 2usize), ("problem", 1usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    leave: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeeLeaveType` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveType {
     /// The Xero identifier for leave type
-    #[serde(rename = "leaveTypeID")]
     pub leave_type_id: ::daplug_runtime::__private::std::string::String,
     /// The schedule of accrual
-    #[serde(rename = "scheduleOfAccrual")]
     pub schedule_of_accrual: EmployeeLeaveTypeScheduleOfAccrual,
     /// The number of hours accrued for the leave annually. This is 0 when the scheduleOfAccrual chosen is "OnHourWorked"
-    #[serde(rename = "hoursAccruedAnnually")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub hours_accrued_annually: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The maximum number of hours that can be accrued for the leave
-    #[serde(rename = "maximumToAccrue")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub maximum_to_accrue: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The initial number of hours assigned when the leave was added to the employee
-    #[serde(rename = "openingBalance")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub opening_balance: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The number of hours added to the leave balance for every hour worked by the employee. This is normally 0, unless the scheduleOfAccrual chosen is "OnHourWorked"
-    #[serde(rename = "rateAccruedHourly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_accrued_hourly: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The date when an employee becomes entitled to their accrual. Only applicable when scheduleOfAccrual is "OnAnniversaryDate"
-    #[serde(rename = "scheduleOfAccrualDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub schedule_of_accrual_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveType {
+        const NAME: &'static str = "EmployeeLeaveType";
+        const FIELDS: &'static [&'static str] = &[
+            "leaveTypeID",
+            "scheduleOfAccrual",
+            "hoursAccruedAnnually",
+            "maximumToAccrue",
+            "openingBalance",
+            "rateAccruedHourly",
+            "scheduleOfAccrualDate",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("leaveTypeID", 0usize),
+            ("openingBalance", 4usize),
+            ("maximumToAccrue", 3usize),
+            ("rateAccruedHourly", 5usize),
+            ("scheduleOfAccrual", 1usize),
+            ("hoursAccruedAnnually", 2usize),
+            ("scheduleOfAccrualDate", 6usize),
+        ];
+        type Fields = (
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<EmployeeLeaveTypeScheduleOfAccrual>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                leave_type_id: __field0,
+                schedule_of_accrual: __field1,
+                hours_accrued_annually: __field2,
+                maximum_to_accrue: __field3,
+                opening_balance: __field4,
+                rate_accrued_hourly: __field5,
+                schedule_of_accrual_date: __field6,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeLeaveType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeLeaveType",
+                    2usize,
+                    &[
+                        self.hours_accrued_annually.is_some(),
+                        self.maximum_to_accrue.is_some(),
+                        self.opening_balance.is_some(),
+                        self.rate_accrued_hourly.is_some(),
+                        self.schedule_of_accrual_date.is_some(),
+                    ],
+                )
+                .field("leaveTypeID", &self.leave_type_id)
+                .field("scheduleOfAccrual", &self.schedule_of_accrual)
+                .optional("hoursAccruedAnnually", &self.hours_accrued_annually)
+                .optional("maximumToAccrue", &self.maximum_to_accrue)
+                .optional("openingBalance", &self.opening_balance)
+                .optional("rateAccruedHourly", &self.rate_accrued_hourly)
+                .optional("scheduleOfAccrualDate", &self.schedule_of_accrual_date)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeLeaveType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeLeaveType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeLeaveType")
+                .field("leave_type_id", &self.leave_type_id)
+                .field("schedule_of_accrual", &self.schedule_of_accrual)
+                .field("hours_accrued_annually", &self.hours_accrued_annually)
+                .field("maximum_to_accrue", &self.maximum_to_accrue)
+                .field("opening_balance", &self.opening_balance)
+                .field("rate_accrued_hourly", &self.rate_accrued_hourly)
+                .field("schedule_of_accrual_date", &self.schedule_of_accrual_date)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeLeaveType {
     /// The `leaveTypeID` attribute.
@@ -6952,7 +8793,20 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveTypePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmployeeLeaveTypePatch", 7usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeLeaveTypePatch",
+                0usize,
+                &[
+                    self.leave_type_id.is_some(),
+                    self.schedule_of_accrual.is_some(),
+                    self.hours_accrued_annually.is_some(),
+                    self.maximum_to_accrue.is_some(),
+                    self.opening_balance.is_some(),
+                    self.rate_accrued_hourly.is_some(),
+                    self.schedule_of_accrual_date.is_some(),
+                ],
+            )
             .optional("leaveTypeID", &self.leave_type_id)
             .optional("scheduleOfAccrual", &self.schedule_of_accrual)
             .optional("hoursAccruedAnnually", &self.hours_accrued_annually)
@@ -7009,88 +8863,100 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeLeaveType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<EmployeeLeaveTypeScheduleOfAccrual>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("leaveTypeID", 0usize),
-                ("openingBalance", 4usize),
-                ("maximumToAccrue", 3usize),
-                ("rateAccruedHourly", 5usize),
-                ("scheduleOfAccrual", 1usize),
-                ("hoursAccruedAnnually", 2usize),
-                ("scheduleOfAccrualDate", 6usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    leave_type_id: __field0,
-                    schedule_of_accrual: __field1,
-                    hours_accrued_annually: __field2,
-                    maximum_to_accrue: __field3,
-                    opening_balance: __field4,
-                    rate_accrued_hourly: __field5,
-                    schedule_of_accrual_date: __field6,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `EmployeeLeaveTypeObject` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct EmployeeLeaveTypeObject {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub leave_type: ::daplug_runtime::__private::std::option::Option<EmployeeLeaveType>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveTypeObject {
+        const NAME: &'static str = "EmployeeLeaveTypeObject";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveType"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("leaveType", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EmployeeLeaveType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_type: __field2,
             }
         }
     }
-}
-/// The `EmployeeLeaveTypeObject` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct EmployeeLeaveTypeObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub leave_type: ::daplug_runtime::__private::std::option::Option<EmployeeLeaveType>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveTypeObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeLeaveTypeObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeLeaveTypeObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.leave_type.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("leaveType", &self.leave_type)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeLeaveTypeObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeLeaveTypeObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeLeaveTypeObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("leave_type", &self.leave_type)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeLeaveTypeObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -7140,7 +9006,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveTypeObjectPa
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeLeaveTypeObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.leave_type.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -7194,54 +9065,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeLeaveTypeObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EmployeeLeaveType>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("leaveType", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    leave_type: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The schedule of accrual
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum EmployeeLeaveTypeScheduleOfAccrual {
     /// `BeginningOfCalendarYear`
@@ -7253,49 +9084,169 @@ pub enum EmployeeLeaveTypeScheduleOfAccrual {
     /// `OnHourWorked`
     OnHourWorked,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeLeaveTypeScheduleOfAccrual {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for EmployeeLeaveTypeScheduleOfAccrual {
+        const NAME: &'static str = "EmployeeLeaveTypeScheduleOfAccrual";
+        const VARIANTS: &'static [&'static str] = &[
+            "BeginningOfCalendarYear",
+            "OnAnniversaryDate",
+            "EachPayPeriod",
+            "OnHourWorked",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "BeginningOfCalendarYear",
+            "OnAnniversaryDate",
+            "EachPayPeriod",
+            "OnHourWorked",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::BeginningOfCalendarYear,
+            Self::OnAnniversaryDate,
+            Self::EachPayPeriod,
+            Self::OnHourWorked,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveTypeScheduleOfAccrual {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeLeaveTypeScheduleOfAccrual {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeLeaveTypeScheduleOfAccrual {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeLeaveTypeScheduleOfAccrual {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `EmployeeLeaveTypes` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveTypes {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveTypes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_types: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveTypes {
+        const NAME: &'static str = "EmployeeLeaveTypes";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveTypes"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("leaveTypes", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_types: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveTypes {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeLeaveTypes {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeLeaveTypes",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.leave_types.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("leaveTypes", &self.leave_types)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeLeaveTypes {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeLeaveTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeLeaveTypes")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("leave_types", &self.leave_types)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeLeaveTypes {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -7348,7 +9299,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveTypesPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeLeaveTypesPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.leave_types.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -7402,73 +9358,102 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeLeaveTypes {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<
-                    ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
-                >,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("leaveTypes", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    leave_types: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeeLeaves` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaves {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaves {
+        const NAME: &'static str = "EmployeeLeaves";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leave"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("leave", 2usize),
+            ("problem", 1usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaves {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeLeaves {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeLeaves",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.leave.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("leave", &self.leave)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeLeaves {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeLeaves {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeLeaves")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("leave", &self.leave)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeLeaves {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -7517,7 +9502,16 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeavesPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmployeeLeavesPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeLeavesPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.leave.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("leave", &self.leave)
@@ -7570,69 +9564,100 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeLeaves {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("leave", 2usize), ("problem", 1usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    leave: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `EmployeeObject` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct EmployeeObject {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub employee: ::daplug_runtime::__private::std::option::Option<Employee>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeObject {
+        const NAME: &'static str = "EmployeeObject";
+        const FIELDS: &'static [&'static str] = &["pagination", "employee", "problem"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 2usize),
+            ("employee", 1usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Employee>,
+            __p::Optional<Problem>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                employee: __field1,
+                problem: __field2,
             }
         }
     }
-}
-/// The `EmployeeObject` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct EmployeeObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub employee: ::daplug_runtime::__private::std::option::Option<Employee>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.employee.is_some(),
+                        self.problem.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("employee", &self.employee)
+                .optional("problem", &self.problem)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeObject")
+                .field("pagination", &self.pagination)
+                .field("employee", &self.employee)
+                .field("problem", &self.problem)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -7678,7 +9703,16 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeObjectPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmployeeObjectPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeObjectPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.employee.is_some(),
+                    self.problem.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("employee", &self.employee)
             .optional("problem", &self.problem)
@@ -7731,94 +9765,149 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<Pagination>, __p::Optional<Employee>, __p::Optional<Problem>),
-        >(
-            value,
-            depth,
-            &[("problem", 2usize), ("employee", 1usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    employee: __field1,
-                    problem: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeeOpeningBalances` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeOpeningBalances {
     /// The total accumulated statutory adoption pay amount received by the employee for current fiscal year to date
-    #[serde(rename = "statutoryAdoptionPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_adoption_pay: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The total accumulated statutory maternity pay amount received by the employee for current fiscal year to date
-    #[serde(rename = "statutoryMaternityPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_maternity_pay: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The total accumulated statutory paternity pay amount received by the employee for current fiscal year to date
-    #[serde(rename = "statutoryPaternityPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_paternity_pay: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The total accumulated statutory shared parental pay amount received by the employee for current fiscal year to date
-    #[serde(rename = "statutorySharedParentalPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_shared_parental_pay: ::daplug_runtime::__private::std::option::Option<
         f64,
     >,
     /// The total accumulated statutory sick pay amount received by the employee for current fiscal year to date
-    #[serde(rename = "statutorySickPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_sick_pay: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The unique employee number issued by the employee's former employer
-    #[serde(rename = "priorEmployeeNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub prior_employee_number: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeOpeningBalances {
+        const NAME: &'static str = "EmployeeOpeningBalances";
+        const FIELDS: &'static [&'static str] = &[
+            "statutoryAdoptionPay",
+            "statutoryMaternityPay",
+            "statutoryPaternityPay",
+            "statutorySharedParentalPay",
+            "statutorySickPay",
+            "priorEmployeeNumber",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("statutorySickPay", 4usize),
+            ("priorEmployeeNumber", 5usize),
+            ("statutoryAdoptionPay", 0usize),
+            ("statutoryMaternityPay", 1usize),
+            ("statutoryPaternityPay", 2usize),
+            ("statutorySharedParentalPay", 3usize),
+        ];
+        type Fields = (
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                statutory_adoption_pay: __field0,
+                statutory_maternity_pay: __field1,
+                statutory_paternity_pay: __field2,
+                statutory_shared_parental_pay: __field3,
+                statutory_sick_pay: __field4,
+                prior_employee_number: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeOpeningBalances {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeOpeningBalances {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeOpeningBalances",
+                    0usize,
+                    &[
+                        self.statutory_adoption_pay.is_some(),
+                        self.statutory_maternity_pay.is_some(),
+                        self.statutory_paternity_pay.is_some(),
+                        self.statutory_shared_parental_pay.is_some(),
+                        self.statutory_sick_pay.is_some(),
+                        self.prior_employee_number.is_some(),
+                    ],
+                )
+                .optional("statutoryAdoptionPay", &self.statutory_adoption_pay)
+                .optional("statutoryMaternityPay", &self.statutory_maternity_pay)
+                .optional("statutoryPaternityPay", &self.statutory_paternity_pay)
+                .optional(
+                    "statutorySharedParentalPay",
+                    &self.statutory_shared_parental_pay,
+                )
+                .optional("statutorySickPay", &self.statutory_sick_pay)
+                .optional("priorEmployeeNumber", &self.prior_employee_number)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeOpeningBalances {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeOpeningBalances {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeOpeningBalances")
+                .field("statutory_adoption_pay", &self.statutory_adoption_pay)
+                .field("statutory_maternity_pay", &self.statutory_maternity_pay)
+                .field("statutory_paternity_pay", &self.statutory_paternity_pay)
+                .field(
+                    "statutory_shared_parental_pay",
+                    &self.statutory_shared_parental_pay,
+                )
+                .field("statutory_sick_pay", &self.statutory_sick_pay)
+                .field("prior_employee_number", &self.prior_employee_number)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeOpeningBalances {
     /// The `statutoryAdoptionPay` attribute.
@@ -7890,7 +9979,15 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeOpeningBalancesPa
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeOpeningBalancesPatch",
-                6usize,
+                0usize,
+                &[
+                    self.statutory_adoption_pay.is_some(),
+                    self.statutory_maternity_pay.is_some(),
+                    self.statutory_paternity_pay.is_some(),
+                    self.statutory_shared_parental_pay.is_some(),
+                    self.statutory_sick_pay.is_some(),
+                    self.prior_employee_number.is_some(),
+                ],
             )
             .optional("statutoryAdoptionPay", &self.statutory_adoption_pay)
             .optional("statutoryMaternityPay", &self.statutory_maternity_pay)
@@ -7947,87 +10044,106 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeOpeningBalances {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("statutorySickPay", 4usize),
-                ("priorEmployeeNumber", 5usize),
-                ("statutoryAdoptionPay", 0usize),
-                ("statutoryMaternityPay", 1usize),
-                ("statutoryPaternityPay", 2usize),
-                ("statutorySharedParentalPay", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    statutory_adoption_pay: __field0,
-                    statutory_maternity_pay: __field1,
-                    statutory_paternity_pay: __field2,
-                    statutory_shared_parental_pay: __field3,
-                    statutory_sick_pay: __field4,
-                    prior_employee_number: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeeOpeningBalancesObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeOpeningBalancesObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "openingBalances")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub opening_balances: ::daplug_runtime::__private::std::option::Option<
         EmployeeOpeningBalances,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeOpeningBalancesObject {
+        const NAME: &'static str = "EmployeeOpeningBalancesObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "openingBalances",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("openingBalances", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EmployeeOpeningBalances>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                opening_balances: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeOpeningBalancesObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeOpeningBalancesObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeOpeningBalancesObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.opening_balances.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("openingBalances", &self.opening_balances)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeOpeningBalancesObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeOpeningBalancesObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeOpeningBalancesObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("opening_balances", &self.opening_balances)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeOpeningBalancesObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -8081,7 +10197,12 @@ for EmployeeOpeningBalancesObjectPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeOpeningBalancesObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.opening_balances.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -8135,65 +10256,93 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeOpeningBalancesObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EmployeeOpeningBalances>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("openingBalances", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    opening_balances: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeePayTemplate` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeePayTemplate {
     /// Unique identifier for the employee
-    #[serde(rename = "employeeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "earningTemplates")]
     pub earning_templates: EarningsTemplates,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeePayTemplate {
+        const NAME: &'static str = "EmployeePayTemplate";
+        const FIELDS: &'static [&'static str] = &["employeeID", "earningTemplates"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("employeeID", 0usize),
+            ("earningTemplates", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<EarningsTemplates>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                employee_id: __field0,
+                earning_templates: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeePayTemplate {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeePayTemplate {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeePayTemplate",
+                    1usize,
+                    &[self.employee_id.is_some()],
+                )
+                .optional("employeeID", &self.employee_id)
+                .field("earningTemplates", &self.earning_templates)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeePayTemplate {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeePayTemplate {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeePayTemplate")
+                .field("employee_id", &self.employee_id)
+                .field("earning_templates", &self.earning_templates)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeePayTemplate {
     /// The `employeeID` attribute.
@@ -8244,7 +10393,8 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeePayTemplatePatch 
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeePayTemplatePatch",
-                2usize,
+                0usize,
+                &[self.employee_id.is_some(), self.earning_templates.is_some()],
             )
             .optional("employeeID", &self.employee_id)
             .optional("earningTemplates", &self.earning_templates)
@@ -8297,66 +10447,106 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeePayTemplate {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<EarningsTemplates>,
-            ),
-        >(value, depth, &[("employeeID", 0usize), ("earningTemplates", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    employee_id: __field0,
-                    earning_templates: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeePayTemplateObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeePayTemplateObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "payTemplate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_template: ::daplug_runtime::__private::std::option::Option<
         EmployeePayTemplate,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeePayTemplateObject {
+        const NAME: &'static str = "EmployeePayTemplateObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "payTemplate",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("payTemplate", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EmployeePayTemplate>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_template: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeePayTemplateObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeePayTemplateObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeePayTemplateObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.pay_template.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("payTemplate", &self.pay_template)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeePayTemplateObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeePayTemplateObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeePayTemplateObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("pay_template", &self.pay_template)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeePayTemplateObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -8408,7 +10598,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeePayTemplateObject
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeePayTemplateObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.pay_template.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -8462,72 +10657,106 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeePayTemplateObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EmployeePayTemplate>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("payTemplate", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    pay_template: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeePayTemplates` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeePayTemplates {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "earningTemplates")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earning_templates: ::daplug_runtime::__private::std::option::Option<
         EarningsTemplates,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeePayTemplates {
+        const NAME: &'static str = "EmployeePayTemplates";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "earningTemplates",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("earningTemplates", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EarningsTemplates>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                earning_templates: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeePayTemplates {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeePayTemplates {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeePayTemplates",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.earning_templates.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("earningTemplates", &self.earning_templates)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeePayTemplates {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeePayTemplates {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeePayTemplates")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("earning_templates", &self.earning_templates)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeePayTemplates {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -8579,7 +10808,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeePayTemplatesPatch
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeePayTemplatesPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.earning_templates.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -8633,78 +10867,111 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeePayTemplates {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EarningsTemplates>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("earningTemplates", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    earning_templates: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeeStatutoryLeaveBalance` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeaveBalance {
     /// The type of statutory leave
-    #[serde(rename = "leaveType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveBalanceLeaveType,
     >,
     /// The balance remaining for the corresponding leave type as of specified date.
-    #[serde(rename = "balanceRemaining")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_remaining: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The units will be "Hours"
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub units: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveBalanceUnits,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutoryLeaveBalance {
+        const NAME: &'static str = "EmployeeStatutoryLeaveBalance";
+        const FIELDS: &'static [&'static str] = &[
+            "leaveType",
+            "balanceRemaining",
+            "units",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("units", 2usize),
+            ("leaveType", 0usize),
+            ("balanceRemaining", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<EmployeeStatutoryLeaveBalanceLeaveType>,
+            __p::Optional<f64>,
+            __p::Optional<EmployeeStatutoryLeaveBalanceUnits>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                leave_type: __field0,
+                balance_remaining: __field1,
+                units: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveBalance {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutoryLeaveBalance {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeStatutoryLeaveBalance",
+                    0usize,
+                    &[
+                        self.leave_type.is_some(),
+                        self.balance_remaining.is_some(),
+                        self.units.is_some(),
+                    ],
+                )
+                .optional("leaveType", &self.leave_type)
+                .optional("balanceRemaining", &self.balance_remaining)
+                .optional("units", &self.units)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutoryLeaveBalance {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutoryLeaveBalance {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeStatutoryLeaveBalance")
+                .field("leave_type", &self.leave_type)
+                .field("balance_remaining", &self.balance_remaining)
+                .field("units", &self.units)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeStatutoryLeaveBalance {
     /// The `leaveType` attribute.
@@ -8762,7 +11029,12 @@ for EmployeeStatutoryLeaveBalancePatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeStatutoryLeaveBalancePatch",
-                3usize,
+                0usize,
+                &[
+                    self.leave_type.is_some(),
+                    self.balance_remaining.is_some(),
+                    self.units.is_some(),
+                ],
             )
             .optional("leaveType", &self.leave_type)
             .optional("balanceRemaining", &self.balance_remaining)
@@ -8816,54 +11088,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveBalance {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<EmployeeStatutoryLeaveBalanceLeaveType>,
-                __p::Optional<f64>,
-                __p::Optional<EmployeeStatutoryLeaveBalanceUnits>,
-            ),
-        >(
-            value,
-            depth,
-            &[("units", 2usize), ("leaveType", 0usize), ("balanceRemaining", 1usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    leave_type: __field0,
-                    balance_remaining: __field1,
-                    units: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The type of statutory leave
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum EmployeeStatutoryLeaveBalanceLeaveType {
     /// `Sick`
@@ -8881,49 +11113,182 @@ pub enum EmployeeStatutoryLeaveBalanceLeaveType {
     /// `NeonatalCare`
     NeonatalCare,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveBalanceLeaveType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for EmployeeStatutoryLeaveBalanceLeaveType {
+        const NAME: &'static str = "EmployeeStatutoryLeaveBalanceLeaveType";
+        const VARIANTS: &'static [&'static str] = &[
+            "Sick",
+            "Adoption",
+            "Maternity",
+            "Paternity",
+            "Sharedparental",
+            "Bereavement",
+            "NeonatalCare",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Sick",
+            "Adoption",
+            "Maternity",
+            "Paternity",
+            "Sharedparental",
+            "Bereavement",
+            "NeonatalCare",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Sick,
+            Self::Adoption,
+            Self::Maternity,
+            Self::Paternity,
+            Self::Sharedparental,
+            Self::Bereavement,
+            Self::NeonatalCare,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveBalanceLeaveType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutoryLeaveBalanceLeaveType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutoryLeaveBalanceLeaveType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutoryLeaveBalanceLeaveType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `EmployeeStatutoryLeaveBalanceObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeaveBalanceObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveBalance")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_balance: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveBalance,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutoryLeaveBalanceObject {
+        const NAME: &'static str = "EmployeeStatutoryLeaveBalanceObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "leaveBalance",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("leaveBalance", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EmployeeStatutoryLeaveBalance>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_balance: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveBalanceObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutoryLeaveBalanceObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeStatutoryLeaveBalanceObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.leave_balance.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("leaveBalance", &self.leave_balance)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutoryLeaveBalanceObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutoryLeaveBalanceObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeStatutoryLeaveBalanceObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("leave_balance", &self.leave_balance)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeStatutoryLeaveBalanceObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -8978,7 +11343,12 @@ for EmployeeStatutoryLeaveBalanceObjectPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeStatutoryLeaveBalanceObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.leave_balance.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -9035,144 +11405,228 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveBalanceObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EmployeeStatutoryLeaveBalance>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("leaveBalance", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    leave_balance: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The units will be "Hours"
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum EmployeeStatutoryLeaveBalanceUnits {
     /// `Hours`
     Hours,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveBalanceUnits {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for EmployeeStatutoryLeaveBalanceUnits {
+        const NAME: &'static str = "EmployeeStatutoryLeaveBalanceUnits";
+        const VARIANTS: &'static [&'static str] = &["Hours"];
+        const IDENTS: &'static [&'static str] = &["Hours"];
+        const ALL: &'static [Self] = &[Self::Hours];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveBalanceUnits {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutoryLeaveBalanceUnits {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutoryLeaveBalanceUnits {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutoryLeaveBalanceUnits {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `EmployeeStatutoryLeaveSummary` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeaveSummary {
     /// The unique identifier (guid) of a statutory leave.
-    #[serde(rename = "statutoryLeaveID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_leave_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique identifier (guid) of the employee
-    #[serde(rename = "employeeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The category of statutory leave
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveSummaryType,
     >,
     /// The date when the leave starts
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date when the leave ends
-    #[serde(rename = "endDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Whether the leave was entitled to receive payment
-    #[serde(rename = "isEntitled")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_entitled: ::daplug_runtime::__private::std::option::Option<bool>,
     /// The status of the leave
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveSummaryStatus,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutoryLeaveSummary {
+        const NAME: &'static str = "EmployeeStatutoryLeaveSummary";
+        const FIELDS: &'static [&'static str] = &[
+            "statutoryLeaveID",
+            "employeeID",
+            "type",
+            "startDate",
+            "endDate",
+            "isEntitled",
+            "status",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("type", 2usize),
+            ("status", 6usize),
+            ("endDate", 4usize),
+            ("startDate", 3usize),
+            ("employeeID", 1usize),
+            ("isEntitled", 5usize),
+            ("statutoryLeaveID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<EmployeeStatutoryLeaveSummaryType>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<bool>,
+            __p::Optional<EmployeeStatutoryLeaveSummaryStatus>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                statutory_leave_id: __field0,
+                employee_id: __field1,
+                type_: __field2,
+                start_date: __field3,
+                end_date: __field4,
+                is_entitled: __field5,
+                status: __field6,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveSummary {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutoryLeaveSummary {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeStatutoryLeaveSummary",
+                    0usize,
+                    &[
+                        self.statutory_leave_id.is_some(),
+                        self.employee_id.is_some(),
+                        self.type_.is_some(),
+                        self.start_date.is_some(),
+                        self.end_date.is_some(),
+                        self.is_entitled.is_some(),
+                        self.status.is_some(),
+                    ],
+                )
+                .optional("statutoryLeaveID", &self.statutory_leave_id)
+                .optional("employeeID", &self.employee_id)
+                .optional("type", &self.type_)
+                .optional("startDate", &self.start_date)
+                .optional("endDate", &self.end_date)
+                .optional("isEntitled", &self.is_entitled)
+                .optional("status", &self.status)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutoryLeaveSummary {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutoryLeaveSummary {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeStatutoryLeaveSummary")
+                .field("statutory_leave_id", &self.statutory_leave_id)
+                .field("employee_id", &self.employee_id)
+                .field("type_", &self.type_)
+                .field("start_date", &self.start_date)
+                .field("end_date", &self.end_date)
+                .field("is_entitled", &self.is_entitled)
+                .field("status", &self.status)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeStatutoryLeaveSummary {
     /// The `statutoryLeaveID` attribute.
@@ -9266,7 +11720,16 @@ for EmployeeStatutoryLeaveSummaryPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeStatutoryLeaveSummaryPatch",
-                7usize,
+                0usize,
+                &[
+                    self.statutory_leave_id.is_some(),
+                    self.employee_id.is_some(),
+                    self.type_.is_some(),
+                    self.start_date.is_some(),
+                    self.end_date.is_some(),
+                    self.is_entitled.is_some(),
+                    self.status.is_some(),
+                ],
             )
             .optional("statutoryLeaveID", &self.statutory_leave_id)
             .optional("employeeID", &self.employee_id)
@@ -9324,107 +11787,87 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveSummary {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<EmployeeStatutoryLeaveSummaryType>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<bool>,
-                __p::Optional<EmployeeStatutoryLeaveSummaryStatus>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("type", 2usize),
-                ("status", 6usize),
-                ("endDate", 4usize),
-                ("startDate", 3usize),
-                ("employeeID", 1usize),
-                ("isEntitled", 5usize),
-                ("statutoryLeaveID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    statutory_leave_id: __field0,
-                    employee_id: __field1,
-                    type_: __field2,
-                    start_date: __field3,
-                    end_date: __field4,
-                    is_entitled: __field5,
-                    status: __field6,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The status of the leave
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum EmployeeStatutoryLeaveSummaryStatus {
     /// `Pending`
     Pending,
     /// `In-Progress`
-    #[serde(rename = "In-Progress")]
     InProgress,
     /// `Completed`
     Completed,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveSummaryStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for EmployeeStatutoryLeaveSummaryStatus {
+        const NAME: &'static str = "EmployeeStatutoryLeaveSummaryStatus";
+        const VARIANTS: &'static [&'static str] = &[
+            "Pending",
+            "In-Progress",
+            "Completed",
+        ];
+        const IDENTS: &'static [&'static str] = &["Pending", "InProgress", "Completed"];
+        const ALL: &'static [Self] = &[Self::Pending, Self::InProgress, Self::Completed];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveSummaryStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutoryLeaveSummaryStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutoryLeaveSummaryStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutoryLeaveSummaryStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The category of statutory leave
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum EmployeeStatutoryLeaveSummaryType {
     /// `Sick`
@@ -9444,49 +11887,187 @@ pub enum EmployeeStatutoryLeaveSummaryType {
     /// `BereavementNire`
     BereavementNire,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveSummaryType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for EmployeeStatutoryLeaveSummaryType {
+        const NAME: &'static str = "EmployeeStatutoryLeaveSummaryType";
+        const VARIANTS: &'static [&'static str] = &[
+            "Sick",
+            "Adoption",
+            "Maternity",
+            "Paternity",
+            "Sharedparental",
+            "Bereavement",
+            "NeonatalCare",
+            "BereavementNire",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Sick",
+            "Adoption",
+            "Maternity",
+            "Paternity",
+            "Sharedparental",
+            "Bereavement",
+            "NeonatalCare",
+            "BereavementNire",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Sick,
+            Self::Adoption,
+            Self::Maternity,
+            Self::Paternity,
+            Self::Sharedparental,
+            Self::Bereavement,
+            Self::NeonatalCare,
+            Self::BereavementNire,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveSummaryType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutoryLeaveSummaryType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutoryLeaveSummaryType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutoryLeaveSummaryType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `EmployeeStatutoryLeavesSummaries` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeavesSummaries {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "statutoryLeaves")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_leaves: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutoryLeavesSummaries {
+        const NAME: &'static str = "EmployeeStatutoryLeavesSummaries";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "statutoryLeaves",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("statutoryLeaves", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<
+                ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                statutory_leaves: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeavesSummaries {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutoryLeavesSummaries {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeStatutoryLeavesSummaries",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.statutory_leaves.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("statutoryLeaves", &self.statutory_leaves)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutoryLeavesSummaries {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutoryLeavesSummaries {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeStatutoryLeavesSummaries")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("statutory_leaves", &self.statutory_leaves)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeStatutoryLeavesSummaries {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -9541,7 +12122,12 @@ for EmployeeStatutoryLeavesSummariesPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeStatutoryLeavesSummariesPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.statutory_leaves.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -9598,161 +12184,270 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeavesSummaries {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<
-                    ::daplug_runtime::__private::std::vec::Vec<
-                        EmployeeStatutoryLeaveSummary,
-                    >,
-                >,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("statutoryLeaves", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    statutory_leaves: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeeStatutorySickLeave` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutorySickLeave {
     /// The unique identifier (guid) of a statutory leave
-    #[serde(rename = "statutoryLeaveID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_leave_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The unique identifier (guid) of the employee
-    #[serde(rename = "employeeID")]
     pub employee_id: ::daplug_runtime::__private::std::string::String,
     /// The unique identifier (guid) of the "Statutory Sick Leave (non-pensionable)" pay item
-    #[serde(rename = "leaveTypeID")]
     pub leave_type_id: ::daplug_runtime::__private::std::string::String,
     /// The date when the leave starts
-    #[serde(rename = "startDate")]
     pub start_date: ::daplug_runtime::__private::std::string::String,
     /// The date when the leave ends
-    #[serde(rename = "endDate")]
     pub end_date: ::daplug_runtime::__private::std::string::String,
     /// the type of statutory leave
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// the type of statutory leave
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The days of the work week the employee is scheduled to work at the time the leave is taken
-    #[serde(rename = "workPattern")]
     pub work_pattern: ::daplug_runtime::__private::std::vec::Vec<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Whether the sick leave was pregnancy related
-    #[serde(rename = "isPregnancyRelated")]
     pub is_pregnancy_related: bool,
     /// Whether the employee provided sufficient notice and documentation as required by the employer supporting the sick leave request
-    #[serde(rename = "sufficientNotice")]
     pub sufficient_notice: bool,
     /// Whether the leave was entitled to receive payment
-    #[serde(rename = "isEntitled")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_entitled: ::daplug_runtime::__private::std::option::Option<bool>,
     /// The amount of requested time (in weeks)
-    #[serde(rename = "entitlementWeeksRequested")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entitlement_weeks_requested: ::daplug_runtime::__private::std::option::Option<
         f64,
     >,
     /// The amount of statutory sick leave time off (in weeks) that is available to take at the time the leave was requested
-    #[serde(rename = "entitlementWeeksQualified")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entitlement_weeks_qualified: ::daplug_runtime::__private::std::option::Option<
         f64,
     >,
     /// A calculated amount of time (in weeks) that remains for the statutory sick leave period
-    #[serde(rename = "entitlementWeeksRemaining")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entitlement_weeks_remaining: ::daplug_runtime::__private::std::option::Option<
         f64,
     >,
     /// Whether another leave (Paternity, Shared Parental specifically) occurs during the requested leave's period. While this is allowed it could affect payment amounts
-    #[serde(rename = "overlapsWithOtherLeave")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub overlaps_with_other_leave: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
     /// If the leave requested was considered "not entitled", the reasons why are listed here.
-    #[serde(rename = "entitlementFailureReasons")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entitlement_failure_reasons: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
         >,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutorySickLeave {
+        const NAME: &'static str = "EmployeeStatutorySickLeave";
+        const FIELDS: &'static [&'static str] = &[
+            "statutoryLeaveID",
+            "employeeID",
+            "leaveTypeID",
+            "startDate",
+            "endDate",
+            "type",
+            "status",
+            "workPattern",
+            "isPregnancyRelated",
+            "sufficientNotice",
+            "isEntitled",
+            "entitlementWeeksRequested",
+            "entitlementWeeksQualified",
+            "entitlementWeeksRemaining",
+            "overlapsWithOtherLeave",
+            "entitlementFailureReasons",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("type", 5usize),
+            ("status", 6usize),
+            ("endDate", 4usize),
+            ("startDate", 3usize),
+            ("employeeID", 1usize),
+            ("isEntitled", 10usize),
+            ("leaveTypeID", 2usize),
+            ("workPattern", 7usize),
+            ("statutoryLeaveID", 0usize),
+            ("sufficientNotice", 9usize),
+            ("isPregnancyRelated", 8usize),
+            ("overlapsWithOtherLeave", 14usize),
+            ("entitlementFailureReasons", 15usize),
+            ("entitlementWeeksQualified", 12usize),
+            ("entitlementWeeksRemaining", 13usize),
+            ("entitlementWeeksRequested", 11usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Required<bool>,
+                __p::Required<bool>,
+                __p::Optional<bool>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<bool>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                statutory_leave_id: __field0,
+                employee_id: __field1,
+                leave_type_id: __field2,
+                start_date: __field3,
+                end_date: __field4,
+                type_: __field5,
+                status: __field6,
+                work_pattern: __field7,
+                is_pregnancy_related: __field8,
+                sufficient_notice: __field9,
+                is_entitled: __field10,
+                entitlement_weeks_requested: __field11,
+                entitlement_weeks_qualified: __field12,
+                entitlement_weeks_remaining: __field13,
+                overlaps_with_other_leave: __field14,
+                entitlement_failure_reasons: __field15,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutorySickLeave {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutorySickLeave {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeStatutorySickLeave",
+                    7usize,
+                    &[
+                        self.statutory_leave_id.is_some(),
+                        self.type_.is_some(),
+                        self.status.is_some(),
+                        self.is_entitled.is_some(),
+                        self.entitlement_weeks_requested.is_some(),
+                        self.entitlement_weeks_qualified.is_some(),
+                        self.entitlement_weeks_remaining.is_some(),
+                        self.overlaps_with_other_leave.is_some(),
+                        self.entitlement_failure_reasons.is_some(),
+                    ],
+                )
+                .optional("statutoryLeaveID", &self.statutory_leave_id)
+                .field("employeeID", &self.employee_id)
+                .field("leaveTypeID", &self.leave_type_id)
+                .field("startDate", &self.start_date)
+                .field("endDate", &self.end_date)
+                .optional("type", &self.type_)
+                .optional("status", &self.status)
+                .field("workPattern", &self.work_pattern)
+                .field("isPregnancyRelated", &self.is_pregnancy_related)
+                .field("sufficientNotice", &self.sufficient_notice)
+                .optional("isEntitled", &self.is_entitled)
+                .optional("entitlementWeeksRequested", &self.entitlement_weeks_requested)
+                .optional("entitlementWeeksQualified", &self.entitlement_weeks_qualified)
+                .optional("entitlementWeeksRemaining", &self.entitlement_weeks_remaining)
+                .optional("overlapsWithOtherLeave", &self.overlaps_with_other_leave)
+                .optional("entitlementFailureReasons", &self.entitlement_failure_reasons)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutorySickLeave {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutorySickLeave {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeStatutorySickLeave")
+                .field("statutory_leave_id", &self.statutory_leave_id)
+                .field("employee_id", &self.employee_id)
+                .field("leave_type_id", &self.leave_type_id)
+                .field("start_date", &self.start_date)
+                .field("end_date", &self.end_date)
+                .field("type_", &self.type_)
+                .field("status", &self.status)
+                .field("work_pattern", &self.work_pattern)
+                .field("is_pregnancy_related", &self.is_pregnancy_related)
+                .field("sufficient_notice", &self.sufficient_notice)
+                .field("is_entitled", &self.is_entitled)
+                .field("entitlement_weeks_requested", &self.entitlement_weeks_requested)
+                .field("entitlement_weeks_qualified", &self.entitlement_weeks_qualified)
+                .field("entitlement_weeks_remaining", &self.entitlement_weeks_remaining)
+                .field("overlaps_with_other_leave", &self.overlaps_with_other_leave)
+                .field("entitlement_failure_reasons", &self.entitlement_failure_reasons)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeStatutorySickLeave {
     /// The `statutoryLeaveID` attribute.
@@ -9924,7 +12619,25 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeStatutorySickLeav
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeStatutorySickLeavePatch",
-                16usize,
+                0usize,
+                &[
+                    self.statutory_leave_id.is_some(),
+                    self.employee_id.is_some(),
+                    self.leave_type_id.is_some(),
+                    self.start_date.is_some(),
+                    self.end_date.is_some(),
+                    self.type_.is_some(),
+                    self.status.is_some(),
+                    self.work_pattern.is_some(),
+                    self.is_pregnancy_related.is_some(),
+                    self.sufficient_notice.is_some(),
+                    self.is_entitled.is_some(),
+                    self.entitlement_weeks_requested.is_some(),
+                    self.entitlement_weeks_qualified.is_some(),
+                    self.entitlement_weeks_remaining.is_some(),
+                    self.overlaps_with_other_leave.is_some(),
+                    self.entitlement_failure_reasons.is_some(),
+                ],
             )
             .optional("statutoryLeaveID", &self.statutory_leave_id)
             .optional("employeeID", &self.employee_id)
@@ -9991,132 +12704,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutorySickLeave {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<
-                        ::daplug_runtime::__private::std::vec::Vec<
-                            ::daplug_runtime::__private::std::string::String,
-                        >,
-                    >,
-                ),
-                (
-                    __p::Required<bool>,
-                    __p::Required<bool>,
-                    __p::Optional<bool>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<bool>,
-                    __p::Optional<
-                        ::daplug_runtime::__private::std::vec::Vec<
-                            EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
-                        >,
-                    >,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("type", 5usize),
-                ("status", 6usize),
-                ("endDate", 4usize),
-                ("startDate", 3usize),
-                ("employeeID", 1usize),
-                ("isEntitled", 10usize),
-                ("leaveTypeID", 2usize),
-                ("workPattern", 7usize),
-                ("statutoryLeaveID", 0usize),
-                ("sufficientNotice", 9usize),
-                ("isPregnancyRelated", 8usize),
-                ("overlapsWithOtherLeave", 14usize),
-                ("entitlementFailureReasons", 15usize),
-                ("entitlementWeeksQualified", 12usize),
-                ("entitlementWeeksRemaining", 13usize),
-                ("entitlementWeeksRequested", 11usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (
-                        __field8,
-                        __field9,
-                        __field10,
-                        __field11,
-                        __field12,
-                        __field13,
-                        __field14,
-                        __field15,
-                    ),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    statutory_leave_id: __field0,
-                    employee_id: __field1,
-                    leave_type_id: __field2,
-                    start_date: __field3,
-                    end_date: __field4,
-                    type_: __field5,
-                    status: __field6,
-                    work_pattern: __field7,
-                    is_pregnancy_related: __field8,
-                    sufficient_notice: __field9,
-                    is_entitled: __field10,
-                    entitlement_weeks_requested: __field11,
-                    entitlement_weeks_qualified: __field12,
-                    entitlement_weeks_remaining: __field13,
-                    overlaps_with_other_leave: __field14,
-                    entitlement_failure_reasons: __field15,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The inline schema at `xero-payroll-uk.yaml#/components/schemas/EmployeeStatutorySickLeave/properties/entitlementFailureReasons/items`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum EmployeeStatutorySickLeaveEntitlementFailureReasonsItem {
     /// `UnableToCalculateAwe`
@@ -10132,50 +12727,182 @@ pub enum EmployeeStatutorySickLeaveEntitlementFailureReasonsItem {
     /// `SufficientNoticeNotGiven`
     SufficientNoticeNotGiven,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode
-for EmployeeStatutorySickLeaveEntitlementFailureReasonsItem {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for EmployeeStatutorySickLeaveEntitlementFailureReasonsItem {
+        const NAME: &'static str = "EmployeeStatutorySickLeaveEntitlementFailureReasonsItem";
+        const VARIANTS: &'static [&'static str] = &[
+            "UnableToCalculateAwe",
+            "AweLowerThanLel",
+            "NotQualifiedInPreviousPiw",
+            "ExceededMaximumEntitlementWeeksOfSsp",
+            "ExceededMaximumDurationOfPiw",
+            "SufficientNoticeNotGiven",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "UnableToCalculateAwe",
+            "AweLowerThanLel",
+            "NotQualifiedInPreviousPiw",
+            "ExceededMaximumEntitlementWeeksOfSsp",
+            "ExceededMaximumDurationOfPiw",
+            "SufficientNoticeNotGiven",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::UnableToCalculateAwe,
+            Self::AweLowerThanLel,
+            Self::NotQualifiedInPreviousPiw,
+            Self::ExceededMaximumEntitlementWeeksOfSsp,
+            Self::ExceededMaximumDurationOfPiw,
+            Self::SufficientNoticeNotGiven,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for EmployeeStatutorySickLeaveEntitlementFailureReasonsItem {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize
+    for EmployeeStatutorySickLeaveEntitlementFailureReasonsItem {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutorySickLeaveEntitlementFailureReasonsItem {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug
+    for EmployeeStatutorySickLeaveEntitlementFailureReasonsItem {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `EmployeeStatutorySickLeaveObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutorySickLeaveObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "statutorySickLeave")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_sick_leave: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutorySickLeave,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutorySickLeaveObject {
+        const NAME: &'static str = "EmployeeStatutorySickLeaveObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "statutorySickLeave",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("statutorySickLeave", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EmployeeStatutorySickLeave>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                statutory_sick_leave: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutorySickLeaveObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutorySickLeaveObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeStatutorySickLeaveObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.statutory_sick_leave.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("statutorySickLeave", &self.statutory_sick_leave)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutorySickLeaveObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutorySickLeaveObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeStatutorySickLeaveObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("statutory_sick_leave", &self.statutory_sick_leave)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeStatutorySickLeaveObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -10230,7 +12957,12 @@ for EmployeeStatutorySickLeaveObjectPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeStatutorySickLeaveObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.statutory_sick_leave.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -10287,76 +13019,108 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutorySickLeaveObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EmployeeStatutorySickLeave>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("problem", 1usize),
-                ("pagination", 0usize),
-                ("statutorySickLeave", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    statutory_sick_leave: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeeStatutorySickLeaves` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutorySickLeaves {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "statutorySickLeave")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_sick_leave: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutorySickLeaves {
+        const NAME: &'static str = "EmployeeStatutorySickLeaves";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "statutorySickLeave",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("statutorySickLeave", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<
+                ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                statutory_sick_leave: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutorySickLeaves {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeStatutorySickLeaves {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeStatutorySickLeaves",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.statutory_sick_leave.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("statutorySickLeave", &self.statutory_sick_leave)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeStatutorySickLeaves {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeStatutorySickLeaves {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeStatutorySickLeaves")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("statutory_sick_leave", &self.statutory_sick_leave)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeStatutorySickLeaves {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -10409,7 +13173,12 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeStatutorySickLeav
         ::daplug_runtime::__private::fields(
                 serializer,
                 "EmployeeStatutorySickLeavesPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.statutory_sick_leave.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -10463,151 +13232,207 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeStatutorySickLeaves {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<
-                    ::daplug_runtime::__private::std::vec::Vec<
-                        EmployeeStatutorySickLeave,
-                    >,
-                >,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("problem", 1usize),
-                ("pagination", 0usize),
-                ("statutorySickLeave", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    statutory_sick_leave: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `EmployeeTax` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeTax {
     /// The Starter type.
-    #[serde(rename = "starterType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub starter_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Starter declaration.
-    #[serde(rename = "starterDeclaration")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub starter_declaration: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Tax code.
-    #[serde(rename = "taxCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tax_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Describes whether the tax settings is W1M1
-    #[serde(rename = "w1M1")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub w1_m1: ::daplug_runtime::__private::std::option::Option<bool>,
     /// The previous taxable pay
-    #[serde(rename = "previousTaxablePay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub previous_taxable_pay: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The tax amount previously paid
-    #[serde(rename = "previousTaxPaid")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub previous_tax_paid: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The employee's student loan deduction type
-    #[serde(rename = "studentLoanDeduction")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub student_loan_deduction: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Describes whether the employee has post graduate loans
-    #[serde(rename = "hasPostGraduateLoans")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub has_post_graduate_loans: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Describes whether the employee is director
-    #[serde(rename = "isDirector")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_director: ::daplug_runtime::__private::std::option::Option<bool>,
     /// The directorship start date
-    #[serde(rename = "directorshipStartDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub directorship_start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// NICs calculation method
-    #[serde(rename = "nicCalculationMethod")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub nic_calculation_method: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeTax {
+        const NAME: &'static str = "EmployeeTax";
+        const FIELDS: &'static [&'static str] = &[
+            "starterType",
+            "starterDeclaration",
+            "taxCode",
+            "w1M1",
+            "previousTaxablePay",
+            "previousTaxPaid",
+            "studentLoanDeduction",
+            "hasPostGraduateLoans",
+            "isDirector",
+            "directorshipStartDate",
+            "nicCalculationMethod",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("w1M1", 3usize),
+            ("taxCode", 2usize),
+            ("isDirector", 8usize),
+            ("starterType", 0usize),
+            ("previousTaxPaid", 5usize),
+            ("previousTaxablePay", 4usize),
+            ("starterDeclaration", 1usize),
+            ("hasPostGraduateLoans", 7usize),
+            ("nicCalculationMethod", 10usize),
+            ("studentLoanDeduction", 6usize),
+            ("directorshipStartDate", 9usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+            (
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                starter_type: __field0,
+                starter_declaration: __field1,
+                tax_code: __field2,
+                w1_m1: __field3,
+                previous_taxable_pay: __field4,
+                previous_tax_paid: __field5,
+                student_loan_deduction: __field6,
+                has_post_graduate_loans: __field7,
+                is_director: __field8,
+                directorship_start_date: __field9,
+                nic_calculation_method: __field10,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeTax {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeTax {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeTax",
+                    0usize,
+                    &[
+                        self.starter_type.is_some(),
+                        self.starter_declaration.is_some(),
+                        self.tax_code.is_some(),
+                        self.w1_m1.is_some(),
+                        self.previous_taxable_pay.is_some(),
+                        self.previous_tax_paid.is_some(),
+                        self.student_loan_deduction.is_some(),
+                        self.has_post_graduate_loans.is_some(),
+                        self.is_director.is_some(),
+                        self.directorship_start_date.is_some(),
+                        self.nic_calculation_method.is_some(),
+                    ],
+                )
+                .optional("starterType", &self.starter_type)
+                .optional("starterDeclaration", &self.starter_declaration)
+                .optional("taxCode", &self.tax_code)
+                .optional("w1M1", &self.w1_m1)
+                .optional("previousTaxablePay", &self.previous_taxable_pay)
+                .optional("previousTaxPaid", &self.previous_tax_paid)
+                .optional("studentLoanDeduction", &self.student_loan_deduction)
+                .optional("hasPostGraduateLoans", &self.has_post_graduate_loans)
+                .optional("isDirector", &self.is_director)
+                .optional("directorshipStartDate", &self.directorship_start_date)
+                .optional("nicCalculationMethod", &self.nic_calculation_method)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeTax {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeTax {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeTax")
+                .field("starter_type", &self.starter_type)
+                .field("starter_declaration", &self.starter_declaration)
+                .field("tax_code", &self.tax_code)
+                .field("w1_m1", &self.w1_m1)
+                .field("previous_taxable_pay", &self.previous_taxable_pay)
+                .field("previous_tax_paid", &self.previous_tax_paid)
+                .field("student_loan_deduction", &self.student_loan_deduction)
+                .field("has_post_graduate_loans", &self.has_post_graduate_loans)
+                .field("is_director", &self.is_director)
+                .field("directorship_start_date", &self.directorship_start_date)
+                .field("nic_calculation_method", &self.nic_calculation_method)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeTax {
     /// The `starterType` attribute.
@@ -10722,7 +13547,24 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeTaxPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmployeeTaxPatch", 11usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeTaxPatch",
+                0usize,
+                &[
+                    self.starter_type.is_some(),
+                    self.starter_declaration.is_some(),
+                    self.tax_code.is_some(),
+                    self.w1_m1.is_some(),
+                    self.previous_taxable_pay.is_some(),
+                    self.previous_tax_paid.is_some(),
+                    self.student_loan_deduction.is_some(),
+                    self.has_post_graduate_loans.is_some(),
+                    self.is_director.is_some(),
+                    self.directorship_start_date.is_some(),
+                    self.nic_calculation_method.is_some(),
+                ],
+            )
             .optional("starterType", &self.starter_type)
             .optional("starterDeclaration", &self.starter_declaration)
             .optional("taxCode", &self.tax_code)
@@ -10783,116 +13625,104 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeTax {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<bool>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<bool>,
-                ),
-                (
-                    __p::Optional<bool>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("w1M1", 3usize),
-                ("taxCode", 2usize),
-                ("isDirector", 8usize),
-                ("starterType", 0usize),
-                ("previousTaxPaid", 5usize),
-                ("previousTaxablePay", 4usize),
-                ("starterDeclaration", 1usize),
-                ("hasPostGraduateLoans", 7usize),
-                ("nicCalculationMethod", 10usize),
-                ("studentLoanDeduction", 6usize),
-                ("directorshipStartDate", 9usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8, __field9, __field10),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    starter_type: __field0,
-                    starter_declaration: __field1,
-                    tax_code: __field2,
-                    w1_m1: __field3,
-                    previous_taxable_pay: __field4,
-                    previous_tax_paid: __field5,
-                    student_loan_deduction: __field6,
-                    has_post_graduate_loans: __field7,
-                    is_director: __field8,
-                    directorship_start_date: __field9,
-                    nic_calculation_method: __field10,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `EmployeeTaxObject` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct EmployeeTaxObject {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub employee_tax: ::daplug_runtime::__private::std::option::Option<EmployeeTax>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeTaxObject {
+        const NAME: &'static str = "EmployeeTaxObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "employeeTax",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("employeeTax", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<EmployeeTax>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                employee_tax: __field2,
             }
         }
     }
-}
-/// The `EmployeeTaxObject` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct EmployeeTaxObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "employeeTax")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub employee_tax: ::daplug_runtime::__private::std::option::Option<EmployeeTax>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeTaxObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmployeeTaxObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmployeeTaxObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.employee_tax.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("employeeTax", &self.employee_tax)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmployeeTaxObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmployeeTaxObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmployeeTaxObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("employee_tax", &self.employee_tax)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmployeeTaxObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -10939,7 +13769,16 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeTaxObjectPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmployeeTaxObjectPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeTaxObjectPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.employee_tax.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("employeeTax", &self.employee_tax)
@@ -10992,71 +13831,102 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmployeeTaxObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<EmployeeTax>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("employeeTax", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    employee_tax: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Employees` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Employees {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employees: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Employee>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Employees {
+        const NAME: &'static str = "Employees";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "employees"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("employees", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<Employee>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                employees: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Employees {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Employees {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Employees",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.employees.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("employees", &self.employees)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Employees {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Employees {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Employees")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("employees", &self.employees)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Employees {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -11105,7 +13975,16 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeesPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmployeesPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeesPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.employees.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("employees", &self.employees)
@@ -11158,80 +14037,135 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Employees {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Employee>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("employees", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    employees: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Employment` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Employment {
     /// Xero unique identifier for the payroll calendar of the employee
-    #[serde(rename = "payrollCalendarID")]
     pub payroll_calendar_id: ::daplug_runtime::__private::std::string::String,
     /// Start date of the employment (YYYY-MM-DD)
-    #[serde(rename = "startDate")]
     pub start_date: ::daplug_runtime::__private::std::string::String,
     /// The employment number of the employee
-    #[serde(rename = "employeeNumber")]
     pub employee_number: ::daplug_runtime::__private::std::string::String,
-    #[serde(rename = "niCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_category: ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
     /// The employee's NI categories
-    #[serde(rename = "niCategories")]
     pub ni_categories: ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     /// The employee's contracts
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub contracts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Employment {
+        const NAME: &'static str = "Employment";
+        const FIELDS: &'static [&'static str] = &[
+            "payrollCalendarID",
+            "startDate",
+            "employeeNumber",
+            "niCategory",
+            "niCategories",
+            "contracts",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("contracts", 5usize),
+            ("startDate", 1usize),
+            ("niCategory", 3usize),
+            ("niCategories", 4usize),
+            ("employeeNumber", 2usize),
+            ("payrollCalendarID", 0usize),
+        ];
+        type Fields = (
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<NiCategoryLetter>,
+            __p::Required<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<Contracts>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                payroll_calendar_id: __field0,
+                start_date: __field1,
+                employee_number: __field2,
+                ni_category: __field3,
+                ni_categories: __field4,
+                contracts: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Employment {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Employment {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Employment",
+                    4usize,
+                    &[self.ni_category.is_some(), self.contracts.is_some()],
+                )
+                .field("payrollCalendarID", &self.payroll_calendar_id)
+                .field("startDate", &self.start_date)
+                .field("employeeNumber", &self.employee_number)
+                .optional("niCategory", &self.ni_category)
+                .field("niCategories", &self.ni_categories)
+                .optional("contracts", &self.contracts)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Employment {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Employment {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Employment")
+                .field("payroll_calendar_id", &self.payroll_calendar_id)
+                .field("start_date", &self.start_date)
+                .field("employee_number", &self.employee_number)
+                .field("ni_category", &self.ni_category)
+                .field("ni_categories", &self.ni_categories)
+                .field("contracts", &self.contracts)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Employment {
     /// The `payrollCalendarID` attribute.
@@ -11312,7 +14246,19 @@ impl ::daplug_runtime::__private::serde::Serialize for EmploymentPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmploymentPatch", 6usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmploymentPatch",
+                0usize,
+                &[
+                    self.payroll_calendar_id.is_some(),
+                    self.start_date.is_some(),
+                    self.employee_number.is_some(),
+                    self.ni_category.is_some(),
+                    self.ni_categories.is_some(),
+                    self.contracts.is_some(),
+                ],
+            )
             .optional("payrollCalendarID", &self.payroll_calendar_id)
             .optional("startDate", &self.start_date)
             .optional("employeeNumber", &self.employee_number)
@@ -11368,84 +14314,100 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Employment {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<NiCategoryLetter>,
-                __p::Required<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Contracts>>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("contracts", 5usize),
-                ("startDate", 1usize),
-                ("niCategory", 3usize),
-                ("niCategories", 4usize),
-                ("employeeNumber", 2usize),
-                ("payrollCalendarID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    payroll_calendar_id: __field0,
-                    start_date: __field1,
-                    employee_number: __field2,
-                    ni_category: __field3,
-                    ni_categories: __field4,
-                    contracts: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `EmploymentObject` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct EmploymentObject {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub employment: ::daplug_runtime::__private::std::option::Option<Employment>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmploymentObject {
+        const NAME: &'static str = "EmploymentObject";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "employment"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("employment", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<Employment>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                employment: __field2,
             }
         }
     }
-}
-/// The `EmploymentObject` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct EmploymentObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub employment: ::daplug_runtime::__private::std::option::Option<Employment>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmploymentObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmploymentObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "EmploymentObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.employment.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("employment", &self.employment)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmploymentObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmploymentObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("EmploymentObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("employment", &self.employment)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl EmploymentObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -11491,7 +14453,16 @@ impl ::daplug_runtime::__private::serde::Serialize for EmploymentObjectPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "EmploymentObjectPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmploymentObjectPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.employment.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("employment", &self.employment)
@@ -11544,54 +14515,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmploymentObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<Employment>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("employment", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    employment: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The employment status of the employee.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum EmploymentStatus {
     /// `Employee`
@@ -11601,47 +14532,148 @@ pub enum EmploymentStatus {
     /// `Unspecified`
     Unspecified,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for EmploymentStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for EmploymentStatus {
+        const NAME: &'static str = "EmploymentStatus";
+        const VARIANTS: &'static [&'static str] = &["Employee", "Worker", "Unspecified"];
+        const IDENTS: &'static [&'static str] = &["Employee", "Worker", "Unspecified"];
+        const ALL: &'static [Self] = &[Self::Employee, Self::Worker, Self::Unspecified];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmploymentStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for EmploymentStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for EmploymentStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for EmploymentStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `InvalidField` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct InvalidField {
     /// The name of the field that caused the error
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The reason the error occurred
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for InvalidField {
+        const NAME: &'static str = "InvalidField";
+        const FIELDS: &'static [&'static str] = &["name", "reason"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("name", 0usize),
+            ("reason", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                reason: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for InvalidField {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for InvalidField {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "InvalidField",
+                    0usize,
+                    &[self.name.is_some(), self.reason.is_some()],
+                )
+                .optional("name", &self.name)
+                .optional("reason", &self.reason)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for InvalidField {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for InvalidField {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("InvalidField")
+                .field("name", &self.name)
+                .field("reason", &self.reason)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl InvalidField {
     pub const NAME: ::daplug_runtime::Field<
@@ -11688,7 +14720,12 @@ impl ::daplug_runtime::__private::serde::Serialize for InvalidFieldPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "InvalidFieldPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "InvalidFieldPatch",
+                0usize,
+                &[self.name.is_some(), self.reason.is_some()],
+            )
             .optional("name", &self.name)
             .optional("reason", &self.reason)
             .end()
@@ -11740,64 +14777,94 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for InvalidField {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(value, depth, &[("name", 0usize), ("reason", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    name: __field0,
-                    reason: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `LeaveAccrualLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeaveAccrualLine {
     /// Xero identifier for the Leave type
-    #[serde(rename = "leaveTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Leave accrual number of units
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeaveAccrualLine {
+        const NAME: &'static str = "LeaveAccrualLine";
+        const FIELDS: &'static [&'static str] = &["leaveTypeID", "numberOfUnits"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("leaveTypeID", 0usize),
+            ("numberOfUnits", 1usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                leave_type_id: __field0,
+                number_of_units: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeaveAccrualLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LeaveAccrualLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "LeaveAccrualLine",
+                    0usize,
+                    &[self.leave_type_id.is_some(), self.number_of_units.is_some()],
+                )
+                .optional("leaveTypeID", &self.leave_type_id)
+                .optional("numberOfUnits", &self.number_of_units)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LeaveAccrualLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LeaveAccrualLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LeaveAccrualLine")
+                .field("leave_type_id", &self.leave_type_id)
+                .field("number_of_units", &self.number_of_units)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LeaveAccrualLine {
     /// The `leaveTypeID` attribute.
@@ -11843,7 +14910,12 @@ impl ::daplug_runtime::__private::serde::Serialize for LeaveAccrualLinePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LeaveAccrualLinePatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LeaveAccrualLinePatch",
+                0usize,
+                &[self.leave_type_id.is_some(), self.number_of_units.is_some()],
+            )
             .optional("leaveTypeID", &self.leave_type_id)
             .optional("numberOfUnits", &self.number_of_units)
             .end()
@@ -11895,95 +14967,147 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LeaveAccrualLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-            ),
-        >(value, depth, &[("leaveTypeID", 0usize), ("numberOfUnits", 1usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    leave_type_id: __field0,
-                    number_of_units: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `LeaveAccrualLines` schema of `xero-payroll-uk.yaml`.
 pub type LeaveAccrualLines = ::daplug_runtime::__private::std::vec::Vec<
     LeaveAccrualLine,
 >;
 /// The `LeaveEarningsLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeaveEarningsLine {
     /// Xero identifier for payroll leave earnings rate
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Rate per unit for leave earnings line
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Leave earnings number of units
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Leave earnings fixed amount. Only applicable if the EarningsRate RateType is Fixed
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The amount of the earnings line.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Identifies if the leave earnings is taken from the timesheet. False for leave earnings line
-    #[serde(rename = "isLinkedToTimesheet")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeaveEarningsLine {
+        const NAME: &'static str = "LeaveEarningsLine";
+        const FIELDS: &'static [&'static str] = &[
+            "earningsRateID",
+            "ratePerUnit",
+            "numberOfUnits",
+            "fixedAmount",
+            "amount",
+            "isLinkedToTimesheet",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("amount", 4usize),
+            ("fixedAmount", 3usize),
+            ("ratePerUnit", 1usize),
+            ("numberOfUnits", 2usize),
+            ("earningsRateID", 0usize),
+            ("isLinkedToTimesheet", 5usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<bool>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                earnings_rate_id: __field0,
+                rate_per_unit: __field1,
+                number_of_units: __field2,
+                fixed_amount: __field3,
+                amount: __field4,
+                is_linked_to_timesheet: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeaveEarningsLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LeaveEarningsLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "LeaveEarningsLine",
+                    0usize,
+                    &[
+                        self.earnings_rate_id.is_some(),
+                        self.rate_per_unit.is_some(),
+                        self.number_of_units.is_some(),
+                        self.fixed_amount.is_some(),
+                        self.amount.is_some(),
+                        self.is_linked_to_timesheet.is_some(),
+                    ],
+                )
+                .optional("earningsRateID", &self.earnings_rate_id)
+                .optional("ratePerUnit", &self.rate_per_unit)
+                .optional("numberOfUnits", &self.number_of_units)
+                .optional("fixedAmount", &self.fixed_amount)
+                .optional("amount", &self.amount)
+                .optional("isLinkedToTimesheet", &self.is_linked_to_timesheet)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LeaveEarningsLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LeaveEarningsLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LeaveEarningsLine")
+                .field("earnings_rate_id", &self.earnings_rate_id)
+                .field("rate_per_unit", &self.rate_per_unit)
+                .field("number_of_units", &self.number_of_units)
+                .field("fixed_amount", &self.fixed_amount)
+                .field("amount", &self.amount)
+                .field("is_linked_to_timesheet", &self.is_linked_to_timesheet)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LeaveEarningsLine {
     /// The `earningsRateID` attribute.
@@ -12052,7 +15176,19 @@ impl ::daplug_runtime::__private::serde::Serialize for LeaveEarningsLinePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LeaveEarningsLinePatch", 6usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LeaveEarningsLinePatch",
+                0usize,
+                &[
+                    self.earnings_rate_id.is_some(),
+                    self.rate_per_unit.is_some(),
+                    self.number_of_units.is_some(),
+                    self.fixed_amount.is_some(),
+                    self.amount.is_some(),
+                    self.is_linked_to_timesheet.is_some(),
+                ],
+            )
             .optional("earningsRateID", &self.earnings_rate_id)
             .optional("ratePerUnit", &self.rate_per_unit)
             .optional("numberOfUnits", &self.number_of_units)
@@ -12108,107 +15244,131 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LeaveEarningsLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<bool>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("amount", 4usize),
-                ("fixedAmount", 3usize),
-                ("ratePerUnit", 1usize),
-                ("numberOfUnits", 2usize),
-                ("earningsRateID", 0usize),
-                ("isLinkedToTimesheet", 5usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    earnings_rate_id: __field0,
-                    rate_per_unit: __field1,
-                    number_of_units: __field2,
-                    fixed_amount: __field3,
-                    amount: __field4,
-                    is_linked_to_timesheet: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `LeaveEarningsLines` schema of `xero-payroll-uk.yaml`.
 pub type LeaveEarningsLines = ::daplug_runtime::__private::std::vec::Vec<
     LeaveEarningsLine,
 >;
 /// The `LeavePeriod` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeavePeriod {
     /// The Pay Period Start Date (YYYY-MM-DD)
-    #[serde(rename = "periodStartDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Pay Period End Date (YYYY-MM-DD)
-    #[serde(rename = "periodEndDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Number of Units for the leave
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Period Status
-    #[serde(rename = "periodStatus")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_status: ::daplug_runtime::__private::std::option::Option<
         LeavePeriodPeriodStatus,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeavePeriod {
+        const NAME: &'static str = "LeavePeriod";
+        const FIELDS: &'static [&'static str] = &[
+            "periodStartDate",
+            "periodEndDate",
+            "numberOfUnits",
+            "periodStatus",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("periodStatus", 3usize),
+            ("numberOfUnits", 2usize),
+            ("periodEndDate", 1usize),
+            ("periodStartDate", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Optional<LeavePeriodPeriodStatus>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                period_start_date: __field0,
+                period_end_date: __field1,
+                number_of_units: __field2,
+                period_status: __field3,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeavePeriod {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LeavePeriod {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "LeavePeriod",
+                    0usize,
+                    &[
+                        self.period_start_date.is_some(),
+                        self.period_end_date.is_some(),
+                        self.number_of_units.is_some(),
+                        self.period_status.is_some(),
+                    ],
+                )
+                .optional("periodStartDate", &self.period_start_date)
+                .optional("periodEndDate", &self.period_end_date)
+                .optional("numberOfUnits", &self.number_of_units)
+                .optional("periodStatus", &self.period_status)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LeavePeriod {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LeavePeriod {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LeavePeriod")
+                .field("period_start_date", &self.period_start_date)
+                .field("period_end_date", &self.period_end_date)
+                .field("number_of_units", &self.number_of_units)
+                .field("period_status", &self.period_status)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LeavePeriod {
     /// The `periodStartDate` attribute.
@@ -12271,7 +15431,17 @@ impl ::daplug_runtime::__private::serde::Serialize for LeavePeriodPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LeavePeriodPatch", 4usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LeavePeriodPatch",
+                0usize,
+                &[
+                    self.period_start_date.is_some(),
+                    self.period_end_date.is_some(),
+                    self.number_of_units.is_some(),
+                    self.period_status.is_some(),
+                ],
+            )
             .optional("periodStartDate", &self.period_start_date)
             .optional("periodEndDate", &self.period_end_date)
             .optional("numberOfUnits", &self.number_of_units)
@@ -12325,61 +15495,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LeavePeriod {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Optional<LeavePeriodPeriodStatus>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("periodStatus", 3usize),
-                ("numberOfUnits", 2usize),
-                ("periodEndDate", 1usize),
-                ("periodStartDate", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    period_start_date: __field0,
-                    period_end_date: __field1,
-                    number_of_units: __field2,
-                    period_status: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Period Status
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum LeavePeriodPeriodStatus {
     /// `Approved`
@@ -12387,48 +15510,154 @@ pub enum LeavePeriodPeriodStatus {
     /// `Completed`
     Completed,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LeavePeriodPeriodStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for LeavePeriodPeriodStatus {
+        const NAME: &'static str = "LeavePeriodPeriodStatus";
+        const VARIANTS: &'static [&'static str] = &["Approved", "Completed"];
+        const IDENTS: &'static [&'static str] = &["Approved", "Completed"];
+        const ALL: &'static [Self] = &[Self::Approved, Self::Completed];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeavePeriodPeriodStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LeavePeriodPeriodStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LeavePeriodPeriodStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LeavePeriodPeriodStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `LeavePeriods` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeavePeriods {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub periods: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeavePeriods {
+        const NAME: &'static str = "LeavePeriods";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "periods"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("periods", 2usize),
+            ("problem", 1usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<LeavePeriod>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                periods: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeavePeriods {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LeavePeriods {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "LeavePeriods",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.periods.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("periods", &self.periods)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LeavePeriods {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LeavePeriods {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LeavePeriods")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("periods", &self.periods)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LeavePeriods {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -12477,7 +15706,16 @@ impl ::daplug_runtime::__private::serde::Serialize for LeavePeriodsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LeavePeriodsPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LeavePeriodsPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.periods.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("periods", &self.periods)
@@ -12530,103 +15768,164 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LeavePeriods {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<LeavePeriod>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("periods", 2usize), ("problem", 1usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    periods: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `LeaveType` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeaveType {
     /// Xero unique identifier for the leave
-    #[serde(rename = "leaveID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Xero unique identifier for the leave type
-    #[serde(rename = "leaveTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Name of the leave type
     pub name: ::daplug_runtime::__private::std::string::String,
     /// Indicate that an employee will be paid when taking this type of leave
-    #[serde(rename = "isPaidLeave")]
     pub is_paid_leave: bool,
     /// Indicate that a balance for this leave type to be shown on the employee’s payslips
-    #[serde(rename = "showOnPayslip")]
     pub show_on_payslip: bool,
     /// UTC timestamp of last update to the leave type note
-    #[serde(rename = "updatedDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Shows whether the leave type is active or not
-    #[serde(rename = "isActive")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_active: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Shows whether the leave type is a statutory leave type or not
-    #[serde(rename = "isStatutoryLeave")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_statutory_leave: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeaveType {
+        const NAME: &'static str = "LeaveType";
+        const FIELDS: &'static [&'static str] = &[
+            "leaveID",
+            "leaveTypeID",
+            "name",
+            "isPaidLeave",
+            "showOnPayslip",
+            "updatedDateUTC",
+            "isActive",
+            "isStatutoryLeave",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("name", 2usize),
+            ("leaveID", 0usize),
+            ("isActive", 6usize),
+            ("isPaidLeave", 3usize),
+            ("leaveTypeID", 1usize),
+            ("showOnPayslip", 4usize),
+            ("updatedDateUTC", 5usize),
+            ("isStatutoryLeave", 7usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<bool>,
+            __p::Required<bool>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<bool>,
+            __p::Optional<bool>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                leave_id: __field0,
+                leave_type_id: __field1,
+                name: __field2,
+                is_paid_leave: __field3,
+                show_on_payslip: __field4,
+                updated_date_utc: __field5,
+                is_active: __field6,
+                is_statutory_leave: __field7,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeaveType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LeaveType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "LeaveType",
+                    3usize,
+                    &[
+                        self.leave_id.is_some(),
+                        self.leave_type_id.is_some(),
+                        self.updated_date_utc.is_some(),
+                        self.is_active.is_some(),
+                        self.is_statutory_leave.is_some(),
+                    ],
+                )
+                .optional("leaveID", &self.leave_id)
+                .optional("leaveTypeID", &self.leave_type_id)
+                .field("name", &self.name)
+                .field("isPaidLeave", &self.is_paid_leave)
+                .field("showOnPayslip", &self.show_on_payslip)
+                .optional("updatedDateUTC", &self.updated_date_utc)
+                .optional("isActive", &self.is_active)
+                .optional("isStatutoryLeave", &self.is_statutory_leave)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LeaveType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LeaveType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LeaveType")
+                .field("leave_id", &self.leave_id)
+                .field("leave_type_id", &self.leave_type_id)
+                .field("name", &self.name)
+                .field("is_paid_leave", &self.is_paid_leave)
+                .field("show_on_payslip", &self.show_on_payslip)
+                .field("updated_date_utc", &self.updated_date_utc)
+                .field("is_active", &self.is_active)
+                .field("is_statutory_leave", &self.is_statutory_leave)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LeaveType {
     /// The `leaveID` attribute.
@@ -12716,7 +16015,21 @@ impl ::daplug_runtime::__private::serde::Serialize for LeaveTypePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LeaveTypePatch", 8usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LeaveTypePatch",
+                0usize,
+                &[
+                    self.leave_id.is_some(),
+                    self.leave_type_id.is_some(),
+                    self.name.is_some(),
+                    self.is_paid_leave.is_some(),
+                    self.show_on_payslip.is_some(),
+                    self.updated_date_utc.is_some(),
+                    self.is_active.is_some(),
+                    self.is_statutory_leave.is_some(),
+                ],
+            )
             .optional("leaveID", &self.leave_id)
             .optional("leaveTypeID", &self.leave_type_id)
             .optional("name", &self.name)
@@ -12774,100 +16087,100 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LeaveType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<bool>,
-                __p::Required<bool>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<bool>,
-                __p::Optional<bool>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("name", 2usize),
-                ("leaveID", 0usize),
-                ("isActive", 6usize),
-                ("isPaidLeave", 3usize),
-                ("leaveTypeID", 1usize),
-                ("showOnPayslip", 4usize),
-                ("updatedDateUTC", 5usize),
-                ("isStatutoryLeave", 7usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    __field0,
-                    __field1,
-                    __field2,
-                    __field3,
-                    __field4,
-                    __field5,
-                    __field6,
-                    __field7,
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    leave_id: __field0,
-                    leave_type_id: __field1,
-                    name: __field2,
-                    is_paid_leave: __field3,
-                    show_on_payslip: __field4,
-                    updated_date_utc: __field5,
-                    is_active: __field6,
-                    is_statutory_leave: __field7,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `LeaveTypeObject` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct LeaveTypeObject {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub leave_type: ::daplug_runtime::__private::std::option::Option<LeaveType>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeaveTypeObject {
+        const NAME: &'static str = "LeaveTypeObject";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveType"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("leaveType", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<LeaveType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_type: __field2,
             }
         }
     }
-}
-/// The `LeaveTypeObject` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct LeaveTypeObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub leave_type: ::daplug_runtime::__private::std::option::Option<LeaveType>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeaveTypeObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LeaveTypeObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "LeaveTypeObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.leave_type.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("leaveType", &self.leave_type)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LeaveTypeObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LeaveTypeObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LeaveTypeObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("leave_type", &self.leave_type)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LeaveTypeObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -12914,7 +16227,16 @@ impl ::daplug_runtime::__private::serde::Serialize for LeaveTypeObjectPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LeaveTypeObjectPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LeaveTypeObjectPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.leave_type.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("leaveType", &self.leave_type)
@@ -12967,68 +16289,102 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LeaveTypeObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<LeaveType>),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("leaveType", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    leave_type: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `LeaveTypes` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeaveTypes {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveTypes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_types: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeaveTypes {
+        const NAME: &'static str = "LeaveTypes";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveTypes"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("leaveTypes", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<LeaveType>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_types: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeaveTypes {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for LeaveTypes {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "LeaveTypes",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.leave_types.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("leaveTypes", &self.leave_types)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for LeaveTypes {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for LeaveTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("LeaveTypes")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("leave_types", &self.leave_types)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl LeaveTypes {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -13078,7 +16434,16 @@ impl ::daplug_runtime::__private::serde::Serialize for LeaveTypesPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "LeaveTypesPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "LeaveTypesPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.leave_types.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("leaveTypes", &self.leave_types)
@@ -13131,86 +16496,140 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for LeaveTypes {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<LeaveType>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("leaveTypes", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    leave_types: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `NICategory` schema of `xero-payroll-uk.yaml`.
 ///
 /// The schema also asks for one of the alternatives of `xero-payroll-uk.yaml#/components/schemas/NICategory/oneOf` to hold; that is not checked, and the alternatives' properties are optional fields here.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct NiCategory {
-    #[serde(rename = "niCategory")]
     pub ni_category: NiCategoryLetter,
     /// The start date of the NI category (YYYY-MM-DD)
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Xero unique identifier for the NI category
-    #[serde(rename = "niCategoryID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_category_id: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The date in which the employee was first employed as a civilian (YYYY-MM-DD)
-    #[serde(rename = "dateFirstEmployedAsCivilian")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_first_employed_as_civilian: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The workplace postcode
-    #[serde(rename = "workplacePostcode")]
     pub workplace_postcode: ::daplug_runtime::__private::std::string::String,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for NiCategory {
+        const NAME: &'static str = "NiCategory";
+        const FIELDS: &'static [&'static str] = &[
+            "niCategory",
+            "startDate",
+            "niCategoryID",
+            "dateFirstEmployedAsCivilian",
+            "workplacePostcode",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("startDate", 1usize),
+            ("niCategory", 0usize),
+            ("niCategoryID", 2usize),
+            ("workplacePostcode", 4usize),
+            ("dateFirstEmployedAsCivilian", 3usize),
+        ];
+        type Fields = (
+            __p::Required<NiCategoryLetter>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                ni_category: __field0,
+                start_date: __field1,
+                ni_category_id: __field2,
+                date_first_employed_as_civilian: __field3,
+                workplace_postcode: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NiCategory {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for NiCategory {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "NiCategory",
+                    2usize,
+                    &[
+                        self.start_date.is_some(),
+                        self.ni_category_id.is_some(),
+                        self.date_first_employed_as_civilian.is_some(),
+                    ],
+                )
+                .field("niCategory", &self.ni_category)
+                .optional("startDate", &self.start_date)
+                .optional("niCategoryID", &self.ni_category_id)
+                .optional(
+                    "dateFirstEmployedAsCivilian",
+                    &self.date_first_employed_as_civilian,
+                )
+                .field("workplacePostcode", &self.workplace_postcode)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for NiCategory {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for NiCategory {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("NiCategory")
+                .field("ni_category", &self.ni_category)
+                .field("start_date", &self.start_date)
+                .field("ni_category_id", &self.ni_category_id)
+                .field(
+                    "date_first_employed_as_civilian",
+                    &self.date_first_employed_as_civilian,
+                )
+                .field("workplace_postcode", &self.workplace_postcode)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl NiCategory {
     /// The `niCategory` attribute.
@@ -13283,7 +16702,18 @@ impl ::daplug_runtime::__private::serde::Serialize for NiCategoryPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "NiCategoryPatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "NiCategoryPatch",
+                0usize,
+                &[
+                    self.ni_category.is_some(),
+                    self.start_date.is_some(),
+                    self.ni_category_id.is_some(),
+                    self.date_first_employed_as_civilian.is_some(),
+                    self.workplace_postcode.is_some(),
+                ],
+            )
             .optional("niCategory", &self.ni_category)
             .optional("startDate", &self.start_date)
             .optional("niCategoryID", &self.ni_category_id)
@@ -13341,66 +16771,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for NiCategory {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<NiCategoryLetter>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("startDate", 1usize),
-                ("niCategory", 0usize),
-                ("niCategoryID", 2usize),
-                ("workplacePostcode", 4usize),
-                ("dateFirstEmployedAsCivilian", 3usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    ni_category: __field0,
-                    start_date: __field1,
-                    ni_category_id: __field2,
-                    date_first_employed_as_civilian: __field3,
-                    workplace_postcode: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The employee's NI Category letter.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum NiCategoryLetter {
     /// `A`
@@ -13438,54 +16816,223 @@ pub enum NiCategoryLetter {
     /// `N`
     N,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for NiCategoryLetter {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for NiCategoryLetter {
+        const NAME: &'static str = "NiCategoryLetter";
+        const VARIANTS: &'static [&'static str] = &[
+            "A",
+            "B",
+            "C",
+            "F",
+            "H",
+            "I",
+            "J",
+            "L",
+            "M",
+            "S",
+            "V",
+            "X",
+            "Z",
+            "D",
+            "E",
+            "K",
+            "N",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "A",
+            "B",
+            "C",
+            "F",
+            "H",
+            "I",
+            "J",
+            "L",
+            "M",
+            "S",
+            "V",
+            "X",
+            "Z",
+            "D",
+            "E",
+            "K",
+            "N",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::A,
+            Self::B,
+            Self::C,
+            Self::F,
+            Self::H,
+            Self::I,
+            Self::J,
+            Self::L,
+            Self::M,
+            Self::S,
+            Self::V,
+            Self::X,
+            Self::Z,
+            Self::D,
+            Self::E,
+            Self::K,
+            Self::N,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NiCategoryLetter {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for NiCategoryLetter {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for NiCategoryLetter {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for NiCategoryLetter {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `Pagination` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Pagination {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub page: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(rename = "pageSize")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub page_size: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(rename = "pageCount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub page_count: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(rename = "itemCount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub item_count: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Pagination {
+        const NAME: &'static str = "Pagination";
+        const FIELDS: &'static [&'static str] = &[
+            "page",
+            "pageSize",
+            "pageCount",
+            "itemCount",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("page", 0usize),
+            ("pageSize", 1usize),
+            ("itemCount", 3usize),
+            ("pageCount", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<i64>,
+            __p::Optional<i64>,
+            __p::Optional<i64>,
+            __p::Optional<i64>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                page: __field0,
+                page_size: __field1,
+                page_count: __field2,
+                item_count: __field3,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Pagination {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Pagination {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Pagination",
+                    0usize,
+                    &[
+                        self.page.is_some(),
+                        self.page_size.is_some(),
+                        self.page_count.is_some(),
+                        self.item_count.is_some(),
+                    ],
+                )
+                .optional("page", &self.page)
+                .optional("pageSize", &self.page_size)
+                .optional("pageCount", &self.page_count)
+                .optional("itemCount", &self.item_count)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Pagination {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Pagination {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Pagination")
+                .field("page", &self.page)
+                .field("page_size", &self.page_size)
+                .field("page_count", &self.page_count)
+                .field("item_count", &self.item_count)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Pagination {
     pub const PAGE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
@@ -13539,7 +17086,17 @@ impl ::daplug_runtime::__private::serde::Serialize for PaginationPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PaginationPatch", 4usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PaginationPatch",
+                0usize,
+                &[
+                    self.page.is_some(),
+                    self.page_size.is_some(),
+                    self.page_count.is_some(),
+                    self.item_count.is_some(),
+                ],
+            )
             .optional("page", &self.page)
             .optional("pageSize", &self.page_size)
             .optional("pageCount", &self.page_count)
@@ -13593,162 +17150,221 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Pagination {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<i64>,
-                __p::Optional<i64>,
-                __p::Optional<i64>,
-                __p::Optional<i64>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("page", 0usize),
-                ("pageSize", 1usize),
-                ("itemCount", 3usize),
-                ("pageCount", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    page: __field0,
-                    page_size: __field1,
-                    page_count: __field2,
-                    item_count: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `PayRun` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRun {
     /// Xero unique identifier for the pay run
-    #[serde(rename = "payRunID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Xero unique identifier for the payroll calendar
-    #[serde(rename = "payrollCalendarID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Period start date of the payroll calendar
-    #[serde(rename = "periodStartDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Period end date of the payroll calendar
-    #[serde(rename = "periodEndDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Payment date of the pay run
-    #[serde(rename = "paymentDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Total cost of the pay run
-    #[serde(rename = "totalCost")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_cost: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Total pay of the pay run
-    #[serde(rename = "totalPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_pay: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Pay run status
-    #[serde(rename = "payRunStatus")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_status: ::daplug_runtime::__private::std::option::Option<
         PayRunPayRunStatus,
     >,
     /// Pay run type
-    #[serde(rename = "payRunType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_type: ::daplug_runtime::__private::std::option::Option<PayRunPayRunType>,
     /// Calendar type of the pay run
-    #[serde(rename = "calendarType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub calendar_type: ::daplug_runtime::__private::std::option::Option<
         PayRunCalendarType,
     >,
     /// Posted date time of the pay run
-    #[serde(rename = "postedDateTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub posted_date_time: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "paySlips")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_slips: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRun {
+        const NAME: &'static str = "PayRun";
+        const FIELDS: &'static [&'static str] = &[
+            "payRunID",
+            "payrollCalendarID",
+            "periodStartDate",
+            "periodEndDate",
+            "paymentDate",
+            "totalCost",
+            "totalPay",
+            "payRunStatus",
+            "payRunType",
+            "calendarType",
+            "postedDateTime",
+            "paySlips",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("payRunID", 0usize),
+            ("paySlips", 11usize),
+            ("totalPay", 6usize),
+            ("totalCost", 5usize),
+            ("payRunType", 8usize),
+            ("paymentDate", 4usize),
+            ("calendarType", 9usize),
+            ("payRunStatus", 7usize),
+            ("periodEndDate", 3usize),
+            ("postedDateTime", 10usize),
+            ("periodStartDate", 2usize),
+            ("payrollCalendarID", 1usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<PayRunPayRunStatus>,
+            ),
+            (
+                __p::Optional<PayRunPayRunType>,
+                __p::Optional<PayRunCalendarType>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Payslip>>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pay_run_id: __field0,
+                payroll_calendar_id: __field1,
+                period_start_date: __field2,
+                period_end_date: __field3,
+                payment_date: __field4,
+                total_cost: __field5,
+                total_pay: __field6,
+                pay_run_status: __field7,
+                pay_run_type: __field8,
+                calendar_type: __field9,
+                posted_date_time: __field10,
+                pay_slips: __field11,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRun {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayRun {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "PayRun",
+                    0usize,
+                    &[
+                        self.pay_run_id.is_some(),
+                        self.payroll_calendar_id.is_some(),
+                        self.period_start_date.is_some(),
+                        self.period_end_date.is_some(),
+                        self.payment_date.is_some(),
+                        self.total_cost.is_some(),
+                        self.total_pay.is_some(),
+                        self.pay_run_status.is_some(),
+                        self.pay_run_type.is_some(),
+                        self.calendar_type.is_some(),
+                        self.posted_date_time.is_some(),
+                        self.pay_slips.is_some(),
+                    ],
+                )
+                .optional("payRunID", &self.pay_run_id)
+                .optional("payrollCalendarID", &self.payroll_calendar_id)
+                .optional("periodStartDate", &self.period_start_date)
+                .optional("periodEndDate", &self.period_end_date)
+                .optional("paymentDate", &self.payment_date)
+                .optional("totalCost", &self.total_cost)
+                .optional("totalPay", &self.total_pay)
+                .optional("payRunStatus", &self.pay_run_status)
+                .optional("payRunType", &self.pay_run_type)
+                .optional("calendarType", &self.calendar_type)
+                .optional("postedDateTime", &self.posted_date_time)
+                .optional("paySlips", &self.pay_slips)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayRun {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayRun {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("PayRun")
+                .field("pay_run_id", &self.pay_run_id)
+                .field("payroll_calendar_id", &self.payroll_calendar_id)
+                .field("period_start_date", &self.period_start_date)
+                .field("period_end_date", &self.period_end_date)
+                .field("payment_date", &self.payment_date)
+                .field("total_cost", &self.total_cost)
+                .field("total_pay", &self.total_pay)
+                .field("pay_run_status", &self.pay_run_status)
+                .field("pay_run_type", &self.pay_run_type)
+                .field("calendar_type", &self.calendar_type)
+                .field("posted_date_time", &self.posted_date_time)
+                .field("pay_slips", &self.pay_slips)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl PayRun {
     /// The `payRunID` attribute.
@@ -13876,7 +17492,25 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PayRunPatch", 12usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PayRunPatch",
+                0usize,
+                &[
+                    self.pay_run_id.is_some(),
+                    self.payroll_calendar_id.is_some(),
+                    self.period_start_date.is_some(),
+                    self.period_end_date.is_some(),
+                    self.payment_date.is_some(),
+                    self.total_cost.is_some(),
+                    self.total_pay.is_some(),
+                    self.pay_run_status.is_some(),
+                    self.pay_run_type.is_some(),
+                    self.calendar_type.is_some(),
+                    self.posted_date_time.is_some(),
+                    self.pay_slips.is_some(),
+                ],
+            )
             .optional("payRunID", &self.pay_run_id)
             .optional("payrollCalendarID", &self.payroll_calendar_id)
             .optional("periodStartDate", &self.period_start_date)
@@ -13938,141 +17572,153 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayRun {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<PayRunPayRunStatus>,
-                ),
-                (
-                    __p::Optional<PayRunPayRunType>,
-                    __p::Optional<PayRunCalendarType>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::vec::Vec<Payslip>>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("payRunID", 0usize),
-                ("paySlips", 11usize),
-                ("totalPay", 6usize),
-                ("totalCost", 5usize),
-                ("payRunType", 8usize),
-                ("paymentDate", 4usize),
-                ("calendarType", 9usize),
-                ("payRunStatus", 7usize),
-                ("periodEndDate", 3usize),
-                ("postedDateTime", 10usize),
-                ("periodStartDate", 2usize),
-                ("payrollCalendarID", 1usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8, __field9, __field10, __field11),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    pay_run_id: __field0,
-                    payroll_calendar_id: __field1,
-                    period_start_date: __field2,
-                    period_end_date: __field3,
-                    payment_date: __field4,
-                    total_cost: __field5,
-                    total_pay: __field6,
-                    pay_run_status: __field7,
-                    pay_run_type: __field8,
-                    calendar_type: __field9,
-                    posted_date_time: __field10,
-                    pay_slips: __field11,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `PayRunCalendar` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRunCalendar {
     /// Xero unique identifier for the payroll calendar
-    #[serde(rename = "payrollCalendarID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Name of the calendar
     pub name: ::daplug_runtime::__private::std::string::String,
     /// Type of the calendar
-    #[serde(rename = "calendarType")]
     pub calendar_type: PayRunCalendarCalendarType,
     /// Period start date of the calendar
-    #[serde(rename = "periodStartDate")]
     pub period_start_date: ::daplug_runtime::__private::std::string::String,
     /// Period end date of the calendar
-    #[serde(rename = "periodEndDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Payment date of the calendar
-    #[serde(rename = "paymentDate")]
     pub payment_date: ::daplug_runtime::__private::std::string::String,
     /// UTC timestamp of the last update to the pay run calendar
-    #[serde(rename = "updatedDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRunCalendar {
+        const NAME: &'static str = "PayRunCalendar";
+        const FIELDS: &'static [&'static str] = &[
+            "payrollCalendarID",
+            "name",
+            "calendarType",
+            "periodStartDate",
+            "periodEndDate",
+            "paymentDate",
+            "updatedDateUTC",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("name", 1usize),
+            ("paymentDate", 5usize),
+            ("calendarType", 2usize),
+            ("periodEndDate", 4usize),
+            ("updatedDateUTC", 6usize),
+            ("periodStartDate", 3usize),
+            ("payrollCalendarID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<PayRunCalendarCalendarType>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                payroll_calendar_id: __field0,
+                name: __field1,
+                calendar_type: __field2,
+                period_start_date: __field3,
+                period_end_date: __field4,
+                payment_date: __field5,
+                updated_date_utc: __field6,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunCalendar {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayRunCalendar {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "PayRunCalendar",
+                    4usize,
+                    &[
+                        self.payroll_calendar_id.is_some(),
+                        self.period_end_date.is_some(),
+                        self.updated_date_utc.is_some(),
+                    ],
+                )
+                .optional("payrollCalendarID", &self.payroll_calendar_id)
+                .field("name", &self.name)
+                .field("calendarType", &self.calendar_type)
+                .field("periodStartDate", &self.period_start_date)
+                .optional("periodEndDate", &self.period_end_date)
+                .field("paymentDate", &self.payment_date)
+                .optional("updatedDateUTC", &self.updated_date_utc)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayRunCalendar {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayRunCalendar {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("PayRunCalendar")
+                .field("payroll_calendar_id", &self.payroll_calendar_id)
+                .field("name", &self.name)
+                .field("calendar_type", &self.calendar_type)
+                .field("period_start_date", &self.period_start_date)
+                .field("period_end_date", &self.period_end_date)
+                .field("payment_date", &self.payment_date)
+                .field("updated_date_utc", &self.updated_date_utc)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl PayRunCalendar {
     /// The `payrollCalendarID` attribute.
@@ -14164,7 +17810,20 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunCalendarPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PayRunCalendarPatch", 7usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PayRunCalendarPatch",
+                0usize,
+                &[
+                    self.payroll_calendar_id.is_some(),
+                    self.name.is_some(),
+                    self.calendar_type.is_some(),
+                    self.period_start_date.is_some(),
+                    self.period_end_date.is_some(),
+                    self.payment_date.is_some(),
+                    self.updated_date_utc.is_some(),
+                ],
+            )
             .optional("payrollCalendarID", &self.payroll_calendar_id)
             .optional("name", &self.name)
             .optional("calendarType", &self.calendar_type)
@@ -14221,72 +17880,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayRunCalendar {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<PayRunCalendarCalendarType>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("name", 1usize),
-                ("paymentDate", 5usize),
-                ("calendarType", 2usize),
-                ("periodEndDate", 4usize),
-                ("updatedDateUTC", 6usize),
-                ("periodStartDate", 3usize),
-                ("payrollCalendarID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    payroll_calendar_id: __field0,
-                    name: __field1,
-                    calendar_type: __field2,
-                    period_start_date: __field3,
-                    period_end_date: __field4,
-                    payment_date: __field5,
-                    updated_date_utc: __field6,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Type of the calendar
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum PayRunCalendarCalendarType {
     /// `Weekly`
@@ -14302,49 +17903,179 @@ pub enum PayRunCalendarCalendarType {
     /// `Quarterly`
     Quarterly,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayRunCalendarCalendarType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for PayRunCalendarCalendarType {
+        const NAME: &'static str = "PayRunCalendarCalendarType";
+        const VARIANTS: &'static [&'static str] = &[
+            "Weekly",
+            "Fortnightly",
+            "FourWeekly",
+            "Monthly",
+            "Annual",
+            "Quarterly",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Weekly",
+            "Fortnightly",
+            "FourWeekly",
+            "Monthly",
+            "Annual",
+            "Quarterly",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Weekly,
+            Self::Fortnightly,
+            Self::FourWeekly,
+            Self::Monthly,
+            Self::Annual,
+            Self::Quarterly,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunCalendarCalendarType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayRunCalendarCalendarType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayRunCalendarCalendarType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayRunCalendarCalendarType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `PayRunCalendarObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRunCalendarObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "payRunCalendar")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_calendar: ::daplug_runtime::__private::std::option::Option<
         PayRunCalendar,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRunCalendarObject {
+        const NAME: &'static str = "PayRunCalendarObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "payRunCalendar",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("payRunCalendar", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<PayRunCalendar>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_run_calendar: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunCalendarObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayRunCalendarObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "PayRunCalendarObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.pay_run_calendar.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("payRunCalendar", &self.pay_run_calendar)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayRunCalendarObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayRunCalendarObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("PayRunCalendarObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("pay_run_calendar", &self.pay_run_calendar)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl PayRunCalendarObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -14396,7 +18127,12 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunCalendarObjectPatch
         ::daplug_runtime::__private::fields(
                 serializer,
                 "PayRunCalendarObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.pay_run_calendar.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -14450,54 +18186,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayRunCalendarObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<PayRunCalendar>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("payRunCalendar", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    pay_run_calendar: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Calendar type of the pay run
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum PayRunCalendarType {
     /// `Weekly`
@@ -14513,49 +18209,179 @@ pub enum PayRunCalendarType {
     /// `Quarterly`
     Quarterly,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayRunCalendarType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for PayRunCalendarType {
+        const NAME: &'static str = "PayRunCalendarType";
+        const VARIANTS: &'static [&'static str] = &[
+            "Weekly",
+            "Fortnightly",
+            "FourWeekly",
+            "Monthly",
+            "Annual",
+            "Quarterly",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Weekly",
+            "Fortnightly",
+            "FourWeekly",
+            "Monthly",
+            "Annual",
+            "Quarterly",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Weekly,
+            Self::Fortnightly,
+            Self::FourWeekly,
+            Self::Monthly,
+            Self::Annual,
+            Self::Quarterly,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunCalendarType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayRunCalendarType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayRunCalendarType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayRunCalendarType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `PayRunCalendars` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRunCalendars {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "payRunCalendars")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_calendars: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRunCalendars {
+        const NAME: &'static str = "PayRunCalendars";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "payRunCalendars",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("payRunCalendars", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_run_calendars: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunCalendars {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayRunCalendars {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "PayRunCalendars",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.pay_run_calendars.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("payRunCalendars", &self.pay_run_calendars)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayRunCalendars {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayRunCalendars {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("PayRunCalendars")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("pay_run_calendars", &self.pay_run_calendars)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl PayRunCalendars {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -14605,7 +18431,16 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunCalendarsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PayRunCalendarsPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PayRunCalendarsPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.pay_run_calendars.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("payRunCalendars", &self.pay_run_calendars)
@@ -14658,70 +18493,100 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayRunCalendars {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("payRunCalendars", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    pay_run_calendars: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `PayRunObject` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct PayRunObject {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pay_run: ::daplug_runtime::__private::std::option::Option<PayRun>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRunObject {
+        const NAME: &'static str = "PayRunObject";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "payRun"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("payRun", 2usize),
+            ("problem", 1usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<PayRun>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_run: __field2,
             }
         }
     }
-}
-/// The `PayRunObject` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct PayRunObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "payRun")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pay_run: ::daplug_runtime::__private::std::option::Option<PayRun>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayRunObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "PayRunObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.pay_run.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("payRun", &self.pay_run)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayRunObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayRunObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("PayRunObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("pay_run", &self.pay_run)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl PayRunObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -14768,7 +18633,16 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunObjectPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PayRunObjectPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PayRunObjectPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.pay_run.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("payRun", &self.pay_run)
@@ -14821,50 +18695,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayRunObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<PayRun>),
-        >(
-            value,
-            depth,
-            &[("payRun", 2usize), ("problem", 1usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    pay_run: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Pay run status
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum PayRunPayRunStatus {
     /// `Draft`
@@ -14872,31 +18710,66 @@ pub enum PayRunPayRunStatus {
     /// `Posted`
     Posted,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayRunPayRunStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for PayRunPayRunStatus {
+        const NAME: &'static str = "PayRunPayRunStatus";
+        const VARIANTS: &'static [&'static str] = &["Draft", "Posted"];
+        const IDENTS: &'static [&'static str] = &["Draft", "Posted"];
+        const ALL: &'static [Self] = &[Self::Draft, Self::Posted];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunPayRunStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayRunPayRunStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayRunPayRunStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayRunPayRunStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// Pay run type
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum PayRunPayRunType {
     /// `Scheduled`
@@ -14906,49 +18779,166 @@ pub enum PayRunPayRunType {
     /// `EarlierYearUpdate`
     EarlierYearUpdate,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayRunPayRunType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for PayRunPayRunType {
+        const NAME: &'static str = "PayRunPayRunType";
+        const VARIANTS: &'static [&'static str] = &[
+            "Scheduled",
+            "Unscheduled",
+            "EarlierYearUpdate",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "Scheduled",
+            "Unscheduled",
+            "EarlierYearUpdate",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::Scheduled,
+            Self::Unscheduled,
+            Self::EarlierYearUpdate,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunPayRunType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayRunPayRunType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayRunPayRunType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayRunPayRunType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `PayRuns` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRuns {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "payRuns")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_runs: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<PayRun>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRuns {
+        const NAME: &'static str = "PayRuns";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "payRuns"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("payRuns", 2usize),
+            ("problem", 1usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<PayRun>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_runs: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRuns {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayRuns {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "PayRuns",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.pay_runs.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("payRuns", &self.pay_runs)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayRuns {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayRuns {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("PayRuns")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("pay_runs", &self.pay_runs)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl PayRuns {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -14998,7 +18988,16 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PayRunsPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PayRunsPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.pay_runs.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("payRuns", &self.pay_runs)
@@ -15051,96 +19050,139 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayRuns {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<PayRun>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("payRuns", 2usize), ("problem", 1usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    pay_runs: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `PaymentLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PaymentLine {
     /// Xero identifier for payroll payment line
-    #[serde(rename = "paymentLineID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_line_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The amount of the payment line
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The account number
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The account sort code
-    #[serde(rename = "sortCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sort_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The account name
-    #[serde(rename = "accountName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PaymentLine {
+        const NAME: &'static str = "PaymentLine";
+        const FIELDS: &'static [&'static str] = &[
+            "paymentLineID",
+            "amount",
+            "accountNumber",
+            "sortCode",
+            "accountName",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("amount", 1usize),
+            ("sortCode", 3usize),
+            ("accountName", 4usize),
+            ("accountNumber", 2usize),
+            ("paymentLineID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                payment_line_id: __field0,
+                amount: __field1,
+                account_number: __field2,
+                sort_code: __field3,
+                account_name: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PaymentLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PaymentLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "PaymentLine",
+                    0usize,
+                    &[
+                        self.payment_line_id.is_some(),
+                        self.amount.is_some(),
+                        self.account_number.is_some(),
+                        self.sort_code.is_some(),
+                        self.account_name.is_some(),
+                    ],
+                )
+                .optional("paymentLineID", &self.payment_line_id)
+                .optional("amount", &self.amount)
+                .optional("accountNumber", &self.account_number)
+                .optional("sortCode", &self.sort_code)
+                .optional("accountName", &self.account_name)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PaymentLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PaymentLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("PaymentLine")
+                .field("payment_line_id", &self.payment_line_id)
+                .field("amount", &self.amount)
+                .field("account_number", &self.account_number)
+                .field("sort_code", &self.sort_code)
+                .field("account_name", &self.account_name)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl PaymentLine {
     /// The `paymentLineID` attribute.
@@ -15212,7 +19254,18 @@ impl ::daplug_runtime::__private::serde::Serialize for PaymentLinePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PaymentLinePatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PaymentLinePatch",
+                0usize,
+                &[
+                    self.payment_line_id.is_some(),
+                    self.amount.is_some(),
+                    self.account_number.is_some(),
+                    self.sort_code.is_some(),
+                    self.account_name.is_some(),
+                ],
+            )
             .optional("paymentLineID", &self.payment_line_id)
             .optional("amount", &self.amount)
             .optional("accountNumber", &self.account_number)
@@ -15267,79 +19320,95 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PaymentLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("amount", 1usize),
-                ("sortCode", 3usize),
-                ("accountName", 4usize),
-                ("accountNumber", 2usize),
-                ("paymentLineID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    payment_line_id: __field0,
-                    amount: __field1,
-                    account_number: __field2,
-                    sort_code: __field3,
-                    account_name: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `PaymentLines` schema of `xero-payroll-uk.yaml`.
 pub type PaymentLines = ::daplug_runtime::__private::std::vec::Vec<PaymentLine>;
 /// The `PaymentMethod` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PaymentMethod {
     /// The payment method code
-    #[serde(rename = "paymentMethod")]
     pub payment_method: PaymentMethodPaymentMethod,
-    #[serde(rename = "bankAccounts")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bank_accounts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PaymentMethod {
+        const NAME: &'static str = "PaymentMethod";
+        const FIELDS: &'static [&'static str] = &["paymentMethod", "bankAccounts"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("bankAccounts", 1usize),
+            ("paymentMethod", 0usize),
+        ];
+        type Fields = (
+            __p::Required<PaymentMethodPaymentMethod>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<BankAccount>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                payment_method: __field0,
+                bank_accounts: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PaymentMethod {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PaymentMethod {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "PaymentMethod",
+                    1usize,
+                    &[self.bank_accounts.is_some()],
+                )
+                .field("paymentMethod", &self.payment_method)
+                .optional("bankAccounts", &self.bank_accounts)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PaymentMethod {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PaymentMethod {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("PaymentMethod")
+                .field("payment_method", &self.payment_method)
+                .field("bank_accounts", &self.bank_accounts)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl PaymentMethod {
     /// The `paymentMethod` attribute.
@@ -15388,7 +19457,12 @@ impl ::daplug_runtime::__private::serde::Serialize for PaymentMethodPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PaymentMethodPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PaymentMethodPatch",
+                0usize,
+                &[self.payment_method.is_some(), self.bank_accounts.is_some()],
+            )
             .optional("paymentMethod", &self.payment_method)
             .optional("bankAccounts", &self.bank_accounts)
             .end()
@@ -15440,64 +19514,104 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PaymentMethod {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Required<PaymentMethodPaymentMethod>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<BankAccount>>,
-            ),
-        >(value, depth, &[("bankAccounts", 1usize), ("paymentMethod", 0usize)])? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    payment_method: __field0,
-                    bank_accounts: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `PaymentMethodObject` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct PaymentMethodObject {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub payment_method: ::daplug_runtime::__private::std::option::Option<PaymentMethod>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PaymentMethodObject {
+        const NAME: &'static str = "PaymentMethodObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "paymentMethod",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("paymentMethod", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<PaymentMethod>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                payment_method: __field2,
             }
         }
     }
-}
-/// The `PaymentMethodObject` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct PaymentMethodObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "paymentMethod")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub payment_method: ::daplug_runtime::__private::std::option::Option<PaymentMethod>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PaymentMethodObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PaymentMethodObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "PaymentMethodObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.payment_method.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("paymentMethod", &self.payment_method)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PaymentMethodObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PaymentMethodObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("PaymentMethodObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("payment_method", &self.payment_method)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl PaymentMethodObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -15547,7 +19661,12 @@ impl ::daplug_runtime::__private::serde::Serialize for PaymentMethodObjectPatch 
         ::daplug_runtime::__private::fields(
                 serializer,
                 "PaymentMethodObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.payment_method.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -15601,54 +19720,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PaymentMethodObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<PaymentMethod>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("paymentMethod", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    payment_method: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The payment method code
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum PaymentMethodPaymentMethod {
     /// `Cheque`
@@ -15658,244 +19737,445 @@ pub enum PaymentMethodPaymentMethod {
     /// `Manual`
     Manual,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PaymentMethodPaymentMethod {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for PaymentMethodPaymentMethod {
+        const NAME: &'static str = "PaymentMethodPaymentMethod";
+        const VARIANTS: &'static [&'static str] = &[
+            "Cheque",
+            "Electronically",
+            "Manual",
+        ];
+        const IDENTS: &'static [&'static str] = &["Cheque", "Electronically", "Manual"];
+        const ALL: &'static [Self] = &[Self::Cheque, Self::Electronically, Self::Manual];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PaymentMethodPaymentMethod {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PaymentMethodPaymentMethod {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PaymentMethodPaymentMethod {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PaymentMethodPaymentMethod {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `Payslip` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Payslip {
     /// The Xero identifier for a Payslip
-    #[serde(rename = "paySlipID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_slip_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Xero identifier for payroll employee
-    #[serde(rename = "employeeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Xero identifier for the associated payrun
-    #[serde(rename = "payRunID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The date payslip was last updated
-    #[serde(rename = "lastEdited")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_edited: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Employee first name
-    #[serde(rename = "firstName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub first_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Employee last name
-    #[serde(rename = "lastName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Total earnings before any deductions. Same as gross earnings for UK.
-    #[serde(rename = "totalEarnings")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_earnings: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Total earnings before any deductions. Same as total earnings for UK.
-    #[serde(rename = "grossEarnings")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub gross_earnings: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The employee net pay
-    #[serde(rename = "totalPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_pay: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The employer's tax obligation
-    #[serde(rename = "totalEmployerTaxes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_employer_taxes: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The part of an employee's earnings that is deducted for tax purposes
-    #[serde(rename = "totalEmployeeTaxes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_employee_taxes: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Total amount subtracted from an employee's earnings to reach total pay
-    #[serde(rename = "totalDeductions")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_deductions: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Total reimbursements are nontaxable payments to an employee used to repay out-of-pocket expenses when the person incurs those expenses through employment
-    #[serde(rename = "totalReimbursements")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_reimbursements: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Total amounts required by law to subtract from the employee's earnings
-    #[serde(rename = "totalCourtOrders")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_court_orders: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Benefits (also called fringe benefits, perquisites or perks) are various non-earnings compensations provided to employees in addition to their normal earnings or salaries
-    #[serde(rename = "totalBenefits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_benefits: ::daplug_runtime::__private::std::option::Option<f64>,
     /// BACS Service User Number
-    #[serde(rename = "bacsHash")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bacs_hash: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The payment method code
-    #[serde(rename = "paymentMethod")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_method: ::daplug_runtime::__private::std::option::Option<
         PayslipPaymentMethod,
     >,
-    #[serde(rename = "earningsLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_lines: ::daplug_runtime::__private::std::option::Option<EarningsLines>,
-    #[serde(rename = "leaveEarningsLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_earnings_lines: ::daplug_runtime::__private::std::option::Option<
         LeaveEarningsLines,
     >,
-    #[serde(rename = "timesheetEarningsLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_earnings_lines: ::daplug_runtime::__private::std::option::Option<
         TimesheetEarningsLines,
     >,
-    #[serde(rename = "deductionLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction_lines: ::daplug_runtime::__private::std::option::Option<
         DeductionLines,
     >,
-    #[serde(rename = "reimbursementLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reimbursement_lines: ::daplug_runtime::__private::std::option::Option<
         ReimbursementLines,
     >,
-    #[serde(rename = "leaveAccrualLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_accrual_lines: ::daplug_runtime::__private::std::option::Option<
         LeaveAccrualLines,
     >,
-    #[serde(rename = "benefitLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub benefit_lines: ::daplug_runtime::__private::std::option::Option<BenefitLines>,
-    #[serde(rename = "paymentLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_lines: ::daplug_runtime::__private::std::option::Option<PaymentLines>,
-    #[serde(rename = "employeeTaxLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_tax_lines: ::daplug_runtime::__private::std::option::Option<TaxLines>,
-    #[serde(rename = "employerTaxLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employer_tax_lines: ::daplug_runtime::__private::std::option::Option<TaxLines>,
-    #[serde(rename = "courtOrderLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub court_order_lines: ::daplug_runtime::__private::std::option::Option<
         CourtOrderLines,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Payslip {
+        const NAME: &'static str = "Payslip";
+        const FIELDS: &'static [&'static str] = &[
+            "paySlipID",
+            "employeeID",
+            "payRunID",
+            "lastEdited",
+            "firstName",
+            "lastName",
+            "totalEarnings",
+            "grossEarnings",
+            "totalPay",
+            "totalEmployerTaxes",
+            "totalEmployeeTaxes",
+            "totalDeductions",
+            "totalReimbursements",
+            "totalCourtOrders",
+            "totalBenefits",
+            "bacsHash",
+            "paymentMethod",
+            "earningsLines",
+            "leaveEarningsLines",
+            "timesheetEarningsLines",
+            "deductionLines",
+            "reimbursementLines",
+            "leaveAccrualLines",
+            "benefitLines",
+            "paymentLines",
+            "employeeTaxLines",
+            "employerTaxLines",
+            "courtOrderLines",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("bacsHash", 15usize),
+            ("lastName", 5usize),
+            ("payRunID", 2usize),
+            ("totalPay", 8usize),
+            ("firstName", 4usize),
+            ("paySlipID", 0usize),
+            ("employeeID", 1usize),
+            ("lastEdited", 3usize),
+            ("benefitLines", 23usize),
+            ("paymentLines", 24usize),
+            ("earningsLines", 17usize),
+            ("grossEarnings", 7usize),
+            ("paymentMethod", 16usize),
+            ("totalBenefits", 14usize),
+            ("totalEarnings", 6usize),
+            ("deductionLines", 20usize),
+            ("courtOrderLines", 27usize),
+            ("totalDeductions", 11usize),
+            ("employeeTaxLines", 25usize),
+            ("employerTaxLines", 26usize),
+            ("totalCourtOrders", 13usize),
+            ("leaveAccrualLines", 22usize),
+            ("leaveEarningsLines", 18usize),
+            ("reimbursementLines", 21usize),
+            ("totalEmployeeTaxes", 10usize),
+            ("totalEmployerTaxes", 9usize),
+            ("totalReimbursements", 12usize),
+            ("timesheetEarningsLines", 19usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+            ),
+            (
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+            (
+                __p::Optional<PayslipPaymentMethod>,
+                __p::Optional<EarningsLines>,
+                __p::Optional<LeaveEarningsLines>,
+                __p::Optional<TimesheetEarningsLines>,
+                __p::Optional<DeductionLines>,
+                __p::Optional<ReimbursementLines>,
+                __p::Optional<LeaveAccrualLines>,
+                __p::Optional<BenefitLines>,
+            ),
+            (
+                __p::Optional<PaymentLines>,
+                __p::Optional<TaxLines>,
+                __p::Optional<TaxLines>,
+                __p::Optional<CourtOrderLines>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (
+                    __field16,
+                    __field17,
+                    __field18,
+                    __field19,
+                    __field20,
+                    __field21,
+                    __field22,
+                    __field23,
+                ),
+                (__field24, __field25, __field26, __field27),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pay_slip_id: __field0,
+                employee_id: __field1,
+                pay_run_id: __field2,
+                last_edited: __field3,
+                first_name: __field4,
+                last_name: __field5,
+                total_earnings: __field6,
+                gross_earnings: __field7,
+                total_pay: __field8,
+                total_employer_taxes: __field9,
+                total_employee_taxes: __field10,
+                total_deductions: __field11,
+                total_reimbursements: __field12,
+                total_court_orders: __field13,
+                total_benefits: __field14,
+                bacs_hash: __field15,
+                payment_method: __field16,
+                earnings_lines: __field17,
+                leave_earnings_lines: __field18,
+                timesheet_earnings_lines: __field19,
+                deduction_lines: __field20,
+                reimbursement_lines: __field21,
+                leave_accrual_lines: __field22,
+                benefit_lines: __field23,
+                payment_lines: __field24,
+                employee_tax_lines: __field25,
+                employer_tax_lines: __field26,
+                court_order_lines: __field27,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Payslip {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Payslip {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Payslip",
+                    0usize,
+                    &[
+                        self.pay_slip_id.is_some(),
+                        self.employee_id.is_some(),
+                        self.pay_run_id.is_some(),
+                        self.last_edited.is_some(),
+                        self.first_name.is_some(),
+                        self.last_name.is_some(),
+                        self.total_earnings.is_some(),
+                        self.gross_earnings.is_some(),
+                        self.total_pay.is_some(),
+                        self.total_employer_taxes.is_some(),
+                        self.total_employee_taxes.is_some(),
+                        self.total_deductions.is_some(),
+                        self.total_reimbursements.is_some(),
+                        self.total_court_orders.is_some(),
+                        self.total_benefits.is_some(),
+                        self.bacs_hash.is_some(),
+                        self.payment_method.is_some(),
+                        self.earnings_lines.is_some(),
+                        self.leave_earnings_lines.is_some(),
+                        self.timesheet_earnings_lines.is_some(),
+                        self.deduction_lines.is_some(),
+                        self.reimbursement_lines.is_some(),
+                        self.leave_accrual_lines.is_some(),
+                        self.benefit_lines.is_some(),
+                        self.payment_lines.is_some(),
+                        self.employee_tax_lines.is_some(),
+                        self.employer_tax_lines.is_some(),
+                        self.court_order_lines.is_some(),
+                    ],
+                )
+                .optional("paySlipID", &self.pay_slip_id)
+                .optional("employeeID", &self.employee_id)
+                .optional("payRunID", &self.pay_run_id)
+                .optional("lastEdited", &self.last_edited)
+                .optional("firstName", &self.first_name)
+                .optional("lastName", &self.last_name)
+                .optional("totalEarnings", &self.total_earnings)
+                .optional("grossEarnings", &self.gross_earnings)
+                .optional("totalPay", &self.total_pay)
+                .optional("totalEmployerTaxes", &self.total_employer_taxes)
+                .optional("totalEmployeeTaxes", &self.total_employee_taxes)
+                .optional("totalDeductions", &self.total_deductions)
+                .optional("totalReimbursements", &self.total_reimbursements)
+                .optional("totalCourtOrders", &self.total_court_orders)
+                .optional("totalBenefits", &self.total_benefits)
+                .optional("bacsHash", &self.bacs_hash)
+                .optional("paymentMethod", &self.payment_method)
+                .optional("earningsLines", &self.earnings_lines)
+                .optional("leaveEarningsLines", &self.leave_earnings_lines)
+                .optional("timesheetEarningsLines", &self.timesheet_earnings_lines)
+                .optional("deductionLines", &self.deduction_lines)
+                .optional("reimbursementLines", &self.reimbursement_lines)
+                .optional("leaveAccrualLines", &self.leave_accrual_lines)
+                .optional("benefitLines", &self.benefit_lines)
+                .optional("paymentLines", &self.payment_lines)
+                .optional("employeeTaxLines", &self.employee_tax_lines)
+                .optional("employerTaxLines", &self.employer_tax_lines)
+                .optional("courtOrderLines", &self.court_order_lines)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Payslip {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Payslip {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Payslip")
+                .field("pay_slip_id", &self.pay_slip_id)
+                .field("employee_id", &self.employee_id)
+                .field("pay_run_id", &self.pay_run_id)
+                .field("last_edited", &self.last_edited)
+                .field("first_name", &self.first_name)
+                .field("last_name", &self.last_name)
+                .field("total_earnings", &self.total_earnings)
+                .field("gross_earnings", &self.gross_earnings)
+                .field("total_pay", &self.total_pay)
+                .field("total_employer_taxes", &self.total_employer_taxes)
+                .field("total_employee_taxes", &self.total_employee_taxes)
+                .field("total_deductions", &self.total_deductions)
+                .field("total_reimbursements", &self.total_reimbursements)
+                .field("total_court_orders", &self.total_court_orders)
+                .field("total_benefits", &self.total_benefits)
+                .field("bacs_hash", &self.bacs_hash)
+                .field("payment_method", &self.payment_method)
+                .field("earnings_lines", &self.earnings_lines)
+                .field("leave_earnings_lines", &self.leave_earnings_lines)
+                .field("timesheet_earnings_lines", &self.timesheet_earnings_lines)
+                .field("deduction_lines", &self.deduction_lines)
+                .field("reimbursement_lines", &self.reimbursement_lines)
+                .field("leave_accrual_lines", &self.leave_accrual_lines)
+                .field("benefit_lines", &self.benefit_lines)
+                .field("payment_lines", &self.payment_lines)
+                .field("employee_tax_lines", &self.employee_tax_lines)
+                .field("employer_tax_lines", &self.employer_tax_lines)
+                .field("court_order_lines", &self.court_order_lines)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Payslip {
     /// The `paySlipID` attribute.
@@ -16130,7 +20410,41 @@ impl ::daplug_runtime::__private::serde::Serialize for PayslipPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PayslipPatch", 28usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PayslipPatch",
+                0usize,
+                &[
+                    self.pay_slip_id.is_some(),
+                    self.employee_id.is_some(),
+                    self.pay_run_id.is_some(),
+                    self.last_edited.is_some(),
+                    self.first_name.is_some(),
+                    self.last_name.is_some(),
+                    self.total_earnings.is_some(),
+                    self.gross_earnings.is_some(),
+                    self.total_pay.is_some(),
+                    self.total_employer_taxes.is_some(),
+                    self.total_employee_taxes.is_some(),
+                    self.total_deductions.is_some(),
+                    self.total_reimbursements.is_some(),
+                    self.total_court_orders.is_some(),
+                    self.total_benefits.is_some(),
+                    self.bacs_hash.is_some(),
+                    self.payment_method.is_some(),
+                    self.earnings_lines.is_some(),
+                    self.leave_earnings_lines.is_some(),
+                    self.timesheet_earnings_lines.is_some(),
+                    self.deduction_lines.is_some(),
+                    self.reimbursement_lines.is_some(),
+                    self.leave_accrual_lines.is_some(),
+                    self.benefit_lines.is_some(),
+                    self.payment_lines.is_some(),
+                    self.employee_tax_lines.is_some(),
+                    self.employer_tax_lines.is_some(),
+                    self.court_order_lines.is_some(),
+                ],
+            )
             .optional("paySlipID", &self.pay_slip_id)
             .optional("employeeID", &self.employee_id)
             .optional("payRunID", &self.pay_run_id)
@@ -16208,191 +20522,100 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Payslip {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                ),
-                (
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (
-                    __p::Optional<PayslipPaymentMethod>,
-                    __p::Optional<EarningsLines>,
-                    __p::Optional<LeaveEarningsLines>,
-                    __p::Optional<TimesheetEarningsLines>,
-                    __p::Optional<DeductionLines>,
-                    __p::Optional<ReimbursementLines>,
-                    __p::Optional<LeaveAccrualLines>,
-                    __p::Optional<BenefitLines>,
-                ),
-                (
-                    __p::Optional<PaymentLines>,
-                    __p::Optional<TaxLines>,
-                    __p::Optional<TaxLines>,
-                    __p::Optional<CourtOrderLines>,
-                ),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("bacsHash", 15usize),
-                ("lastName", 5usize),
-                ("payRunID", 2usize),
-                ("totalPay", 8usize),
-                ("firstName", 4usize),
-                ("paySlipID", 0usize),
-                ("employeeID", 1usize),
-                ("lastEdited", 3usize),
-                ("benefitLines", 23usize),
-                ("paymentLines", 24usize),
-                ("earningsLines", 17usize),
-                ("grossEarnings", 7usize),
-                ("paymentMethod", 16usize),
-                ("totalBenefits", 14usize),
-                ("totalEarnings", 6usize),
-                ("deductionLines", 20usize),
-                ("courtOrderLines", 27usize),
-                ("totalDeductions", 11usize),
-                ("employeeTaxLines", 25usize),
-                ("employerTaxLines", 26usize),
-                ("totalCourtOrders", 13usize),
-                ("leaveAccrualLines", 22usize),
-                ("leaveEarningsLines", 18usize),
-                ("reimbursementLines", 21usize),
-                ("totalEmployeeTaxes", 10usize),
-                ("totalEmployerTaxes", 9usize),
-                ("totalReimbursements", 12usize),
-                ("timesheetEarningsLines", 19usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (
-                        __field8,
-                        __field9,
-                        __field10,
-                        __field11,
-                        __field12,
-                        __field13,
-                        __field14,
-                        __field15,
-                    ),
-                    (
-                        __field16,
-                        __field17,
-                        __field18,
-                        __field19,
-                        __field20,
-                        __field21,
-                        __field22,
-                        __field23,
-                    ),
-                    (__field24, __field25, __field26, __field27),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    pay_slip_id: __field0,
-                    employee_id: __field1,
-                    pay_run_id: __field2,
-                    last_edited: __field3,
-                    first_name: __field4,
-                    last_name: __field5,
-                    total_earnings: __field6,
-                    gross_earnings: __field7,
-                    total_pay: __field8,
-                    total_employer_taxes: __field9,
-                    total_employee_taxes: __field10,
-                    total_deductions: __field11,
-                    total_reimbursements: __field12,
-                    total_court_orders: __field13,
-                    total_benefits: __field14,
-                    bacs_hash: __field15,
-                    payment_method: __field16,
-                    earnings_lines: __field17,
-                    leave_earnings_lines: __field18,
-                    timesheet_earnings_lines: __field19,
-                    deduction_lines: __field20,
-                    reimbursement_lines: __field21,
-                    leave_accrual_lines: __field22,
-                    benefit_lines: __field23,
-                    payment_lines: __field24,
-                    employee_tax_lines: __field25,
-                    employer_tax_lines: __field26,
-                    court_order_lines: __field27,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `PayslipObject` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct PayslipObject {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pay_slip: ::daplug_runtime::__private::std::option::Option<Payslip>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayslipObject {
+        const NAME: &'static str = "PayslipObject";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "paySlip"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("paySlip", 2usize),
+            ("problem", 1usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<Payslip>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_slip: __field2,
             }
         }
     }
-}
-/// The `PayslipObject` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct PayslipObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "paySlip")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pay_slip: ::daplug_runtime::__private::std::option::Option<Payslip>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayslipObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayslipObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "PayslipObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.pay_slip.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("paySlip", &self.pay_slip)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayslipObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayslipObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("PayslipObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("pay_slip", &self.pay_slip)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl PayslipObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -16439,7 +20662,16 @@ impl ::daplug_runtime::__private::serde::Serialize for PayslipObjectPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PayslipObjectPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PayslipObjectPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.pay_slip.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("paySlip", &self.pay_slip)
@@ -16492,50 +20724,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayslipObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<Payslip>),
-        >(
-            value,
-            depth,
-            &[("paySlip", 2usize), ("problem", 1usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    pay_slip: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The payment method code
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum PayslipPaymentMethod {
     /// `Cheque`
@@ -16545,49 +20741,158 @@ pub enum PayslipPaymentMethod {
     /// `Manual`
     Manual,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for PayslipPaymentMethod {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for PayslipPaymentMethod {
+        const NAME: &'static str = "PayslipPaymentMethod";
+        const VARIANTS: &'static [&'static str] = &[
+            "Cheque",
+            "Electronically",
+            "Manual",
+        ];
+        const IDENTS: &'static [&'static str] = &["Cheque", "Electronically", "Manual"];
+        const ALL: &'static [Self] = &[Self::Cheque, Self::Electronically, Self::Manual];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayslipPaymentMethod {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for PayslipPaymentMethod {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for PayslipPaymentMethod {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for PayslipPaymentMethod {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `Payslips` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Payslips {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "paySlips")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_slips: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Payslips {
+        const NAME: &'static str = "Payslips";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "paySlips"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("paySlips", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<Payslip>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_slips: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Payslips {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Payslips {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Payslips",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.pay_slips.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("paySlips", &self.pay_slips)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Payslips {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Payslips {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Payslips")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("pay_slips", &self.pay_slips)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Payslips {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -16637,7 +20942,16 @@ impl ::daplug_runtime::__private::serde::Serialize for PayslipsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "PayslipsPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PayslipsPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.pay_slips.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("paySlips", &self.pay_slips)
@@ -16690,102 +21004,151 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Payslips {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Payslip>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("paySlips", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    pay_slips: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The object returned for a bad request
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Problem {
     /// The type of error format
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The type of the error
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The error status code
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// A description of the error
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub detail: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub instance: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "invalidFields")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub invalid_fields: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Problem {
+        const NAME: &'static str = "Problem";
+        const FIELDS: &'static [&'static str] = &[
+            "type",
+            "title",
+            "status",
+            "detail",
+            "instance",
+            "invalidFields",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("type", 0usize),
+            ("title", 1usize),
+            ("detail", 3usize),
+            ("status", 2usize),
+            ("instance", 4usize),
+            ("invalidFields", 5usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<InvalidField>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                type_: __field0,
+                title: __field1,
+                status: __field2,
+                detail: __field3,
+                instance: __field4,
+                invalid_fields: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Problem {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Problem {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Problem",
+                    0usize,
+                    &[
+                        self.type_.is_some(),
+                        self.title.is_some(),
+                        self.status.is_some(),
+                        self.detail.is_some(),
+                        self.instance.is_some(),
+                        self.invalid_fields.is_some(),
+                    ],
+                )
+                .optional("type", &self.type_)
+                .optional("title", &self.title)
+                .optional("status", &self.status)
+                .optional("detail", &self.detail)
+                .optional("instance", &self.instance)
+                .optional("invalidFields", &self.invalid_fields)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Problem {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Problem {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Problem")
+                .field("type_", &self.type_)
+                .field("title", &self.title)
+                .field("status", &self.status)
+                .field("detail", &self.detail)
+                .field("instance", &self.instance)
+                .field("invalid_fields", &self.invalid_fields)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Problem {
     /// The `type` attribute.
@@ -16866,7 +21229,19 @@ impl ::daplug_runtime::__private::serde::Serialize for ProblemPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ProblemPatch", 6usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ProblemPatch",
+                0usize,
+                &[
+                    self.type_.is_some(),
+                    self.title.is_some(),
+                    self.status.is_some(),
+                    self.detail.is_some(),
+                    self.instance.is_some(),
+                    self.invalid_fields.is_some(),
+                ],
+            )
             .optional("type", &self.type_)
             .optional("title", &self.title)
             .optional("status", &self.status)
@@ -16922,90 +21297,118 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Problem {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<InvalidField>>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("type", 0usize),
-                ("title", 1usize),
-                ("detail", 3usize),
-                ("status", 2usize),
-                ("instance", 4usize),
-                ("invalidFields", 5usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    type_: __field0,
-                    title: __field1,
-                    status: __field2,
-                    detail: __field3,
-                    instance: __field4,
-                    invalid_fields: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Reimbursement` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Reimbursement {
     /// Xero unique identifier for a reimbursement
-    #[serde(rename = "reimbursementID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reimbursement_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Name of the reimbursement
     pub name: ::daplug_runtime::__private::std::string::String,
     /// Xero unique identifier for the account used for the reimbursement
-    #[serde(rename = "accountID")]
     pub account_id: ::daplug_runtime::__private::std::string::String,
     /// Indicates that whether the reimbursement is active
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Reimbursement {
+        const NAME: &'static str = "Reimbursement";
+        const FIELDS: &'static [&'static str] = &[
+            "reimbursementID",
+            "name",
+            "accountID",
+            "currentRecord",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("name", 1usize),
+            ("accountID", 2usize),
+            ("currentRecord", 3usize),
+            ("reimbursementID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<bool>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                reimbursement_id: __field0,
+                name: __field1,
+                account_id: __field2,
+                current_record: __field3,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Reimbursement {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Reimbursement {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Reimbursement",
+                    2usize,
+                    &[self.reimbursement_id.is_some(), self.current_record.is_some()],
+                )
+                .optional("reimbursementID", &self.reimbursement_id)
+                .field("name", &self.name)
+                .field("accountID", &self.account_id)
+                .optional("currentRecord", &self.current_record)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Reimbursement {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Reimbursement {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Reimbursement")
+                .field("reimbursement_id", &self.reimbursement_id)
+                .field("name", &self.name)
+                .field("account_id", &self.account_id)
+                .field("current_record", &self.current_record)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Reimbursement {
     /// The `reimbursementID` attribute.
@@ -17068,7 +21471,17 @@ impl ::daplug_runtime::__private::serde::Serialize for ReimbursementPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ReimbursementPatch", 4usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ReimbursementPatch",
+                0usize,
+                &[
+                    self.reimbursement_id.is_some(),
+                    self.name.is_some(),
+                    self.account_id.is_some(),
+                    self.current_record.is_some(),
+                ],
+            )
             .optional("reimbursementID", &self.reimbursement_id)
             .optional("name", &self.name)
             .optional("accountID", &self.account_id)
@@ -17122,84 +21535,111 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Reimbursement {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<bool>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("name", 1usize),
-                ("accountID", 2usize),
-                ("currentRecord", 3usize),
-                ("reimbursementID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
-                __p::std::result::Result::Ok(Self {
-                    reimbursement_id: __field0,
-                    name: __field1,
-                    account_id: __field2,
-                    current_record: __field3,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `ReimbursementLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ReimbursementLine {
     /// Xero identifier for payroll reimbursement
-    #[serde(rename = "reimbursementTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reimbursement_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Reimbursement line description
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Reimbursement amount
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ReimbursementLine {
+        const NAME: &'static str = "ReimbursementLine";
+        const FIELDS: &'static [&'static str] = &[
+            "reimbursementTypeID",
+            "description",
+            "amount",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("amount", 2usize),
+            ("description", 1usize),
+            ("reimbursementTypeID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                reimbursement_type_id: __field0,
+                description: __field1,
+                amount: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ReimbursementLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ReimbursementLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "ReimbursementLine",
+                    0usize,
+                    &[
+                        self.reimbursement_type_id.is_some(),
+                        self.description.is_some(),
+                        self.amount.is_some(),
+                    ],
+                )
+                .optional("reimbursementTypeID", &self.reimbursement_type_id)
+                .optional("description", &self.description)
+                .optional("amount", &self.amount)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ReimbursementLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ReimbursementLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("ReimbursementLine")
+                .field("reimbursement_type_id", &self.reimbursement_type_id)
+                .field("description", &self.description)
+                .field("amount", &self.amount)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl ReimbursementLine {
     /// The `reimbursementTypeID` attribute.
@@ -17252,7 +21692,16 @@ impl ::daplug_runtime::__private::serde::Serialize for ReimbursementLinePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ReimbursementLinePatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ReimbursementLinePatch",
+                0usize,
+                &[
+                    self.reimbursement_type_id.is_some(),
+                    self.description.is_some(),
+                    self.amount.is_some(),
+                ],
+            )
             .optional("reimbursementTypeID", &self.reimbursement_type_id)
             .optional("description", &self.description)
             .optional("amount", &self.amount)
@@ -17305,77 +21754,108 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ReimbursementLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("amount", 2usize),
-                ("description", 1usize),
-                ("reimbursementTypeID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    reimbursement_type_id: __field0,
-                    description: __field1,
-                    amount: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `ReimbursementLines` schema of `xero-payroll-uk.yaml`.
 pub type ReimbursementLines = ::daplug_runtime::__private::std::vec::Vec<
     ReimbursementLine,
 >;
 /// The `ReimbursementObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ReimbursementObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reimbursement: ::daplug_runtime::__private::std::option::Option<Reimbursement>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ReimbursementObject {
+        const NAME: &'static str = "ReimbursementObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "reimbursement",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("reimbursement", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<Reimbursement>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                reimbursement: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ReimbursementObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for ReimbursementObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "ReimbursementObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.reimbursement.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("reimbursement", &self.reimbursement)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for ReimbursementObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for ReimbursementObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("ReimbursementObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("reimbursement", &self.reimbursement)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl ReimbursementObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -17424,7 +21904,12 @@ impl ::daplug_runtime::__private::serde::Serialize for ReimbursementObjectPatch 
         ::daplug_runtime::__private::fields(
                 serializer,
                 "ReimbursementObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.reimbursement.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -17478,71 +21963,106 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for ReimbursementObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<Reimbursement>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("reimbursement", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    reimbursement: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `Reimbursements` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Reimbursements {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reimbursements: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Reimbursements {
+        const NAME: &'static str = "Reimbursements";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "reimbursements",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("reimbursements", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<Reimbursement>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                reimbursements: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Reimbursements {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Reimbursements {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Reimbursements",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.reimbursements.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("reimbursements", &self.reimbursements)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Reimbursements {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Reimbursements {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Reimbursements")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("reimbursements", &self.reimbursements)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Reimbursements {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -17591,7 +22111,16 @@ impl ::daplug_runtime::__private::serde::Serialize for ReimbursementsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "ReimbursementsPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ReimbursementsPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.reimbursements.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("reimbursements", &self.reimbursements)
@@ -17644,94 +22173,171 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Reimbursements {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Reimbursement>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("reimbursements", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    reimbursements: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `SalaryAndWage` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SalaryAndWage {
     /// Xero unique identifier for a salary and wages record
-    #[serde(rename = "salaryAndWagesID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub salary_and_wages_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Xero unique identifier for an earnings rate
-    #[serde(rename = "earningsRateID")]
     pub earnings_rate_id: ::daplug_runtime::__private::std::string::String,
     /// The Number of Units per week for the corresponding salary and wages
-    #[serde(rename = "numberOfUnitsPerWeek")]
     pub number_of_units_per_week: f64,
     /// The rate of each unit for the corresponding salary and wages
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The Number of Units per day for the corresponding salary and wages
-    #[serde(rename = "numberOfUnitsPerDay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units_per_day: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The effective date of the corresponding salary and wages
-    #[serde(rename = "effectiveFrom")]
     pub effective_from: ::daplug_runtime::__private::std::string::String,
     /// The annual salary
-    #[serde(rename = "annualSalary")]
     pub annual_salary: f64,
     /// The current status of the corresponding salary and wages
     pub status: SalaryAndWageStatus,
     /// The type of the payment of the corresponding salary and wages
-    #[serde(rename = "paymentType")]
     pub payment_type: SalaryAndWagePaymentType,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SalaryAndWage {
+        const NAME: &'static str = "SalaryAndWage";
+        const FIELDS: &'static [&'static str] = &[
+            "salaryAndWagesID",
+            "earningsRateID",
+            "numberOfUnitsPerWeek",
+            "ratePerUnit",
+            "numberOfUnitsPerDay",
+            "effectiveFrom",
+            "annualSalary",
+            "status",
+            "paymentType",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("status", 7usize),
+            ("paymentType", 8usize),
+            ("ratePerUnit", 3usize),
+            ("annualSalary", 6usize),
+            ("effectiveFrom", 5usize),
+            ("earningsRateID", 1usize),
+            ("salaryAndWagesID", 0usize),
+            ("numberOfUnitsPerDay", 4usize),
+            ("numberOfUnitsPerWeek", 2usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<f64>,
+                __p::Required<SalaryAndWageStatus>,
+            ),
+            (__p::Required<SalaryAndWagePaymentType>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                salary_and_wages_id: __field0,
+                earnings_rate_id: __field1,
+                number_of_units_per_week: __field2,
+                rate_per_unit: __field3,
+                number_of_units_per_day: __field4,
+                effective_from: __field5,
+                annual_salary: __field6,
+                status: __field7,
+                payment_type: __field8,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SalaryAndWage {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for SalaryAndWage {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "SalaryAndWage",
+                    6usize,
+                    &[
+                        self.salary_and_wages_id.is_some(),
+                        self.rate_per_unit.is_some(),
+                        self.number_of_units_per_day.is_some(),
+                    ],
+                )
+                .optional("salaryAndWagesID", &self.salary_and_wages_id)
+                .field("earningsRateID", &self.earnings_rate_id)
+                .field("numberOfUnitsPerWeek", &self.number_of_units_per_week)
+                .optional("ratePerUnit", &self.rate_per_unit)
+                .optional("numberOfUnitsPerDay", &self.number_of_units_per_day)
+                .field("effectiveFrom", &self.effective_from)
+                .field("annualSalary", &self.annual_salary)
+                .field("status", &self.status)
+                .field("paymentType", &self.payment_type)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for SalaryAndWage {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for SalaryAndWage {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("SalaryAndWage")
+                .field("salary_and_wages_id", &self.salary_and_wages_id)
+                .field("earnings_rate_id", &self.earnings_rate_id)
+                .field("number_of_units_per_week", &self.number_of_units_per_week)
+                .field("rate_per_unit", &self.rate_per_unit)
+                .field("number_of_units_per_day", &self.number_of_units_per_day)
+                .field("effective_from", &self.effective_from)
+                .field("annual_salary", &self.annual_salary)
+                .field("status", &self.status)
+                .field("payment_type", &self.payment_type)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl SalaryAndWage {
     /// The `salaryAndWagesID` attribute.
@@ -17826,7 +22432,22 @@ impl ::daplug_runtime::__private::serde::Serialize for SalaryAndWagePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "SalaryAndWagePatch", 9usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SalaryAndWagePatch",
+                0usize,
+                &[
+                    self.salary_and_wages_id.is_some(),
+                    self.earnings_rate_id.is_some(),
+                    self.number_of_units_per_week.is_some(),
+                    self.rate_per_unit.is_some(),
+                    self.number_of_units_per_day.is_some(),
+                    self.effective_from.is_some(),
+                    self.annual_salary.is_some(),
+                    self.status.is_some(),
+                    self.payment_type.is_some(),
+                ],
+            )
             .optional("salaryAndWagesID", &self.salary_and_wages_id)
             .optional("earningsRateID", &self.earnings_rate_id)
             .optional("numberOfUnitsPerWeek", &self.number_of_units_per_week)
@@ -17885,110 +22506,106 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for SalaryAndWage {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<f64>,
-                    __p::Optional<f64>,
-                    __p::Optional<f64>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<f64>,
-                    __p::Required<SalaryAndWageStatus>,
-                ),
-                (__p::Required<SalaryAndWagePaymentType>,),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("status", 7usize),
-                ("paymentType", 8usize),
-                ("ratePerUnit", 3usize),
-                ("annualSalary", 6usize),
-                ("effectiveFrom", 5usize),
-                ("earningsRateID", 1usize),
-                ("salaryAndWagesID", 0usize),
-                ("numberOfUnitsPerDay", 4usize),
-                ("numberOfUnitsPerWeek", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8,),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    salary_and_wages_id: __field0,
-                    earnings_rate_id: __field1,
-                    number_of_units_per_week: __field2,
-                    rate_per_unit: __field3,
-                    number_of_units_per_day: __field4,
-                    effective_from: __field5,
-                    annual_salary: __field6,
-                    status: __field7,
-                    payment_type: __field8,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `SalaryAndWageObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SalaryAndWageObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "salaryAndWages")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub salary_and_wages: ::daplug_runtime::__private::std::option::Option<
         SalaryAndWage,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SalaryAndWageObject {
+        const NAME: &'static str = "SalaryAndWageObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "salaryAndWages",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("salaryAndWages", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<SalaryAndWage>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                salary_and_wages: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SalaryAndWageObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for SalaryAndWageObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "SalaryAndWageObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.salary_and_wages.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("salaryAndWages", &self.salary_and_wages)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for SalaryAndWageObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for SalaryAndWageObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("SalaryAndWageObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("salary_and_wages", &self.salary_and_wages)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl SalaryAndWageObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -18040,7 +22657,12 @@ impl ::daplug_runtime::__private::serde::Serialize for SalaryAndWageObjectPatch 
         ::daplug_runtime::__private::fields(
                 serializer,
                 "SalaryAndWageObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.salary_and_wages.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -18094,54 +22716,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for SalaryAndWageObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<SalaryAndWage>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("salaryAndWages", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    salary_and_wages: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The type of the payment of the corresponding salary and wages
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum SalaryAndWagePaymentType {
     /// `Salary`
@@ -18149,31 +22731,66 @@ pub enum SalaryAndWagePaymentType {
     /// `Hourly`
     Hourly,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for SalaryAndWagePaymentType {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for SalaryAndWagePaymentType {
+        const NAME: &'static str = "SalaryAndWagePaymentType";
+        const VARIANTS: &'static [&'static str] = &["Salary", "Hourly"];
+        const IDENTS: &'static [&'static str] = &["Salary", "Hourly"];
+        const ALL: &'static [Self] = &[Self::Salary, Self::Hourly];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SalaryAndWagePaymentType {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for SalaryAndWagePaymentType {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for SalaryAndWagePaymentType {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for SalaryAndWagePaymentType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The current status of the corresponding salary and wages
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum SalaryAndWageStatus {
     /// `Active`
@@ -18183,49 +22800,158 @@ pub enum SalaryAndWageStatus {
     /// `History`
     History,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for SalaryAndWageStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for SalaryAndWageStatus {
+        const NAME: &'static str = "SalaryAndWageStatus";
+        const VARIANTS: &'static [&'static str] = &["Active", "Pending", "History"];
+        const IDENTS: &'static [&'static str] = &["Active", "Pending", "History"];
+        const ALL: &'static [Self] = &[Self::Active, Self::Pending, Self::History];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SalaryAndWageStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for SalaryAndWageStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for SalaryAndWageStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for SalaryAndWageStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `SalaryAndWages` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SalaryAndWages {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "salaryAndWages")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub salary_and_wages: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SalaryAndWages {
+        const NAME: &'static str = "SalaryAndWages";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "salaryAndWages",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("salaryAndWages", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                salary_and_wages: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SalaryAndWages {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for SalaryAndWages {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "SalaryAndWages",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.salary_and_wages.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("salaryAndWages", &self.salary_and_wages)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for SalaryAndWages {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for SalaryAndWages {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("SalaryAndWages")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("salary_and_wages", &self.salary_and_wages)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl SalaryAndWages {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -18275,7 +23001,16 @@ impl ::daplug_runtime::__private::serde::Serialize for SalaryAndWagesPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "SalaryAndWagesPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SalaryAndWagesPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.salary_and_wages.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("salaryAndWages", &self.salary_and_wages)
@@ -18328,69 +23063,100 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for SalaryAndWages {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("salaryAndWages", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    salary_and_wages: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `Settings` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct Settings {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub settings: ::daplug_runtime::__private::std::option::Option<Accounts>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Settings {
+        const NAME: &'static str = "Settings";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "settings"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("settings", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<Accounts>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                settings: __field2,
             }
         }
     }
-}
-/// The `Settings` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct Settings {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub settings: ::daplug_runtime::__private::std::option::Option<Accounts>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Settings {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Settings {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Settings",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.settings.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("settings", &self.settings)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Settings {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Settings {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Settings")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("settings", &self.settings)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Settings {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -18436,7 +23202,16 @@ impl ::daplug_runtime::__private::serde::Serialize for SettingsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "SettingsPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SettingsPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.settings.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("settings", &self.settings)
@@ -18489,90 +23264,144 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Settings {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<Accounts>),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("settings", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    settings: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `StatutoryDeduction` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct StatutoryDeduction {
     /// The Xero identifier for earnings order
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Name of the earnings order
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "statutoryDeductionCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_deduction_category: ::daplug_runtime::__private::std::option::Option<
         StatutoryDeductionCategory,
     >,
     /// Xero identifier for Liability Account
-    #[serde(rename = "liabilityAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub liability_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Identifier of a record is active or not.
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for StatutoryDeduction {
+        const NAME: &'static str = "StatutoryDeduction";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "name",
+            "statutoryDeductionCategory",
+            "liabilityAccountId",
+            "currentRecord",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("id", 0usize),
+            ("name", 1usize),
+            ("currentRecord", 4usize),
+            ("liabilityAccountId", 3usize),
+            ("statutoryDeductionCategory", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<StatutoryDeductionCategory>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<bool>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                statutory_deduction_category: __field2,
+                liability_account_id: __field3,
+                current_record: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for StatutoryDeduction {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for StatutoryDeduction {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "StatutoryDeduction",
+                    0usize,
+                    &[
+                        self.id.is_some(),
+                        self.name.is_some(),
+                        self.statutory_deduction_category.is_some(),
+                        self.liability_account_id.is_some(),
+                        self.current_record.is_some(),
+                    ],
+                )
+                .optional("id", &self.id)
+                .optional("name", &self.name)
+                .optional(
+                    "statutoryDeductionCategory",
+                    &self.statutory_deduction_category,
+                )
+                .optional("liabilityAccountId", &self.liability_account_id)
+                .optional("currentRecord", &self.current_record)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for StatutoryDeduction {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for StatutoryDeduction {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("StatutoryDeduction")
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field(
+                    "statutory_deduction_category",
+                    &self.statutory_deduction_category,
+                )
+                .field("liability_account_id", &self.liability_account_id)
+                .field("current_record", &self.current_record)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl StatutoryDeduction {
     pub const ID: ::daplug_runtime::Field<
@@ -18646,7 +23475,14 @@ impl ::daplug_runtime::__private::serde::Serialize for StatutoryDeductionPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "StatutoryDeductionPatch",
-                5usize,
+                0usize,
+                &[
+                    self.id.is_some(),
+                    self.name.is_some(),
+                    self.statutory_deduction_category.is_some(),
+                    self.liability_account_id.is_some(),
+                    self.current_record.is_some(),
+                ],
             )
             .optional("id", &self.id)
             .optional("name", &self.name)
@@ -18702,66 +23538,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for StatutoryDeduction {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<StatutoryDeductionCategory>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<bool>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("id", 0usize),
-                ("name", 1usize),
-                ("currentRecord", 4usize),
-                ("liabilityAccountId", 3usize),
-                ("statutoryDeductionCategory", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    id: __field0,
-                    name: __field1,
-                    statutory_deduction_category: __field2,
-                    liability_account_id: __field3,
-                    current_record: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Statutory Deduction Category
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum StatutoryDeductionCategory {
     /// `AdditionalStudentLoan`
@@ -18791,84 +23575,250 @@ pub enum StatutoryDeductionCategory {
     /// `VoluntaryStudentLoan`
     VoluntaryStudentLoan,
     /// `USChildSupport`
-    #[serde(rename = "USChildSupport")]
     UsChildSupport,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for StatutoryDeductionCategory {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for StatutoryDeductionCategory {
+        const NAME: &'static str = "StatutoryDeductionCategory";
+        const VARIANTS: &'static [&'static str] = &[
+            "AdditionalStudentLoan",
+            "ChildSupport",
+            "CourtFines",
+            "Creditor",
+            "FederalLevy",
+            "InlandRevenueArrears",
+            "KiwiSaver",
+            "MsdRepayments",
+            "NonPriorityOrder",
+            "PriorityOrder",
+            "TableBased",
+            "StudentLoan",
+            "VoluntaryStudentLoan",
+            "USChildSupport",
+        ];
+        const IDENTS: &'static [&'static str] = &[
+            "AdditionalStudentLoan",
+            "ChildSupport",
+            "CourtFines",
+            "Creditor",
+            "FederalLevy",
+            "InlandRevenueArrears",
+            "KiwiSaver",
+            "MsdRepayments",
+            "NonPriorityOrder",
+            "PriorityOrder",
+            "TableBased",
+            "StudentLoan",
+            "VoluntaryStudentLoan",
+            "UsChildSupport",
+        ];
+        const ALL: &'static [Self] = &[
+            Self::AdditionalStudentLoan,
+            Self::ChildSupport,
+            Self::CourtFines,
+            Self::Creditor,
+            Self::FederalLevy,
+            Self::InlandRevenueArrears,
+            Self::KiwiSaver,
+            Self::MsdRepayments,
+            Self::NonPriorityOrder,
+            Self::PriorityOrder,
+            Self::TableBased,
+            Self::StudentLoan,
+            Self::VoluntaryStudentLoan,
+            Self::UsChildSupport,
+        ];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for StatutoryDeductionCategory {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for StatutoryDeductionCategory {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for StatutoryDeductionCategory {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for StatutoryDeductionCategory {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `StatutoryDeductions` schema of `xero-payroll-uk.yaml`.
 pub type StatutoryDeductions = ::daplug_runtime::__private::std::vec::Vec<
     StatutoryDeduction,
 >;
 /// The `TaxLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TaxLine {
     /// Xero identifier for payroll tax line
-    #[serde(rename = "taxLineID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tax_line_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Tax line description
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Identifies if the amount is paid for by the employee or employer. True if employer pays the tax
-    #[serde(rename = "isEmployerTax")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_employer_tax: ::daplug_runtime::__private::std::option::Option<bool>,
     /// The amount of the tax line
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Tax type ID
-    #[serde(rename = "globalTaxTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub global_tax_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Identifies if the tax line is a manual adjustment
-    #[serde(rename = "manualAdjustment")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub manual_adjustment: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TaxLine {
+        const NAME: &'static str = "TaxLine";
+        const FIELDS: &'static [&'static str] = &[
+            "taxLineID",
+            "description",
+            "isEmployerTax",
+            "amount",
+            "globalTaxTypeID",
+            "manualAdjustment",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("amount", 3usize),
+            ("taxLineID", 0usize),
+            ("description", 1usize),
+            ("isEmployerTax", 2usize),
+            ("globalTaxTypeID", 4usize),
+            ("manualAdjustment", 5usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<bool>,
+            __p::Optional<f64>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<bool>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                tax_line_id: __field0,
+                description: __field1,
+                is_employer_tax: __field2,
+                amount: __field3,
+                global_tax_type_id: __field4,
+                manual_adjustment: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TaxLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TaxLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "TaxLine",
+                    0usize,
+                    &[
+                        self.tax_line_id.is_some(),
+                        self.description.is_some(),
+                        self.is_employer_tax.is_some(),
+                        self.amount.is_some(),
+                        self.global_tax_type_id.is_some(),
+                        self.manual_adjustment.is_some(),
+                    ],
+                )
+                .optional("taxLineID", &self.tax_line_id)
+                .optional("description", &self.description)
+                .optional("isEmployerTax", &self.is_employer_tax)
+                .optional("amount", &self.amount)
+                .optional("globalTaxTypeID", &self.global_tax_type_id)
+                .optional("manualAdjustment", &self.manual_adjustment)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TaxLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for TaxLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("TaxLine")
+                .field("tax_line_id", &self.tax_line_id)
+                .field("description", &self.description)
+                .field("is_employer_tax", &self.is_employer_tax)
+                .field("amount", &self.amount)
+                .field("global_tax_type_id", &self.global_tax_type_id)
+                .field("manual_adjustment", &self.manual_adjustment)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl TaxLine {
     /// The `taxLineID` attribute.
@@ -18942,7 +23892,19 @@ impl ::daplug_runtime::__private::serde::Serialize for TaxLinePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "TaxLinePatch", 6usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TaxLinePatch",
+                0usize,
+                &[
+                    self.tax_line_id.is_some(),
+                    self.description.is_some(),
+                    self.is_employer_tax.is_some(),
+                    self.amount.is_some(),
+                    self.global_tax_type_id.is_some(),
+                    self.manual_adjustment.is_some(),
+                ],
+            )
             .optional("taxLineID", &self.tax_line_id)
             .optional("description", &self.description)
             .optional("isEmployerTax", &self.is_employer_tax)
@@ -18998,122 +23960,178 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TaxLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<bool>,
-                __p::Optional<f64>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<bool>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("amount", 3usize),
-                ("taxLineID", 0usize),
-                ("description", 1usize),
-                ("isEmployerTax", 2usize),
-                ("globalTaxTypeID", 4usize),
-                ("manualAdjustment", 5usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    tax_line_id: __field0,
-                    description: __field1,
-                    is_employer_tax: __field2,
-                    amount: __field3,
-                    global_tax_type_id: __field4,
-                    manual_adjustment: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `TaxLines` schema of `xero-payroll-uk.yaml`.
 pub type TaxLines = ::daplug_runtime::__private::std::vec::Vec<TaxLine>;
 /// The `Timesheet` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Timesheet {
     /// The Xero identifier for a Timesheet
-    #[serde(rename = "timesheetID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Xero identifier for the Payroll Calendar that the Timesheet applies to
-    #[serde(rename = "payrollCalendarID")]
     pub payroll_calendar_id: ::daplug_runtime::__private::std::string::String,
     /// The Xero identifier for the Employee that the Timesheet is for
-    #[serde(rename = "employeeID")]
     pub employee_id: ::daplug_runtime::__private::std::string::String,
     /// The Start Date of the Timesheet period (YYYY-MM-DD)
-    #[serde(rename = "startDate")]
     pub start_date: ::daplug_runtime::__private::std::string::String,
     /// The End Date of the Timesheet period (YYYY-MM-DD)
-    #[serde(rename = "endDate")]
     pub end_date: ::daplug_runtime::__private::std::string::String,
     /// Status of the timesheet
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<TimesheetStatus>,
     /// The Total Hours of the Timesheet
-    #[serde(rename = "totalHours")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_hours: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The UTC date time that the Timesheet was last updated
-    #[serde(rename = "updatedDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "timesheetLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_lines: ::daplug_runtime::__private::std::option::Option<
         TimesheetLines,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Timesheet {
+        const NAME: &'static str = "Timesheet";
+        const FIELDS: &'static [&'static str] = &[
+            "timesheetID",
+            "payrollCalendarID",
+            "employeeID",
+            "startDate",
+            "endDate",
+            "status",
+            "totalHours",
+            "updatedDateUTC",
+            "timesheetLines",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("status", 5usize),
+            ("endDate", 4usize),
+            ("startDate", 3usize),
+            ("employeeID", 2usize),
+            ("totalHours", 6usize),
+            ("timesheetID", 0usize),
+            ("timesheetLines", 8usize),
+            ("updatedDateUTC", 7usize),
+            ("payrollCalendarID", 1usize),
+        ];
+        type Fields = (
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<TimesheetStatus>,
+                __p::Optional<f64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+            (__p::Optional<TimesheetLines>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                timesheet_id: __field0,
+                payroll_calendar_id: __field1,
+                employee_id: __field2,
+                start_date: __field3,
+                end_date: __field4,
+                status: __field5,
+                total_hours: __field6,
+                updated_date_utc: __field7,
+                timesheet_lines: __field8,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Timesheet {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Timesheet {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Timesheet",
+                    4usize,
+                    &[
+                        self.timesheet_id.is_some(),
+                        self.status.is_some(),
+                        self.total_hours.is_some(),
+                        self.updated_date_utc.is_some(),
+                        self.timesheet_lines.is_some(),
+                    ],
+                )
+                .optional("timesheetID", &self.timesheet_id)
+                .field("payrollCalendarID", &self.payroll_calendar_id)
+                .field("employeeID", &self.employee_id)
+                .field("startDate", &self.start_date)
+                .field("endDate", &self.end_date)
+                .optional("status", &self.status)
+                .optional("totalHours", &self.total_hours)
+                .optional("updatedDateUTC", &self.updated_date_utc)
+                .optional("timesheetLines", &self.timesheet_lines)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Timesheet {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Timesheet {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Timesheet")
+                .field("timesheet_id", &self.timesheet_id)
+                .field("payroll_calendar_id", &self.payroll_calendar_id)
+                .field("employee_id", &self.employee_id)
+                .field("start_date", &self.start_date)
+                .field("end_date", &self.end_date)
+                .field("status", &self.status)
+                .field("total_hours", &self.total_hours)
+                .field("updated_date_utc", &self.updated_date_utc)
+                .field("timesheet_lines", &self.timesheet_lines)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Timesheet {
     /// The `timesheetID` attribute.
@@ -19217,7 +24235,22 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "TimesheetPatch", 9usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TimesheetPatch",
+                0usize,
+                &[
+                    self.timesheet_id.is_some(),
+                    self.payroll_calendar_id.is_some(),
+                    self.employee_id.is_some(),
+                    self.start_date.is_some(),
+                    self.end_date.is_some(),
+                    self.status.is_some(),
+                    self.total_hours.is_some(),
+                    self.updated_date_utc.is_some(),
+                    self.timesheet_lines.is_some(),
+                ],
+            )
             .optional("timesheetID", &self.timesheet_id)
             .optional("payrollCalendarID", &self.payroll_calendar_id)
             .optional("employeeID", &self.employee_id)
@@ -19276,135 +24309,143 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Timesheet {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                (
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Required<::daplug_runtime::__private::std::string::String>,
-                    __p::Optional<TimesheetStatus>,
-                    __p::Optional<f64>,
-                    __p::Optional<::daplug_runtime::__private::std::string::String>,
-                ),
-                (__p::Optional<TimesheetLines>,),
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("status", 5usize),
-                ("endDate", 4usize),
-                ("startDate", 3usize),
-                ("employeeID", 2usize),
-                ("totalHours", 6usize),
-                ("timesheetID", 0usize),
-                ("timesheetLines", 8usize),
-                ("updatedDateUTC", 7usize),
-                ("payrollCalendarID", 1usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (
-                    (
-                        __field0,
-                        __field1,
-                        __field2,
-                        __field3,
-                        __field4,
-                        __field5,
-                        __field6,
-                        __field7,
-                    ),
-                    (__field8,),
-                ),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    timesheet_id: __field0,
-                    payroll_calendar_id: __field1,
-                    employee_id: __field2,
-                    start_date: __field3,
-                    end_date: __field4,
-                    status: __field5,
-                    total_hours: __field6,
-                    updated_date_utc: __field7,
-                    timesheet_lines: __field8,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `TimesheetEarningsLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TimesheetEarningsLine {
     /// Xero identifier for payroll timesheet earnings rate
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Rate per unit for timesheet earnings line
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Timesheet earnings number of units
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Timesheet earnings fixed amount. Only applicable if the EarningsRate RateType is Fixed
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// The amount of the timesheet earnings line.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
     /// Identifies if the timesheet earnings is taken from the timesheet. False for leave earnings line
-    #[serde(rename = "isLinkedToTimesheet")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TimesheetEarningsLine {
+        const NAME: &'static str = "TimesheetEarningsLine";
+        const FIELDS: &'static [&'static str] = &[
+            "earningsRateID",
+            "ratePerUnit",
+            "numberOfUnits",
+            "fixedAmount",
+            "amount",
+            "isLinkedToTimesheet",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("amount", 4usize),
+            ("fixedAmount", 3usize),
+            ("ratePerUnit", 1usize),
+            ("numberOfUnits", 2usize),
+            ("earningsRateID", 0usize),
+            ("isLinkedToTimesheet", 5usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<f64>,
+            __p::Optional<bool>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                earnings_rate_id: __field0,
+                rate_per_unit: __field1,
+                number_of_units: __field2,
+                fixed_amount: __field3,
+                amount: __field4,
+                is_linked_to_timesheet: __field5,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetEarningsLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TimesheetEarningsLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "TimesheetEarningsLine",
+                    0usize,
+                    &[
+                        self.earnings_rate_id.is_some(),
+                        self.rate_per_unit.is_some(),
+                        self.number_of_units.is_some(),
+                        self.fixed_amount.is_some(),
+                        self.amount.is_some(),
+                        self.is_linked_to_timesheet.is_some(),
+                    ],
+                )
+                .optional("earningsRateID", &self.earnings_rate_id)
+                .optional("ratePerUnit", &self.rate_per_unit)
+                .optional("numberOfUnits", &self.number_of_units)
+                .optional("fixedAmount", &self.fixed_amount)
+                .optional("amount", &self.amount)
+                .optional("isLinkedToTimesheet", &self.is_linked_to_timesheet)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TimesheetEarningsLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for TimesheetEarningsLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("TimesheetEarningsLine")
+                .field("earnings_rate_id", &self.earnings_rate_id)
+                .field("rate_per_unit", &self.rate_per_unit)
+                .field("number_of_units", &self.number_of_units)
+                .field("fixed_amount", &self.fixed_amount)
+                .field("amount", &self.amount)
+                .field("is_linked_to_timesheet", &self.is_linked_to_timesheet)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl TimesheetEarningsLine {
     /// The `earningsRateID` attribute.
@@ -19476,7 +24517,15 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetEarningsLinePatc
         ::daplug_runtime::__private::fields(
                 serializer,
                 "TimesheetEarningsLinePatch",
-                6usize,
+                0usize,
+                &[
+                    self.earnings_rate_id.is_some(),
+                    self.rate_per_unit.is_some(),
+                    self.number_of_units.is_some(),
+                    self.fixed_amount.is_some(),
+                    self.amount.is_some(),
+                    self.is_linked_to_timesheet.is_some(),
+                ],
             )
             .optional("earningsRateID", &self.earnings_rate_id)
             .optional("ratePerUnit", &self.rate_per_unit)
@@ -19533,99 +24582,133 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TimesheetEarningsLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<f64>,
-                __p::Optional<bool>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("amount", 4usize),
-                ("fixedAmount", 3usize),
-                ("ratePerUnit", 1usize),
-                ("numberOfUnits", 2usize),
-                ("earningsRateID", 0usize),
-                ("isLinkedToTimesheet", 5usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4, __field5),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    earnings_rate_id: __field0,
-                    rate_per_unit: __field1,
-                    number_of_units: __field2,
-                    fixed_amount: __field3,
-                    amount: __field4,
-                    is_linked_to_timesheet: __field5,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `TimesheetEarningsLines` schema of `xero-payroll-uk.yaml`.
 pub type TimesheetEarningsLines = ::daplug_runtime::__private::std::vec::Vec<
     TimesheetEarningsLine,
 >;
 /// The `TimesheetLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TimesheetLine {
     /// The Xero identifier for a Timesheet Line
-    #[serde(rename = "timesheetLineID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_line_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Date that this Timesheet Line is for (YYYY-MM-DD)
     pub date: ::daplug_runtime::__private::std::string::String,
     /// The Xero identifier for the Earnings Rate that the Timesheet is for
-    #[serde(rename = "earningsRateID")]
     pub earnings_rate_id: ::daplug_runtime::__private::std::string::String,
     /// The Xero identifier for the Tracking Item that the Timesheet is for
-    #[serde(rename = "trackingItemID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tracking_item_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Number of Units of the Timesheet Line
-    #[serde(rename = "numberOfUnits")]
     pub number_of_units: f64,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TimesheetLine {
+        const NAME: &'static str = "TimesheetLine";
+        const FIELDS: &'static [&'static str] = &[
+            "timesheetLineID",
+            "date",
+            "earningsRateID",
+            "trackingItemID",
+            "numberOfUnits",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("date", 1usize),
+            ("numberOfUnits", 4usize),
+            ("earningsRateID", 2usize),
+            ("trackingItemID", 3usize),
+            ("timesheetLineID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Required<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Required<f64>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                timesheet_line_id: __field0,
+                date: __field1,
+                earnings_rate_id: __field2,
+                tracking_item_id: __field3,
+                number_of_units: __field4,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetLine {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TimesheetLine {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "TimesheetLine",
+                    3usize,
+                    &[self.timesheet_line_id.is_some(), self.tracking_item_id.is_some()],
+                )
+                .optional("timesheetLineID", &self.timesheet_line_id)
+                .field("date", &self.date)
+                .field("earningsRateID", &self.earnings_rate_id)
+                .optional("trackingItemID", &self.tracking_item_id)
+                .field("numberOfUnits", &self.number_of_units)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TimesheetLine {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for TimesheetLine {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("TimesheetLine")
+                .field("timesheet_line_id", &self.timesheet_line_id)
+                .field("date", &self.date)
+                .field("earnings_rate_id", &self.earnings_rate_id)
+                .field("tracking_item_id", &self.tracking_item_id)
+                .field("number_of_units", &self.number_of_units)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl TimesheetLine {
     /// The `timesheetLineID` attribute.
@@ -19697,7 +24780,18 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetLinePatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "TimesheetLinePatch", 5usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TimesheetLinePatch",
+                0usize,
+                &[
+                    self.timesheet_line_id.is_some(),
+                    self.date.is_some(),
+                    self.earnings_rate_id.is_some(),
+                    self.tracking_item_id.is_some(),
+                    self.number_of_units.is_some(),
+                ],
+            )
             .optional("timesheetLineID", &self.timesheet_line_id)
             .optional("date", &self.date)
             .optional("earningsRateID", &self.earnings_rate_id)
@@ -19752,82 +24846,104 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TimesheetLine {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Required<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Required<f64>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("date", 1usize),
-                ("numberOfUnits", 4usize),
-                ("earningsRateID", 2usize),
-                ("trackingItemID", 3usize),
-                ("timesheetLineID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok(
-                (__field0, __field1, __field2, __field3, __field4),
-            ) => {
-                __p::std::result::Result::Ok(Self {
-                    timesheet_line_id: __field0,
-                    date: __field1,
-                    earnings_rate_id: __field2,
-                    tracking_item_id: __field3,
-                    number_of_units: __field4,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
+/// The `TimesheetLineObject` schema of `xero-payroll-uk.yaml`.
+#[derive(
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq
+)]
+#[allow(missing_docs)]
+pub struct TimesheetLineObject {
+    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
+    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub timesheet_line: ::daplug_runtime::__private::std::option::Option<TimesheetLine>,
+}
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TimesheetLineObject {
+        const NAME: &'static str = "TimesheetLineObject";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "timesheetLine",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("timesheetLine", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<TimesheetLine>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                timesheet_line: __field2,
             }
         }
     }
-}
-/// The `TimesheetLineObject` schema of `xero-payroll-uk.yaml`.
-#[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
-    ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
-)]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[allow(missing_docs)]
-pub struct TimesheetLineObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "timesheetLine")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
-    pub timesheet_line: ::daplug_runtime::__private::std::option::Option<TimesheetLine>,
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetLineObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TimesheetLineObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "TimesheetLineObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.timesheet_line.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("timesheetLine", &self.timesheet_line)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TimesheetLineObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for TimesheetLineObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("TimesheetLineObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("timesheet_line", &self.timesheet_line)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl TimesheetLineObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -19877,7 +24993,12 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetLineObjectPatch 
         ::daplug_runtime::__private::fields(
                 serializer,
                 "TimesheetLineObjectPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.timesheet_line.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -19931,71 +25052,102 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TimesheetLineObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<TimesheetLine>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("timesheetLine", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    timesheet_line: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `TimesheetLines` schema of `xero-payroll-uk.yaml`.
 pub type TimesheetLines = ::daplug_runtime::__private::std::vec::Vec<TimesheetLine>;
 /// The `TimesheetObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TimesheetObject {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet: ::daplug_runtime::__private::std::option::Option<Timesheet>,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TimesheetObject {
+        const NAME: &'static str = "TimesheetObject";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "timesheet"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("timesheet", 2usize),
+            ("pagination", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<Timesheet>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                timesheet: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetObject {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TimesheetObject {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "TimesheetObject",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.timesheet.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("timesheet", &self.timesheet)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TimesheetObject {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for TimesheetObject {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("TimesheetObject")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("timesheet", &self.timesheet)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl TimesheetObject {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -20041,7 +25193,16 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetObjectPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "TimesheetObjectPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TimesheetObjectPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.timesheet.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("timesheet", &self.timesheet)
@@ -20094,50 +25255,14 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TimesheetObject {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<Timesheet>),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("timesheet", 2usize), ("pagination", 0usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    timesheet: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// Status of the timesheet
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::marker::Copy,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::cmp::Eq,
-    ::daplug_runtime::__private::std::hash::Hash,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::hash::Hash
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(clippy::enum_variant_names)]
 pub enum TimesheetStatus {
     /// `Draft`
@@ -20147,48 +25272,154 @@ pub enum TimesheetStatus {
     /// `Completed`
     Completed,
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TimesheetStatus {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::UnitEnum for TimesheetStatus {
+        const NAME: &'static str = "TimesheetStatus";
+        const VARIANTS: &'static [&'static str] = &["Draft", "Approved", "Completed"];
+        const IDENTS: &'static [&'static str] = &["Draft", "Approved", "Completed"];
+        const ALL: &'static [Self] = &[Self::Draft, Self::Approved, Self::Completed];
+        #[inline]
+        fn index(self) -> usize {
+            self as usize
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetStatus {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_unit_enum(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TimesheetStatus {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::serialize_unit_enum(*self, serializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TimesheetStatus {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::serde_decode(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for TimesheetStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::debug_unit_enum(*self, f)
+        }
+    }
+};
 /// The `Timesheets` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct Timesheets {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheets: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for Timesheets {
+        const NAME: &'static str = "Timesheets";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "timesheets"];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("timesheets", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<::daplug_runtime::__private::std::vec::Vec<Timesheet>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                timesheets: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for Timesheets {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for Timesheets {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "Timesheets",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.timesheets.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("timesheets", &self.timesheets)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for Timesheets {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for Timesheets {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("Timesheets")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("timesheets", &self.timesheets)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl Timesheets {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -20237,7 +25468,16 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetsPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "TimesheetsPatch", 3usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TimesheetsPatch",
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.timesheets.is_some(),
+                ],
+            )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
             .optional("timesheets", &self.timesheets)
@@ -20290,72 +25530,106 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Timesheets {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Timesheet>>,
-            ),
-        >(
-            value,
-            depth,
-            &[("problem", 1usize), ("pagination", 0usize), ("timesheets", 2usize)],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    timesheets: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `TrackingCategories` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TrackingCategories {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "trackingCategories")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tracking_categories: ::daplug_runtime::__private::std::option::Option<
         TrackingCategory,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TrackingCategories {
+        const NAME: &'static str = "TrackingCategories";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "trackingCategories",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("problem", 1usize),
+            ("pagination", 0usize),
+            ("trackingCategories", 2usize),
+        ];
+        type Fields = (
+            __p::Optional<Pagination>,
+            __p::Optional<Problem>,
+            __p::Optional<TrackingCategory>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                tracking_categories: __field2,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TrackingCategories {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TrackingCategories {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "TrackingCategories",
+                    0usize,
+                    &[
+                        self.pagination.is_some(),
+                        self.problem.is_some(),
+                        self.tracking_categories.is_some(),
+                    ],
+                )
+                .optional("pagination", &self.pagination)
+                .optional("problem", &self.problem)
+                .optional("trackingCategories", &self.tracking_categories)
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TrackingCategories {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for TrackingCategories {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("TrackingCategories")
+                .field("pagination", &self.pagination)
+                .field("problem", &self.problem)
+                .field("tracking_categories", &self.tracking_categories)
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl TrackingCategories {
     pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
@@ -20407,7 +25681,12 @@ impl ::daplug_runtime::__private::serde::Serialize for TrackingCategoriesPatch {
         ::daplug_runtime::__private::fields(
                 serializer,
                 "TrackingCategoriesPatch",
-                3usize,
+                0usize,
+                &[
+                    self.pagination.is_some(),
+                    self.problem.is_some(),
+                    self.tracking_categories.is_some(),
+                ],
             )
             .optional("pagination", &self.pagination)
             .optional("problem", &self.problem)
@@ -20461,76 +25740,114 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TrackingCategories {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<Pagination>,
-                __p::Optional<Problem>,
-                __p::Optional<TrackingCategory>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("problem", 1usize),
-                ("pagination", 0usize),
-                ("trackingCategories", 2usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
-                __p::std::result::Result::Ok(Self {
-                    pagination: __field0,
-                    problem: __field1,
-                    tracking_categories: __field2,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}
 /// The `TrackingCategory` schema of `xero-payroll-uk.yaml`.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TrackingCategory {
     /// The Xero identifier for Employee groups tracking category.
-    #[serde(rename = "employeeGroupsTrackingCategoryID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_groups_tracking_category_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The Xero identifier for Timesheet tracking category.
-    #[serde(rename = "timesheetTrackingCategoryID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_tracking_category_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TrackingCategory {
+        const NAME: &'static str = "TrackingCategory";
+        const FIELDS: &'static [&'static str] = &[
+            "employeeGroupsTrackingCategoryID",
+            "timesheetTrackingCategoryID",
+        ];
+        const LOOKUP: &'static [(&'static str, usize)] = &[
+            ("timesheetTrackingCategoryID", 1usize),
+            ("employeeGroupsTrackingCategoryID", 0usize),
+        ];
+        type Fields = (
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+            __p::Optional<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                employee_groups_tracking_category_id: __field0,
+                timesheet_tracking_category_id: __field1,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TrackingCategory {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TrackingCategory {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            __p::fields(
+                    serializer,
+                    "TrackingCategory",
+                    0usize,
+                    &[
+                        self.employee_groups_tracking_category_id.is_some(),
+                        self.timesheet_tracking_category_id.is_some(),
+                    ],
+                )
+                .optional(
+                    "employeeGroupsTrackingCategoryID",
+                    &self.employee_groups_tracking_category_id,
+                )
+                .optional(
+                    "timesheetTrackingCategoryID",
+                    &self.timesheet_tracking_category_id,
+                )
+                .end()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TrackingCategory {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_struct(value, depth)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Debug for TrackingCategory {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            f.debug_struct("TrackingCategory")
+                .field(
+                    "employee_groups_tracking_category_id",
+                    &self.employee_groups_tracking_category_id,
+                )
+                .field(
+                    "timesheet_tracking_category_id",
+                    &self.timesheet_tracking_category_id,
+                )
+                .finish()
+        }
+    }
+};
 #[allow(missing_docs)]
 impl TrackingCategory {
     /// The `employeeGroupsTrackingCategoryID` attribute.
@@ -20585,7 +25902,15 @@ impl ::daplug_runtime::__private::serde::Serialize for TrackingCategoryPatch {
         &self,
         serializer: S,
     ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
-        ::daplug_runtime::__private::fields(serializer, "TrackingCategoryPatch", 2usize)
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TrackingCategoryPatch",
+                0usize,
+                &[
+                    self.employee_groups_tracking_category_id.is_some(),
+                    self.timesheet_tracking_category_id.is_some(),
+                ],
+            )
             .optional(
                 "employeeGroupsTrackingCategoryID",
                 &self.employee_groups_tracking_category_id,
@@ -20643,40 +25968,3 @@ const _: () = {
         }
     }
 };
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TrackingCategory {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        use ::daplug_runtime::__private as __p;
-        match __p::decode_struct::<
-            Self,
-            (
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::std::string::String>,
-            ),
-        >(
-            value,
-            depth,
-            &[
-                ("timesheetTrackingCategoryID", 1usize),
-                ("employeeGroupsTrackingCategoryID", 0usize),
-            ],
-        )? {
-            __p::std::result::Result::Ok((__field0, __field1)) => {
-                __p::std::result::Result::Ok(Self {
-                    employee_groups_tracking_category_id: __field0,
-                    timesheet_tracking_category_id: __field1,
-                })
-            }
-            __p::std::result::Result::Err(read_by_serde) => {
-                __p::std::result::Result::Ok(read_by_serde)
-            }
-        }
-    }
-}

@@ -1,7 +1,9 @@
-//! IR → tokens. The only module that writes Rust, in five files: `tokens.rs` (paths, types,
-//! docs, identifiers), `types.rs` (structs, enums, aliases), `fields.rs` (the typed attribute
-//! constants and index enums), `model.rs` (what a model adds: companions, the `Model` impl, item
-//! conversions) and `codec.rs` (each generated type's item decoder).
+//! IR → tokens. The only module that writes Rust, in six files: `tokens.rs` (paths, types,
+//! docs, identifiers), `types.rs` (structs, enums, aliases), `impls.rs` (the `Debug`, `Serialize`,
+//! `Deserialize` and item decoder of structs and string enums, through the runtime's generic code),
+//! `fields.rs` (the typed attribute constants and index enums), `model.rs` (what a model adds:
+//! companions, the `Model` impl, item conversions) and `codec.rs` (the item decoder of the other
+//! types).
 //!
 //! Generated code names nothing from the user's scope: std and serde are reached through
 //! `::daplug_runtime::__private` (so the user's crate needs no serde dependency and a local
@@ -10,6 +12,7 @@
 
 mod codec;
 mod fields;
+mod impls;
 mod model;
 mod tokens;
 mod types;
@@ -17,7 +20,8 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Module, TypeDef};
+use crate::ir::{EnumKind, Module, TypeDef};
+use types::Impls;
 
 pub use fields::field_constants;
 pub use model::{model_items, IntoItem};
@@ -38,27 +42,32 @@ pub fn module(module: &Module) -> TokenStream {
     }
 }
 
-/// One generated type with what daplug adds to it: the field constants of a struct a model stores
-/// (`stored`, see [`Module::stored_types`](crate::ir::Module::stored_types)), the model surface
-/// of a model struct, and the item decoder of every struct, enum and newtype.
+/// One generated type with what daplug adds to it: its impls, the field constants of a struct a
+/// model stores (`stored`, see [`Module::stored_types`](crate::ir::Module::stored_types)), the
+/// model surface of a model struct, and the item decoder of every struct, enum and newtype.
 pub fn type_def(def: &TypeDef, stored: bool) -> TokenStream {
-    let item = user_type(def);
     match def {
         TypeDef::Struct(s) => {
+            let item = types::structure(s, Impls::Generated);
+            let impls = impls::structure(s);
             let fields = stored.then(|| field_constants(s));
             let model = s.model.as_ref().map(|meta| model_items(s, meta, IntoItem::From));
-            let decoder = codec::struct_decoder(s);
-            quote!(#item #fields #model #decoder)
+            quote!(#item #impls #fields #model)
         }
         TypeDef::Enum(e) => {
-            let decoder = codec::serde_decoder(&e.name);
-            quote!(#item #decoder)
+            let item = types::enumeration(e, Impls::Generated);
+            let impls = match &e.kind {
+                EnumKind::Strings(variants) => impls::unit_enum(&e.name, variants),
+                _ => codec::serde_decoder(&e.name),
+            };
+            quote!(#item #impls)
         }
         TypeDef::Alias(a) if a.newtype => {
+            let item = types::alias(a);
             let decoder = codec::serde_decoder(&a.name);
             quote!(#item #decoder)
         }
-        TypeDef::Alias(_) => item,
+        TypeDef::Alias(a) => types::alias(a),
     }
 }
 
@@ -66,8 +75,8 @@ pub fn type_def(def: &TypeDef, stored: bool) -> TokenStream {
 /// derives): the compile-cost benchmark's baseline.
 pub fn user_type(def: &TypeDef) -> TokenStream {
     match def {
-        TypeDef::Struct(s) => types::structure(s),
-        TypeDef::Enum(e) => types::enumeration(e),
+        TypeDef::Struct(s) => types::structure(s, Impls::Derived),
+        TypeDef::Enum(e) => types::enumeration(e, Impls::Derived),
         TypeDef::Alias(a) => types::alias(a),
     }
 }

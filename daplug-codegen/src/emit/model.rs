@@ -153,7 +153,8 @@ fn companion(name: &Ident, doc_text: &str, vis: &TokenStream, fields: &[Companio
     let types = fields.iter().map(|f| &f.ty);
     let label = name.to_string();
     let shown = fields.iter().map(|f| f.ident.strip_prefix("r#").unwrap_or(f.ident));
-    let len = fields.len();
+    let required = fields.iter().filter(|f| !f.optional).count();
+    let present = fields.iter().zip(&idents).filter(|(f, _)| f.optional).map(|(_, m)| quote!(self.#m.is_some()));
     let writes = fields.iter().zip(&idents).map(|(f, member)| {
         let wire = f.wire;
         if f.optional {
@@ -182,7 +183,7 @@ fn companion(name: &Ident, doc_text: &str, vis: &TokenStream, fields: &[Companio
         impl #serde::Serialize for #name {
             #[inline]
             fn serialize<S: #serde::Serializer>(&self, serializer: S) -> #std::result::Result<S::Ok, S::Error> {
-                ::daplug_runtime::__private::fields(serializer, #label, #len) #(#writes)* .end()
+                ::daplug_runtime::__private::fields(serializer, #label, #required, &[#(#present),*]) #(#writes)* .end()
             }
         }
     }

@@ -72,6 +72,12 @@ pub(super) fn derives(std_derives: &[&str], extra: &[&str]) -> TokenStream {
     }
 }
 
+/// `#[derive(...)]` with std derives only, by absolute path.
+pub(super) fn std_derives(names: &[&str]) -> TokenStream {
+    let std_paths = std_paths(names.iter());
+    quote!(#[derive(#(#std_paths),*)])
+}
+
 fn std_paths<'a>(names: impl Iterator<Item = &'a &'a str>) -> Vec<TokenStream> {
     names
         .map(|d| {

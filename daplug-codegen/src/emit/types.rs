@@ -1,19 +1,35 @@
 //! The user-visible types: structs, enums (strings, integers, `oneOf`) and aliases, with serde's
-//! derives and attributes.
+//! derives and attributes, or, for what `schema!` writes through the runtime (`impls.rs`), without.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::tokens::{derives, doc, ident, option, rename, ty};
-use crate::ir::{Alias, Enum, EnumKind, Field, IntVariant, Struct};
+use super::tokens::{derives, doc, ident, option, rename, std_derives, ty};
+use crate::ir::{Alias, Enum, EnumKind, Field, IntVariant, Struct, Variant};
 
-pub(super) fn structure(s: &Struct) -> TokenStream {
+/// How a struct or string enum gets its `Debug`, `Serialize` and `Deserialize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Impls {
+    /// Derived, with serde's attributes: as a user writes the type by hand.
+    Derived,
+    /// Written by `impls.rs`: the type carries only the std derives that are `#[inline]` already.
+    Generated,
+}
+
+pub(super) fn structure(s: &Struct, impls: Impls) -> TokenStream {
     let name = ident(&s.name);
     let doc = doc(&s.doc);
-    let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
+    let derives = match impls {
+        Impls::Derived => derives(&["Debug", "Clone", "PartialEq"], &[]),
+        Impls::Generated => std_derives(&["Clone", "PartialEq"]),
+    };
     let fields = s.fields.iter().map(|f| {
         let t = ty(&f.ty);
-        field(f, if f.optional { option(t) } else { t }, f.optional, &quote!(pub))
+        let t = if f.optional { option(t) } else { t };
+        match impls {
+            Impls::Derived => field(f, t, f.optional, &quote!(pub)),
+            Impls::Generated => bare_field(f, t),
+        }
     });
     quote! {
         #doc
@@ -22,6 +38,16 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
+    }
+}
+
+/// A field without serde's attributes (its wire name and optionality are in `StructDef`).
+fn bare_field(f: &Field, ty: TokenStream) -> TokenStream {
+    let name = ident(&f.ident);
+    let doc = f.doc.as_deref().map(doc);
+    quote! {
+        #doc
+        pub #name: #ty,
     }
 }
 
@@ -42,27 +68,12 @@ fn field(f: &Field, ty: TokenStream, optional: bool, vis: &TokenStream) -> Token
     }
 }
 
-pub(super) fn enumeration(e: &Enum) -> TokenStream {
+/// An enum; `impls` applies to string enums (the others always derive).
+pub(super) fn enumeration(e: &Enum, impls: Impls) -> TokenStream {
     let name = ident(&e.name);
     let doc = doc(&e.doc);
     match &e.kind {
-        EnumKind::Strings(variants) => {
-            let derives = derives(&["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"], &[]);
-            let variants = variants.iter().map(|v| {
-                let variant = ident(&v.ident);
-                let doc = crate::emit::doc(&format!("`{}`", v.wire));
-                let rename = rename(&v.ident, &v.wire);
-                quote!(#doc #rename #variant,)
-            });
-            quote! {
-                #doc
-                #derives
-                #[allow(clippy::enum_variant_names)]
-                pub enum #name {
-                    #(#variants)*
-                }
-            }
-        }
+        EnumKind::Strings(variants) => string_enum(&name, &doc, variants, impls),
         EnumKind::Integers(variants) => integer_enum(&name, &doc, variants),
         EnumKind::OneOf { tag, alternatives } => {
             let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
@@ -89,6 +100,31 @@ pub(super) fn enumeration(e: &Enum) -> TokenStream {
                     #(#variants)*
                 }
             }
+        }
+    }
+}
+
+fn string_enum(name: &Ident, doc: &TokenStream, variants: &[Variant], impls: Impls) -> TokenStream {
+    const STD: [&str; 5] = ["Clone", "Copy", "PartialEq", "Eq", "Hash"];
+    let derives = match impls {
+        Impls::Derived => derives(&["Debug"], &STD),
+        Impls::Generated => std_derives(&STD),
+    };
+    let variants = variants.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let doc = crate::emit::doc(&format!("`{}`", v.wire));
+        let rename = match impls {
+            Impls::Derived => rename(&v.ident, &v.wire),
+            Impls::Generated => quote!(),
+        };
+        quote!(#doc #rename #variant,)
+    });
+    quote! {
+        #doc
+        #derives
+        #[allow(clippy::enum_variant_names)]
+        pub enum #name {
+            #(#variants)*
         }
     }
 }

@@ -18,12 +18,12 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use serde::de::{self, DeserializeOwned, IgnoredAny, Visitor};
-use serde::forward_to_deserialize_any;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::de::{nested, AttributeDeserializer, DeError};
 use super::steps::Step;
 use crate::item::Item;
+use crate::support::{name, position, FieldList, MissingField, Optional, Required, StructDef};
 
 /// A type read straight from an attribute value `depth` levels below the item, with the value and
 /// the error its `Deserialize` gives through daplug's deserializer. Implemented by the structs,
@@ -106,60 +106,38 @@ impl<T: Decode + DeserializeOwned> Decode for BTreeMap<String, T> {
     }
 }
 
-/// A generated struct read from `value`: `F` are its fields in declaration order and `lookup`
-/// their wire names sorted by length, then bytes, each with its field's position.
+/// A generated struct read from `value`, its fields found by their wire names ([`StructDef`]).
 /// A value that is not an `M` is read by serde as a whole `S` (a list as the fields in order), or
-/// refused, and comes back as `Err(S)`.
+/// refused.
 ///
-/// The generated decoder only names the fields' types and wire names: the loop lives here, once,
-/// so the crate holding `schema!` has almost nothing to check per struct (the loop, the key
-/// lookup and each field's reading are compiled where a model is read, for the models read).
+/// The generated decoder only calls this: the loop lives here, once, so the crate holding
+/// `schema!` has almost nothing to check per struct (the loop, the key lookup and each field's
+/// reading are compiled where a model is read, for the models read).
 #[inline]
-pub fn decode_struct<S: DeserializeOwned, F: StructFields>(
-    value: AttributeValue,
-    depth: usize,
-    lookup: &'static [(&'static str, usize)],
-) -> Result<Result<F::Values, S>, DeError> {
+pub fn decode_struct<S>(value: AttributeValue, depth: usize) -> Result<S, DeError>
+where
+    S: StructDef + DeserializeOwned,
+    S::Fields: StructFields,
+{
     let entries = match value {
         AttributeValue::M(entries) => entries,
-        value => return serde_decode(value, depth).map(Err),
+        value => return serde_decode(value, depth),
     };
-    let mut slots = F::Slots::default();
+    let mut slots = <S::Fields as StructFields>::Slots::default();
     for (key, value) in entries {
-        match position(lookup, &key) {
-            Some(index) => F::fill(&mut slots, index, value, depth, &key)?,
+        match position(S::LOOKUP, key.as_bytes()) {
+            Some(index) => S::Fields::fill(&mut slots, index, value, depth, &key)?,
             None => ignored(value, depth, &key)?,
         }
     }
-    F::finish(slots, &Names { lookup, first: 0 }).map(Ok)
+    S::Fields::finish(slots, S::FIELDS).map(S::build)
 }
 
-/// The position of the field named `key`, in `lookup` sorted by length, then bytes: most names
-/// are told apart by their length alone, before any byte is compared. A few names are scanned, more
-/// are searched.
-#[inline]
-fn position(lookup: &[(&'static str, usize)], key: &str) -> Option<usize> {
-    let same = |name: &&str| name.len() == key.len() && name.as_bytes() == key.as_bytes();
-    if lookup.len() <= 8 {
-        return lookup.iter().find(|(name, _)| same(name)).map(|(_, index)| *index);
-    }
-    lookup
-        .binary_search_by(|(name, _)| name.len().cmp(&key.len()).then_with(|| name.as_bytes().cmp(key.as_bytes())))
-        .ok()
-        .map(|at| lookup[at].1)
-}
-
-/// The fields of a generated struct, as [`decode_struct`] reads them: a [`Required`] or an
-/// [`Optional`] field, or a tuple of up to eight `StructFields` (a struct with more than eight fields
-/// has tuples of tuples).
-pub trait StructFields {
-    /// How many fields.
-    const COUNT: usize;
+/// The fields of a generated struct, as [`decode_struct`] reads them (see [`FieldList`]).
+pub trait StructFields: FieldList {
     /// What is kept while the entries are read.
     type Slots: Default;
-    /// The fields' values, in the shape of `Self`.
-    type Values;
-    /// Reads the entry of the field at `index` (among these fields) into its slot; the struct is
+    /// Reads the entry of the field at `index` (among these) into its slot; the struct is
     /// `depth` levels below the item.
     fn fill(
         slots: &mut Self::Slots,
@@ -168,44 +146,12 @@ pub trait StructFields {
         depth: usize,
         key: &str,
     ) -> Result<(), DeError>;
-    /// The values once every entry is read; `names` tells these fields' wire names.
-    fn finish(slots: Self::Slots, names: &Names) -> Result<Self::Values, DeError>;
+    /// The values once every entry is read; `names` are these fields' wire names.
+    fn finish(slots: Self::Slots, names: &'static [&'static str]) -> Result<Self::Values, DeError>;
 }
-
-/// The wire names of some of a struct's fields (those from position `first` on), for the error
-/// of a missing one: found in the sorted lookup only when a field is missing.
-#[derive(Debug)]
-pub struct Names {
-    lookup: &'static [(&'static str, usize)],
-    first: usize,
-}
-
-impl Names {
-    /// The names of the fields from `offset` on (among these).
-    fn from(&self, offset: usize) -> Names {
-        Names { lookup: self.lookup, first: self.first + offset }
-    }
-
-    /// The wire name of the field at `index` (among these).
-    fn name(&self, index: usize) -> &'static str {
-        let position = self.first + index;
-        self.lookup.iter().find(|(_, at)| *at == position).map(|(name, _)| *name).unwrap_or_default()
-    }
-}
-
-/// A required field of type `T`: absent, it is serde's `missing field` error (or `None`, when `T`
-/// is an `Option`, as serde has it).
-#[derive(Debug)]
-pub struct Required<T>(PhantomData<T>);
-
-/// An optional field (`Option<T>`): absent or `Null`, it is `None`.
-#[derive(Debug)]
-pub struct Optional<T>(PhantomData<T>);
 
 impl<T: Decode + DeserializeOwned> StructFields for Required<T> {
-    const COUNT: usize = 1;
     type Slots = Option<T>;
-    type Values = T;
 
     #[inline]
     fn fill(slot: &mut Option<T>, _: usize, value: AttributeValue, depth: usize, key: &str) -> Result<(), DeError> {
@@ -214,18 +160,16 @@ impl<T: Decode + DeserializeOwned> StructFields for Required<T> {
     }
 
     #[inline]
-    fn finish(slot: Option<T>, names: &Names) -> Result<T, DeError> {
+    fn finish(slot: Option<T>, names: &'static [&'static str]) -> Result<T, DeError> {
         match slot {
             Some(value) => Ok(value),
-            None => T::deserialize(Missing(names.name(0))),
+            None => T::deserialize(MissingField(name(names, 0), PhantomData)),
         }
     }
 }
 
 impl<T: Decode> StructFields for Optional<T> {
-    const COUNT: usize = 1;
     type Slots = Option<T>;
-    type Values = Option<T>;
 
     #[inline]
     fn fill(slot: &mut Option<T>, _: usize, value: AttributeValue, depth: usize, key: &str) -> Result<(), DeError> {
@@ -234,21 +178,19 @@ impl<T: Decode> StructFields for Optional<T> {
     }
 
     #[inline]
-    fn finish(slot: Option<T>, _: &Names) -> Result<Option<T>, DeError> {
+    fn finish(slot: Option<T>, _: &'static [&'static str]) -> Result<Option<T>, DeError> {
         Ok(slot)
     }
 }
 
 impl StructFields for () {
-    const COUNT: usize = 0;
     type Slots = ();
-    type Values = ();
 
     fn fill(_: &mut (), _: usize, _: AttributeValue, _: usize, _: &str) -> Result<(), DeError> {
         Ok(())
     }
 
-    fn finish(_: (), _: &Names) -> Result<(), DeError> {
+    fn finish(_: (), _: &'static [&'static str]) -> Result<(), DeError> {
         Ok(())
     }
 }
@@ -256,9 +198,7 @@ impl StructFields for () {
 macro_rules! tuple_fields {
     ($($field:ident $at:tt),+) => {
         impl<$($field: StructFields),+> StructFields for ($($field,)+) {
-            const COUNT: usize = 0 $(+ $field::COUNT)+;
             type Slots = ($($field::Slots,)+);
-            type Values = ($($field::Values,)+);
 
             #[inline]
             fn fill(
@@ -283,10 +223,10 @@ macro_rules! tuple_fields {
             #[inline]
             // The last element's `start +=` is never read (the macro writes it for every element).
             #[allow(unused_assignments)]
-            fn finish(slots: Self::Slots, names: &Names) -> Result<Self::Values, DeError> {
+            fn finish(slots: Self::Slots, names: &'static [&'static str]) -> Result<Self::Values, DeError> {
                 let mut start = 0;
                 Ok(($({
-                    let value = $field::finish(slots.$at, &names.from(start))?;
+                    let value = $field::finish(slots.$at, names.get(start..).unwrap_or_default())?;
                     start += $field::COUNT;
                     value
                 },)+))
@@ -329,25 +269,4 @@ impl Decode for Ignored {
 /// An item read as `T`; on error also the path of the attribute at fault (`.` for the item).
 pub fn decode_item<T: Decode>(item: Item) -> Result<T, (String, DeError)> {
     T::decode(AttributeValue::M(item), 0).map_err(|err| (err.path(), err))
-}
-
-/// What serde reads an absent field from: `None` for an `Option`, `missing field` for anything
-/// else.
-struct Missing(&'static str);
-
-impl<'de> de::Deserializer<'de> for Missing {
-    type Error = DeError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, DeError> {
-        Err(de::Error::missing_field(self.0))
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_none()
-    }
-
-    forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
-    }
 }

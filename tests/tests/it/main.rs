@@ -19,6 +19,7 @@ mod prefixes;
 mod reads;
 mod retries;
 mod roundtrip;
+mod serde_twin;
 mod spans;
 mod tables;
 mod timeouts;

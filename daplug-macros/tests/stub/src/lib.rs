@@ -117,9 +117,11 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     }
 }
 
-// The runtime's serialisation helpers for companion types, compiled from the runtime's own file
-// (they depend only on serde).
-#[path = "../../../../daplug-runtime/src/support.rs"]
+// The runtime's serde impls for generated types (`StructDef`, `fields`, `deserialize_struct`, ...),
+// compiled from the runtime's own files (they depend only on serde). The runtime's item decoder
+// uses `position` and `name`, the stub does not.
+#[path = "../../../../daplug-runtime/src/support/mod.rs"]
+#[allow(unused_imports)]
 mod support;
 
 // The typed attribute names (`Field`, `AttrPath`, the traits requests take), compiled from the
@@ -178,7 +180,10 @@ impl<M> Default for Query<M> {
 /// Mirrors `daplug_runtime::__private`.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::support::{fields, Fields};
+    pub use crate::support::{
+        debug_unit_enum, deserialize_struct, deserialize_unit_enum, fields, serialize_unit_enum, Elements, FieldList,
+        Fields, MissingField, Optional, Required, SerdeFields, StructDef, UnitEnum,
+    };
     pub use serde;
     pub use serde_json;
     pub use std;
@@ -202,50 +207,13 @@ pub mod __private {
         serde_json::from_value(value)
     }
 
-    /// Mirrors `daplug_runtime::__private::StructFields` (the stub reads a struct through serde).
-    pub trait StructFields {
-        /// The fields' values.
-        type Values;
-    }
-
-    /// Mirrors `daplug_runtime::__private::Required`.
-    pub struct Required<T>(std::marker::PhantomData<T>);
-
-    /// Mirrors `daplug_runtime::__private::Optional`.
-    pub struct Optional<T>(std::marker::PhantomData<T>);
-
-    impl<T> StructFields for Required<T> {
-        type Values = T;
-    }
-    impl<T> StructFields for Optional<T> {
-        type Values = Option<T>;
-    }
-
-    macro_rules! tuple_fields {
-        ($($field:ident),*) => {
-            impl<$($field: StructFields),*> StructFields for ($($field,)*) {
-                type Values = ($($field::Values,)*);
-            }
-        };
-    }
-    tuple_fields!();
-    tuple_fields!(A);
-    tuple_fields!(A, B);
-    tuple_fields!(A, B, C);
-    tuple_fields!(A, B, C, D);
-    tuple_fields!(A, B, C, D, E);
-    tuple_fields!(A, B, C, D, E, F);
-    tuple_fields!(A, B, C, D, E, F, G);
-    tuple_fields!(A, B, C, D, E, F, G, H);
-
     /// Mirrors `daplug_runtime::__private::decode_struct`: the stub reads the whole struct through
-    /// serde and hands it back as `Err(S)`, as the runtime does for a value it leaves to serde.
-    pub fn decode_struct<S: DeserializeOwned, F: StructFields>(
+    /// serde (the runtime does for a value that is not a map).
+    pub fn decode_struct<S: StructDef + DeserializeOwned>(
         value: AttributeValue,
         _depth: usize,
-        _lookup: &'static [(&'static str, usize)],
-    ) -> Result<Result<F::Values, S>, DecodeError> {
-        serde_json::from_value(value).map(Err)
+    ) -> Result<S, DecodeError> {
+        serde_json::from_value(value)
     }
 
     /// Mirrors `daplug_runtime::__private::decode_model`.

@@ -1,12 +1,9 @@
-//! Small generic helpers that generated code calls instead of expanding the same logic per type
-//! (reached through `__private`; not public API).
-//!
-//! Why: the crate holding `schema!` type-checks and borrow-checks every function body it contains,
-//! used or not. A derived `Serialize` for a companion type (`<Name>Key`, `<Name>Patch`) expands to a
-//! length computation, a branch and a `?` per field; a chain of calls into these generic helpers is a
-//! third of that, and the helpers themselves are compiled only where a companion is serialised.
+//! serde's `Serialize` for generated types as serde's derive writes them: a struct as a chain of
+//! calls ([`fields`]), a string enum as its unit variant ([`serialize_unit_enum`]).
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use super::shape::{name, UnitEnum};
 
 /// A struct being serialised field by field; the first error is kept and returned by
 /// [`end`](Self::end).
@@ -15,9 +12,17 @@ pub struct Fields<S: SerializeStruct> {
     state: Result<S, S::Error>,
 }
 
-/// Starts serialising a struct `name` with at most `len` fields.
+/// Starts serialising a struct `name` of `required` fields that are always written and one
+/// optional field per `present` entry (`true` when it is written): serde's `serialize_struct` with
+/// the derive's count of the fields written, which formats such as MessagePack write ahead of them.
 #[inline]
-pub fn fields<S: Serializer>(serializer: S, name: &'static str, len: usize) -> Fields<S::SerializeStruct> {
+pub fn fields<S: Serializer>(
+    serializer: S,
+    name: &'static str,
+    required: usize,
+    present: &[bool],
+) -> Fields<S::SerializeStruct> {
+    let len = required + present.iter().filter(|written| **written).count();
     Fields { state: serializer.serialize_struct(name, len) }
 }
 
@@ -55,6 +60,15 @@ impl<S: SerializeStruct> Fields<S> {
     }
 }
 
+/// A string enum's variant, as the derive writes a unit variant: the enum's name, the variant's
+/// position and its wire name.
+#[inline]
+pub fn serialize_unit_enum<E: UnitEnum, S: Serializer>(value: E, serializer: S) -> Result<S::Ok, S::Error> {
+    let index = value.index();
+    // A position is below `u32::MAX`: an enum has far fewer variants.
+    serializer.serialize_unit_variant(E::NAME, u32::try_from(index).unwrap_or(u32::MAX), name(E::VARIANTS, index))
+}
+
 // Only serde and serde_json here: daplug-macros' test stub compiles this file too.
 #[cfg(test)]
 mod tests {
@@ -68,7 +82,7 @@ mod tests {
 
     impl Serialize for Patch {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            fields(serializer, "Patch", 3)
+            fields(serializer, "Patch", 1, &[self.name.is_some(), self.qty.is_some()])
                 .optional("name", &self.name)
                 .optional("qty", &self.qty)
                 .field("pk", &self.pk)
@@ -93,7 +107,7 @@ mod tests {
         struct Two;
         impl Serialize for Two {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                fields(serializer, "Two", 2).field("a", &Bad).field("b", &1).end()
+                fields(serializer, "Two", 2, &[]).field("a", &Bad).field("b", &1).end()
             }
         }
         assert!(serde_json::to_string(&Two).unwrap_err().to_string().contains("bad value"));

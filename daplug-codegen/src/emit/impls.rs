@@ -1,0 +1,179 @@
+//! The std and serde impls of the structs and string enums `schema!` generates, written as calls
+//! into the runtime's generic code (`daplug_runtime`'s `support` module) instead of derived.
+//!
+//! Why: the crate holding `schema!` parses, type-checks and borrow-checks every body it holds,
+//! used or not, and a derived `fmt` is compiled there even if nothing prints the type. serde's
+//! derived `Deserialize` is a field enum, two visitors and a branch per field; here a struct
+//! describes itself once (`StructDef`: its name, its fields' wire names and types) and its
+//! `Deserialize`, item decoder, `Serialize` and `Debug` are one call each, `#[inline]` or generic,
+//! so their code is generated where a type is used. The behaviour is the derive's (the runtime's
+//! tests compare both); the hand-written twin of the compile-cost benchmark keeps the derives
+//! (`types.rs`), as a user would write them.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+
+use super::tokens::{ident, ty};
+use crate::ir::{Struct, Variant};
+
+/// Everything in one `const _: () = { ... };` block (serde's `dummy.rs`), where the runtime's
+/// `__private` is spelt `__p`: the fewer tokens, the less the crate holding `schema!` parses.
+fn block(items: TokenStream) -> TokenStream {
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications)]
+        const _: () = {
+            use ::daplug_runtime::__private as __p;
+            #items
+        };
+    }
+}
+
+/// `StructDef`, `Deserialize`, `Serialize`, `Debug` and the item decoder (`Decode`) of a struct.
+pub(super) fn structure(s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let label = &s.name;
+    let members: Vec<Ident> = s.fields.iter().map(|f| ident(&f.ident)).collect();
+    let wires: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let mut lookup: Vec<(&str, usize)> = wires.iter().copied().zip(0..).collect();
+    // By length, then bytes: the order the runtime searches in.
+    lookup.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes())));
+    let lookup = lookup.iter().map(|(wire, i)| quote!((#wire, #i)));
+    let types = nest(
+        s.fields
+            .iter()
+            .map(|f| {
+                let t = ty(&f.ty);
+                if f.optional {
+                    quote!(__p::Optional<#t>)
+                } else {
+                    quote!(__p::Required<#t>)
+                }
+            })
+            .collect(),
+    );
+    let slots: Vec<Ident> = (0..s.fields.len()).map(|i| format_ident!("__field{i}")).collect();
+    let pattern = nest(slots.iter().map(ToTokens::to_token_stream).collect());
+    let required = s.fields.iter().filter(|f| !f.optional).count();
+    let present = s.fields.iter().zip(&members).filter(|(f, _)| f.optional).map(|(_, m)| quote!(self.#m.is_some()));
+    let writes = s.fields.iter().zip(&members).map(|(f, member)| {
+        let wire = &f.wire_name;
+        if f.optional {
+            quote!(.optional(#wire, &self.#member))
+        } else {
+            quote!(.field(#wire, &self.#member))
+        }
+    });
+    let debug = debug_struct(&name, &s.fields.iter().map(|f| f.ident.as_str()).collect::<Vec<_>>());
+    block(quote! {
+        #[automatically_derived]
+        impl __p::StructDef for #name {
+            const NAME: &'static str = #label;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            const LOOKUP: &'static [(&'static str, usize)] = &[#(#lookup),*];
+            type Fields = #types;
+            #[inline]
+            fn build(#pattern: <Self::Fields as __p::FieldList>::Values) -> Self {
+                Self { #(#members: #slots),* }
+            }
+        }
+        #[automatically_derived]
+        impl<'de> __p::serde::Deserialize<'de> for #name {
+            #[inline]
+            fn deserialize<D: __p::serde::Deserializer<'de>>(deserializer: D) -> __p::std::result::Result<Self, D::Error> {
+                __p::deserialize_struct(deserializer)
+            }
+        }
+        #[automatically_derived]
+        impl __p::serde::Serialize for #name {
+            #[inline]
+            fn serialize<S: __p::serde::Serializer>(&self, serializer: S) -> __p::std::result::Result<S::Ok, S::Error> {
+                __p::fields(serializer, #label, #required, &[#(#present),*]) #(#writes)* .end()
+            }
+        }
+        #[automatically_derived]
+        impl __p::Decode for #name {
+            #[inline]
+            fn decode(value: __p::AttributeValue, depth: usize) -> __p::std::result::Result<Self, __p::DecodeError> {
+                __p::decode_struct(value, depth)
+            }
+        }
+        #debug
+    })
+}
+
+/// `Debug` as the derive prints a struct (`Name { field: value, .. }`), `#[inline]`; `idents` are the
+/// fields' Rust names. Also the companions' (`model.rs`), spelt with `__p` in scope.
+pub(super) fn debug_struct(name: &Ident, idents: &[&str]) -> TokenStream {
+    let label = name.to_string();
+    let members = idents.iter().map(|i| ident(i));
+    let shown = idents.iter().map(|i| i.strip_prefix("r#").unwrap_or(i));
+    quote! {
+        #[automatically_derived]
+        impl __p::std::fmt::Debug for #name {
+            #[inline]
+            fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+                f.debug_struct(#label) #(.field(#shown, &self.#members))* .finish()
+            }
+        }
+    }
+}
+
+/// A tuple of `items`, as tuples of at most eight (the runtime's field-list tuples): a struct's
+/// fields' types and the pattern of their values take the same shape.
+fn nest(items: Vec<TokenStream>) -> TokenStream {
+    if items.len() <= 8 {
+        return quote!((#(#items,)*));
+    }
+    nest(items.chunks(8).map(|chunk| quote!((#(#chunk,)*))).collect())
+}
+
+/// `UnitEnum`, `Deserialize`, `Serialize`, `Debug` and the item decoder of a string enum.
+pub(super) fn unit_enum(name: &str, variants: &[Variant]) -> TokenStream {
+    let label = name;
+    let name = ident(name);
+    let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
+    let shown = variants.iter().map(|v| v.ident.strip_prefix("r#").unwrap_or(&v.ident));
+    let wires = variants.iter().map(|v| &v.wire);
+    block(quote! {
+        #[automatically_derived]
+        impl __p::UnitEnum for #name {
+            const NAME: &'static str = #label;
+            const VARIANTS: &'static [&'static str] = &[#(#wires),*];
+            const IDENTS: &'static [&'static str] = &[#(#shown),*];
+            const ALL: &'static [Self] = &[#(Self::#idents),*];
+            #[inline]
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+        #[automatically_derived]
+        impl<'de> __p::serde::Deserialize<'de> for #name {
+            #[inline]
+            fn deserialize<D: __p::serde::Deserializer<'de>>(deserializer: D) -> __p::std::result::Result<Self, D::Error> {
+                __p::deserialize_unit_enum(deserializer)
+            }
+        }
+        #[automatically_derived]
+        impl __p::serde::Serialize for #name {
+            #[inline]
+            fn serialize<S: __p::serde::Serializer>(&self, serializer: S) -> __p::std::result::Result<S::Ok, S::Error> {
+                __p::serialize_unit_enum(*self, serializer)
+            }
+        }
+        #[automatically_derived]
+        impl __p::Decode for #name {
+            #[inline]
+            fn decode(value: __p::AttributeValue, depth: usize) -> __p::std::result::Result<Self, __p::DecodeError> {
+                __p::serde_decode(value, depth)
+            }
+        }
+        #[automatically_derived]
+        impl __p::std::fmt::Debug for #name {
+            #[inline]
+            fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+                __p::debug_unit_enum(*self, f)
+            }
+        }
+    })
+}

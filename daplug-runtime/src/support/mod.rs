@@ -1,0 +1,25 @@
+//! What generated code calls instead of expanding the same logic per type (reached through
+//! `__private`; not public API): serde's `Serialize` (`ser.rs`) and `Deserialize` (`de.rs`) for
+//! the structs and string enums `schema!` generates, as serde's derives write them.
+//!
+//! Why: the crate holding `schema!` parses, type-checks and borrow-checks every function body it
+//! contains, used or not. serde's derived `Deserialize` for a struct is a field enum, two visitors
+//! and a branch per field, about 120 lines for three fields; a generated struct that only names its
+//! fields ([`StructDef`]) and calls one generic function here has a few lines to check, and the
+//! generic code is compiled where a type is read or written, for the types that are. The values,
+//! the errors and the calls made on the serializer or deserializer are the derive's (the tests
+//! compare both on every shape of input).
+//!
+//! Only serde here: daplug-macros' test stub compiles these files too.
+
+mod de;
+mod ser;
+mod shape;
+
+pub use de::{deserialize_struct, deserialize_unit_enum, Elements, MissingField, SerdeFields};
+pub use ser::{fields, serialize_unit_enum, Fields};
+pub use shape::{debug_unit_enum, FieldList, Optional, Required, StructDef, UnitEnum};
+pub(crate) use shape::{name, position};
+
+#[cfg(test)]
+mod tests;

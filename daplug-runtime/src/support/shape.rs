@@ -1,0 +1,114 @@
+//! What a generated type declares about itself, once, for the generic code that reads and writes
+//! it: a struct its name, its fields' wire names and types ([`StructDef`]), a string enum its
+//! variants ([`UnitEnum`]).
+
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A required field of type `T`: absent when read, it is serde's `missing field` error (or `None`,
+/// when `T` is an `Option`, as serde has it).
+#[derive(Debug)]
+pub struct Required<T>(PhantomData<T>);
+
+/// An optional field (`Option<T>`, serde's `default` and `skip_serializing_if = "Option::is_none"`):
+/// absent, it is `None`.
+#[derive(Debug)]
+pub struct Optional<T>(PhantomData<T>);
+
+/// A struct's fields: a [`Required`] or an [`Optional`] field, or a tuple of up to eight
+/// `FieldList`s (a struct with more than eight fields has tuples of tuples).
+pub trait FieldList {
+    /// How many fields.
+    const COUNT: usize;
+    /// The fields' values, in the shape of `Self`.
+    type Values;
+}
+
+impl<T> FieldList for Required<T> {
+    const COUNT: usize = 1;
+    type Values = T;
+}
+
+impl<T> FieldList for Optional<T> {
+    const COUNT: usize = 1;
+    type Values = Option<T>;
+}
+
+impl FieldList for () {
+    const COUNT: usize = 0;
+    type Values = ();
+}
+
+macro_rules! tuple_list {
+    ($($field:ident),+) => {
+        impl<$($field: FieldList),+> FieldList for ($($field,)+) {
+            const COUNT: usize = 0 $(+ $field::COUNT)+;
+            type Values = ($($field::Values,)+);
+        }
+    };
+}
+
+tuple_list!(A);
+tuple_list!(A, B);
+tuple_list!(A, B, C);
+tuple_list!(A, B, C, D);
+tuple_list!(A, B, C, D, E);
+tuple_list!(A, B, C, D, E, F);
+tuple_list!(A, B, C, D, E, F, G);
+tuple_list!(A, B, C, D, E, F, G, H);
+
+/// A struct `schema!` generates, as it describes itself: serde's `Deserialize` and daplug's item
+/// decoder read it through this.
+pub trait StructDef: Sized {
+    /// The struct's name (serde's `deserialize_struct` name, and `struct <NAME>` in errors).
+    const NAME: &'static str;
+    /// The fields' wire names in declaration order.
+    const FIELDS: &'static [&'static str];
+    /// The same names sorted by length, then bytes, each with its field's position (for
+    /// [`position`]).
+    const LOOKUP: &'static [(&'static str, usize)];
+    /// The fields' types, as [`Required`] / [`Optional`], in declaration order.
+    type Fields: FieldList;
+    /// The struct from its fields' values.
+    fn build(values: <Self::Fields as FieldList>::Values) -> Self;
+}
+
+/// The position of the field named `key`, in `lookup` sorted by length, then bytes: most names
+/// are told apart by their length alone, before any byte is compared. A few names are scanned, more
+/// are searched.
+#[inline]
+pub(crate) fn position(lookup: &[(&'static str, usize)], key: &[u8]) -> Option<usize> {
+    if lookup.len() <= 8 {
+        return lookup.iter().find(|(name, _)| name.as_bytes() == key).map(|(_, index)| *index);
+    }
+    lookup
+        .binary_search_by(|(name, _)| name.len().cmp(&key.len()).then_with(|| name.as_bytes().cmp(key)))
+        .ok()
+        .map(|at| lookup[at].1)
+}
+
+/// The wire name at `index` of `names` (empty past the end, which the generated tables never reach).
+#[inline]
+pub(crate) fn name(names: &'static [&'static str], index: usize) -> &'static str {
+    names.get(index).copied().unwrap_or_default()
+}
+
+/// A string enum `schema!` generates (unit variants only), as it describes itself.
+pub trait UnitEnum: Copy + 'static {
+    /// The enum's name.
+    const NAME: &'static str;
+    /// The variants' wire names, in declaration order.
+    const VARIANTS: &'static [&'static str];
+    /// The variants' Rust names, in declaration order (their `Debug`).
+    const IDENTS: &'static [&'static str];
+    /// The variants, in declaration order.
+    const ALL: &'static [Self];
+    /// The position of this variant (its discriminant).
+    fn index(self) -> usize;
+}
+
+/// `Debug` for a string enum: its variant's Rust name, as the derive prints it.
+#[inline]
+pub fn debug_unit_enum<E: UnitEnum>(value: E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_str(name(E::IDENTS, value.index()))
+}
