@@ -232,7 +232,10 @@ fn full_order() -> Value {
         "meta": {"x": 1, "y": -2},
         "wide": {"a": "a", "bb": 2, "ccc": true, "d": 1.5, "e": null, "f": "open", "g": 7, "hh": "h",
                  "i": [1, 2], "jj": "j", "x-long": "l"},
-        "nothing": {"anything": [1, "goes"]}
+        "nothing": {"anything": [1, "goes"]},
+        // Structs inside a tagged and an untagged `oneOf` (read by serde from its buffered content).
+        "payment": {"method": "card", "number": "4111", "cvc": 123},
+        "either": {"sku": "e", "qty": 1}
     })
 }
 
