@@ -31,10 +31,6 @@ const _: () = {
     impl __p::StructDef for AdditionalBankIdentification {
         const NAME: &'static str = "AdditionalBankIdentification";
         const FIELDS: &'static [&'static str] = &["code", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("code", 0usize),
-            ("type", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<AdditionalBankIdentificationType>,
@@ -47,6 +43,16 @@ const _: () = {
                 code: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"code" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -256,6 +262,18 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"auBsbCode" => 0usize,
+                    b"caRoutingNumber" => 1usize,
+                    b"gbSortCode" => 2usize,
+                    b"usRoutingNumber" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for AdditionalBankIdentificationType {
@@ -360,14 +378,6 @@ const _: () = {
             "postalCode",
             "stateOrProvince",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("city", 0usize),
-            ("line1", 2usize),
-            ("line2", 3usize),
-            ("country", 1usize),
-            ("postalCode", 4usize),
-            ("stateOrProvince", 5usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -395,6 +405,20 @@ const _: () = {
                 postal_code: __field4,
                 state_or_province: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"city" => 0usize,
+                    b"country" => 1usize,
+                    b"line1" => 2usize,
+                    b"line2" => 3usize,
+                    b"postalCode" => 4usize,
+                    b"stateOrProvince" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -631,10 +655,6 @@ const _: () = {
     impl __p::StructDef for Airline {
         const NAME: &'static str = "Airline";
         const FIELDS: &'static [&'static str] = &["legs", "ticketNumber"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("legs", 0usize),
-            ("ticketNumber", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::vec::Vec<Leg>>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -647,6 +667,16 @@ const _: () = {
                 legs: __field0,
                 ticket_number: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"legs" => 0usize,
+                    b"ticketNumber" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -821,10 +851,6 @@ const _: () = {
     impl __p::StructDef for Amount {
         const NAME: &'static str = "Amount";
         const FIELDS: &'static [&'static str] = &["currency", "value"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("value", 1usize),
-            ("currency", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<i64>,
@@ -837,6 +863,16 @@ const _: () = {
                 currency: __field0,
                 value: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"currency" => 0usize,
+                    b"value" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1012,11 +1048,6 @@ const _: () = {
             "amountAdjustmentType",
             "basepoints",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 0usize),
-            ("basepoints", 2usize),
-            ("amountAdjustmentType", 1usize),
-        ];
         type Fields = (
             __p::Optional<Amount>,
             __p::Optional<AmountAdjustmentAmountAdjustmentType>,
@@ -1031,6 +1062,17 @@ const _: () = {
                 amount_adjustment_type: __field1,
                 basepoints: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"amountAdjustmentType" => 1usize,
+                    b"basepoints" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1248,6 +1290,18 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"atmMarkup" => 0usize,
+                    b"authHoldReserve" => 1usize,
+                    b"exchange" => 2usize,
+                    b"forexMarkup" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for AmountAdjustmentAmountAdjustmentType {
@@ -1308,7 +1362,6 @@ const _: () = {
     impl __p::StructDef for ApproveTransfersRequest {
         const NAME: &'static str = "ApproveTransfersRequest";
         const FIELDS: &'static [&'static str] = &["transferIds"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("transferIds", 0usize)];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -1319,6 +1372,15 @@ const _: () = {
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { transfer_ids: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"transferIds" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1488,11 +1550,6 @@ const _: () = {
     impl __p::StructDef for AuLocalAccountIdentification {
         const NAME: &'static str = "AuLocalAccountIdentification";
         const FIELDS: &'static [&'static str] = &["accountNumber", "bsbCode", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("bsbCode", 1usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -1507,6 +1564,17 @@ const _: () = {
                 bsb_code: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"bsbCode" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1700,6 +1768,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"auLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for AuLocalAccountIdentificationType {
@@ -1769,12 +1846,6 @@ const _: () = {
             "received",
             "reserved",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("balance", 0usize),
-            ("currency", 1usize),
-            ("received", 2usize),
-            ("reserved", 3usize),
-        ];
         type Fields = (
             __p::Optional<i64>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -1796,6 +1867,18 @@ const _: () = {
                 received: __field2,
                 reserved: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"balance" => 0usize,
+                    b"currency" => 1usize,
+                    b"received" => 2usize,
+                    b"reserved" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2000,11 +2083,6 @@ const _: () = {
             "accountIdentification",
             "storedPaymentMethodId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("accountHolder", 0usize),
-            ("accountIdentification", 1usize),
-            ("storedPaymentMethodId", 2usize),
-        ];
         type Fields = (
             __p::Required<PartyIdentification>,
             __p::Required<BankAccountV3AccountIdentification>,
@@ -2019,6 +2097,17 @@ const _: () = {
                 account_identification: __field1,
                 stored_payment_method_id: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHolder" => 0usize,
+                    b"accountIdentification" => 1usize,
+                    b"storedPaymentMethodId" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2283,10 +2372,6 @@ const _: () = {
     impl __p::StructDef for BankCategoryData {
         const NAME: &'static str = "BankCategoryData";
         const FIELDS: &'static [&'static str] = &["priority", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("priority", 0usize),
-        ];
         type Fields = (
             __p::Optional<BankCategoryDataPriority>,
             __p::Optional<BankCategoryDataType>,
@@ -2299,6 +2384,16 @@ const _: () = {
                 priority: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"priority" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2521,6 +2616,20 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"crossBorder" => 0usize,
+                    b"fast" => 1usize,
+                    b"instant" => 2usize,
+                    b"internal" => 3usize,
+                    b"regular" => 4usize,
+                    b"wire" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BankCategoryDataPriority {
@@ -2585,6 +2694,15 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bank" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2658,13 +2776,6 @@ const _: () = {
             "ispb",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("ispb", 3usize),
-            ("type", 4usize),
-            ("bankCode", 1usize),
-            ("branchNumber", 2usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -2689,6 +2800,19 @@ const _: () = {
                 ispb: __field3,
                 type_: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"bankCode" => 1usize,
+                    b"branchNumber" => 2usize,
+                    b"ispb" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2912,6 +3036,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"brLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BrLocalAccountIdentificationType {
@@ -2986,13 +3119,6 @@ const _: () = {
             "transitNumber",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 4usize),
-            ("accountType", 1usize),
-            ("accountNumber", 0usize),
-            ("transitNumber", 3usize),
-            ("institutionNumber", 2usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<CaLocalAccountIdentificationAccountType>,
@@ -3017,6 +3143,19 @@ const _: () = {
                 transit_number: __field3,
                 type_: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"accountType" => 1usize,
+                    b"institutionNumber" => 2usize,
+                    b"transitNumber" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3245,6 +3384,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"checking" => 0usize,
+                    b"savings" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CaLocalAccountIdentificationAccountType {
@@ -3310,6 +3459,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"caLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CaLocalAccountIdentificationType {
@@ -3370,7 +3528,6 @@ const _: () = {
     impl __p::StructDef for CancelTransfersRequest {
         const NAME: &'static str = "CancelTransfersRequest";
         const FIELDS: &'static [&'static str] = &["transferIds"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("transferIds", 0usize)];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -3381,6 +3538,15 @@ const _: () = {
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { transfer_ids: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"transferIds" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3557,12 +3723,6 @@ const _: () = {
             "principal",
             "total",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fee", 1usize),
-            ("total", 3usize),
-            ("currency", 0usize),
-            ("principal", 2usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<i64>,
@@ -3584,6 +3744,18 @@ const _: () = {
                 principal: __field2,
                 total: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"currency" => 0usize,
+                    b"fee" => 1usize,
+                    b"principal" => 2usize,
+                    b"total" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3796,17 +3968,6 @@ const _: () = {
             "repayment",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 6usize),
-            ("fee", 3usize),
-            ("amount", 0usize),
-            ("status", 8usize),
-            ("balances", 1usize),
-            ("repayment", 7usize),
-            ("counterparty", 2usize),
-            ("grantOfferId", 5usize),
-            ("grantAccountId", 4usize),
-        ];
         type Fields = (
             (
                 __p::Optional<Amount>,
@@ -3847,6 +4008,23 @@ const _: () = {
                 repayment: __field7,
                 status: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"balances" => 1usize,
+                    b"counterparty" => 2usize,
+                    b"fee" => 3usize,
+                    b"grantAccountId" => 4usize,
+                    b"grantOfferId" => 5usize,
+                    b"id" => 6usize,
+                    b"repayment" => 7usize,
+                    b"status" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4106,11 +4284,6 @@ const _: () = {
             "grantAccountId",
             "grantOfferId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("counterparty", 0usize),
-            ("grantOfferId", 2usize),
-            ("grantAccountId", 1usize),
-        ];
         type Fields = (
             __p::Optional<GrantInfoCounterparty>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -4125,6 +4298,17 @@ const _: () = {
                 grant_account_id: __field1,
                 grant_offer_id: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"counterparty" => 0usize,
+                    b"grantAccountId" => 1usize,
+                    b"grantOfferId" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4352,6 +4536,20 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Pending" => 0usize,
+                    b"Active" => 1usize,
+                    b"Repaid" => 2usize,
+                    b"Failed" => 3usize,
+                    b"WrittenOff" => 4usize,
+                    b"Revoked" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CapitalGrantStatus {
@@ -4408,13 +4606,21 @@ const _: () = {
     impl __p::StructDef for CapitalGrants {
         const NAME: &'static str = "CapitalGrants";
         const FIELDS: &'static [&'static str] = &["grants"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("grants", 0usize)];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::vec::Vec<CapitalGrant>>,
         );
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { grants: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"grants" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4568,10 +4774,6 @@ const _: () = {
     impl __p::StructDef for Card {
         const NAME: &'static str = "Card";
         const FIELDS: &'static [&'static str] = &["cardHolder", "cardIdentification"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("cardHolder", 0usize),
-            ("cardIdentification", 1usize),
-        ];
         type Fields = (
             __p::Required<PartyIdentification>,
             __p::Required<CardIdentification>,
@@ -4584,6 +4786,16 @@ const _: () = {
                 card_holder: __field0,
                 card_identification: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"cardHolder" => 0usize,
+                    b"cardIdentification" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4798,15 +5010,6 @@ const _: () = {
             "startYear",
             "storedPaymentMethodId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("number", 3usize),
-            ("startYear", 5usize),
-            ("expiryYear", 1usize),
-            ("startMonth", 4usize),
-            ("expiryMonth", 0usize),
-            ("issueNumber", 2usize),
-            ("storedPaymentMethodId", 6usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -4837,6 +5040,21 @@ const _: () = {
                 start_year: __field5,
                 stored_payment_method_id: __field6,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"expiryMonth" => 0usize,
+                    b"expiryYear" => 1usize,
+                    b"issueNumber" => 2usize,
+                    b"number" => 3usize,
+                    b"startMonth" => 4usize,
+                    b"startYear" => 5usize,
+                    b"storedPaymentMethodId" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5133,17 +5351,6 @@ const _: () = {
             "transferInstrumentId",
             "transfers",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 4usize),
-            ("fee", 3usize),
-            ("amount", 0usize),
-            ("transfers", 8usize),
-            ("description", 2usize),
-            ("counterparty", 1usize),
-            ("transferInstrumentId", 7usize),
-            ("referenceForBeneficiary", 6usize),
-            ("instructingBalanceAccountId", 5usize),
-        ];
         type Fields = (
             (
                 __p::Required<Amount>,
@@ -5184,6 +5391,23 @@ const _: () = {
                 transfer_instrument_id: __field7,
                 transfers: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"counterparty" => 1usize,
+                    b"description" => 2usize,
+                    b"fee" => 3usize,
+                    b"id" => 4usize,
+                    b"instructingBalanceAccountId" => 5usize,
+                    b"referenceForBeneficiary" => 6usize,
+                    b"transferInstrumentId" => 7usize,
+                    b"transfers" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5503,16 +5727,6 @@ const _: () = {
             "referenceForBeneficiary",
             "transferInstrumentId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 4usize),
-            ("fee", 3usize),
-            ("amount", 0usize),
-            ("description", 2usize),
-            ("counterparty", 1usize),
-            ("transferInstrumentId", 7usize),
-            ("referenceForBeneficiary", 6usize),
-            ("instructingBalanceAccountId", 5usize),
-        ];
         type Fields = (
             __p::Required<Amount>,
             __p::Optional<CashOutInfoCounterparty>,
@@ -5546,6 +5760,22 @@ const _: () = {
                 reference_for_beneficiary: __field6,
                 transfer_instrument_id: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"counterparty" => 1usize,
+                    b"description" => 2usize,
+                    b"fee" => 3usize,
+                    b"id" => 4usize,
+                    b"instructingBalanceAccountId" => 5usize,
+                    b"referenceForBeneficiary" => 6usize,
+                    b"transferInstrumentId" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5811,15 +6041,21 @@ const _: () = {
     impl __p::StructDef for CashOutInfoCounterparty {
         const NAME: &'static str = "CashOutInfoCounterparty";
         const FIELDS: &'static [&'static str] = &["transferInstrumentId"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("transferInstrumentId", 0usize),
-        ];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self {
                 transfer_instrument_id: __field0,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"transferInstrumentId" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5989,11 +6225,6 @@ const _: () = {
     impl __p::StructDef for CashOutTransfer {
         const NAME: &'static str = "CashOutTransfer";
         const FIELDS: &'static [&'static str] = &["amount", "id", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 1usize),
-            ("type", 2usize),
-            ("amount", 0usize),
-        ];
         type Fields = (
             __p::Required<Amount>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -6008,6 +6239,17 @@ const _: () = {
                 id: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"id" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6195,6 +6437,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"cashoutRepayment" => 0usize,
+                    b"cashoutFee" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CashOutTransferType {
@@ -6261,10 +6513,6 @@ const _: () = {
     impl __p::StructDef for ConfirmationTrackingData {
         const NAME: &'static str = "ConfirmationTrackingData";
         const FIELDS: &'static [&'static str] = &["status", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("status", 0usize),
-        ];
         type Fields = (
             __p::Required<ConfirmationTrackingDataStatus>,
             __p::Required<ConfirmationTrackingDataType>,
@@ -6277,6 +6525,16 @@ const _: () = {
                 status: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"status" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6457,6 +6715,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"credited" => 0usize,
+                    b"accepted" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ConfirmationTrackingDataStatus {
@@ -6525,6 +6793,15 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"confirmation" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6597,12 +6874,6 @@ const _: () = {
             "card",
             "transferInstrumentId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("card", 2usize),
-            ("bankAccount", 1usize),
-            ("balanceAccountId", 0usize),
-            ("transferInstrumentId", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<BankAccountV3>,
@@ -6624,6 +6895,18 @@ const _: () = {
                 card: __field2,
                 transfer_instrument_id: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"balanceAccountId" => 0usize,
+                    b"bankAccount" => 1usize,
+                    b"card" => 2usize,
+                    b"transferInstrumentId" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6842,13 +7125,6 @@ const _: () = {
             "merchant",
             "transferInstrumentId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("card", 2usize),
-            ("merchant", 3usize),
-            ("bankAccount", 1usize),
-            ("balanceAccountId", 0usize),
-            ("transferInstrumentId", 4usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<BankAccountV3>,
@@ -6873,6 +7149,19 @@ const _: () = {
                 merchant: __field3,
                 transfer_instrument_id: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"balanceAccountId" => 0usize,
+                    b"bankAccount" => 1usize,
+                    b"card" => 2usize,
+                    b"merchant" => 3usize,
+                    b"transferInstrumentId" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7101,11 +7390,6 @@ const _: () = {
     impl __p::StructDef for CzLocalAccountIdentification {
         const NAME: &'static str = "CzLocalAccountIdentification";
         const FIELDS: &'static [&'static str] = &["accountNumber", "bankCode", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("bankCode", 1usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -7120,6 +7404,17 @@ const _: () = {
                 bank_code: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"bankCode" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7313,6 +7608,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"czLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CzLocalAccountIdentificationType {
@@ -7406,16 +7710,6 @@ const _: () = {
             "title",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 7usize),
-            ("title", 6usize),
-            ("detail", 0usize),
-            ("status", 5usize),
-            ("instance", 2usize),
-            ("errorCode", 1usize),
-            ("requestId", 4usize),
-            ("invalidFields", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -7449,6 +7743,22 @@ const _: () = {
                 title: __field6,
                 type_: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"detail" => 0usize,
+                    b"errorCode" => 1usize,
+                    b"instance" => 2usize,
+                    b"invalidFields" => 3usize,
+                    b"requestId" => 4usize,
+                    b"status" => 5usize,
+                    b"title" => 6usize,
+                    b"type" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7725,12 +8035,6 @@ const _: () = {
             "mandateId",
             "sequenceType",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("dueDate", 1usize),
-            ("mandateId", 2usize),
-            ("sequenceType", 3usize),
-            ("dateOfSignature", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -7752,6 +8056,18 @@ const _: () = {
                 mandate_id: __field2,
                 sequence_type: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"dateOfSignature" => 0usize,
+                    b"dueDate" => 1usize,
+                    b"mandateId" => 2usize,
+                    b"sequenceType" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7963,11 +8279,6 @@ const _: () = {
     impl __p::StructDef for DkLocalAccountIdentification {
         const NAME: &'static str = "DkLocalAccountIdentification";
         const FIELDS: &'static [&'static str] = &["accountNumber", "bankCode", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("bankCode", 1usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -7982,6 +8293,17 @@ const _: () = {
                 bank_code: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"bankCode" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8175,6 +8497,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"dkLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for DkLocalAccountIdentificationType {
@@ -8237,10 +8568,6 @@ const _: () = {
     impl __p::StructDef for EstimationTrackingData {
         const NAME: &'static str = "EstimationTrackingData";
         const FIELDS: &'static [&'static str] = &["estimatedArrivalTime", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("estimatedArrivalTime", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<EstimationTrackingDataType>,
@@ -8253,6 +8580,16 @@ const _: () = {
                 estimated_arrival_time: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"estimatedArrivalTime" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8433,6 +8770,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"estimation" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EstimationTrackingDataType {
@@ -8500,10 +8846,6 @@ const _: () = {
     impl __p::StructDef for ExecutionDate {
         const NAME: &'static str = "ExecutionDate";
         const FIELDS: &'static [&'static str] = &["date", "timezone"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("date", 0usize),
-            ("timezone", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -8516,6 +8858,16 @@ const _: () = {
                 date: __field0,
                 timezone: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"date" => 0usize,
+                    b"timezone" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8697,11 +9049,6 @@ const _: () = {
     impl __p::StructDef for ExternalReason {
         const NAME: &'static str = "ExternalReason";
         const FIELDS: &'static [&'static str] = &["code", "description", "namespace"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("code", 0usize),
-            ("namespace", 2usize),
-            ("description", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -8716,6 +9063,17 @@ const _: () = {
                 description: __field1,
                 namespace: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"code" => 0usize,
+                    b"description" => 1usize,
+                    b"namespace" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8906,11 +9264,19 @@ const _: () = {
     impl __p::StructDef for Fee {
         const NAME: &'static str = "Fee";
         const FIELDS: &'static [&'static str] = &["amount"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("amount", 0usize)];
         type Fields = (__p::Required<Amount>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { amount: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9063,10 +9429,6 @@ const _: () = {
     impl __p::StructDef for FindTransfersResponse {
         const NAME: &'static str = "FindTransfersResponse";
         const FIELDS: &'static [&'static str] = &["_links", "data"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("data", 1usize),
-            ("_links", 0usize),
-        ];
         type Fields = (
             __p::Optional<Links>,
             __p::Optional<::daplug_runtime::__private::std::vec::Vec<TransferData>>,
@@ -9079,6 +9441,16 @@ const _: () = {
                 links: __field0,
                 data: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"_links" => 0usize,
+                    b"data" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9271,12 +9643,6 @@ const _: () = {
             "reference",
             "sourceOfFunds",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("reference", 2usize),
-            ("sourceOfFunds", 3usize),
-            ("cardIdentification", 0usize),
-            ("networkPaymentReference", 1usize),
-        ];
         type Fields = (
             __p::Optional<CardIdentification>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -9298,6 +9664,18 @@ const _: () = {
                 reference: __field2,
                 source_of_funds: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"cardIdentification" => 0usize,
+                    b"networkPaymentReference" => 1usize,
+                    b"reference" => 2usize,
+                    b"sourceOfFunds" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9516,6 +9894,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"DEBIT" => 0usize,
+                    b"DEPOSIT_ACCOUNT" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for FundingInstrumentSourceOfFunds {
@@ -9586,11 +9974,6 @@ const _: () = {
             "balanceAccountId",
             "transferInstrumentId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("accountHolderId", 0usize),
-            ("balanceAccountId", 1usize),
-            ("transferInstrumentId", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -9605,6 +9988,17 @@ const _: () = {
                 balance_account_id: __field1,
                 transfer_instrument_id: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHolderId" => 0usize,
+                    b"balanceAccountId" => 1usize,
+                    b"transferInstrumentId" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9807,10 +10201,6 @@ const _: () = {
             "balanceAccountId",
             "transferInstrumentId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("balanceAccountId", 0usize),
-            ("transferInstrumentId", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -9823,6 +10213,16 @@ const _: () = {
                 balance_account_id: __field0,
                 transfer_instrument_id: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"balanceAccountId" => 0usize,
+                    b"transferInstrumentId" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10010,11 +10410,6 @@ const _: () = {
             "clearingCode",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("clearingCode", 1usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -10029,6 +10424,17 @@ const _: () = {
                 clearing_code: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"clearingCode" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10222,6 +10628,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"hkLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for HkLocalAccountIdentificationType {
@@ -10280,10 +10695,6 @@ const _: () = {
     impl __p::StructDef for HuLocalAccountIdentification {
         const NAME: &'static str = "HuLocalAccountIdentification";
         const FIELDS: &'static [&'static str] = &["accountNumber", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<HuLocalAccountIdentificationType>,
@@ -10296,6 +10707,16 @@ const _: () = {
                 account_number: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10473,6 +10894,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"huLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for HuLocalAccountIdentificationType {
@@ -10535,11 +10965,6 @@ const _: () = {
     impl __p::StructDef for IbanAccountIdentification {
         const NAME: &'static str = "IbanAccountIdentification";
         const FIELDS: &'static [&'static str] = &["bic", "iban", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("bic", 0usize),
-            ("iban", 1usize),
-            ("type", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -10554,6 +10979,17 @@ const _: () = {
                 iban: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bic" => 0usize,
+                    b"iban" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10745,6 +11181,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"iban" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IbanAccountIdentificationType {
@@ -10815,11 +11260,6 @@ const _: () = {
             "interchangeRateIndicator",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("interchangeAmount", 0usize),
-            ("interchangeRateIndicator", 1usize),
-        ];
         type Fields = (
             __p::Optional<Amount>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -10834,6 +11274,17 @@ const _: () = {
                 interchange_rate_indicator: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"interchangeAmount" => 0usize,
+                    b"interchangeRateIndicator" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -11033,6 +11484,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"interchangeData" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for InterchangeDataType {
@@ -11103,11 +11563,6 @@ const _: () = {
             "modificationPspReference",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("modificationPspReference", 1usize),
-            ("modificationMerchantReference", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -11122,6 +11577,17 @@ const _: () = {
                 modification_psp_reference: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"modificationMerchantReference" => 0usize,
+                    b"modificationPspReference" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -11335,6 +11801,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"internal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for InternalCategoryDataType {
@@ -11411,11 +11886,6 @@ const _: () = {
     impl __p::StructDef for InternalReviewTrackingData {
         const NAME: &'static str = "InternalReviewTrackingData";
         const FIELDS: &'static [&'static str] = &["reason", "status", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("reason", 0usize),
-            ("status", 1usize),
-        ];
         type Fields = (
             __p::Optional<InternalReviewTrackingDataReason>,
             __p::Required<InternalReviewTrackingDataStatus>,
@@ -11430,6 +11900,17 @@ const _: () = {
                 status: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"reason" => 0usize,
+                    b"status" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -11623,6 +12104,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"refusedForRegulatoryReasons" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for InternalReviewTrackingDataReason {
@@ -11696,6 +12186,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pending" => 0usize,
+                    b"failed" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for InternalReviewTrackingDataStatus {
@@ -11765,6 +12265,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"internalReview" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for InternalReviewTrackingDataType {
@@ -11825,11 +12334,6 @@ const _: () = {
     impl __p::StructDef for InvalidField {
         const NAME: &'static str = "InvalidField";
         const FIELDS: &'static [&'static str] = &["message", "name", "value"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 1usize),
-            ("value", 2usize),
-            ("message", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -11844,6 +12348,17 @@ const _: () = {
                 name: __field1,
                 value: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"message" => 0usize,
+                    b"name" => 1usize,
+                    b"value" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -12065,17 +12580,6 @@ const _: () = {
             "type",
             "validationFacts",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 7usize),
-            ("panEntryMode", 1usize),
-            ("threeDSecure", 6usize),
-            ("schemeTraceId", 4usize),
-            ("processingType", 2usize),
-            ("validationFacts", 8usize),
-            ("authorisationType", 0usize),
-            ("relayedAuthorisationData", 3usize),
-            ("schemeUniqueTransactionId", 5usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -12122,6 +12626,23 @@ const _: () = {
                 type_: __field7,
                 validation_facts: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"authorisationType" => 0usize,
+                    b"panEntryMode" => 1usize,
+                    b"processingType" => 2usize,
+                    b"relayedAuthorisationData" => 3usize,
+                    b"schemeTraceId" => 4usize,
+                    b"schemeUniqueTransactionId" => 5usize,
+                    b"threeDSecure" => 6usize,
+                    b"type" => 7usize,
+                    b"validationFacts" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -12444,6 +12965,21 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"chip" => 0usize,
+                    b"cof" => 1usize,
+                    b"contactless" => 2usize,
+                    b"ecommerce" => 3usize,
+                    b"magstripe" => 4usize,
+                    b"manual" => 5usize,
+                    b"token" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IssuedCardPanEntryMode {
@@ -12552,6 +13088,22 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"atmWithdraw" => 0usize,
+                    b"balanceInquiry" => 1usize,
+                    b"ecommerce" => 2usize,
+                    b"moto" => 3usize,
+                    b"pos" => 4usize,
+                    b"purchaseWithCashback" => 5usize,
+                    b"recurring" => 6usize,
+                    b"token" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IssuedCardProcessingType {
@@ -12617,6 +13169,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"issuedCard" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IssuedCardType {
@@ -12681,10 +13242,6 @@ const _: () = {
     impl __p::StructDef for IssuingTransactionData {
         const NAME: &'static str = "IssuingTransactionData";
         const FIELDS: &'static [&'static str] = &["captureCycleId", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("captureCycleId", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<IssuingTransactionDataType>,
@@ -12697,6 +13254,16 @@ const _: () = {
                 capture_cycle_id: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"captureCycleId" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -12882,6 +13449,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"issuingTransactionData" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IssuingTransactionDataType {
@@ -12969,14 +13545,6 @@ const _: () = {
             "departureDate",
             "flightNumber",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("carrierCode", 2usize),
-            ("flightNumber", 5usize),
-            ("basicFareCode", 1usize),
-            ("departureDate", 4usize),
-            ("arrivalAirportCode", 0usize),
-            ("departureAirportCode", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -13004,6 +13572,20 @@ const _: () = {
                 departure_date: __field4,
                 flight_number: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"arrivalAirportCode" => 0usize,
+                    b"basicFareCode" => 1usize,
+                    b"carrierCode" => 2usize,
+                    b"departureAirportCode" => 3usize,
+                    b"departureDate" => 4usize,
+                    b"flightNumber" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13241,11 +13823,19 @@ const _: () = {
     impl __p::StructDef for Link {
         const NAME: &'static str = "Link";
         const FIELDS: &'static [&'static str] = &["href"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("href", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { href: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"href" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13399,10 +13989,6 @@ const _: () = {
     impl __p::StructDef for Links {
         const NAME: &'static str = "Links";
         const FIELDS: &'static [&'static str] = &["next", "prev"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("next", 0usize),
-            ("prev", 1usize),
-        ];
         type Fields = (__p::Optional<Link>, __p::Optional<Link>);
         #[inline]
         fn build(
@@ -13412,6 +13998,16 @@ const _: () = {
                 next: __field0,
                 prev: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"next" => 0usize,
+                    b"prev" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13581,10 +14177,6 @@ const _: () = {
     impl __p::StructDef for Lodging {
         const NAME: &'static str = "Lodging";
         const FIELDS: &'static [&'static str] = &["checkInDate", "numberOfNights"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("checkInDate", 0usize),
-            ("numberOfNights", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<i32>,
@@ -13597,6 +14189,16 @@ const _: () = {
                 check_in_date: __field0,
                 number_of_nights: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"checkInDate" => 0usize,
+                    b"numberOfNights" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13789,13 +14391,6 @@ const _: () = {
             "nameLocation",
             "postalCode",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("mcc", 1usize),
-            ("acquirerId", 0usize),
-            ("merchantId", 2usize),
-            ("postalCode", 4usize),
-            ("nameLocation", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -13820,6 +14415,19 @@ const _: () = {
                 name_location: __field3,
                 postal_code: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"acquirerId" => 0usize,
+                    b"mcc" => 1usize,
+                    b"merchantId" => 2usize,
+                    b"nameLocation" => 3usize,
+                    b"postalCode" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -14047,11 +14655,6 @@ const _: () = {
     impl __p::StructDef for MerchantPurchaseData {
         const NAME: &'static str = "MerchantPurchaseData";
         const FIELDS: &'static [&'static str] = &["airline", "lodging", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("airline", 0usize),
-            ("lodging", 1usize),
-        ];
         type Fields = (
             __p::Optional<Airline>,
             __p::Optional<::daplug_runtime::__private::std::vec::Vec<Lodging>>,
@@ -14066,6 +14669,17 @@ const _: () = {
                 lodging: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"airline" => 0usize,
+                    b"lodging" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -14258,6 +14872,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"merchantPurchaseData" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for MerchantPurchaseDataType {
@@ -14336,13 +14959,6 @@ const _: () = {
             "status",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 1usize),
-            ("type", 4usize),
-            ("status", 3usize),
-            ("direction", 0usize),
-            ("reference", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -14367,6 +14983,19 @@ const _: () = {
                 status: __field3,
                 type_: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"direction" => 0usize,
+                    b"id" => 1usize,
+                    b"reference" => 2usize,
+                    b"status" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -14951,6 +15580,86 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"adviceAuthorised" => 0usize,
+                    b"adviceRefused" => 1usize,
+                    b"approvalPending" => 2usize,
+                    b"atmWithdrawal" => 3usize,
+                    b"atmWithdrawalReversalPending" => 4usize,
+                    b"atmWithdrawalReversed" => 5usize,
+                    b"authAdjustmentAuthorised" => 6usize,
+                    b"authAdjustmentError" => 7usize,
+                    b"authAdjustmentRefused" => 8usize,
+                    b"authorised" => 9usize,
+                    b"bankTransfer" => 10usize,
+                    b"bankTransferPending" => 11usize,
+                    b"booked" => 12usize,
+                    b"bookingPending" => 13usize,
+                    b"cancelled" => 14usize,
+                    b"capturePending" => 15usize,
+                    b"captureReversalPending" => 16usize,
+                    b"captureReversed" => 17usize,
+                    b"captured" => 18usize,
+                    b"capturedExternally" => 19usize,
+                    b"chargeback" => 20usize,
+                    b"chargebackExternally" => 21usize,
+                    b"chargebackPending" => 22usize,
+                    b"chargebackReversalPending" => 23usize,
+                    b"chargebackReversed" => 24usize,
+                    b"credited" => 25usize,
+                    b"depositCorrection" => 26usize,
+                    b"depositCorrectionPending" => 27usize,
+                    b"dispute" => 28usize,
+                    b"disputeClosed" => 29usize,
+                    b"disputeExpired" => 30usize,
+                    b"disputeNeedsReview" => 31usize,
+                    b"error" => 32usize,
+                    b"expired" => 33usize,
+                    b"failed" => 34usize,
+                    b"fee" => 35usize,
+                    b"feePending" => 36usize,
+                    b"interchangeAdjusted" => 37usize,
+                    b"internalTransfer" => 38usize,
+                    b"internalTransferPending" => 39usize,
+                    b"invoiceDeduction" => 40usize,
+                    b"invoiceDeductionPending" => 41usize,
+                    b"manualCorrectionPending" => 42usize,
+                    b"manuallyCorrected" => 43usize,
+                    b"matchedStatement" => 44usize,
+                    b"matchedStatementPending" => 45usize,
+                    b"merchantPayin" => 46usize,
+                    b"merchantPayinPending" => 47usize,
+                    b"merchantPayinReversed" => 48usize,
+                    b"merchantPayinReversedPending" => 49usize,
+                    b"miscCost" => 50usize,
+                    b"miscCostPending" => 51usize,
+                    b"paymentCost" => 52usize,
+                    b"paymentCostPending" => 53usize,
+                    b"pending" => 54usize,
+                    b"pendingApproval" => 55usize,
+                    b"pendingExecution" => 56usize,
+                    b"received" => 57usize,
+                    b"refundPending" => 58usize,
+                    b"refundReversalPending" => 59usize,
+                    b"refundReversed" => 60usize,
+                    b"refunded" => 61usize,
+                    b"refundedExternally" => 62usize,
+                    b"refused" => 63usize,
+                    b"rejected" => 64usize,
+                    b"reserveAdjustment" => 65usize,
+                    b"reserveAdjustmentPending" => 66usize,
+                    b"returned" => 67usize,
+                    b"reversed" => 68usize,
+                    b"secondChargeback" => 69usize,
+                    b"secondChargebackPending" => 70usize,
+                    b"undefined" => 71usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ModificationStatus {
@@ -15036,14 +15745,6 @@ const _: () = {
             "rawData",
             "state",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("city", 0usize),
-            ("name", 3usize),
-            ("state", 5usize),
-            ("country", 1usize),
-            ("rawData", 4usize),
-            ("countryOfOrigin", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -15071,6 +15772,20 @@ const _: () = {
                 raw_data: __field4,
                 state: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"city" => 0usize,
+                    b"country" => 1usize,
+                    b"countryOfOrigin" => 2usize,
+                    b"name" => 3usize,
+                    b"rawData" => 4usize,
+                    b"state" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15304,10 +16019,6 @@ const _: () = {
     impl __p::StructDef for NoLocalAccountIdentification {
         const NAME: &'static str = "NoLocalAccountIdentification";
         const FIELDS: &'static [&'static str] = &["accountNumber", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<NoLocalAccountIdentificationType>,
@@ -15320,6 +16031,16 @@ const _: () = {
                 account_number: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15497,6 +16218,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"noLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NoLocalAccountIdentificationType {
@@ -15566,12 +16296,6 @@ const _: () = {
             "bic",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("bic", 2usize),
-            ("type", 3usize),
-            ("accountNumber", 0usize),
-            ("additionalBankIdentification", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<AdditionalBankIdentification>,
@@ -15593,6 +16317,18 @@ const _: () = {
                 bic: __field2,
                 type_: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"additionalBankIdentification" => 1usize,
+                    b"bic" => 2usize,
+                    b"type" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15820,6 +16556,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"numberAndBic" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NumberAndBicAccountIdentificationType {
@@ -15878,10 +16623,6 @@ const _: () = {
     impl __p::StructDef for NzLocalAccountIdentification {
         const NAME: &'static str = "NzLocalAccountIdentification";
         const FIELDS: &'static [&'static str] = &["accountNumber", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<NzLocalAccountIdentificationType>,
@@ -15894,6 +16635,16 @@ const _: () = {
                 account_number: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16071,6 +16822,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"nzLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NzLocalAccountIdentificationType {
@@ -16191,17 +16951,6 @@ const _: () = {
             "type",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("url", 8usize),
-            ("type", 7usize),
-            ("email", 2usize),
-            ("address", 0usize),
-            ("fullName", 4usize),
-            ("lastName", 5usize),
-            ("firstName", 3usize),
-            ("reference", 6usize),
-            ("dateOfBirth", 1usize),
-        ];
         type Fields = (
             (
                 __p::Optional<Address>,
@@ -16242,6 +16991,23 @@ const _: () = {
                 type_: __field7,
                 url: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"address" => 0usize,
+                    b"dateOfBirth" => 1usize,
+                    b"email" => 2usize,
+                    b"firstName" => 3usize,
+                    b"fullName" => 4usize,
+                    b"lastName" => 5usize,
+                    b"reference" => 6usize,
+                    b"type" => 7usize,
+                    b"url" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16538,6 +17304,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"individual" => 0usize,
+                    b"organization" => 1usize,
+                    b"unknown" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PartyIdentificationType {
@@ -16613,12 +17390,6 @@ const _: () = {
             "reference",
             "tokenType",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 1usize),
-            ("reference", 2usize),
-            ("tokenType", 3usize),
-            ("description", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -16640,6 +17411,18 @@ const _: () = {
                 reference: __field2,
                 token_type: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"description" => 0usize,
+                    b"id" => 1usize,
+                    b"reference" => 2usize,
+                    b"tokenType" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16846,10 +17629,6 @@ const _: () = {
     impl __p::StructDef for PlLocalAccountIdentification {
         const NAME: &'static str = "PlLocalAccountIdentification";
         const FIELDS: &'static [&'static str] = &["accountNumber", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<PlLocalAccountIdentificationType>,
@@ -16862,6 +17641,16 @@ const _: () = {
                 account_number: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17039,6 +17828,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"plLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PlLocalAccountIdentificationType {
@@ -17156,14 +17954,6 @@ const _: () = {
             "pspPaymentReference",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 5usize),
-            ("platformPaymentType", 3usize),
-            ("pspPaymentReference", 4usize),
-            ("modificationPspReference", 1usize),
-            ("paymentMerchantReference", 2usize),
-            ("modificationMerchantReference", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -17191,6 +17981,20 @@ const _: () = {
                 psp_payment_reference: __field4,
                 type_: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"modificationMerchantReference" => 0usize,
+                    b"modificationPspReference" => 1usize,
+                    b"paymentMerchantReference" => 2usize,
+                    b"platformPaymentType" => 3usize,
+                    b"pspPaymentReference" => 4usize,
+                    b"type" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17569,6 +18373,32 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"AcquiringFees" => 0usize,
+                    b"AdyenCommission" => 1usize,
+                    b"AdyenFees" => 2usize,
+                    b"AdyenMarkup" => 3usize,
+                    b"BalanceAccount" => 4usize,
+                    b"ChargebackRemainder" => 5usize,
+                    b"Commission" => 6usize,
+                    b"DCCMarkup" => 7usize,
+                    b"DCCPlatformCommission" => 8usize,
+                    b"Default" => 9usize,
+                    b"Interchange" => 10usize,
+                    b"PaymentFee" => 11usize,
+                    b"Remainder" => 12usize,
+                    b"SchemeFee" => 13usize,
+                    b"Surcharge" => 14usize,
+                    b"Tip" => 15usize,
+                    b"TopUp" => 16usize,
+                    b"VAT" => 17usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PlatformPaymentPlatformPaymentType {
@@ -17633,6 +18463,15 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"platformPayment" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17699,10 +18538,6 @@ const _: () = {
     impl __p::StructDef for RelayedAuthorisationData {
         const NAME: &'static str = "RelayedAuthorisationData";
         const FIELDS: &'static [&'static str] = &["metadata", "reference"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("metadata", 0usize),
-            ("reference", 1usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::collections::BTreeMap<
@@ -17720,6 +18555,16 @@ const _: () = {
                 metadata: __field0,
                 reference: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"metadata" => 0usize,
+                    b"reference" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17901,11 +18746,6 @@ const _: () = {
     impl __p::StructDef for Repayment {
         const NAME: &'static str = "Repayment";
         const FIELDS: &'static [&'static str] = &["basisPoints", "term", "threshold"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("term", 1usize),
-            ("threshold", 2usize),
-            ("basisPoints", 0usize),
-        ];
         type Fields = (
             __p::Required<i32>,
             __p::Optional<RepaymentTerm>,
@@ -17920,6 +18760,17 @@ const _: () = {
                 term: __field1,
                 threshold: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"basisPoints" => 0usize,
+                    b"term" => 1usize,
+                    b"threshold" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18100,10 +18951,6 @@ const _: () = {
     impl __p::StructDef for RepaymentTerm {
         const NAME: &'static str = "RepaymentTerm";
         const FIELDS: &'static [&'static str] = &["estimatedDays", "maximumDays"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("maximumDays", 1usize),
-            ("estimatedDays", 0usize),
-        ];
         type Fields = (__p::Required<i32>, __p::Optional<i32>);
         #[inline]
         fn build(
@@ -18113,6 +18960,16 @@ const _: () = {
                 estimated_days: __field0,
                 maximum_days: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"estimatedDays" => 0usize,
+                    b"maximumDays" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18290,11 +19147,6 @@ const _: () = {
     impl __p::StructDef for ResourceReference {
         const NAME: &'static str = "ResourceReference";
         const FIELDS: &'static [&'static str] = &["description", "id", "reference"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 1usize),
-            ("reference", 2usize),
-            ("description", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -18309,6 +19161,17 @@ const _: () = {
                 id: __field1,
                 reference: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"description" => 0usize,
+                    b"id" => 1usize,
+                    b"reference" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18531,17 +19394,6 @@ const _: () = {
             "title",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 8usize),
-            ("title", 7usize),
-            ("detail", 0usize),
-            ("status", 6usize),
-            ("instance", 2usize),
-            ("response", 5usize),
-            ("errorCode", 1usize),
-            ("requestId", 4usize),
-            ("invalidFields", 3usize),
-        ];
         type Fields = (
             (
                 __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -18582,6 +19434,23 @@ const _: () = {
                 title: __field7,
                 type_: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"detail" => 0usize,
+                    b"errorCode" => 1usize,
+                    b"instance" => 2usize,
+                    b"invalidFields" => 3usize,
+                    b"requestId" => 4usize,
+                    b"response" => 5usize,
+                    b"status" => 6usize,
+                    b"title" => 7usize,
+                    b"type" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18850,10 +19719,6 @@ const _: () = {
     impl __p::StructDef for ReturnTransferRequest {
         const NAME: &'static str = "ReturnTransferRequest";
         const FIELDS: &'static [&'static str] = &["amount", "reference"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 0usize),
-            ("reference", 1usize),
-        ];
         type Fields = (
             __p::Required<Amount>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -18866,6 +19731,16 @@ const _: () = {
                 amount: __field0,
                 reference: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"reference" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19055,12 +19930,6 @@ const _: () = {
             "status",
             "transferId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("status", 2usize),
-            ("reference", 1usize),
-            ("transferId", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -19082,6 +19951,18 @@ const _: () = {
                 status: __field2,
                 transfer_id: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"reference" => 1usize,
+                    b"status" => 2usize,
+                    b"transferId" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19298,6 +20179,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Authorised" => 0usize,
+                    b"Declined" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ReturnTransferResponseStatus {
@@ -19387,12 +20278,6 @@ const _: () = {
             "priority",
             "title",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("title", 3usize),
-            ("detail", 0usize),
-            ("priority", 2usize),
-            ("errorCode", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -19414,6 +20299,18 @@ const _: () = {
                 priority: __field2,
                 title: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"detail" => 0usize,
+                    b"errorCode" => 1usize,
+                    b"priority" => 2usize,
+                    b"title" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19671,6 +20568,20 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"crossBorder" => 0usize,
+                    b"fast" => 1usize,
+                    b"instant" => 2usize,
+                    b"internal" => 3usize,
+                    b"regular" => 4usize,
+                    b"wire" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for RoutingDetailsPriority {
@@ -19735,11 +20646,6 @@ const _: () = {
             "clearingNumber",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("accountNumber", 0usize),
-            ("clearingNumber", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -19754,6 +20660,17 @@ const _: () = {
                 clearing_number: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"clearingNumber" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19947,6 +20864,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"seLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SeLocalAccountIdentificationType {
@@ -20025,13 +20951,6 @@ const _: () = {
             "pspReference",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("status", 4usize),
-            ("message", 2usize),
-            ("errorCode", 0usize),
-            ("errorType", 1usize),
-            ("pspReference", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -20056,6 +20975,19 @@ const _: () = {
                 psp_reference: __field3,
                 status: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"errorCode" => 0usize,
+                    b"errorType" => 1usize,
+                    b"message" => 2usize,
+                    b"pspReference" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -20278,11 +21210,6 @@ const _: () = {
     impl __p::StructDef for SgLocalAccountIdentification {
         const NAME: &'static str = "SgLocalAccountIdentification";
         const FIELDS: &'static [&'static str] = &["accountNumber", "bic", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("bic", 1usize),
-            ("type", 2usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -20297,6 +21224,17 @@ const _: () = {
                 bic: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"bic" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -20494,6 +21432,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sgLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SgLocalAccountIdentificationType {
@@ -20552,13 +21499,21 @@ const _: () = {
     impl __p::StructDef for ThreeDSecure {
         const NAME: &'static str = "ThreeDSecure";
         const FIELDS: &'static [&'static str] = &["acsTransactionId"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("acsTransactionId", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self {
                 acs_transaction_id: __field0,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"acsTransactionId" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -20720,11 +21675,19 @@ const _: () = {
     impl __p::StructDef for ThresholdRepayment {
         const NAME: &'static str = "ThresholdRepayment";
         const FIELDS: &'static [&'static str] = &["amount"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("amount", 0usize)];
         type Fields = (__p::Required<Amount>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { amount: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -20929,21 +21892,6 @@ const _: () = {
             "transfer",
             "valueDate",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 7usize),
-            ("amount", 1usize),
-            ("status", 10usize),
-            ("transfer", 11usize),
-            ("valueDate", 12usize),
-            ("bookingDate", 4usize),
-            ("description", 6usize),
-            ("creationDate", 5usize),
-            ("accountHolder", 0usize),
-            ("balanceAccount", 2usize),
-            ("balancePlatform", 3usize),
-            ("paymentInstrument", 8usize),
-            ("referenceForBeneficiary", 9usize),
-        ];
         type Fields = (
             (
                 __p::Required<ResourceReference>,
@@ -20994,6 +21942,27 @@ const _: () = {
                 transfer: __field11,
                 value_date: __field12,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHolder" => 0usize,
+                    b"amount" => 1usize,
+                    b"balanceAccount" => 2usize,
+                    b"balancePlatform" => 3usize,
+                    b"bookingDate" => 4usize,
+                    b"creationDate" => 5usize,
+                    b"description" => 6usize,
+                    b"id" => 7usize,
+                    b"paymentInstrument" => 8usize,
+                    b"referenceForBeneficiary" => 9usize,
+                    b"status" => 10usize,
+                    b"transfer" => 11usize,
+                    b"valueDate" => 12usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21316,11 +22285,6 @@ const _: () = {
             "transactionRule",
             "transactionRuleSource",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("reason", 0usize),
-            ("transactionRule", 1usize),
-            ("transactionRuleSource", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<TransactionRuleReference>,
@@ -21335,6 +22299,17 @@ const _: () = {
                 transaction_rule: __field1,
                 transaction_rule_source: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"reason" => 0usize,
+                    b"transactionRule" => 1usize,
+                    b"transactionRuleSource" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21549,13 +22524,6 @@ const _: () = {
             "reference",
             "score",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 1usize),
-            ("score", 4usize),
-            ("reference", 3usize),
-            ("description", 0usize),
-            ("outcomeType", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -21580,6 +22548,19 @@ const _: () = {
                 reference: __field3,
                 score: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"description" => 0usize,
+                    b"id" => 1usize,
+                    b"outcomeType" => 2usize,
+                    b"reference" => 3usize,
+                    b"score" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21812,10 +22793,6 @@ const _: () = {
     impl __p::StructDef for TransactionRuleSource {
         const NAME: &'static str = "TransactionRuleSource";
         const FIELDS: &'static [&'static str] = &["id", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("type", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -21828,6 +22805,16 @@ const _: () = {
                 id: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -22017,12 +23004,6 @@ const _: () = {
             "score",
             "triggeredTransactionRules",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("score", 2usize),
-            ("advice", 0usize),
-            ("allHardBlockRulesPassed", 1usize),
-            ("triggeredTransactionRules", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<bool>,
@@ -22046,6 +23027,18 @@ const _: () = {
                 score: __field2,
                 triggered_transaction_rules: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"advice" => 0usize,
+                    b"allHardBlockRulesPassed" => 1usize,
+                    b"score" => 2usize,
+                    b"triggeredTransactionRules" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -22251,10 +23244,6 @@ const _: () = {
     impl __p::StructDef for TransactionSearchResponse {
         const NAME: &'static str = "TransactionSearchResponse";
         const FIELDS: &'static [&'static str] = &["_links", "data"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("data", 1usize),
-            ("_links", 0usize),
-        ];
         type Fields = (
             __p::Optional<Links>,
             __p::Optional<::daplug_runtime::__private::std::vec::Vec<Transaction>>,
@@ -22267,6 +23256,16 @@ const _: () = {
                 links: __field0,
                 data: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"_links" => 0usize,
+                    b"data" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -22453,6 +23452,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"booked" => 0usize,
+                    b"pending" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransactionStatus {
@@ -22636,29 +23645,6 @@ const _: () = {
             "type",
             "ultimateParty",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 12usize),
-            ("type", 19usize),
-            ("amount", 1usize),
-            ("reason", 14usize),
-            ("review", 17usize),
-            ("status", 18usize),
-            ("category", 3usize),
-            ("createdAt", 6usize),
-            ("direction", 10usize),
-            ("reference", 15usize),
-            ("description", 8usize),
-            ("categoryData", 4usize),
-            ("counterparty", 5usize),
-            ("creationDate", 7usize),
-            ("accountHolder", 0usize),
-            ("executionDate", 11usize),
-            ("ultimateParty", 20usize),
-            ("balanceAccount", 2usize),
-            ("paymentInstrument", 13usize),
-            ("directDebitInformation", 9usize),
-            ("referenceForBeneficiary", 16usize),
-        ];
         type Fields = (
             (
                 __p::Optional<ResourceReference>,
@@ -22737,6 +23723,35 @@ const _: () = {
                 type_: __field19,
                 ultimate_party: __field20,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHolder" => 0usize,
+                    b"amount" => 1usize,
+                    b"balanceAccount" => 2usize,
+                    b"category" => 3usize,
+                    b"categoryData" => 4usize,
+                    b"counterparty" => 5usize,
+                    b"createdAt" => 6usize,
+                    b"creationDate" => 7usize,
+                    b"description" => 8usize,
+                    b"directDebitInformation" => 9usize,
+                    b"direction" => 10usize,
+                    b"executionDate" => 11usize,
+                    b"id" => 12usize,
+                    b"paymentInstrument" => 13usize,
+                    b"reason" => 14usize,
+                    b"reference" => 15usize,
+                    b"referenceForBeneficiary" => 16usize,
+                    b"review" => 17usize,
+                    b"status" => 18usize,
+                    b"type" => 19usize,
+                    b"ultimateParty" => 20usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -23191,6 +24206,20 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bank" => 0usize,
+                    b"card" => 1usize,
+                    b"internal" => 2usize,
+                    b"issuedCard" => 3usize,
+                    b"platformPayment" => 4usize,
+                    b"topUp" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferCategory {
@@ -23455,38 +24484,6 @@ const _: () = {
             "ultimateParty",
             "updatedAt",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 17usize),
-            ("type", 27usize),
-            ("amount", 1usize),
-            ("events", 14usize),
-            ("reason", 19usize),
-            ("review", 22usize),
-            ("status", 24usize),
-            ("eventId", 13usize),
-            ("balances", 4usize),
-            ("category", 5usize),
-            ("tracking", 25usize),
-            ("createdAt", 8usize),
-            ("direction", 12usize),
-            ("reference", 20usize),
-            ("updatedAt", 29usize),
-            ("description", 10usize),
-            ("categoryData", 6usize),
-            ("counterparty", 7usize),
-            ("creationDate", 9usize),
-            ("accountHolder", 0usize),
-            ("executionDate", 15usize),
-            ("ultimateParty", 28usize),
-            ("balanceAccount", 2usize),
-            ("externalReason", 16usize),
-            ("sequenceNumber", 23usize),
-            ("balancePlatform", 3usize),
-            ("paymentInstrument", 18usize),
-            ("directDebitInformation", 11usize),
-            ("transactionRulesResult", 26usize),
-            ("referenceForBeneficiary", 21usize),
-        ];
         type Fields = (
             (
                 __p::Optional<ResourceReference>,
@@ -23597,6 +24594,44 @@ const _: () = {
                 ultimate_party: __field28,
                 updated_at: __field29,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHolder" => 0usize,
+                    b"amount" => 1usize,
+                    b"balanceAccount" => 2usize,
+                    b"balancePlatform" => 3usize,
+                    b"balances" => 4usize,
+                    b"category" => 5usize,
+                    b"categoryData" => 6usize,
+                    b"counterparty" => 7usize,
+                    b"createdAt" => 8usize,
+                    b"creationDate" => 9usize,
+                    b"description" => 10usize,
+                    b"directDebitInformation" => 11usize,
+                    b"direction" => 12usize,
+                    b"eventId" => 13usize,
+                    b"events" => 14usize,
+                    b"executionDate" => 15usize,
+                    b"externalReason" => 16usize,
+                    b"id" => 17usize,
+                    b"paymentInstrument" => 18usize,
+                    b"reason" => 19usize,
+                    b"reference" => 20usize,
+                    b"referenceForBeneficiary" => 21usize,
+                    b"review" => 22usize,
+                    b"sequenceNumber" => 23usize,
+                    b"status" => 24usize,
+                    b"tracking" => 25usize,
+                    b"transactionRulesResult" => 26usize,
+                    b"type" => 27usize,
+                    b"ultimateParty" => 28usize,
+                    b"updatedAt" => 29usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -24173,6 +25208,20 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bank" => 0usize,
+                    b"card" => 1usize,
+                    b"internal" => 2usize,
+                    b"issuedCard" => 3usize,
+                    b"platformPayment" => 4usize,
+                    b"topUp" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferDataCategory {
@@ -24275,6 +25324,16 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"incoming" => 0usize,
+                    b"outgoing" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -24767,6 +25826,99 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHierarchyNotActive" => 0usize,
+                    b"amountLimitExceeded" => 1usize,
+                    b"approvalExpired" => 2usize,
+                    b"approved" => 3usize,
+                    b"avsDeclined" => 4usize,
+                    b"balanceAccountTemporarilyBlockedByTransactionRule" => 5usize,
+                    b"blockCard" => 6usize,
+                    b"callReferral" => 7usize,
+                    b"cancelled" => 8usize,
+                    b"captureCard" => 9usize,
+                    b"cardExpired" => 10usize,
+                    b"cardholderAuthenticationRequired" => 11usize,
+                    b"cashbackAmountExceedsLimit" => 12usize,
+                    b"cavvDeclined" => 13usize,
+                    b"contactlessFallback" => 14usize,
+                    b"contactlessLimitReached" => 15usize,
+                    b"counterpartyAccountBlocked" => 16usize,
+                    b"counterpartyAccountClosed" => 17usize,
+                    b"counterpartyAccountNotFound" => 18usize,
+                    b"counterpartyAddressRequired" => 19usize,
+                    b"counterpartyBankTimedOut" => 20usize,
+                    b"counterpartyBankUnavailable" => 21usize,
+                    b"cryptographicFailure" => 22usize,
+                    b"cvcDeclined" => 23usize,
+                    b"declined" => 24usize,
+                    b"declinedByBapValidation" => 25usize,
+                    b"declinedByTransactionRule" => 26usize,
+                    b"declinedNonGeneric" => 27usize,
+                    b"directDebitNotSupported" => 28usize,
+                    b"doNotHonor" => 29usize,
+                    b"domesticDebitTransactionNotAllowed" => 30usize,
+                    b"duplicateTransmissionDetected" => 31usize,
+                    b"error" => 32usize,
+                    b"formatError" => 33usize,
+                    b"fraud" => 34usize,
+                    b"fraudCancelled" => 35usize,
+                    b"honorWithId" => 36usize,
+                    b"internalTimeout" => 37usize,
+                    b"invalidAccount" => 38usize,
+                    b"invalidAmount" => 39usize,
+                    b"invalidAuthorizationLifeCycle" => 40usize,
+                    b"invalidCard" => 41usize,
+                    b"invalidExpiryDate" => 42usize,
+                    b"invalidFromAccount" => 43usize,
+                    b"invalidIssuer" => 44usize,
+                    b"invalidMerchant" => 45usize,
+                    b"invalidPin" => 46usize,
+                    b"invalidToAccount" => 47usize,
+                    b"invalidTransaction" => 48usize,
+                    b"issuerSuspectedFraud" => 49usize,
+                    b"lostCard" => 50usize,
+                    b"mobilePinRequired" => 51usize,
+                    b"noCheckingAccount" => 52usize,
+                    b"noSavingsAccount" => 53usize,
+                    b"not3dAuthenticated" => 54usize,
+                    b"notEnoughBalance" => 55usize,
+                    b"notSubmitted" => 56usize,
+                    b"notSupported" => 57usize,
+                    b"partiallyApproved" => 58usize,
+                    b"pending" => 59usize,
+                    b"pendingApproval" => 60usize,
+                    b"pendingExecution" => 61usize,
+                    b"pinNotChanged" => 62usize,
+                    b"pinRequired" => 63usize,
+                    b"pinTriesExceeded" => 64usize,
+                    b"pinValidationNotPossible" => 65usize,
+                    b"purchaseAmountOnlyNoCashBack" => 66usize,
+                    b"refusedByCounterpartyBank" => 67usize,
+                    b"refusedByCustomer" => 68usize,
+                    b"restrictedCard" => 69usize,
+                    b"revocationOfAuth" => 70usize,
+                    b"routeNotFound" => 71usize,
+                    b"scaAuthenticationRequired" => 72usize,
+                    b"scaFailed" => 73usize,
+                    b"schemeAdvice" => 74usize,
+                    b"securityViolation" => 75usize,
+                    b"shopperCancelled" => 76usize,
+                    b"stolenCard" => 77usize,
+                    b"threedsDynamicLinkingMismatch" => 78usize,
+                    b"transactionNotPermitted" => 79usize,
+                    b"transferInstrumentDoesNotExist" => 80usize,
+                    b"unableToRouteTransaction" => 81usize,
+                    b"unknown" => 82usize,
+                    b"withdrawalAmountExceeded" => 83usize,
+                    b"withdrawalCountExceeded" => 84usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferDataReason {
@@ -25204,6 +26356,86 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"adviceAuthorised" => 0usize,
+                    b"adviceRefused" => 1usize,
+                    b"approvalPending" => 2usize,
+                    b"atmWithdrawal" => 3usize,
+                    b"atmWithdrawalReversalPending" => 4usize,
+                    b"atmWithdrawalReversed" => 5usize,
+                    b"authAdjustmentAuthorised" => 6usize,
+                    b"authAdjustmentError" => 7usize,
+                    b"authAdjustmentRefused" => 8usize,
+                    b"authorised" => 9usize,
+                    b"bankTransfer" => 10usize,
+                    b"bankTransferPending" => 11usize,
+                    b"booked" => 12usize,
+                    b"bookingPending" => 13usize,
+                    b"cancelled" => 14usize,
+                    b"capturePending" => 15usize,
+                    b"captureReversalPending" => 16usize,
+                    b"captureReversed" => 17usize,
+                    b"captured" => 18usize,
+                    b"capturedExternally" => 19usize,
+                    b"chargeback" => 20usize,
+                    b"chargebackExternally" => 21usize,
+                    b"chargebackPending" => 22usize,
+                    b"chargebackReversalPending" => 23usize,
+                    b"chargebackReversed" => 24usize,
+                    b"credited" => 25usize,
+                    b"depositCorrection" => 26usize,
+                    b"depositCorrectionPending" => 27usize,
+                    b"dispute" => 28usize,
+                    b"disputeClosed" => 29usize,
+                    b"disputeExpired" => 30usize,
+                    b"disputeNeedsReview" => 31usize,
+                    b"error" => 32usize,
+                    b"expired" => 33usize,
+                    b"failed" => 34usize,
+                    b"fee" => 35usize,
+                    b"feePending" => 36usize,
+                    b"interchangeAdjusted" => 37usize,
+                    b"internalTransfer" => 38usize,
+                    b"internalTransferPending" => 39usize,
+                    b"invoiceDeduction" => 40usize,
+                    b"invoiceDeductionPending" => 41usize,
+                    b"manualCorrectionPending" => 42usize,
+                    b"manuallyCorrected" => 43usize,
+                    b"matchedStatement" => 44usize,
+                    b"matchedStatementPending" => 45usize,
+                    b"merchantPayin" => 46usize,
+                    b"merchantPayinPending" => 47usize,
+                    b"merchantPayinReversed" => 48usize,
+                    b"merchantPayinReversedPending" => 49usize,
+                    b"miscCost" => 50usize,
+                    b"miscCostPending" => 51usize,
+                    b"paymentCost" => 52usize,
+                    b"paymentCostPending" => 53usize,
+                    b"pending" => 54usize,
+                    b"pendingApproval" => 55usize,
+                    b"pendingExecution" => 56usize,
+                    b"received" => 57usize,
+                    b"refundPending" => 58usize,
+                    b"refundReversalPending" => 59usize,
+                    b"refundReversed" => 60usize,
+                    b"refunded" => 61usize,
+                    b"refundedExternally" => 62usize,
+                    b"refused" => 63usize,
+                    b"rejected" => 64usize,
+                    b"reserveAdjustment" => 65usize,
+                    b"reserveAdjustmentPending" => 66usize,
+                    b"returned" => 67usize,
+                    b"reversed" => 68usize,
+                    b"secondChargeback" => 69usize,
+                    b"secondChargebackPending" => 70usize,
+                    b"undefined" => 71usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferDataStatus {
@@ -25492,6 +26724,52 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"payment" => 0usize,
+                    b"capture" => 1usize,
+                    b"captureReversal" => 2usize,
+                    b"refund" => 3usize,
+                    b"refundReversal" => 4usize,
+                    b"chargeback" => 5usize,
+                    b"chargebackCorrection" => 6usize,
+                    b"chargebackReversal" => 7usize,
+                    b"chargebackReversalCorrection" => 8usize,
+                    b"secondChargeback" => 9usize,
+                    b"secondChargebackCorrection" => 10usize,
+                    b"atmWithdrawal" => 11usize,
+                    b"atmWithdrawalReversal" => 12usize,
+                    b"internalTransfer" => 13usize,
+                    b"internalDirectDebit" => 14usize,
+                    b"manualCorrection" => 15usize,
+                    b"invoiceDeduction" => 16usize,
+                    b"depositCorrection" => 17usize,
+                    b"reserveAdjustment" => 18usize,
+                    b"bankTransfer" => 19usize,
+                    b"bankDirectDebit" => 20usize,
+                    b"cardTransfer" => 21usize,
+                    b"miscCost" => 22usize,
+                    b"paymentCost" => 23usize,
+                    b"fee" => 24usize,
+                    b"leftover" => 25usize,
+                    b"grant" => 26usize,
+                    b"capitalFundsCollection" => 27usize,
+                    b"cashOutInstruction" => 28usize,
+                    b"cashoutFee" => 29usize,
+                    b"cashoutRepayment" => 30usize,
+                    b"cashoutFunding" => 31usize,
+                    b"repayment" => 32usize,
+                    b"installment" => 33usize,
+                    b"installmentReversal" => 34usize,
+                    b"balanceAdjustment" => 35usize,
+                    b"balanceRollover" => 36usize,
+                    b"balanceMigration" => 37usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferDataType {
@@ -25560,6 +26838,16 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"incoming" => 0usize,
+                    b"outgoing" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -25694,26 +26982,6 @@ const _: () = {
             "updateDate",
             "valueDate",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 7usize),
-            ("arn", 2usize),
-            ("type", 15usize),
-            ("amount", 0usize),
-            ("reason", 11usize),
-            ("status", 12usize),
-            ("mutations", 9usize),
-            ("valueDate", 17usize),
-            ("eventsData", 5usize),
-            ("updateDate", 16usize),
-            ("bookingDate", 3usize),
-            ("modification", 8usize),
-            ("trackingData", 13usize),
-            ("transactionId", 14usize),
-            ("externalReason", 6usize),
-            ("originalAmount", 10usize),
-            ("amountAdjustments", 1usize),
-            ("estimatedArrivalTime", 4usize),
-        ];
         type Fields = (
             (
                 __p::Optional<Amount>,
@@ -25794,6 +27062,32 @@ const _: () = {
                 update_date: __field16,
                 value_date: __field17,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"amountAdjustments" => 1usize,
+                    b"arn" => 2usize,
+                    b"bookingDate" => 3usize,
+                    b"estimatedArrivalTime" => 4usize,
+                    b"eventsData" => 5usize,
+                    b"externalReason" => 6usize,
+                    b"id" => 7usize,
+                    b"modification" => 8usize,
+                    b"mutations" => 9usize,
+                    b"originalAmount" => 10usize,
+                    b"reason" => 11usize,
+                    b"status" => 12usize,
+                    b"trackingData" => 13usize,
+                    b"transactionId" => 14usize,
+                    b"type" => 15usize,
+                    b"updateDate" => 16usize,
+                    b"valueDate" => 17usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -26637,6 +27931,99 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHierarchyNotActive" => 0usize,
+                    b"amountLimitExceeded" => 1usize,
+                    b"approvalExpired" => 2usize,
+                    b"approved" => 3usize,
+                    b"avsDeclined" => 4usize,
+                    b"balanceAccountTemporarilyBlockedByTransactionRule" => 5usize,
+                    b"blockCard" => 6usize,
+                    b"callReferral" => 7usize,
+                    b"cancelled" => 8usize,
+                    b"captureCard" => 9usize,
+                    b"cardExpired" => 10usize,
+                    b"cardholderAuthenticationRequired" => 11usize,
+                    b"cashbackAmountExceedsLimit" => 12usize,
+                    b"cavvDeclined" => 13usize,
+                    b"contactlessFallback" => 14usize,
+                    b"contactlessLimitReached" => 15usize,
+                    b"counterpartyAccountBlocked" => 16usize,
+                    b"counterpartyAccountClosed" => 17usize,
+                    b"counterpartyAccountNotFound" => 18usize,
+                    b"counterpartyAddressRequired" => 19usize,
+                    b"counterpartyBankTimedOut" => 20usize,
+                    b"counterpartyBankUnavailable" => 21usize,
+                    b"cryptographicFailure" => 22usize,
+                    b"cvcDeclined" => 23usize,
+                    b"declined" => 24usize,
+                    b"declinedByBapValidation" => 25usize,
+                    b"declinedByTransactionRule" => 26usize,
+                    b"declinedNonGeneric" => 27usize,
+                    b"directDebitNotSupported" => 28usize,
+                    b"doNotHonor" => 29usize,
+                    b"domesticDebitTransactionNotAllowed" => 30usize,
+                    b"duplicateTransmissionDetected" => 31usize,
+                    b"error" => 32usize,
+                    b"formatError" => 33usize,
+                    b"fraud" => 34usize,
+                    b"fraudCancelled" => 35usize,
+                    b"honorWithId" => 36usize,
+                    b"internalTimeout" => 37usize,
+                    b"invalidAccount" => 38usize,
+                    b"invalidAmount" => 39usize,
+                    b"invalidAuthorizationLifeCycle" => 40usize,
+                    b"invalidCard" => 41usize,
+                    b"invalidExpiryDate" => 42usize,
+                    b"invalidFromAccount" => 43usize,
+                    b"invalidIssuer" => 44usize,
+                    b"invalidMerchant" => 45usize,
+                    b"invalidPin" => 46usize,
+                    b"invalidToAccount" => 47usize,
+                    b"invalidTransaction" => 48usize,
+                    b"issuerSuspectedFraud" => 49usize,
+                    b"lostCard" => 50usize,
+                    b"mobilePinRequired" => 51usize,
+                    b"noCheckingAccount" => 52usize,
+                    b"noSavingsAccount" => 53usize,
+                    b"not3dAuthenticated" => 54usize,
+                    b"notEnoughBalance" => 55usize,
+                    b"notSubmitted" => 56usize,
+                    b"notSupported" => 57usize,
+                    b"partiallyApproved" => 58usize,
+                    b"pending" => 59usize,
+                    b"pendingApproval" => 60usize,
+                    b"pendingExecution" => 61usize,
+                    b"pinNotChanged" => 62usize,
+                    b"pinRequired" => 63usize,
+                    b"pinTriesExceeded" => 64usize,
+                    b"pinValidationNotPossible" => 65usize,
+                    b"purchaseAmountOnlyNoCashBack" => 66usize,
+                    b"refusedByCounterpartyBank" => 67usize,
+                    b"refusedByCustomer" => 68usize,
+                    b"restrictedCard" => 69usize,
+                    b"revocationOfAuth" => 70usize,
+                    b"routeNotFound" => 71usize,
+                    b"scaAuthenticationRequired" => 72usize,
+                    b"scaFailed" => 73usize,
+                    b"schemeAdvice" => 74usize,
+                    b"securityViolation" => 75usize,
+                    b"shopperCancelled" => 76usize,
+                    b"stolenCard" => 77usize,
+                    b"threedsDynamicLinkingMismatch" => 78usize,
+                    b"transactionNotPermitted" => 79usize,
+                    b"transferInstrumentDoesNotExist" => 80usize,
+                    b"unableToRouteTransaction" => 81usize,
+                    b"unknown" => 82usize,
+                    b"withdrawalAmountExceeded" => 83usize,
+                    b"withdrawalCountExceeded" => 84usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferEventReason {
@@ -27063,6 +28450,86 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"adviceAuthorised" => 0usize,
+                    b"adviceRefused" => 1usize,
+                    b"approvalPending" => 2usize,
+                    b"atmWithdrawal" => 3usize,
+                    b"atmWithdrawalReversalPending" => 4usize,
+                    b"atmWithdrawalReversed" => 5usize,
+                    b"authAdjustmentAuthorised" => 6usize,
+                    b"authAdjustmentError" => 7usize,
+                    b"authAdjustmentRefused" => 8usize,
+                    b"authorised" => 9usize,
+                    b"bankTransfer" => 10usize,
+                    b"bankTransferPending" => 11usize,
+                    b"booked" => 12usize,
+                    b"bookingPending" => 13usize,
+                    b"cancelled" => 14usize,
+                    b"capturePending" => 15usize,
+                    b"captureReversalPending" => 16usize,
+                    b"captureReversed" => 17usize,
+                    b"captured" => 18usize,
+                    b"capturedExternally" => 19usize,
+                    b"chargeback" => 20usize,
+                    b"chargebackExternally" => 21usize,
+                    b"chargebackPending" => 22usize,
+                    b"chargebackReversalPending" => 23usize,
+                    b"chargebackReversed" => 24usize,
+                    b"credited" => 25usize,
+                    b"depositCorrection" => 26usize,
+                    b"depositCorrectionPending" => 27usize,
+                    b"dispute" => 28usize,
+                    b"disputeClosed" => 29usize,
+                    b"disputeExpired" => 30usize,
+                    b"disputeNeedsReview" => 31usize,
+                    b"error" => 32usize,
+                    b"expired" => 33usize,
+                    b"failed" => 34usize,
+                    b"fee" => 35usize,
+                    b"feePending" => 36usize,
+                    b"interchangeAdjusted" => 37usize,
+                    b"internalTransfer" => 38usize,
+                    b"internalTransferPending" => 39usize,
+                    b"invoiceDeduction" => 40usize,
+                    b"invoiceDeductionPending" => 41usize,
+                    b"manualCorrectionPending" => 42usize,
+                    b"manuallyCorrected" => 43usize,
+                    b"matchedStatement" => 44usize,
+                    b"matchedStatementPending" => 45usize,
+                    b"merchantPayin" => 46usize,
+                    b"merchantPayinPending" => 47usize,
+                    b"merchantPayinReversed" => 48usize,
+                    b"merchantPayinReversedPending" => 49usize,
+                    b"miscCost" => 50usize,
+                    b"miscCostPending" => 51usize,
+                    b"paymentCost" => 52usize,
+                    b"paymentCostPending" => 53usize,
+                    b"pending" => 54usize,
+                    b"pendingApproval" => 55usize,
+                    b"pendingExecution" => 56usize,
+                    b"received" => 57usize,
+                    b"refundPending" => 58usize,
+                    b"refundReversalPending" => 59usize,
+                    b"refundReversed" => 60usize,
+                    b"refunded" => 61usize,
+                    b"refundedExternally" => 62usize,
+                    b"refused" => 63usize,
+                    b"rejected" => 64usize,
+                    b"reserveAdjustment" => 65usize,
+                    b"reserveAdjustmentPending" => 66usize,
+                    b"returned" => 67usize,
+                    b"reversed" => 68usize,
+                    b"secondChargeback" => 69usize,
+                    b"secondChargebackPending" => 70usize,
+                    b"undefined" => 71usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferEventStatus {
@@ -27163,6 +28630,17 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accounting" => 0usize,
+                    b"tracing" => 1usize,
+                    b"tracking" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -27343,22 +28821,6 @@ const _: () = {
             "type",
             "ultimateParty",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 12usize),
-            ("amount", 0usize),
-            ("review", 11usize),
-            ("category", 2usize),
-            ("priority", 8usize),
-            ("reference", 9usize),
-            ("priorities", 7usize),
-            ("description", 4usize),
-            ("counterparty", 3usize),
-            ("executionDate", 5usize),
-            ("ultimateParty", 13usize),
-            ("balanceAccountId", 1usize),
-            ("paymentInstrumentId", 6usize),
-            ("referenceForBeneficiary", 10usize),
-        ];
         type Fields = (
             (
                 __p::Required<Amount>,
@@ -27415,6 +28877,28 @@ const _: () = {
                 type_: __field12,
                 ultimate_party: __field13,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"balanceAccountId" => 1usize,
+                    b"category" => 2usize,
+                    b"counterparty" => 3usize,
+                    b"description" => 4usize,
+                    b"executionDate" => 5usize,
+                    b"paymentInstrumentId" => 6usize,
+                    b"priorities" => 7usize,
+                    b"priority" => 8usize,
+                    b"reference" => 9usize,
+                    b"referenceForBeneficiary" => 10usize,
+                    b"review" => 11usize,
+                    b"type" => 12usize,
+                    b"ultimateParty" => 13usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -27786,6 +29270,20 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bank" => 0usize,
+                    b"card" => 1usize,
+                    b"internal" => 2usize,
+                    b"issuedCard" => 3usize,
+                    b"platformPayment" => 4usize,
+                    b"topUp" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferInfoCategory {
@@ -27881,6 +29379,20 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"crossBorder" => 0usize,
+                    b"fast" => 1usize,
+                    b"instant" => 2usize,
+                    b"internal" => 3usize,
+                    b"regular" => 4usize,
+                    b"wire" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -27992,6 +29504,20 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"crossBorder" => 0usize,
+                    b"fast" => 1usize,
+                    b"instant" => 2usize,
+                    b"internal" => 3usize,
+                    b"regular" => 4usize,
+                    b"wire" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferInfoPriority {
@@ -28079,6 +29605,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bankTransfer" => 0usize,
+                    b"internalTransfer" => 1usize,
+                    b"internalDirectDebit" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferInfoType {
@@ -28155,13 +29692,6 @@ const _: () = {
             "merchant",
             "transferInstrumentId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("card", 2usize),
-            ("merchant", 3usize),
-            ("bankAccount", 1usize),
-            ("balanceAccountId", 0usize),
-            ("transferInstrumentId", 4usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<BankAccountV3>,
@@ -28186,6 +29716,19 @@ const _: () = {
                 merchant: __field3,
                 transfer_instrument_id: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"balanceAccountId" => 0usize,
+                    b"bankAccount" => 1usize,
+                    b"card" => 2usize,
+                    b"merchant" => 3usize,
+                    b"transferInstrumentId" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -28443,16 +29986,6 @@ const _: () = {
             "name",
             "postalCode",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("mcc", 4usize),
-            ("city", 1usize),
-            ("name", 6usize),
-            ("country", 2usize),
-            ("acquirerId", 0usize),
-            ("merchantId", 5usize),
-            ("postalCode", 7usize),
-            ("countryCode", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -28486,6 +30019,22 @@ const _: () = {
                 name: __field6,
                 postal_code: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"acquirerId" => 0usize,
+                    b"city" => 1usize,
+                    b"country" => 2usize,
+                    b"countryCode" => 3usize,
+                    b"mcc" => 4usize,
+                    b"merchantId" => 5usize,
+                    b"name" => 6usize,
+                    b"postalCode" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -28756,10 +30305,6 @@ const _: () = {
     impl __p::StructDef for TransferNotificationValidationFact {
         const NAME: &'static str = "TransferNotificationValidationFact";
         const FIELDS: &'static [&'static str] = &["result", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("result", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -28772,6 +30317,16 @@ const _: () = {
                 result: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"result" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -29384,6 +30939,99 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHierarchyNotActive" => 0usize,
+                    b"amountLimitExceeded" => 1usize,
+                    b"approvalExpired" => 2usize,
+                    b"approved" => 3usize,
+                    b"avsDeclined" => 4usize,
+                    b"balanceAccountTemporarilyBlockedByTransactionRule" => 5usize,
+                    b"blockCard" => 6usize,
+                    b"callReferral" => 7usize,
+                    b"cancelled" => 8usize,
+                    b"captureCard" => 9usize,
+                    b"cardExpired" => 10usize,
+                    b"cardholderAuthenticationRequired" => 11usize,
+                    b"cashbackAmountExceedsLimit" => 12usize,
+                    b"cavvDeclined" => 13usize,
+                    b"contactlessFallback" => 14usize,
+                    b"contactlessLimitReached" => 15usize,
+                    b"counterpartyAccountBlocked" => 16usize,
+                    b"counterpartyAccountClosed" => 17usize,
+                    b"counterpartyAccountNotFound" => 18usize,
+                    b"counterpartyAddressRequired" => 19usize,
+                    b"counterpartyBankTimedOut" => 20usize,
+                    b"counterpartyBankUnavailable" => 21usize,
+                    b"cryptographicFailure" => 22usize,
+                    b"cvcDeclined" => 23usize,
+                    b"declined" => 24usize,
+                    b"declinedByBapValidation" => 25usize,
+                    b"declinedByTransactionRule" => 26usize,
+                    b"declinedNonGeneric" => 27usize,
+                    b"directDebitNotSupported" => 28usize,
+                    b"doNotHonor" => 29usize,
+                    b"domesticDebitTransactionNotAllowed" => 30usize,
+                    b"duplicateTransmissionDetected" => 31usize,
+                    b"error" => 32usize,
+                    b"formatError" => 33usize,
+                    b"fraud" => 34usize,
+                    b"fraudCancelled" => 35usize,
+                    b"honorWithId" => 36usize,
+                    b"internalTimeout" => 37usize,
+                    b"invalidAccount" => 38usize,
+                    b"invalidAmount" => 39usize,
+                    b"invalidAuthorizationLifeCycle" => 40usize,
+                    b"invalidCard" => 41usize,
+                    b"invalidExpiryDate" => 42usize,
+                    b"invalidFromAccount" => 43usize,
+                    b"invalidIssuer" => 44usize,
+                    b"invalidMerchant" => 45usize,
+                    b"invalidPin" => 46usize,
+                    b"invalidToAccount" => 47usize,
+                    b"invalidTransaction" => 48usize,
+                    b"issuerSuspectedFraud" => 49usize,
+                    b"lostCard" => 50usize,
+                    b"mobilePinRequired" => 51usize,
+                    b"noCheckingAccount" => 52usize,
+                    b"noSavingsAccount" => 53usize,
+                    b"not3dAuthenticated" => 54usize,
+                    b"notEnoughBalance" => 55usize,
+                    b"notSubmitted" => 56usize,
+                    b"notSupported" => 57usize,
+                    b"partiallyApproved" => 58usize,
+                    b"pending" => 59usize,
+                    b"pendingApproval" => 60usize,
+                    b"pendingExecution" => 61usize,
+                    b"pinNotChanged" => 62usize,
+                    b"pinRequired" => 63usize,
+                    b"pinTriesExceeded" => 64usize,
+                    b"pinValidationNotPossible" => 65usize,
+                    b"purchaseAmountOnlyNoCashBack" => 66usize,
+                    b"refusedByCounterpartyBank" => 67usize,
+                    b"refusedByCustomer" => 68usize,
+                    b"restrictedCard" => 69usize,
+                    b"revocationOfAuth" => 70usize,
+                    b"routeNotFound" => 71usize,
+                    b"scaAuthenticationRequired" => 72usize,
+                    b"scaFailed" => 73usize,
+                    b"schemeAdvice" => 74usize,
+                    b"securityViolation" => 75usize,
+                    b"shopperCancelled" => 76usize,
+                    b"stolenCard" => 77usize,
+                    b"threedsDynamicLinkingMismatch" => 78usize,
+                    b"transactionNotPermitted" => 79usize,
+                    b"transferInstrumentDoesNotExist" => 80usize,
+                    b"unableToRouteTransaction" => 81usize,
+                    b"unknown" => 82usize,
+                    b"withdrawalAmountExceeded" => 83usize,
+                    b"withdrawalCountExceeded" => 84usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferReason {
@@ -29449,10 +31097,6 @@ const _: () = {
             "numberOfApprovalsRequired",
             "scaOnApproval",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("scaOnApproval", 1usize),
-            ("numberOfApprovalsRequired", 0usize),
-        ];
         type Fields = (__p::Optional<i32>, __p::Optional<bool>);
         #[inline]
         fn build(
@@ -29462,6 +31106,16 @@ const _: () = {
                 number_of_approvals_required: __field0,
                 sca_on_approval: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"numberOfApprovalsRequired" => 0usize,
+                    b"scaOnApproval" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -29654,10 +31308,6 @@ const _: () = {
             "numberOfApprovalsRequired",
             "scaOnApproval",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("scaOnApproval", 1usize),
-            ("numberOfApprovalsRequired", 0usize),
-        ];
         type Fields = (__p::Optional<i32>, __p::Optional<TransferReviewScaOnApproval>);
         #[inline]
         fn build(
@@ -29667,6 +31317,16 @@ const _: () = {
                 number_of_approvals_required: __field0,
                 sca_on_approval: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"numberOfApprovalsRequired" => 0usize,
+                    b"scaOnApproval" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -29878,6 +31538,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"completed" => 0usize,
+                    b"notApplicable" => 1usize,
+                    b"required" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferReviewScaOnApproval {
@@ -29971,18 +31642,6 @@ const _: () = {
             "title",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 9usize),
-            ("title", 8usize),
-            ("detail", 0usize),
-            ("status", 7usize),
-            ("instance", 2usize),
-            ("response", 5usize),
-            ("errorCode", 1usize),
-            ("requestId", 4usize),
-            ("invalidFields", 3usize),
-            ("routingDetails", 6usize),
-        ];
         type Fields = (
             (
                 __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -30029,6 +31688,24 @@ const _: () = {
                 title: __field8,
                 type_: __field9,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"detail" => 0usize,
+                    b"errorCode" => 1usize,
+                    b"instance" => 2usize,
+                    b"invalidFields" => 3usize,
+                    b"requestId" => 4usize,
+                    b"response" => 5usize,
+                    b"routingDetails" => 6usize,
+                    b"status" => 7usize,
+                    b"title" => 8usize,
+                    b"type" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -30687,6 +32364,86 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"adviceAuthorised" => 0usize,
+                    b"adviceRefused" => 1usize,
+                    b"approvalPending" => 2usize,
+                    b"atmWithdrawal" => 3usize,
+                    b"atmWithdrawalReversalPending" => 4usize,
+                    b"atmWithdrawalReversed" => 5usize,
+                    b"authAdjustmentAuthorised" => 6usize,
+                    b"authAdjustmentError" => 7usize,
+                    b"authAdjustmentRefused" => 8usize,
+                    b"authorised" => 9usize,
+                    b"bankTransfer" => 10usize,
+                    b"bankTransferPending" => 11usize,
+                    b"booked" => 12usize,
+                    b"bookingPending" => 13usize,
+                    b"cancelled" => 14usize,
+                    b"capturePending" => 15usize,
+                    b"captureReversalPending" => 16usize,
+                    b"captureReversed" => 17usize,
+                    b"captured" => 18usize,
+                    b"capturedExternally" => 19usize,
+                    b"chargeback" => 20usize,
+                    b"chargebackExternally" => 21usize,
+                    b"chargebackPending" => 22usize,
+                    b"chargebackReversalPending" => 23usize,
+                    b"chargebackReversed" => 24usize,
+                    b"credited" => 25usize,
+                    b"depositCorrection" => 26usize,
+                    b"depositCorrectionPending" => 27usize,
+                    b"dispute" => 28usize,
+                    b"disputeClosed" => 29usize,
+                    b"disputeExpired" => 30usize,
+                    b"disputeNeedsReview" => 31usize,
+                    b"error" => 32usize,
+                    b"expired" => 33usize,
+                    b"failed" => 34usize,
+                    b"fee" => 35usize,
+                    b"feePending" => 36usize,
+                    b"interchangeAdjusted" => 37usize,
+                    b"internalTransfer" => 38usize,
+                    b"internalTransferPending" => 39usize,
+                    b"invoiceDeduction" => 40usize,
+                    b"invoiceDeductionPending" => 41usize,
+                    b"manualCorrectionPending" => 42usize,
+                    b"manuallyCorrected" => 43usize,
+                    b"matchedStatement" => 44usize,
+                    b"matchedStatementPending" => 45usize,
+                    b"merchantPayin" => 46usize,
+                    b"merchantPayinPending" => 47usize,
+                    b"merchantPayinReversed" => 48usize,
+                    b"merchantPayinReversedPending" => 49usize,
+                    b"miscCost" => 50usize,
+                    b"miscCostPending" => 51usize,
+                    b"paymentCost" => 52usize,
+                    b"paymentCostPending" => 53usize,
+                    b"pending" => 54usize,
+                    b"pendingApproval" => 55usize,
+                    b"pendingExecution" => 56usize,
+                    b"received" => 57usize,
+                    b"refundPending" => 58usize,
+                    b"refundReversalPending" => 59usize,
+                    b"refundReversed" => 60usize,
+                    b"refunded" => 61usize,
+                    b"refundedExternally" => 62usize,
+                    b"refused" => 63usize,
+                    b"rejected" => 64usize,
+                    b"reserveAdjustment" => 65usize,
+                    b"reserveAdjustmentPending" => 66usize,
+                    b"returned" => 67usize,
+                    b"reversed" => 68usize,
+                    b"secondChargeback" => 69usize,
+                    b"secondChargebackPending" => 70usize,
+                    b"undefined" => 71usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferStatus {
@@ -30943,6 +32700,52 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"payment" => 0usize,
+                    b"capture" => 1usize,
+                    b"captureReversal" => 2usize,
+                    b"refund" => 3usize,
+                    b"refundReversal" => 4usize,
+                    b"chargeback" => 5usize,
+                    b"chargebackCorrection" => 6usize,
+                    b"chargebackReversal" => 7usize,
+                    b"chargebackReversalCorrection" => 8usize,
+                    b"secondChargeback" => 9usize,
+                    b"secondChargebackCorrection" => 10usize,
+                    b"atmWithdrawal" => 11usize,
+                    b"atmWithdrawalReversal" => 12usize,
+                    b"internalTransfer" => 13usize,
+                    b"internalDirectDebit" => 14usize,
+                    b"manualCorrection" => 15usize,
+                    b"invoiceDeduction" => 16usize,
+                    b"depositCorrection" => 17usize,
+                    b"reserveAdjustment" => 18usize,
+                    b"bankTransfer" => 19usize,
+                    b"bankDirectDebit" => 20usize,
+                    b"cardTransfer" => 21usize,
+                    b"miscCost" => 22usize,
+                    b"paymentCost" => 23usize,
+                    b"fee" => 24usize,
+                    b"leftover" => 25usize,
+                    b"grant" => 26usize,
+                    b"capitalFundsCollection" => 27usize,
+                    b"cashOutInstruction" => 28usize,
+                    b"cashoutFee" => 29usize,
+                    b"cashoutRepayment" => 30usize,
+                    b"cashoutFunding" => 31usize,
+                    b"repayment" => 32usize,
+                    b"installment" => 33usize,
+                    b"installmentReversal" => 34usize,
+                    b"balanceAdjustment" => 35usize,
+                    b"balanceRollover" => 36usize,
+                    b"balanceMigration" => 37usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferType {
@@ -31007,11 +32810,6 @@ const _: () = {
     impl __p::StructDef for TransferView {
         const NAME: &'static str = "TransferView";
         const FIELDS: &'static [&'static str] = &["categoryData", "id", "reference"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 1usize),
-            ("reference", 2usize),
-            ("categoryData", 0usize),
-        ];
         type Fields = (
             __p::Optional<TransferViewCategoryData>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -31026,6 +32824,17 @@ const _: () = {
                 id: __field1,
                 reference: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"categoryData" => 0usize,
+                    b"id" => 1usize,
+                    b"reference" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -31250,11 +33059,6 @@ const _: () = {
     impl __p::StructDef for UkLocalAccountIdentification {
         const NAME: &'static str = "UkLocalAccountIdentification";
         const FIELDS: &'static [&'static str] = &["accountNumber", "sortCode", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("sortCode", 1usize),
-            ("accountNumber", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -31269,6 +33073,17 @@ const _: () = {
                 sort_code: __field1,
                 type_: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"sortCode" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -31462,6 +33277,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"ukLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for UkLocalAccountIdentificationType {
@@ -31589,18 +33413,6 @@ const _: () = {
             "type",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("url", 9usize),
-            ("type", 8usize),
-            ("email", 2usize),
-            ("address", 0usize),
-            ("fullName", 4usize),
-            ("lastName", 6usize),
-            ("firstName", 3usize),
-            ("reference", 7usize),
-            ("dateOfBirth", 1usize),
-            ("fundingInstrument", 5usize),
-        ];
         type Fields = (
             (
                 __p::Optional<Address>,
@@ -31645,6 +33457,24 @@ const _: () = {
                 type_: __field8,
                 url: __field9,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"address" => 0usize,
+                    b"dateOfBirth" => 1usize,
+                    b"email" => 2usize,
+                    b"firstName" => 3usize,
+                    b"fullName" => 4usize,
+                    b"fundingInstrument" => 5usize,
+                    b"lastName" => 6usize,
+                    b"reference" => 7usize,
+                    b"type" => 8usize,
+                    b"url" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -31956,6 +33786,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"individual" => 0usize,
+                    b"organization" => 1usize,
+                    b"unknown" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for UltimatePartyIdentificationType {
@@ -32027,12 +33868,6 @@ const _: () = {
             "routingNumber",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 3usize),
-            ("accountType", 1usize),
-            ("accountNumber", 0usize),
-            ("routingNumber", 2usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<UsLocalAccountIdentificationAccountType>,
@@ -32054,6 +33889,18 @@ const _: () = {
                 routing_number: __field2,
                 type_: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"accountType" => 1usize,
+                    b"routingNumber" => 2usize,
+                    b"type" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -32269,6 +34116,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"checking" => 0usize,
+                    b"savings" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for UsLocalAccountIdentificationAccountType {
@@ -32333,6 +34190,15 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"usLocal" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

@@ -40,13 +40,6 @@ const _: () = {
             "metadata",
             "revision",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("data", 1usize),
-            ("kind", 2usize),
-            ("metadata", 3usize),
-            ("revision", 4usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<IoK8sApimachineryPkgRuntimeRawExtension>,
@@ -71,6 +64,19 @@ const _: () = {
                 metadata: __field3,
                 revision: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"data" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    b"revision" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -308,12 +314,6 @@ const _: () = {
             "kind",
             "metadata",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 2usize),
-            ("items", 1usize),
-            ("metadata", 3usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<
@@ -339,6 +339,18 @@ const _: () = {
                 kind: __field2,
                 metadata: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"items" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -571,13 +583,6 @@ const _: () = {
             "spec",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 1usize),
-            ("spec", 3usize),
-            ("status", 4usize),
-            ("metadata", 2usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -602,6 +607,19 @@ const _: () = {
                 spec: __field3,
                 status: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -837,13 +855,6 @@ const _: () = {
             "status",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 4usize),
-            ("reason", 2usize),
-            ("status", 3usize),
-            ("message", 1usize),
-            ("lastTransitionTime", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -868,6 +879,19 @@ const _: () = {
                 status: __field3,
                 type_: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"lastTransitionTime" => 0usize,
+                    b"message" => 1usize,
+                    b"reason" => 2usize,
+                    b"status" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1106,12 +1130,6 @@ const _: () = {
             "kind",
             "metadata",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 2usize),
-            ("items", 1usize),
-            ("metadata", 3usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<
@@ -1135,6 +1153,18 @@ const _: () = {
                 kind: __field2,
                 metadata: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"items" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1354,13 +1384,6 @@ const _: () = {
             "template",
             "updateStrategy",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("selector", 2usize),
-            ("template", 3usize),
-            ("updateStrategy", 4usize),
-            ("minReadySeconds", 0usize),
-            ("revisionHistoryLimit", 1usize),
-        ];
         type Fields = (
             __p::Optional<i32>,
             __p::Optional<i32>,
@@ -1385,6 +1408,19 @@ const _: () = {
                 template: __field3,
                 update_strategy: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"minReadySeconds" => 0usize,
+                    b"revisionHistoryLimit" => 1usize,
+                    b"selector" => 2usize,
+                    b"template" => 3usize,
+                    b"updateStrategy" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1626,18 +1662,6 @@ const _: () = {
             "observedGeneration",
             "updatedNumberScheduled",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("conditions", 1usize),
-            ("numberReady", 6usize),
-            ("collisionCount", 0usize),
-            ("numberAvailable", 4usize),
-            ("numberUnavailable", 7usize),
-            ("numberMisscheduled", 5usize),
-            ("observedGeneration", 8usize),
-            ("currentNumberScheduled", 2usize),
-            ("desiredNumberScheduled", 3usize),
-            ("updatedNumberScheduled", 9usize),
-        ];
         type Fields = (
             (
                 __p::Optional<i32>,
@@ -1683,6 +1707,24 @@ const _: () = {
                 observed_generation: __field8,
                 updated_number_scheduled: __field9,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"collisionCount" => 0usize,
+                    b"conditions" => 1usize,
+                    b"currentNumberScheduled" => 2usize,
+                    b"desiredNumberScheduled" => 3usize,
+                    b"numberAvailable" => 4usize,
+                    b"numberMisscheduled" => 5usize,
+                    b"numberReady" => 6usize,
+                    b"numberUnavailable" => 7usize,
+                    b"observedGeneration" => 8usize,
+                    b"updatedNumberScheduled" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1950,10 +1992,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiAppsV1DaemonSetUpdateStrategy {
         const NAME: &'static str = "IoK8sApiAppsV1DaemonSetUpdateStrategy";
         const FIELDS: &'static [&'static str] = &["rollingUpdate", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("rollingUpdate", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApiAppsV1RollingUpdateDaemonSet>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -1966,6 +2004,16 @@ const _: () = {
                 rolling_update: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"rollingUpdate" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2168,13 +2216,6 @@ const _: () = {
             "spec",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 1usize),
-            ("spec", 3usize),
-            ("status", 4usize),
-            ("metadata", 2usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -2199,6 +2240,19 @@ const _: () = {
                 spec: __field3,
                 status: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2439,14 +2493,6 @@ const _: () = {
             "status",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 5usize),
-            ("reason", 3usize),
-            ("status", 4usize),
-            ("message", 2usize),
-            ("lastUpdateTime", 1usize),
-            ("lastTransitionTime", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
             __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
@@ -2474,6 +2520,20 @@ const _: () = {
                 status: __field4,
                 type_: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"lastTransitionTime" => 0usize,
+                    b"lastUpdateTime" => 1usize,
+                    b"message" => 2usize,
+                    b"reason" => 3usize,
+                    b"status" => 4usize,
+                    b"type" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2726,12 +2786,6 @@ const _: () = {
             "kind",
             "metadata",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 2usize),
-            ("items", 1usize),
-            ("metadata", 3usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<
@@ -2755,6 +2809,18 @@ const _: () = {
                 kind: __field2,
                 metadata: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"items" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2984,16 +3050,6 @@ const _: () = {
             "strategy",
             "template",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("paused", 1usize),
-            ("replicas", 3usize),
-            ("selector", 5usize),
-            ("strategy", 6usize),
-            ("template", 7usize),
-            ("minReadySeconds", 0usize),
-            ("revisionHistoryLimit", 4usize),
-            ("progressDeadlineSeconds", 2usize),
-        ];
         type Fields = (
             __p::Optional<i32>,
             __p::Optional<bool>,
@@ -3027,6 +3083,22 @@ const _: () = {
                 strategy: __field6,
                 template: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"minReadySeconds" => 0usize,
+                    b"paused" => 1usize,
+                    b"progressDeadlineSeconds" => 2usize,
+                    b"replicas" => 3usize,
+                    b"revisionHistoryLimit" => 4usize,
+                    b"selector" => 5usize,
+                    b"strategy" => 6usize,
+                    b"template" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3293,16 +3365,6 @@ const _: () = {
             "unavailableReplicas",
             "updatedReplicas",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("replicas", 5usize),
-            ("conditions", 2usize),
-            ("readyReplicas", 4usize),
-            ("collisionCount", 1usize),
-            ("updatedReplicas", 7usize),
-            ("availableReplicas", 0usize),
-            ("observedGeneration", 3usize),
-            ("unavailableReplicas", 6usize),
-        ];
         type Fields = (
             __p::Optional<i32>,
             __p::Optional<i32>,
@@ -3340,6 +3402,22 @@ const _: () = {
                 unavailable_replicas: __field6,
                 updated_replicas: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"availableReplicas" => 0usize,
+                    b"collisionCount" => 1usize,
+                    b"conditions" => 2usize,
+                    b"observedGeneration" => 3usize,
+                    b"readyReplicas" => 4usize,
+                    b"replicas" => 5usize,
+                    b"unavailableReplicas" => 6usize,
+                    b"updatedReplicas" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3588,10 +3666,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiAppsV1DeploymentStrategy {
         const NAME: &'static str = "IoK8sApiAppsV1DeploymentStrategy";
         const FIELDS: &'static [&'static str] = &["rollingUpdate", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("rollingUpdate", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApiAppsV1RollingUpdateDeployment>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -3604,6 +3678,16 @@ const _: () = {
                 rolling_update: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"rollingUpdate" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3806,13 +3890,6 @@ const _: () = {
             "spec",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 1usize),
-            ("spec", 3usize),
-            ("status", 4usize),
-            ("metadata", 2usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -3837,6 +3914,19 @@ const _: () = {
                 spec: __field3,
                 status: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4072,13 +4162,6 @@ const _: () = {
             "status",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 4usize),
-            ("reason", 2usize),
-            ("status", 3usize),
-            ("message", 1usize),
-            ("lastTransitionTime", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -4103,6 +4186,19 @@ const _: () = {
                 status: __field3,
                 type_: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"lastTransitionTime" => 0usize,
+                    b"message" => 1usize,
+                    b"reason" => 2usize,
+                    b"status" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4341,12 +4437,6 @@ const _: () = {
             "kind",
             "metadata",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 2usize),
-            ("items", 1usize),
-            ("metadata", 3usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<
@@ -4370,6 +4460,18 @@ const _: () = {
                 kind: __field2,
                 metadata: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"items" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4587,12 +4689,6 @@ const _: () = {
             "selector",
             "template",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("replicas", 1usize),
-            ("selector", 2usize),
-            ("template", 3usize),
-            ("minReadySeconds", 0usize),
-        ];
         type Fields = (
             __p::Optional<i32>,
             __p::Optional<i32>,
@@ -4614,6 +4710,18 @@ const _: () = {
                 selector: __field2,
                 template: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"minReadySeconds" => 0usize,
+                    b"replicas" => 1usize,
+                    b"selector" => 2usize,
+                    b"template" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4830,14 +4938,6 @@ const _: () = {
             "readyReplicas",
             "replicas",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("replicas", 5usize),
-            ("conditions", 1usize),
-            ("readyReplicas", 4usize),
-            ("availableReplicas", 0usize),
-            ("observedGeneration", 3usize),
-            ("fullyLabeledReplicas", 2usize),
-        ];
         type Fields = (
             __p::Optional<i32>,
             __p::Optional<
@@ -4869,6 +4969,20 @@ const _: () = {
                 ready_replicas: __field4,
                 replicas: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"availableReplicas" => 0usize,
+                    b"conditions" => 1usize,
+                    b"fullyLabeledReplicas" => 2usize,
+                    b"observedGeneration" => 3usize,
+                    b"readyReplicas" => 4usize,
+                    b"replicas" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5094,10 +5208,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiAppsV1RollingUpdateDaemonSet {
         const NAME: &'static str = "IoK8sApiAppsV1RollingUpdateDaemonSet";
         const FIELDS: &'static [&'static str] = &["maxSurge", "maxUnavailable"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("maxSurge", 0usize),
-            ("maxUnavailable", 1usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgUtilIntstrIntOrString>,
             __p::Optional<IoK8sApimachineryPkgUtilIntstrIntOrString>,
@@ -5110,6 +5220,16 @@ const _: () = {
                 max_surge: __field0,
                 max_unavailable: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"maxSurge" => 0usize,
+                    b"maxUnavailable" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5294,10 +5414,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiAppsV1RollingUpdateDeployment {
         const NAME: &'static str = "IoK8sApiAppsV1RollingUpdateDeployment";
         const FIELDS: &'static [&'static str] = &["maxSurge", "maxUnavailable"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("maxSurge", 0usize),
-            ("maxUnavailable", 1usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgUtilIntstrIntOrString>,
             __p::Optional<IoK8sApimachineryPkgUtilIntstrIntOrString>,
@@ -5310,6 +5426,16 @@ const _: () = {
                 max_surge: __field0,
                 max_unavailable: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"maxSurge" => 0usize,
+                    b"maxUnavailable" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5492,10 +5618,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiAppsV1RollingUpdateStatefulSetStrategy {
         const NAME: &'static str = "IoK8sApiAppsV1RollingUpdateStatefulSetStrategy";
         const FIELDS: &'static [&'static str] = &["maxUnavailable", "partition"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("partition", 1usize),
-            ("maxUnavailable", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgUtilIntstrIntOrString>,
             __p::Optional<i32>,
@@ -5508,6 +5630,16 @@ const _: () = {
                 max_unavailable: __field0,
                 partition: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"maxUnavailable" => 0usize,
+                    b"partition" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5711,13 +5843,6 @@ const _: () = {
             "spec",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 1usize),
-            ("spec", 3usize),
-            ("status", 4usize),
-            ("metadata", 2usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -5742,6 +5867,19 @@ const _: () = {
                 spec: __field3,
                 status: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5977,13 +6115,6 @@ const _: () = {
             "status",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 4usize),
-            ("reason", 2usize),
-            ("status", 3usize),
-            ("message", 1usize),
-            ("lastTransitionTime", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -6008,6 +6139,19 @@ const _: () = {
                 status: __field3,
                 type_: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"lastTransitionTime" => 0usize,
+                    b"message" => 1usize,
+                    b"reason" => 2usize,
+                    b"status" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6246,12 +6390,6 @@ const _: () = {
             "kind",
             "metadata",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 2usize),
-            ("items", 1usize),
-            ("metadata", 3usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<
@@ -6275,6 +6413,18 @@ const _: () = {
                 kind: __field2,
                 metadata: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"items" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6483,11 +6633,19 @@ const _: () = {
     impl __p::StructDef for IoK8sApiAppsV1StatefulSetOrdinals {
         const NAME: &'static str = "IoK8sApiAppsV1StatefulSetOrdinals";
         const FIELDS: &'static [&'static str] = &["start"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("start", 0usize)];
         type Fields = (__p::Optional<i32>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { start: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"start" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6657,10 +6815,6 @@ const _: () = {
     for IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy {
         const NAME: &'static str = "IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy";
         const FIELDS: &'static [&'static str] = &["whenDeleted", "whenScaled"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("whenScaled", 1usize),
-            ("whenDeleted", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -6673,6 +6827,16 @@ const _: () = {
                 when_deleted: __field0,
                 when_scaled: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"whenDeleted" => 0usize,
+                    b"whenScaled" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6903,19 +7067,6 @@ const _: () = {
             "updateStrategy",
             "volumeClaimTemplates",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("ordinals", 1usize),
-            ("replicas", 4usize),
-            ("selector", 6usize),
-            ("template", 8usize),
-            ("serviceName", 7usize),
-            ("updateStrategy", 9usize),
-            ("minReadySeconds", 0usize),
-            ("podManagementPolicy", 3usize),
-            ("revisionHistoryLimit", 5usize),
-            ("volumeClaimTemplates", 10usize),
-            ("persistentVolumeClaimRetentionPolicy", 2usize),
-        ];
         type Fields = (
             (
                 __p::Optional<i32>,
@@ -6968,6 +7119,25 @@ const _: () = {
                 update_strategy: __field9,
                 volume_claim_templates: __field10,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"minReadySeconds" => 0usize,
+                    b"ordinals" => 1usize,
+                    b"persistentVolumeClaimRetentionPolicy" => 2usize,
+                    b"podManagementPolicy" => 3usize,
+                    b"replicas" => 4usize,
+                    b"revisionHistoryLimit" => 5usize,
+                    b"selector" => 6usize,
+                    b"serviceName" => 7usize,
+                    b"template" => 8usize,
+                    b"updateStrategy" => 9usize,
+                    b"volumeClaimTemplates" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7305,18 +7475,6 @@ const _: () = {
             "updateRevision",
             "updatedReplicas",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("replicas", 7usize),
-            ("conditions", 2usize),
-            ("readyReplicas", 6usize),
-            ("collisionCount", 1usize),
-            ("updateRevision", 8usize),
-            ("currentReplicas", 3usize),
-            ("currentRevision", 4usize),
-            ("updatedReplicas", 9usize),
-            ("availableReplicas", 0usize),
-            ("observedGeneration", 5usize),
-        ];
         type Fields = (
             (
                 __p::Optional<i32>,
@@ -7365,6 +7523,24 @@ const _: () = {
                 update_revision: __field8,
                 updated_replicas: __field9,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"availableReplicas" => 0usize,
+                    b"collisionCount" => 1usize,
+                    b"conditions" => 2usize,
+                    b"currentReplicas" => 3usize,
+                    b"currentRevision" => 4usize,
+                    b"observedGeneration" => 5usize,
+                    b"readyReplicas" => 6usize,
+                    b"replicas" => 7usize,
+                    b"updateRevision" => 8usize,
+                    b"updatedReplicas" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7640,10 +7816,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiAppsV1StatefulSetUpdateStrategy {
         const NAME: &'static str = "IoK8sApiAppsV1StatefulSetUpdateStrategy";
         const FIELDS: &'static [&'static str] = &["rollingUpdate", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("rollingUpdate", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApiAppsV1RollingUpdateStatefulSetStrategy>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -7656,6 +7828,16 @@ const _: () = {
                 rolling_update: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"rollingUpdate" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7858,13 +8040,6 @@ const _: () = {
             "spec",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 1usize),
-            ("spec", 3usize),
-            ("status", 4usize),
-            ("metadata", 2usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -7889,6 +8064,19 @@ const _: () = {
                 spec: __field3,
                 status: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8104,11 +8292,19 @@ const _: () = {
     impl __p::StructDef for IoK8sApiAutoscalingV1ScaleSpec {
         const NAME: &'static str = "IoK8sApiAutoscalingV1ScaleSpec";
         const FIELDS: &'static [&'static str] = &["replicas"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("replicas", 0usize)];
         type Fields = (__p::Optional<i32>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { replicas: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"replicas" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8272,10 +8468,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiAutoscalingV1ScaleStatus {
         const NAME: &'static str = "IoK8sApiAutoscalingV1ScaleStatus";
         const FIELDS: &'static [&'static str] = &["replicas", "selector"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("replicas", 0usize),
-            ("selector", 1usize),
-        ];
         type Fields = (
             __p::Required<i32>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -8288,6 +8480,16 @@ const _: () = {
                 replicas: __field0,
                 selector: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"replicas" => 0usize,
+                    b"selector" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8475,11 +8677,6 @@ const _: () = {
             "podAffinity",
             "podAntiAffinity",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("podAffinity", 1usize),
-            ("nodeAffinity", 0usize),
-            ("podAntiAffinity", 2usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApiCoreV1NodeAffinity>,
             __p::Optional<IoK8sApiCoreV1PodAffinity>,
@@ -8494,6 +8691,17 @@ const _: () = {
                 pod_affinity: __field1,
                 pod_anti_affinity: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"nodeAffinity" => 0usize,
+                    b"podAffinity" => 1usize,
+                    b"podAntiAffinity" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8700,12 +8908,6 @@ const _: () = {
             "readOnly",
             "volumeID",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fsType", 0usize),
-            ("readOnly", 2usize),
-            ("volumeID", 3usize),
-            ("partition", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<i32>,
@@ -8727,6 +8929,18 @@ const _: () = {
                 read_only: __field2,
                 volume_id: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"partition" => 1usize,
+                    b"readOnly" => 2usize,
+                    b"volumeID" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8955,14 +9169,6 @@ const _: () = {
             "kind",
             "readOnly",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 4usize),
-            ("fsType", 3usize),
-            ("diskURI", 2usize),
-            ("diskName", 1usize),
-            ("readOnly", 5usize),
-            ("cachingMode", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -8990,6 +9196,20 @@ const _: () = {
                 kind: __field4,
                 read_only: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"cachingMode" => 0usize,
+                    b"diskName" => 1usize,
+                    b"diskURI" => 2usize,
+                    b"fsType" => 3usize,
+                    b"kind" => 4usize,
+                    b"readOnly" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9228,11 +9448,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1AzureFileVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1AzureFileVolumeSource";
         const FIELDS: &'static [&'static str] = &["readOnly", "secretName", "shareName"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("readOnly", 0usize),
-            ("shareName", 2usize),
-            ("secretName", 1usize),
-        ];
         type Fields = (
             __p::Optional<bool>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -9247,6 +9462,17 @@ const _: () = {
                 secret_name: __field1,
                 share_name: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"readOnly" => 0usize,
+                    b"secretName" => 1usize,
+                    b"shareName" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9448,10 +9674,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1Capabilities {
         const NAME: &'static str = "IoK8sApiCoreV1Capabilities";
         const FIELDS: &'static [&'static str] = &["add", "drop"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("add", 0usize),
-            ("drop", 1usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -9472,6 +9694,16 @@ const _: () = {
                 add: __field0,
                 drop: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"add" => 0usize,
+                    b"drop" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9678,14 +9910,6 @@ const _: () = {
             "secretRef",
             "user",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("path", 1usize),
-            ("user", 5usize),
-            ("monitors", 0usize),
-            ("readOnly", 2usize),
-            ("secretRef", 4usize),
-            ("secretFile", 3usize),
-        ];
         type Fields = (
             __p::Required<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -9717,6 +9941,20 @@ const _: () = {
                 secret_ref: __field4,
                 user: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"monitors" => 0usize,
+                    b"path" => 1usize,
+                    b"readOnly" => 2usize,
+                    b"secretFile" => 3usize,
+                    b"secretRef" => 4usize,
+                    b"user" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9969,12 +10207,6 @@ const _: () = {
             "secretRef",
             "volumeID",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fsType", 0usize),
-            ("readOnly", 1usize),
-            ("volumeID", 3usize),
-            ("secretRef", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<bool>,
@@ -9996,6 +10228,18 @@ const _: () = {
                 secret_ref: __field2,
                 volume_id: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"readOnly" => 1usize,
+                    b"secretRef" => 2usize,
+                    b"volumeID" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10221,10 +10465,6 @@ const _: () = {
             "resourceClaimName",
             "resourceClaimTemplateName",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("resourceClaimName", 0usize),
-            ("resourceClaimTemplateName", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -10237,6 +10477,16 @@ const _: () = {
                 resource_claim_name: __field0,
                 resource_claim_template_name: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"resourceClaimName" => 0usize,
+                    b"resourceClaimTemplateName" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10428,10 +10678,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1ConfigMapEnvSource {
         const NAME: &'static str = "IoK8sApiCoreV1ConfigMapEnvSource";
         const FIELDS: &'static [&'static str] = &["name", "optional"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 0usize),
-            ("optional", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<bool>,
@@ -10444,6 +10690,16 @@ const _: () = {
                 name: __field0,
                 optional: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"optional" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10623,11 +10879,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1ConfigMapKeySelector {
         const NAME: &'static str = "IoK8sApiCoreV1ConfigMapKeySelector";
         const FIELDS: &'static [&'static str] = &["key", "name", "optional"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("key", 0usize),
-            ("name", 1usize),
-            ("optional", 2usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -10642,6 +10893,17 @@ const _: () = {
                 name: __field1,
                 optional: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"key" => 0usize,
+                    b"name" => 1usize,
+                    b"optional" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10836,11 +11098,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1ConfigMapProjection {
         const NAME: &'static str = "IoK8sApiCoreV1ConfigMapProjection";
         const FIELDS: &'static [&'static str] = &["items", "name", "optional"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 1usize),
-            ("items", 0usize),
-            ("optional", 2usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
@@ -10857,6 +11114,17 @@ const _: () = {
                 name: __field1,
                 optional: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"items" => 0usize,
+                    b"name" => 1usize,
+                    b"optional" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -11058,12 +11326,6 @@ const _: () = {
             "name",
             "optional",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 2usize),
-            ("items", 1usize),
-            ("optional", 3usize),
-            ("defaultMode", 0usize),
-        ];
         type Fields = (
             __p::Optional<i32>,
             __p::Optional<
@@ -11087,6 +11349,18 @@ const _: () = {
                 name: __field2,
                 optional: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"defaultMode" => 0usize,
+                    b"items" => 1usize,
+                    b"name" => 2usize,
+                    b"optional" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -11395,30 +11669,6 @@ const _: () = {
             "volumeMounts",
             "workingDir",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("env", 2usize),
-            ("tty", 18usize),
-            ("args", 0usize),
-            ("name", 8usize),
-            ("image", 4usize),
-            ("ports", 9usize),
-            ("stdin", 14usize),
-            ("command", 1usize),
-            ("envFrom", 3usize),
-            ("lifecycle", 6usize),
-            ("resources", 11usize),
-            ("stdinOnce", 15usize),
-            ("workingDir", 21usize),
-            ("startupProbe", 13usize),
-            ("volumeMounts", 20usize),
-            ("livenessProbe", 7usize),
-            ("volumeDevices", 19usize),
-            ("readinessProbe", 10usize),
-            ("imagePullPolicy", 5usize),
-            ("securityContext", 12usize),
-            ("terminationMessagePath", 16usize),
-            ("terminationMessagePolicy", 17usize),
-        ];
         type Fields = (
             (
                 __p::Optional<
@@ -11523,6 +11773,36 @@ const _: () = {
                 volume_mounts: __field20,
                 working_dir: __field21,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"args" => 0usize,
+                    b"command" => 1usize,
+                    b"env" => 2usize,
+                    b"envFrom" => 3usize,
+                    b"image" => 4usize,
+                    b"imagePullPolicy" => 5usize,
+                    b"lifecycle" => 6usize,
+                    b"livenessProbe" => 7usize,
+                    b"name" => 8usize,
+                    b"ports" => 9usize,
+                    b"readinessProbe" => 10usize,
+                    b"resources" => 11usize,
+                    b"securityContext" => 12usize,
+                    b"startupProbe" => 13usize,
+                    b"stdin" => 14usize,
+                    b"stdinOnce" => 15usize,
+                    b"terminationMessagePath" => 16usize,
+                    b"terminationMessagePolicy" => 17usize,
+                    b"tty" => 18usize,
+                    b"volumeDevices" => 19usize,
+                    b"volumeMounts" => 20usize,
+                    b"workingDir" => 21usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -11986,13 +12266,6 @@ const _: () = {
             "name",
             "protocol",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 3usize),
-            ("hostIP", 1usize),
-            ("hostPort", 2usize),
-            ("protocol", 4usize),
-            ("containerPort", 0usize),
-        ];
         type Fields = (
             __p::Required<i32>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -12017,6 +12290,19 @@ const _: () = {
                 name: __field3,
                 protocol: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"containerPort" => 0usize,
+                    b"hostIP" => 1usize,
+                    b"hostPort" => 2usize,
+                    b"name" => 3usize,
+                    b"protocol" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -12252,13 +12538,6 @@ const _: () = {
             "readOnly",
             "volumeAttributes",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("driver", 0usize),
-            ("fsType", 1usize),
-            ("readOnly", 3usize),
-            ("volumeAttributes", 4usize),
-            ("nodePublishSecretRef", 2usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -12288,6 +12567,19 @@ const _: () = {
                 read_only: __field3,
                 volume_attributes: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"driver" => 0usize,
+                    b"fsType" => 1usize,
+                    b"nodePublishSecretRef" => 2usize,
+                    b"readOnly" => 3usize,
+                    b"volumeAttributes" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -12514,7 +12806,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1DownwardApiProjection {
         const NAME: &'static str = "IoK8sApiCoreV1DownwardApiProjection";
         const FIELDS: &'static [&'static str] = &["items"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("items", 0usize)];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -12525,6 +12816,15 @@ const _: () = {
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { items: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"items" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -12705,12 +13005,6 @@ const _: () = {
             "path",
             "resourceFieldRef",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("mode", 1usize),
-            ("path", 2usize),
-            ("fieldRef", 0usize),
-            ("resourceFieldRef", 3usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApiCoreV1ObjectFieldSelector>,
             __p::Optional<i32>,
@@ -12732,6 +13026,18 @@ const _: () = {
                 path: __field2,
                 resource_field_ref: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fieldRef" => 0usize,
+                    b"mode" => 1usize,
+                    b"path" => 2usize,
+                    b"resourceFieldRef" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -12942,10 +13248,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1DownwardApiVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1DownwardApiVolumeSource";
         const FIELDS: &'static [&'static str] = &["defaultMode", "items"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("items", 1usize),
-            ("defaultMode", 0usize),
-        ];
         type Fields = (
             __p::Optional<i32>,
             __p::Optional<
@@ -12962,6 +13264,16 @@ const _: () = {
                 default_mode: __field0,
                 items: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"defaultMode" => 0usize,
+                    b"items" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13142,10 +13454,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1EmptyDirVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1EmptyDirVolumeSource";
         const FIELDS: &'static [&'static str] = &["medium", "sizeLimit"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("medium", 0usize),
-            ("sizeLimit", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<IoK8sApimachineryPkgApiResourceQuantity>,
@@ -13158,6 +13466,16 @@ const _: () = {
                 medium: __field0,
                 size_limit: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"medium" => 0usize,
+                    b"sizeLimit" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13345,11 +13663,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1EnvFromSource {
         const NAME: &'static str = "IoK8sApiCoreV1EnvFromSource";
         const FIELDS: &'static [&'static str] = &["configMapRef", "prefix", "secretRef"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("prefix", 1usize),
-            ("secretRef", 2usize),
-            ("configMapRef", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApiCoreV1ConfigMapEnvSource>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -13364,6 +13677,17 @@ const _: () = {
                 prefix: __field1,
                 secret_ref: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"configMapRef" => 0usize,
+                    b"prefix" => 1usize,
+                    b"secretRef" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13563,11 +13887,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1EnvVar {
         const NAME: &'static str = "IoK8sApiCoreV1EnvVar";
         const FIELDS: &'static [&'static str] = &["name", "value", "valueFrom"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 0usize),
-            ("value", 1usize),
-            ("valueFrom", 2usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -13582,6 +13901,17 @@ const _: () = {
                 value: __field1,
                 value_from: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"value" => 1usize,
+                    b"valueFrom" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13783,12 +14113,6 @@ const _: () = {
             "resourceFieldRef",
             "secretKeyRef",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fieldRef", 1usize),
-            ("secretKeyRef", 3usize),
-            ("configMapKeyRef", 0usize),
-            ("resourceFieldRef", 2usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApiCoreV1ConfigMapKeySelector>,
             __p::Optional<IoK8sApiCoreV1ObjectFieldSelector>,
@@ -13810,6 +14134,18 @@ const _: () = {
                 resource_field_ref: __field2,
                 secret_key_ref: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"configMapKeyRef" => 0usize,
+                    b"fieldRef" => 1usize,
+                    b"resourceFieldRef" => 2usize,
+                    b"secretKeyRef" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -14131,31 +14467,6 @@ const _: () = {
             "volumeMounts",
             "workingDir",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("env", 2usize),
-            ("tty", 19usize),
-            ("args", 0usize),
-            ("name", 8usize),
-            ("image", 4usize),
-            ("ports", 9usize),
-            ("stdin", 14usize),
-            ("command", 1usize),
-            ("envFrom", 3usize),
-            ("lifecycle", 6usize),
-            ("resources", 11usize),
-            ("stdinOnce", 15usize),
-            ("workingDir", 22usize),
-            ("startupProbe", 13usize),
-            ("volumeMounts", 21usize),
-            ("livenessProbe", 7usize),
-            ("volumeDevices", 20usize),
-            ("readinessProbe", 10usize),
-            ("imagePullPolicy", 5usize),
-            ("securityContext", 12usize),
-            ("targetContainerName", 16usize),
-            ("terminationMessagePath", 17usize),
-            ("terminationMessagePolicy", 18usize),
-        ];
         type Fields = (
             (
                 __p::Optional<
@@ -14270,6 +14581,37 @@ const _: () = {
                 volume_mounts: __field21,
                 working_dir: __field22,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"args" => 0usize,
+                    b"command" => 1usize,
+                    b"env" => 2usize,
+                    b"envFrom" => 3usize,
+                    b"image" => 4usize,
+                    b"imagePullPolicy" => 5usize,
+                    b"lifecycle" => 6usize,
+                    b"livenessProbe" => 7usize,
+                    b"name" => 8usize,
+                    b"ports" => 9usize,
+                    b"readinessProbe" => 10usize,
+                    b"resources" => 11usize,
+                    b"securityContext" => 12usize,
+                    b"startupProbe" => 13usize,
+                    b"stdin" => 14usize,
+                    b"stdinOnce" => 15usize,
+                    b"targetContainerName" => 16usize,
+                    b"terminationMessagePath" => 17usize,
+                    b"terminationMessagePolicy" => 18usize,
+                    b"tty" => 19usize,
+                    b"volumeDevices" => 20usize,
+                    b"volumeMounts" => 21usize,
+                    b"workingDir" => 22usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -14740,15 +15082,21 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1EphemeralVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1EphemeralVolumeSource";
         const FIELDS: &'static [&'static str] = &["volumeClaimTemplate"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("volumeClaimTemplate", 0usize),
-        ];
         type Fields = (__p::Optional<IoK8sApiCoreV1PersistentVolumeClaimTemplate>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self {
                 volume_claim_template: __field0,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"volumeClaimTemplate" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -14919,7 +15267,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1ExecAction {
         const NAME: &'static str = "IoK8sApiCoreV1ExecAction";
         const FIELDS: &'static [&'static str] = &["command"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("command", 0usize)];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -14930,6 +15277,15 @@ const _: () = {
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { command: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"command" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15118,13 +15474,6 @@ const _: () = {
             "targetWWNs",
             "wwids",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("lun", 1usize),
-            ("wwids", 4usize),
-            ("fsType", 0usize),
-            ("readOnly", 2usize),
-            ("targetWWNs", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<i32>,
@@ -15157,6 +15506,19 @@ const _: () = {
                 target_ww_ns: __field3,
                 wwids: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"lun" => 1usize,
+                    b"readOnly" => 2usize,
+                    b"targetWWNs" => 3usize,
+                    b"wwids" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15402,13 +15764,6 @@ const _: () = {
             "readOnly",
             "secretRef",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("driver", 0usize),
-            ("fsType", 1usize),
-            ("options", 2usize),
-            ("readOnly", 3usize),
-            ("secretRef", 4usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -15438,6 +15793,19 @@ const _: () = {
                 read_only: __field3,
                 secret_ref: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"driver" => 0usize,
+                    b"fsType" => 1usize,
+                    b"options" => 2usize,
+                    b"readOnly" => 3usize,
+                    b"secretRef" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15667,10 +16035,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1FlockerVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1FlockerVolumeSource";
         const FIELDS: &'static [&'static str] = &["datasetName", "datasetUUID"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("datasetName", 0usize),
-            ("datasetUUID", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -15683,6 +16047,16 @@ const _: () = {
                 dataset_name: __field0,
                 dataset_uuid: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"datasetName" => 0usize,
+                    b"datasetUUID" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15876,12 +16250,6 @@ const _: () = {
             "pdName",
             "readOnly",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fsType", 0usize),
-            ("pdName", 2usize),
-            ("readOnly", 3usize),
-            ("partition", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<i32>,
@@ -15903,6 +16271,18 @@ const _: () = {
                 pd_name: __field2,
                 read_only: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"partition" => 1usize,
+                    b"pdName" => 2usize,
+                    b"readOnly" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16118,11 +16498,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1GitRepoVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1GitRepoVolumeSource";
         const FIELDS: &'static [&'static str] = &["directory", "repository", "revision"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("revision", 2usize),
-            ("directory", 0usize),
-            ("repository", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -16137,6 +16512,17 @@ const _: () = {
                 repository: __field1,
                 revision: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"directory" => 0usize,
+                    b"repository" => 1usize,
+                    b"revision" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16332,11 +16718,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1GlusterfsVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1GlusterfsVolumeSource";
         const FIELDS: &'static [&'static str] = &["endpoints", "path", "readOnly"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("path", 1usize),
-            ("readOnly", 2usize),
-            ("endpoints", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -16351,6 +16732,17 @@ const _: () = {
                 path: __field1,
                 read_only: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"endpoints" => 0usize,
+                    b"path" => 1usize,
+                    b"readOnly" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16546,10 +16938,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1GrpcAction {
         const NAME: &'static str = "IoK8sApiCoreV1GrpcAction";
         const FIELDS: &'static [&'static str] = &["port", "service"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("port", 0usize),
-            ("service", 1usize),
-        ];
         type Fields = (
             __p::Required<i32>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -16562,6 +16950,16 @@ const _: () = {
                 port: __field0,
                 service: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"port" => 0usize,
+                    b"service" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16738,10 +17136,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1HostAlias {
         const NAME: &'static str = "IoK8sApiCoreV1HostAlias";
         const FIELDS: &'static [&'static str] = &["hostnames", "ip"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("ip", 1usize),
-            ("hostnames", 0usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -16758,6 +17152,16 @@ const _: () = {
                 hostnames: __field0,
                 ip: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"hostnames" => 0usize,
+                    b"ip" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16937,10 +17341,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1HostPathVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1HostPathVolumeSource";
         const FIELDS: &'static [&'static str] = &["path", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("path", 0usize),
-            ("type", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -16953,6 +17353,16 @@ const _: () = {
                 path: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"path" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17152,13 +17562,6 @@ const _: () = {
             "port",
             "scheme",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("host", 0usize),
-            ("path", 2usize),
-            ("port", 3usize),
-            ("scheme", 4usize),
-            ("httpHeaders", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<
@@ -17185,6 +17588,19 @@ const _: () = {
                 port: __field3,
                 scheme: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"host" => 0usize,
+                    b"httpHeaders" => 1usize,
+                    b"path" => 2usize,
+                    b"port" => 3usize,
+                    b"scheme" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17403,10 +17819,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1HttpHeader {
         const NAME: &'static str = "IoK8sApiCoreV1HttpHeader";
         const FIELDS: &'static [&'static str] = &["name", "value"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 0usize),
-            ("value", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -17419,6 +17831,16 @@ const _: () = {
                 name: __field0,
                 value: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"value" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17629,19 +18051,6 @@ const _: () = {
             "secretRef",
             "targetPortal",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("iqn", 4usize),
-            ("lun", 6usize),
-            ("fsType", 2usize),
-            ("portals", 7usize),
-            ("readOnly", 8usize),
-            ("secretRef", 9usize),
-            ("targetPortal", 10usize),
-            ("initiatorName", 3usize),
-            ("iscsiInterface", 5usize),
-            ("chapAuthSession", 1usize),
-            ("chapAuthDiscovery", 0usize),
-        ];
         type Fields = (
             (
                 __p::Optional<bool>,
@@ -17692,6 +18101,25 @@ const _: () = {
                 secret_ref: __field9,
                 target_portal: __field10,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"chapAuthDiscovery" => 0usize,
+                    b"chapAuthSession" => 1usize,
+                    b"fsType" => 2usize,
+                    b"initiatorName" => 3usize,
+                    b"iqn" => 4usize,
+                    b"iscsiInterface" => 5usize,
+                    b"lun" => 6usize,
+                    b"portals" => 7usize,
+                    b"readOnly" => 8usize,
+                    b"secretRef" => 9usize,
+                    b"targetPortal" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17989,11 +18417,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1KeyToPath {
         const NAME: &'static str = "IoK8sApiCoreV1KeyToPath";
         const FIELDS: &'static [&'static str] = &["key", "mode", "path"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("key", 0usize),
-            ("mode", 1usize),
-            ("path", 2usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<i32>,
@@ -18008,6 +18431,17 @@ const _: () = {
                 mode: __field1,
                 path: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"key" => 0usize,
+                    b"mode" => 1usize,
+                    b"path" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18193,10 +18627,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1Lifecycle {
         const NAME: &'static str = "IoK8sApiCoreV1Lifecycle";
         const FIELDS: &'static [&'static str] = &["postStart", "preStop"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("preStop", 1usize),
-            ("postStart", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApiCoreV1LifecycleHandler>,
             __p::Optional<IoK8sApiCoreV1LifecycleHandler>,
@@ -18209,6 +18639,16 @@ const _: () = {
                 post_start: __field0,
                 pre_stop: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"postStart" => 0usize,
+                    b"preStop" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18389,11 +18829,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1LifecycleHandler {
         const NAME: &'static str = "IoK8sApiCoreV1LifecycleHandler";
         const FIELDS: &'static [&'static str] = &["exec", "httpGet", "tcpSocket"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("exec", 0usize),
-            ("httpGet", 1usize),
-            ("tcpSocket", 2usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApiCoreV1ExecAction>,
             __p::Optional<IoK8sApiCoreV1HttpGetAction>,
@@ -18408,6 +18843,17 @@ const _: () = {
                 http_get: __field1,
                 tcp_socket: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"exec" => 0usize,
+                    b"httpGet" => 1usize,
+                    b"tcpSocket" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18599,11 +19045,19 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1LocalObjectReference {
         const NAME: &'static str = "IoK8sApiCoreV1LocalObjectReference";
         const FIELDS: &'static [&'static str] = &["name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("name", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18773,11 +19227,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1NfsVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1NfsVolumeSource";
         const FIELDS: &'static [&'static str] = &["path", "readOnly", "server"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("path", 0usize),
-            ("server", 2usize),
-            ("readOnly", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<bool>,
@@ -18792,6 +19241,17 @@ const _: () = {
                 read_only: __field1,
                 server: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"path" => 0usize,
+                    b"readOnly" => 1usize,
+                    b"server" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18983,10 +19443,6 @@ const _: () = {
             "preferredDuringSchedulingIgnoredDuringExecution",
             "requiredDuringSchedulingIgnoredDuringExecution",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("requiredDuringSchedulingIgnoredDuringExecution", 1usize),
-            ("preferredDuringSchedulingIgnoredDuringExecution", 0usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -19003,6 +19459,16 @@ const _: () = {
                 preferred_during_scheduling_ignored_during_execution: __field0,
                 required_during_scheduling_ignored_during_execution: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"preferredDuringSchedulingIgnoredDuringExecution" => 0usize,
+                    b"requiredDuringSchedulingIgnoredDuringExecution" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19212,9 +19678,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1NodeSelector {
         const NAME: &'static str = "IoK8sApiCoreV1NodeSelector";
         const FIELDS: &'static [&'static str] = &["nodeSelectorTerms"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("nodeSelectorTerms", 0usize),
-        ];
         type Fields = (
             __p::Required<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -19227,6 +19690,15 @@ const _: () = {
             Self {
                 node_selector_terms: __field0,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"nodeSelectorTerms" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19391,11 +19863,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1NodeSelectorRequirement {
         const NAME: &'static str = "IoK8sApiCoreV1NodeSelectorRequirement";
         const FIELDS: &'static [&'static str] = &["key", "operator", "values"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("key", 0usize),
-            ("values", 2usize),
-            ("operator", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -19414,6 +19881,17 @@ const _: () = {
                 operator: __field1,
                 values: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"key" => 0usize,
+                    b"operator" => 1usize,
+                    b"values" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19611,10 +20089,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1NodeSelectorTerm {
         const NAME: &'static str = "IoK8sApiCoreV1NodeSelectorTerm";
         const FIELDS: &'static [&'static str] = &["matchExpressions", "matchFields"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("matchFields", 1usize),
-            ("matchExpressions", 0usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -19635,6 +20109,16 @@ const _: () = {
                 match_expressions: __field0,
                 match_fields: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"matchExpressions" => 0usize,
+                    b"matchFields" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19814,10 +20298,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1ObjectFieldSelector {
         const NAME: &'static str = "IoK8sApiCoreV1ObjectFieldSelector";
         const FIELDS: &'static [&'static str] = &["apiVersion", "fieldPath"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fieldPath", 1usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -19830,6 +20310,16 @@ const _: () = {
                 api_version: __field0,
                 field_path: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"fieldPath" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -20032,13 +20522,6 @@ const _: () = {
             "spec",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 1usize),
-            ("spec", 3usize),
-            ("status", 4usize),
-            ("metadata", 2usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -20063,6 +20546,19 @@ const _: () = {
                 spec: __field3,
                 status: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -20308,14 +20804,6 @@ const _: () = {
             "status",
             "type",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 5usize),
-            ("reason", 3usize),
-            ("status", 4usize),
-            ("message", 2usize),
-            ("lastProbeTime", 0usize),
-            ("lastTransitionTime", 1usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
             __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
@@ -20343,6 +20831,20 @@ const _: () = {
                 status: __field4,
                 type_: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"lastProbeTime" => 0usize,
+                    b"lastTransitionTime" => 1usize,
+                    b"message" => 2usize,
+                    b"reason" => 3usize,
+                    b"status" => 4usize,
+                    b"type" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -20627,16 +21129,6 @@ const _: () = {
             "volumeMode",
             "volumeName",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("selector", 4usize),
-            ("resources", 3usize),
-            ("dataSource", 1usize),
-            ("volumeMode", 6usize),
-            ("volumeName", 7usize),
-            ("accessModes", 0usize),
-            ("dataSourceRef", 2usize),
-            ("storageClassName", 5usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -20674,6 +21166,22 @@ const _: () = {
                 volume_mode: __field6,
                 volume_name: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accessModes" => 0usize,
+                    b"dataSource" => 1usize,
+                    b"dataSourceRef" => 2usize,
+                    b"resources" => 3usize,
+                    b"selector" => 4usize,
+                    b"storageClassName" => 5usize,
+                    b"volumeMode" => 6usize,
+                    b"volumeName" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -20983,14 +21491,6 @@ const _: () = {
             "phase",
             "resizeStatus",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("phase", 4usize),
-            ("capacity", 2usize),
-            ("conditions", 3usize),
-            ("accessModes", 0usize),
-            ("resizeStatus", 5usize),
-            ("allocatedResources", 1usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -21036,6 +21536,20 @@ const _: () = {
                 phase: __field4,
                 resize_status: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accessModes" => 0usize,
+                    b"allocatedResources" => 1usize,
+                    b"capacity" => 2usize,
+                    b"conditions" => 3usize,
+                    b"phase" => 4usize,
+                    b"resizeStatus" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21298,10 +21812,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PersistentVolumeClaimTemplate {
         const NAME: &'static str = "IoK8sApiCoreV1PersistentVolumeClaimTemplate";
         const FIELDS: &'static [&'static str] = &["metadata", "spec"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("spec", 1usize),
-            ("metadata", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
             __p::Required<IoK8sApiCoreV1PersistentVolumeClaimSpec>,
@@ -21314,6 +21824,16 @@ const _: () = {
                 metadata: __field0,
                 spec: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"metadata" => 0usize,
+                    b"spec" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21493,10 +22013,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PersistentVolumeClaimVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1PersistentVolumeClaimVolumeSource";
         const FIELDS: &'static [&'static str] = &["claimName", "readOnly"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("readOnly", 1usize),
-            ("claimName", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<bool>,
@@ -21509,6 +22025,16 @@ const _: () = {
                 claim_name: __field0,
                 read_only: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"claimName" => 0usize,
+                    b"readOnly" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21689,10 +22215,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PhotonPersistentDiskVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1PhotonPersistentDiskVolumeSource";
         const FIELDS: &'static [&'static str] = &["fsType", "pdID"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("pdID", 1usize),
-            ("fsType", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -21705,6 +22227,16 @@ const _: () = {
                 fs_type: __field0,
                 pd_id: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"pdID" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21893,10 +22425,6 @@ const _: () = {
             "preferredDuringSchedulingIgnoredDuringExecution",
             "requiredDuringSchedulingIgnoredDuringExecution",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("requiredDuringSchedulingIgnoredDuringExecution", 1usize),
-            ("preferredDuringSchedulingIgnoredDuringExecution", 0usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -21915,6 +22443,16 @@ const _: () = {
                 preferred_during_scheduling_ignored_during_execution: __field0,
                 required_during_scheduling_ignored_during_execution: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"preferredDuringSchedulingIgnoredDuringExecution" => 0usize,
+                    b"requiredDuringSchedulingIgnoredDuringExecution" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -22141,12 +22679,6 @@ const _: () = {
             "namespaces",
             "topologyKey",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("namespaces", 2usize),
-            ("topologyKey", 3usize),
-            ("labelSelector", 0usize),
-            ("namespaceSelector", 1usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
             __p::Optional<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
@@ -22172,6 +22704,18 @@ const _: () = {
                 namespaces: __field2,
                 topology_key: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"labelSelector" => 0usize,
+                    b"namespaceSelector" => 1usize,
+                    b"namespaces" => 2usize,
+                    b"topologyKey" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -22392,10 +22936,6 @@ const _: () = {
             "preferredDuringSchedulingIgnoredDuringExecution",
             "requiredDuringSchedulingIgnoredDuringExecution",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("requiredDuringSchedulingIgnoredDuringExecution", 1usize),
-            ("preferredDuringSchedulingIgnoredDuringExecution", 0usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -22414,6 +22954,16 @@ const _: () = {
                 preferred_during_scheduling_ignored_during_execution: __field0,
                 required_during_scheduling_ignored_during_execution: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"preferredDuringSchedulingIgnoredDuringExecution" => 0usize,
+                    b"requiredDuringSchedulingIgnoredDuringExecution" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -22637,11 +23187,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PodDnsConfig {
         const NAME: &'static str = "IoK8sApiCoreV1PodDnsConfig";
         const FIELDS: &'static [&'static str] = &["nameservers", "options", "searches"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("options", 1usize),
-            ("searches", 2usize),
-            ("nameservers", 0usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -22668,6 +23213,17 @@ const _: () = {
                 options: __field1,
                 searches: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"nameservers" => 0usize,
+                    b"options" => 1usize,
+                    b"searches" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -22871,10 +23427,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PodDnsConfigOption {
         const NAME: &'static str = "IoK8sApiCoreV1PodDnsConfigOption";
         const FIELDS: &'static [&'static str] = &["name", "value"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 0usize),
-            ("value", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -22887,6 +23439,16 @@ const _: () = {
                 name: __field0,
                 value: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"value" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -23063,11 +23625,19 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PodOs {
         const NAME: &'static str = "IoK8sApiCoreV1PodOs";
         const FIELDS: &'static [&'static str] = &["name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("name", 0usize)];
         type Fields = (__p::Required<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -23219,11 +23789,19 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PodReadinessGate {
         const NAME: &'static str = "IoK8sApiCoreV1PodReadinessGate";
         const FIELDS: &'static [&'static str] = &["conditionType"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("conditionType", 0usize)];
         type Fields = (__p::Required<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { condition_type: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"conditionType" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -23386,10 +23964,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PodResourceClaim {
         const NAME: &'static str = "IoK8sApiCoreV1PodResourceClaim";
         const FIELDS: &'static [&'static str] = &["name", "source"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 0usize),
-            ("source", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<IoK8sApiCoreV1ClaimSource>,
@@ -23402,6 +23976,16 @@ const _: () = {
                 name: __field0,
                 source: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"source" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -23574,11 +24158,19 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PodSchedulingGate {
         const NAME: &'static str = "IoK8sApiCoreV1PodSchedulingGate";
         const FIELDS: &'static [&'static str] = &["name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("name", 0usize)];
         type Fields = (__p::Required<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -23781,18 +24373,6 @@ const _: () = {
             "sysctls",
             "windowsOptions",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fsGroup", 0usize),
-            ("sysctls", 8usize),
-            ("runAsUser", 4usize),
-            ("runAsGroup", 2usize),
-            ("runAsNonRoot", 3usize),
-            ("seLinuxOptions", 5usize),
-            ("seccompProfile", 6usize),
-            ("windowsOptions", 9usize),
-            ("supplementalGroups", 7usize),
-            ("fsGroupChangePolicy", 1usize),
-        ];
         type Fields = (
             (
                 __p::Optional<i64>,
@@ -23839,6 +24419,24 @@ const _: () = {
                 sysctls: __field8,
                 windows_options: __field9,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsGroup" => 0usize,
+                    b"fsGroupChangePolicy" => 1usize,
+                    b"runAsGroup" => 2usize,
+                    b"runAsNonRoot" => 3usize,
+                    b"runAsUser" => 4usize,
+                    b"seLinuxOptions" => 5usize,
+                    b"seccompProfile" => 6usize,
+                    b"supplementalGroups" => 7usize,
+                    b"sysctls" => 8usize,
+                    b"windowsOptions" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -24312,47 +24910,6 @@ const _: () = {
             "topologySpreadConstraints",
             "volumes",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("os", 18usize),
-            ("hostIPC", 9usize),
-            ("hostPID", 11usize),
-            ("volumes", 38usize),
-            ("affinity", 1usize),
-            ("hostname", 13usize),
-            ("nodeName", 16usize),
-            ("overhead", 19usize),
-            ("priority", 21usize),
-            ("dnsConfig", 4usize),
-            ("dnsPolicy", 5usize),
-            ("hostUsers", 12usize),
-            ("subdomain", 34usize),
-            ("containers", 3usize),
-            ("hostAliases", 8usize),
-            ("hostNetwork", 10usize),
-            ("tolerations", 36usize),
-            ("nodeSelector", 17usize),
-            ("restartPolicy", 25usize),
-            ("schedulerName", 27usize),
-            ("initContainers", 15usize),
-            ("readinessGates", 23usize),
-            ("resourceClaims", 24usize),
-            ("serviceAccount", 30usize),
-            ("schedulingGates", 28usize),
-            ("securityContext", 29usize),
-            ("imagePullSecrets", 14usize),
-            ("preemptionPolicy", 20usize),
-            ("runtimeClassName", 26usize),
-            ("priorityClassName", 22usize),
-            ("setHostnameAsFQDN", 32usize),
-            ("enableServiceLinks", 6usize),
-            ("serviceAccountName", 31usize),
-            ("ephemeralContainers", 7usize),
-            ("activeDeadlineSeconds", 0usize),
-            ("shareProcessNamespace", 33usize),
-            ("topologySpreadConstraints", 37usize),
-            ("automountServiceAccountToken", 2usize),
-            ("terminationGracePeriodSeconds", 35usize),
-        ];
         type Fields = (
             (
                 __p::Optional<i64>,
@@ -24543,6 +25100,53 @@ const _: () = {
                 topology_spread_constraints: __field37,
                 volumes: __field38,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"activeDeadlineSeconds" => 0usize,
+                    b"affinity" => 1usize,
+                    b"automountServiceAccountToken" => 2usize,
+                    b"containers" => 3usize,
+                    b"dnsConfig" => 4usize,
+                    b"dnsPolicy" => 5usize,
+                    b"enableServiceLinks" => 6usize,
+                    b"ephemeralContainers" => 7usize,
+                    b"hostAliases" => 8usize,
+                    b"hostIPC" => 9usize,
+                    b"hostNetwork" => 10usize,
+                    b"hostPID" => 11usize,
+                    b"hostUsers" => 12usize,
+                    b"hostname" => 13usize,
+                    b"imagePullSecrets" => 14usize,
+                    b"initContainers" => 15usize,
+                    b"nodeName" => 16usize,
+                    b"nodeSelector" => 17usize,
+                    b"os" => 18usize,
+                    b"overhead" => 19usize,
+                    b"preemptionPolicy" => 20usize,
+                    b"priority" => 21usize,
+                    b"priorityClassName" => 22usize,
+                    b"readinessGates" => 23usize,
+                    b"resourceClaims" => 24usize,
+                    b"restartPolicy" => 25usize,
+                    b"runtimeClassName" => 26usize,
+                    b"schedulerName" => 27usize,
+                    b"schedulingGates" => 28usize,
+                    b"securityContext" => 29usize,
+                    b"serviceAccount" => 30usize,
+                    b"serviceAccountName" => 31usize,
+                    b"setHostnameAsFQDN" => 32usize,
+                    b"shareProcessNamespace" => 33usize,
+                    b"subdomain" => 34usize,
+                    b"terminationGracePeriodSeconds" => 35usize,
+                    b"tolerations" => 36usize,
+                    b"topologySpreadConstraints" => 37usize,
+                    b"volumes" => 38usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -25240,10 +25844,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PodTemplateSpec {
         const NAME: &'static str = "IoK8sApiCoreV1PodTemplateSpec";
         const FIELDS: &'static [&'static str] = &["metadata", "spec"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("spec", 1usize),
-            ("metadata", 0usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
             __p::Optional<IoK8sApiCoreV1PodSpec>,
@@ -25256,6 +25856,16 @@ const _: () = {
                 metadata: __field0,
                 spec: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"metadata" => 0usize,
+                    b"spec" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -25432,11 +26042,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PortworxVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1PortworxVolumeSource";
         const FIELDS: &'static [&'static str] = &["fsType", "readOnly", "volumeID"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fsType", 0usize),
-            ("readOnly", 1usize),
-            ("volumeID", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<bool>,
@@ -25451,6 +26056,17 @@ const _: () = {
                 read_only: __field1,
                 volume_id: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"readOnly" => 1usize,
+                    b"volumeID" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -25644,10 +26260,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1PreferredSchedulingTerm {
         const NAME: &'static str = "IoK8sApiCoreV1PreferredSchedulingTerm";
         const FIELDS: &'static [&'static str] = &["preference", "weight"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("weight", 1usize),
-            ("preference", 0usize),
-        ];
         type Fields = (
             __p::Required<IoK8sApiCoreV1NodeSelectorTerm>,
             __p::Required<i32>,
@@ -25660,6 +26272,16 @@ const _: () = {
                 preference: __field0,
                 weight: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"preference" => 0usize,
+                    b"weight" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -25863,18 +26485,6 @@ const _: () = {
             "terminationGracePeriodSeconds",
             "timeoutSeconds",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("exec", 0usize),
-            ("grpc", 2usize),
-            ("httpGet", 3usize),
-            ("tcpSocket", 7usize),
-            ("periodSeconds", 5usize),
-            ("timeoutSeconds", 9usize),
-            ("failureThreshold", 1usize),
-            ("successThreshold", 6usize),
-            ("initialDelaySeconds", 4usize),
-            ("terminationGracePeriodSeconds", 8usize),
-        ];
         type Fields = (
             (
                 __p::Optional<IoK8sApiCoreV1ExecAction>,
@@ -25916,6 +26526,24 @@ const _: () = {
                 termination_grace_period_seconds: __field8,
                 timeout_seconds: __field9,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"exec" => 0usize,
+                    b"failureThreshold" => 1usize,
+                    b"grpc" => 2usize,
+                    b"httpGet" => 3usize,
+                    b"initialDelaySeconds" => 4usize,
+                    b"periodSeconds" => 5usize,
+                    b"successThreshold" => 6usize,
+                    b"tcpSocket" => 7usize,
+                    b"terminationGracePeriodSeconds" => 8usize,
+                    b"timeoutSeconds" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -26197,10 +26825,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1ProjectedVolumeSource {
         const NAME: &'static str = "IoK8sApiCoreV1ProjectedVolumeSource";
         const FIELDS: &'static [&'static str] = &["defaultMode", "sources"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sources", 1usize),
-            ("defaultMode", 0usize),
-        ];
         type Fields = (
             __p::Optional<i32>,
             __p::Optional<
@@ -26217,6 +26841,16 @@ const _: () = {
                 default_mode: __field0,
                 sources: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"defaultMode" => 0usize,
+                    b"sources" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -26414,14 +27048,6 @@ const _: () = {
             "user",
             "volume",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("user", 4usize),
-            ("group", 0usize),
-            ("tenant", 3usize),
-            ("volume", 5usize),
-            ("readOnly", 1usize),
-            ("registry", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<bool>,
@@ -26449,6 +27075,20 @@ const _: () = {
                 user: __field4,
                 volume: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"group" => 0usize,
+                    b"readOnly" => 1usize,
+                    b"registry" => 2usize,
+                    b"tenant" => 3usize,
+                    b"user" => 4usize,
+                    b"volume" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -26714,16 +27354,6 @@ const _: () = {
             "secretRef",
             "user",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("pool", 4usize),
-            ("user", 7usize),
-            ("image", 1usize),
-            ("fsType", 0usize),
-            ("keyring", 2usize),
-            ("monitors", 3usize),
-            ("readOnly", 5usize),
-            ("secretRef", 6usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -26761,6 +27391,22 @@ const _: () = {
                 secret_ref: __field6,
                 user: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"image" => 1usize,
+                    b"keyring" => 2usize,
+                    b"monitors" => 3usize,
+                    b"pool" => 4usize,
+                    b"readOnly" => 5usize,
+                    b"secretRef" => 6usize,
+                    b"user" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -27020,11 +27666,19 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1ResourceClaim {
         const NAME: &'static str = "IoK8sApiCoreV1ResourceClaim";
         const FIELDS: &'static [&'static str] = &["name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("name", 0usize)];
         type Fields = (__p::Required<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -27192,11 +27846,6 @@ const _: () = {
             "divisor",
             "resource",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("divisor", 1usize),
-            ("resource", 2usize),
-            ("containerName", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<IoK8sApimachineryPkgApiResourceQuantity>,
@@ -27211,6 +27860,17 @@ const _: () = {
                 divisor: __field1,
                 resource: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"containerName" => 0usize,
+                    b"divisor" => 1usize,
+                    b"resource" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -27423,11 +28083,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1ResourceRequirements {
         const NAME: &'static str = "IoK8sApiCoreV1ResourceRequirements";
         const FIELDS: &'static [&'static str] = &["claims", "limits", "requests"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("claims", 0usize),
-            ("limits", 1usize),
-            ("requests", 2usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ResourceClaim>,
@@ -27454,6 +28109,17 @@ const _: () = {
                 limits: __field1,
                 requests: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"claims" => 0usize,
+                    b"limits" => 1usize,
+                    b"requests" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -27696,18 +28362,6 @@ const _: () = {
             "system",
             "volumeName",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fsType", 0usize),
-            ("system", 8usize),
-            ("gateway", 1usize),
-            ("readOnly", 3usize),
-            ("secretRef", 4usize),
-            ("sslEnabled", 5usize),
-            ("volumeName", 9usize),
-            ("storageMode", 6usize),
-            ("storagePool", 7usize),
-            ("protectionDomain", 2usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -27752,6 +28406,24 @@ const _: () = {
                 system: __field8,
                 volume_name: __field9,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"gateway" => 1usize,
+                    b"protectionDomain" => 2usize,
+                    b"readOnly" => 3usize,
+                    b"secretRef" => 4usize,
+                    b"sslEnabled" => 5usize,
+                    b"storageMode" => 6usize,
+                    b"storagePool" => 7usize,
+                    b"system" => 8usize,
+                    b"volumeName" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -28051,12 +28723,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1SeLinuxOptions {
         const NAME: &'static str = "IoK8sApiCoreV1SeLinuxOptions";
         const FIELDS: &'static [&'static str] = &["level", "role", "type", "user"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("role", 1usize),
-            ("type", 2usize),
-            ("user", 3usize),
-            ("level", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -28078,6 +28744,18 @@ const _: () = {
                 type_: __field2,
                 user: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"level" => 0usize,
+                    b"role" => 1usize,
+                    b"type" => 2usize,
+                    b"user" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -28289,10 +28967,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1SeccompProfile {
         const NAME: &'static str = "IoK8sApiCoreV1SeccompProfile";
         const FIELDS: &'static [&'static str] = &["localhostProfile", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("localhostProfile", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -28305,6 +28979,16 @@ const _: () = {
                 localhost_profile: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"localhostProfile" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -28485,10 +29169,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1SecretEnvSource {
         const NAME: &'static str = "IoK8sApiCoreV1SecretEnvSource";
         const FIELDS: &'static [&'static str] = &["name", "optional"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 0usize),
-            ("optional", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<bool>,
@@ -28501,6 +29181,16 @@ const _: () = {
                 name: __field0,
                 optional: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"optional" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -28677,11 +29367,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1SecretKeySelector {
         const NAME: &'static str = "IoK8sApiCoreV1SecretKeySelector";
         const FIELDS: &'static [&'static str] = &["key", "name", "optional"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("key", 0usize),
-            ("name", 1usize),
-            ("optional", 2usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -28696,6 +29381,17 @@ const _: () = {
                 name: __field1,
                 optional: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"key" => 0usize,
+                    b"name" => 1usize,
+                    b"optional" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -28887,11 +29583,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1SecretProjection {
         const NAME: &'static str = "IoK8sApiCoreV1SecretProjection";
         const FIELDS: &'static [&'static str] = &["items", "name", "optional"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 1usize),
-            ("items", 0usize),
-            ("optional", 2usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
@@ -28908,6 +29599,17 @@ const _: () = {
                 name: __field1,
                 optional: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"items" => 0usize,
+                    b"name" => 1usize,
+                    b"optional" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -29106,12 +29808,6 @@ const _: () = {
             "optional",
             "secretName",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("items", 1usize),
-            ("optional", 2usize),
-            ("secretName", 3usize),
-            ("defaultMode", 0usize),
-        ];
         type Fields = (
             __p::Optional<i32>,
             __p::Optional<
@@ -29135,6 +29831,18 @@ const _: () = {
                 optional: __field2,
                 secret_name: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"defaultMode" => 0usize,
+                    b"items" => 1usize,
+                    b"optional" => 2usize,
+                    b"secretName" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -29385,19 +30093,6 @@ const _: () = {
             "seccompProfile",
             "windowsOptions",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("procMount", 3usize),
-            ("runAsUser", 7usize),
-            ("privileged", 2usize),
-            ("runAsGroup", 5usize),
-            ("capabilities", 1usize),
-            ("runAsNonRoot", 6usize),
-            ("seLinuxOptions", 8usize),
-            ("seccompProfile", 9usize),
-            ("windowsOptions", 10usize),
-            ("readOnlyRootFilesystem", 4usize),
-            ("allowPrivilegeEscalation", 0usize),
-        ];
         type Fields = (
             (
                 __p::Optional<bool>,
@@ -29444,6 +30139,25 @@ const _: () = {
                 seccomp_profile: __field9,
                 windows_options: __field10,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"allowPrivilegeEscalation" => 0usize,
+                    b"capabilities" => 1usize,
+                    b"privileged" => 2usize,
+                    b"procMount" => 3usize,
+                    b"readOnlyRootFilesystem" => 4usize,
+                    b"runAsGroup" => 5usize,
+                    b"runAsNonRoot" => 6usize,
+                    b"runAsUser" => 7usize,
+                    b"seLinuxOptions" => 8usize,
+                    b"seccompProfile" => 9usize,
+                    b"windowsOptions" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -29744,11 +30458,6 @@ const _: () = {
             "expirationSeconds",
             "path",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("path", 2usize),
-            ("audience", 0usize),
-            ("expirationSeconds", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<i64>,
@@ -29763,6 +30472,17 @@ const _: () = {
                 expiration_seconds: __field1,
                 path: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"audience" => 0usize,
+                    b"expirationSeconds" => 1usize,
+                    b"path" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -29975,13 +30695,6 @@ const _: () = {
             "volumeName",
             "volumeNamespace",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fsType", 0usize),
-            ("readOnly", 1usize),
-            ("secretRef", 2usize),
-            ("volumeName", 3usize),
-            ("volumeNamespace", 4usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<bool>,
@@ -30006,6 +30719,19 @@ const _: () = {
                 volume_name: __field3,
                 volume_namespace: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"readOnly" => 1usize,
+                    b"secretRef" => 2usize,
+                    b"volumeName" => 3usize,
+                    b"volumeNamespace" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -30231,10 +30957,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1Sysctl {
         const NAME: &'static str = "IoK8sApiCoreV1Sysctl";
         const FIELDS: &'static [&'static str] = &["name", "value"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 0usize),
-            ("value", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -30247,6 +30969,16 @@ const _: () = {
                 name: __field0,
                 value: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"value" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -30417,10 +31149,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1TcpSocketAction {
         const NAME: &'static str = "IoK8sApiCoreV1TcpSocketAction";
         const FIELDS: &'static [&'static str] = &["host", "port"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("host", 0usize),
-            ("port", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<IoK8sApimachineryPkgUtilIntstrIntOrString>,
@@ -30433,6 +31161,16 @@ const _: () = {
                 host: __field0,
                 port: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"host" => 0usize,
+                    b"port" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -30628,13 +31366,6 @@ const _: () = {
             "tolerationSeconds",
             "value",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("key", 1usize),
-            ("value", 4usize),
-            ("effect", 0usize),
-            ("operator", 2usize),
-            ("tolerationSeconds", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -30659,6 +31390,19 @@ const _: () = {
                 toleration_seconds: __field3,
                 value: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"effect" => 0usize,
+                    b"key" => 1usize,
+                    b"operator" => 2usize,
+                    b"tolerationSeconds" => 3usize,
+                    b"value" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -30917,16 +31661,6 @@ const _: () = {
             "topologyKey",
             "whenUnsatisfiable",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("maxSkew", 2usize),
-            ("minDomains", 3usize),
-            ("topologyKey", 6usize),
-            ("labelSelector", 0usize),
-            ("matchLabelKeys", 1usize),
-            ("nodeTaintsPolicy", 5usize),
-            ("whenUnsatisfiable", 7usize),
-            ("nodeAffinityPolicy", 4usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
             __p::Optional<
@@ -30964,6 +31698,22 @@ const _: () = {
                 topology_key: __field6,
                 when_unsatisfiable: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"labelSelector" => 0usize,
+                    b"matchLabelKeys" => 1usize,
+                    b"maxSkew" => 2usize,
+                    b"minDomains" => 3usize,
+                    b"nodeAffinityPolicy" => 4usize,
+                    b"nodeTaintsPolicy" => 5usize,
+                    b"topologyKey" => 6usize,
+                    b"whenUnsatisfiable" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -31233,11 +31983,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1TypedLocalObjectReference {
         const NAME: &'static str = "IoK8sApiCoreV1TypedLocalObjectReference";
         const FIELDS: &'static [&'static str] = &["apiGroup", "kind", "name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 1usize),
-            ("name", 2usize),
-            ("apiGroup", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -31252,6 +31997,17 @@ const _: () = {
                 kind: __field1,
                 name: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiGroup" => 0usize,
+                    b"kind" => 1usize,
+                    b"name" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -31455,12 +32211,6 @@ const _: () = {
             "name",
             "namespace",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 1usize),
-            ("name", 2usize),
-            ("apiGroup", 0usize),
-            ("namespace", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -31482,6 +32232,18 @@ const _: () = {
                 name: __field2,
                 namespace: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiGroup" => 0usize,
+                    b"kind" => 1usize,
+                    b"name" => 2usize,
+                    b"namespace" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -31846,38 +32608,6 @@ const _: () = {
             "storageos",
             "vsphereVolume",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fc", 10usize),
-            ("csi", 6usize),
-            ("nfs", 19usize),
-            ("rbd", 25usize),
-            ("name", 18usize),
-            ("iscsi", 17usize),
-            ("cephfs", 3usize),
-            ("cinder", 4usize),
-            ("secret", 27usize),
-            ("flocker", 12usize),
-            ("gitRepo", 14usize),
-            ("quobyte", 24usize),
-            ("scaleIO", 26usize),
-            ("emptyDir", 8usize),
-            ("hostPath", 16usize),
-            ("azureDisk", 1usize),
-            ("azureFile", 2usize),
-            ("configMap", 5usize),
-            ("ephemeral", 9usize),
-            ("glusterfs", 15usize),
-            ("projected", 23usize),
-            ("storageos", 28usize),
-            ("flexVolume", 11usize),
-            ("downwardAPI", 7usize),
-            ("vsphereVolume", 29usize),
-            ("portworxVolume", 22usize),
-            ("gcePersistentDisk", 13usize),
-            ("awsElasticBlockStore", 0usize),
-            ("photonPersistentDisk", 21usize),
-            ("persistentVolumeClaim", 20usize),
-        ];
         type Fields = (
             (
                 __p::Optional<IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource>,
@@ -31986,6 +32716,44 @@ const _: () = {
                 storageos: __field28,
                 vsphere_volume: __field29,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"awsElasticBlockStore" => 0usize,
+                    b"azureDisk" => 1usize,
+                    b"azureFile" => 2usize,
+                    b"cephfs" => 3usize,
+                    b"cinder" => 4usize,
+                    b"configMap" => 5usize,
+                    b"csi" => 6usize,
+                    b"downwardAPI" => 7usize,
+                    b"emptyDir" => 8usize,
+                    b"ephemeral" => 9usize,
+                    b"fc" => 10usize,
+                    b"flexVolume" => 11usize,
+                    b"flocker" => 12usize,
+                    b"gcePersistentDisk" => 13usize,
+                    b"gitRepo" => 14usize,
+                    b"glusterfs" => 15usize,
+                    b"hostPath" => 16usize,
+                    b"iscsi" => 17usize,
+                    b"name" => 18usize,
+                    b"nfs" => 19usize,
+                    b"persistentVolumeClaim" => 20usize,
+                    b"photonPersistentDisk" => 21usize,
+                    b"portworxVolume" => 22usize,
+                    b"projected" => 23usize,
+                    b"quobyte" => 24usize,
+                    b"rbd" => 25usize,
+                    b"scaleIO" => 26usize,
+                    b"secret" => 27usize,
+                    b"storageos" => 28usize,
+                    b"vsphereVolume" => 29usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -32535,10 +33303,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1VolumeDevice {
         const NAME: &'static str = "IoK8sApiCoreV1VolumeDevice";
         const FIELDS: &'static [&'static str] = &["devicePath", "name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 1usize),
-            ("devicePath", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -32551,6 +33315,16 @@ const _: () = {
                 device_path: __field0,
                 name: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"devicePath" => 0usize,
+                    b"name" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -32741,14 +33515,6 @@ const _: () = {
             "subPath",
             "subPathExpr",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 2usize),
-            ("subPath", 4usize),
-            ("readOnly", 3usize),
-            ("mountPath", 0usize),
-            ("subPathExpr", 5usize),
-            ("mountPropagation", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -32776,6 +33542,20 @@ const _: () = {
                 sub_path: __field4,
                 sub_path_expr: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"mountPath" => 0usize,
+                    b"mountPropagation" => 1usize,
+                    b"name" => 2usize,
+                    b"readOnly" => 3usize,
+                    b"subPath" => 4usize,
+                    b"subPathExpr" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -33024,12 +33804,6 @@ const _: () = {
             "secret",
             "serviceAccountToken",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("secret", 2usize),
-            ("configMap", 0usize),
-            ("downwardAPI", 1usize),
-            ("serviceAccountToken", 3usize),
-        ];
         type Fields = (
             __p::Optional<IoK8sApiCoreV1ConfigMapProjection>,
             __p::Optional<IoK8sApiCoreV1DownwardApiProjection>,
@@ -33051,6 +33825,18 @@ const _: () = {
                 secret: __field2,
                 service_account_token: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"configMap" => 0usize,
+                    b"downwardAPI" => 1usize,
+                    b"secret" => 2usize,
+                    b"serviceAccountToken" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -33275,12 +34061,6 @@ const _: () = {
             "storagePolicyName",
             "volumePath",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("fsType", 0usize),
-            ("volumePath", 3usize),
-            ("storagePolicyID", 1usize),
-            ("storagePolicyName", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -33302,6 +34082,18 @@ const _: () = {
                 storage_policy_name: __field2,
                 volume_path: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"storagePolicyID" => 1usize,
+                    b"storagePolicyName" => 2usize,
+                    b"volumePath" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -33516,10 +34308,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApiCoreV1WeightedPodAffinityTerm {
         const NAME: &'static str = "IoK8sApiCoreV1WeightedPodAffinityTerm";
         const FIELDS: &'static [&'static str] = &["podAffinityTerm", "weight"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("weight", 1usize),
-            ("podAffinityTerm", 0usize),
-        ];
         type Fields = (__p::Required<IoK8sApiCoreV1PodAffinityTerm>, __p::Required<i32>);
         #[inline]
         fn build(
@@ -33529,6 +34317,16 @@ const _: () = {
                 pod_affinity_term: __field0,
                 weight: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"podAffinityTerm" => 0usize,
+                    b"weight" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -33715,12 +34513,6 @@ const _: () = {
             "hostProcess",
             "runAsUserName",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("hostProcess", 2usize),
-            ("runAsUserName", 3usize),
-            ("gmsaCredentialSpec", 0usize),
-            ("gmsaCredentialSpecName", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -33742,6 +34534,18 @@ const _: () = {
                 host_process: __field2,
                 run_as_user_name: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"gmsaCredentialSpec" => 0usize,
+                    b"gmsaCredentialSpecName" => 1usize,
+                    b"hostProcess" => 2usize,
+                    b"runAsUserName" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -34063,18 +34867,6 @@ const _: () = {
             "verbs",
             "version",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 2usize),
-            ("name", 3usize),
-            ("group", 1usize),
-            ("verbs", 8usize),
-            ("version", 9usize),
-            ("categories", 0usize),
-            ("namespaced", 4usize),
-            ("shortNames", 5usize),
-            ("singularName", 6usize),
-            ("storageVersionHash", 7usize),
-        ];
         type Fields = (
             (
                 __p::Optional<
@@ -34131,6 +34923,24 @@ const _: () = {
                 verbs: __field8,
                 version: __field9,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"categories" => 0usize,
+                    b"group" => 1usize,
+                    b"kind" => 2usize,
+                    b"name" => 3usize,
+                    b"namespaced" => 4usize,
+                    b"shortNames" => 5usize,
+                    b"singularName" => 6usize,
+                    b"storageVersionHash" => 7usize,
+                    b"verbs" => 8usize,
+                    b"version" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -34442,12 +35252,6 @@ const _: () = {
             "kind",
             "resources",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 2usize),
-            ("resources", 3usize),
-            ("apiVersion", 0usize),
-            ("groupVersion", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -34473,6 +35277,18 @@ const _: () = {
                 kind: __field2,
                 resources: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"groupVersion" => 1usize,
+                    b"kind" => 2usize,
+                    b"resources" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -34715,15 +35531,6 @@ const _: () = {
             "preconditions",
             "propagationPolicy",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("kind", 3usize),
-            ("dryRun", 1usize),
-            ("apiVersion", 0usize),
-            ("preconditions", 5usize),
-            ("orphanDependents", 4usize),
-            ("propagationPolicy", 6usize),
-            ("gracePeriodSeconds", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<
@@ -34758,6 +35565,21 @@ const _: () = {
                 preconditions: __field5,
                 propagation_policy: __field6,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"dryRun" => 1usize,
+                    b"gracePeriodSeconds" => 2usize,
+                    b"kind" => 3usize,
+                    b"orphanDependents" => 4usize,
+                    b"preconditions" => 5usize,
+                    b"propagationPolicy" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -35026,10 +35848,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1LabelSelector {
         const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1LabelSelector";
         const FIELDS: &'static [&'static str] = &["matchExpressions", "matchLabels"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("matchLabels", 1usize),
-            ("matchExpressions", 0usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -35051,6 +35869,16 @@ const _: () = {
                 match_expressions: __field0,
                 match_labels: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"matchExpressions" => 0usize,
+                    b"matchLabels" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -35248,11 +36076,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement {
         const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement";
         const FIELDS: &'static [&'static str] = &["key", "operator", "values"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("key", 0usize),
-            ("values", 2usize),
-            ("operator", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -35271,6 +36094,17 @@ const _: () = {
                 operator: __field1,
                 values: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"key" => 0usize,
+                    b"operator" => 1usize,
+                    b"values" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -35483,12 +36317,6 @@ const _: () = {
             "resourceVersion",
             "selfLink",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("continue", 0usize),
-            ("selfLink", 3usize),
-            ("resourceVersion", 2usize),
-            ("remainingItemCount", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<i64>,
@@ -35510,6 +36338,18 @@ const _: () = {
                 resource_version: __field2,
                 self_link: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"continue" => 0usize,
+                    b"remainingItemCount" => 1usize,
+                    b"resourceVersion" => 2usize,
+                    b"selfLink" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -35753,15 +36593,6 @@ const _: () = {
             "subresource",
             "time",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("time", 6usize),
-            ("manager", 3usize),
-            ("fieldsV1", 2usize),
-            ("operation", 4usize),
-            ("apiVersion", 0usize),
-            ("fieldsType", 1usize),
-            ("subresource", 5usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -35792,6 +36623,21 @@ const _: () = {
                 subresource: __field5,
                 time: __field6,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"fieldsType" => 1usize,
+                    b"fieldsV1" => 2usize,
+                    b"manager" => 3usize,
+                    b"operation" => 4usize,
+                    b"subresource" => 5usize,
+                    b"time" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -36140,23 +36986,6 @@ const _: () = {
             "selfLink",
             "uid",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("uid", 14usize),
-            ("name", 9usize),
-            ("labels", 7usize),
-            ("selfLink", 13usize),
-            ("namespace", 10usize),
-            ("finalizers", 4usize),
-            ("generation", 6usize),
-            ("annotations", 0usize),
-            ("generateName", 5usize),
-            ("managedFields", 8usize),
-            ("ownerReferences", 11usize),
-            ("resourceVersion", 12usize),
-            ("creationTimestamp", 1usize),
-            ("deletionTimestamp", 3usize),
-            ("deletionGracePeriodSeconds", 2usize),
-        ];
         type Fields = (
             (
                 __p::Optional<
@@ -36241,6 +37070,29 @@ const _: () = {
                 self_link: __field13,
                 uid: __field14,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"annotations" => 0usize,
+                    b"creationTimestamp" => 1usize,
+                    b"deletionGracePeriodSeconds" => 2usize,
+                    b"deletionTimestamp" => 3usize,
+                    b"finalizers" => 4usize,
+                    b"generateName" => 5usize,
+                    b"generation" => 6usize,
+                    b"labels" => 7usize,
+                    b"managedFields" => 8usize,
+                    b"name" => 9usize,
+                    b"namespace" => 10usize,
+                    b"ownerReferences" => 11usize,
+                    b"resourceVersion" => 12usize,
+                    b"selfLink" => 13usize,
+                    b"uid" => 14usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -36643,14 +37495,6 @@ const _: () = {
             "name",
             "uid",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("uid", 5usize),
-            ("kind", 3usize),
-            ("name", 4usize),
-            ("apiVersion", 0usize),
-            ("controller", 2usize),
-            ("blockOwnerDeletion", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<bool>,
@@ -36678,6 +37522,20 @@ const _: () = {
                 name: __field4,
                 uid: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"blockOwnerDeletion" => 1usize,
+                    b"controller" => 2usize,
+                    b"kind" => 3usize,
+                    b"name" => 4usize,
+                    b"uid" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -36910,10 +37768,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1Preconditions {
         const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1Preconditions";
         const FIELDS: &'static [&'static str] = &["resourceVersion", "uid"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("uid", 1usize),
-            ("resourceVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -36926,6 +37780,16 @@ const _: () = {
                 resource_version: __field0,
                 uid: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"resourceVersion" => 0usize,
+                    b"uid" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -37141,16 +38005,6 @@ const _: () = {
             "reason",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("code", 1usize),
-            ("kind", 3usize),
-            ("reason", 6usize),
-            ("status", 7usize),
-            ("details", 2usize),
-            ("message", 4usize),
-            ("metadata", 5usize),
-            ("apiVersion", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<i32>,
@@ -37184,6 +38038,22 @@ const _: () = {
                 reason: __field6,
                 status: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"code" => 1usize,
+                    b"details" => 2usize,
+                    b"kind" => 3usize,
+                    b"message" => 4usize,
+                    b"metadata" => 5usize,
+                    b"reason" => 6usize,
+                    b"status" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -37456,11 +38326,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1StatusCause {
         const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1StatusCause";
         const FIELDS: &'static [&'static str] = &["field", "message", "reason"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("field", 0usize),
-            ("reason", 2usize),
-            ("message", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -37475,6 +38340,17 @@ const _: () = {
                 message: __field1,
                 reason: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"field" => 0usize,
+                    b"message" => 1usize,
+                    b"reason" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -37696,14 +38572,6 @@ const _: () = {
             "retryAfterSeconds",
             "uid",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("uid", 5usize),
-            ("kind", 2usize),
-            ("name", 3usize),
-            ("group", 1usize),
-            ("causes", 0usize),
-            ("retryAfterSeconds", 4usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -37735,6 +38603,20 @@ const _: () = {
                 retry_after_seconds: __field4,
                 uid: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"causes" => 0usize,
+                    b"group" => 1usize,
+                    b"kind" => 2usize,
+                    b"name" => 3usize,
+                    b"retryAfterSeconds" => 4usize,
+                    b"uid" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -37979,10 +38861,6 @@ const _: () = {
     impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1WatchEvent {
         const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1WatchEvent";
         const FIELDS: &'static [&'static str] = &["object", "type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 1usize),
-            ("object", 0usize),
-        ];
         type Fields = (
             __p::Required<IoK8sApimachineryPkgRuntimeRawExtension>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -37995,6 +38873,16 @@ const _: () = {
                 object: __field0,
                 type_: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"object" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

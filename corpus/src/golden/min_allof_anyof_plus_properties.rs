@@ -19,11 +19,19 @@ const _: () = {
     impl __p::StructDef for A {
         const NAME: &'static str = "A";
         const FIELDS: &'static [&'static str] = &["a"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("a", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { a: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"a" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -175,11 +183,19 @@ const _: () = {
     impl __p::StructDef for B {
         const NAME: &'static str = "B";
         const FIELDS: &'static [&'static str] = &["b"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("b", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { b: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"b" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -339,11 +355,6 @@ const _: () = {
     impl __p::StructDef for Event {
         const NAME: &'static str = "Event";
         const FIELDS: &'static [&'static str] = &["a", "b", "stream_id"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("a", 0usize),
-            ("b", 1usize),
-            ("stream_id", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -358,6 +369,17 @@ const _: () = {
                 b: __field1,
                 stream_id: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"a" => 0usize,
+                    b"b" => 1usize,
+                    b"stream_id" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

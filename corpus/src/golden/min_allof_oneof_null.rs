@@ -19,11 +19,19 @@ const _: () = {
     impl __p::StructDef for FileReference {
         const NAME: &'static str = "FileReference";
         const FIELDS: &'static [&'static str] = &["id"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("id", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { id: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -174,11 +182,19 @@ const _: () = {
     impl __p::StructDef for Job {
         const NAME: &'static str = "Job";
         const FIELDS: &'static [&'static str] = &["output_file"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("output_file", 0usize)];
         type Fields = (__p::Optional<FileReference>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { output_file: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"output_file" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

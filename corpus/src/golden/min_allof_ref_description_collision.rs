@@ -17,11 +17,19 @@ const _: () = {
     impl __p::StructDef for Event {
         const NAME: &'static str = "Event";
         const FIELDS: &'static [&'static str] = &["source"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("source", 0usize)];
         type Fields = (__p::Optional<EventSource>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { source: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"source" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -171,11 +179,19 @@ const _: () = {
     impl __p::StructDef for EventSource {
         const NAME: &'static str = "EventSource";
         const FIELDS: &'static [&'static str] = &["id"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("id", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { id: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

@@ -19,11 +19,19 @@ const _: () = {
     impl __p::StructDef for A {
         const NAME: &'static str = "A";
         const FIELDS: &'static [&'static str] = &["a"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("a", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { a: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"a" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -205,11 +213,19 @@ const _: () = {
     impl __p::StructDef for B {
         const NAME: &'static str = "B";
         const FIELDS: &'static [&'static str] = &["b"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("b", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { b: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"b" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -359,11 +375,19 @@ const _: () = {
     impl __p::StructDef for Holder {
         const NAME: &'static str = "Holder";
         const FIELDS: &'static [&'static str] = &["x"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("x", 0usize)];
         type Fields = (__p::Optional<AOrB>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { x: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"x" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

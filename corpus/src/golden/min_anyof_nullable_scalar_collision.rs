@@ -19,11 +19,19 @@ const _: () = {
     impl __p::StructDef for Response {
         const NAME: &'static str = "Response";
         const FIELDS: &'static [&'static str] = &["output_text"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("output_text", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { output_text: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"output_text" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -176,11 +184,19 @@ const _: () = {
     impl __p::StructDef for ResponseOutputText {
         const NAME: &'static str = "ResponseOutputText";
         const FIELDS: &'static [&'static str] = &["text"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("text", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { text: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"text" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

@@ -19,11 +19,19 @@ const _: () = {
     impl __p::StructDef for Account {
         const NAME: &'static str = "Account";
         const FIELDS: &'static [&'static str] = &["business_profile"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("business_profile", 0usize)];
         type Fields = (__p::Optional<AccountBusinessProfile>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { business_profile: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"business_profile" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -184,11 +192,19 @@ const _: () = {
     impl __p::StructDef for AccountBusinessProfile {
         const NAME: &'static str = "AccountBusinessProfile";
         const FIELDS: &'static [&'static str] = &["name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("name", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

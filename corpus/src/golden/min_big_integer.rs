@@ -17,11 +17,19 @@ const _: () = {
     impl __p::StructDef for Req {
         const NAME: &'static str = "Req";
         const FIELDS: &'static [&'static str] = &["seed"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("seed", 0usize)];
         type Fields = (__p::Optional<i64>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { seed: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"seed" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

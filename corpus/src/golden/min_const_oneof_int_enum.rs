@@ -17,11 +17,19 @@ const _: () = {
     impl __p::StructDef for Action {
         const NAME: &'static str = "Action";
         const FIELDS: &'static [&'static str] = &["type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("type", 0usize)];
         type Fields = (__p::Required<ActionTypes>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { type_: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"type" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

@@ -22,10 +22,6 @@ const _: () = {
     impl __p::StructDef for A {
         const NAME: &'static str = "A";
         const FIELDS: &'static [&'static str] = &["type", "a"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("a", 1usize),
-            ("type", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -38,6 +34,16 @@ const _: () = {
                 type_: __field0,
                 a: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"type" => 0usize,
+                    b"a" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -207,10 +213,6 @@ const _: () = {
     impl __p::StructDef for B {
         const NAME: &'static str = "B";
         const FIELDS: &'static [&'static str] = &["type", "b"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("b", 1usize),
-            ("type", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -223,6 +225,16 @@ const _: () = {
                 type_: __field0,
                 b: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"type" => 0usize,
+                    b"b" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -389,11 +401,19 @@ const _: () = {
     impl __p::StructDef for C {
         const NAME: &'static str = "C";
         const FIELDS: &'static [&'static str] = &["type"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("type", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { type_: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"type" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

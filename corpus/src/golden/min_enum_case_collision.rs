@@ -17,11 +17,19 @@ const _: () = {
     impl __p::StructDef for Query {
         const NAME: &'static str = "Query";
         const FIELDS: &'static [&'static str] = &["direction"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("direction", 0usize)];
         type Fields = (__p::Optional<QueryDirection>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { direction: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"direction" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -180,6 +188,16 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"ASC" => 0usize,
+                    b"asc" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

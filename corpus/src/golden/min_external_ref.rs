@@ -19,11 +19,19 @@ const _: () = {
     impl __p::StructDef for Pet {
         const NAME: &'static str = "Pet";
         const FIELDS: &'static [&'static str] = &["name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("name", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

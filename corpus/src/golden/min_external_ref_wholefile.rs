@@ -17,11 +17,19 @@ const _: () = {
     impl __p::StructDef for ExternalRefKernel {
         const NAME: &'static str = "ExternalRefKernel";
         const FIELDS: &'static [&'static str] = &["id"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("id", 0usize)];
         type Fields = (__p::Optional<i64>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { id: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -169,11 +177,19 @@ const _: () = {
     impl __p::StructDef for Holder {
         const NAME: &'static str = "Holder";
         const FIELDS: &'static [&'static str] = &["kernel"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("kernel", 0usize)];
         type Fields = (__p::Optional<ExternalRefKernel>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { kernel: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"kernel" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

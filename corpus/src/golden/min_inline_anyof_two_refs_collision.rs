@@ -19,11 +19,19 @@ const _: () = {
     impl __p::StructDef for SetupIntentPaymentMethodOptions {
         const NAME: &'static str = "SetupIntentPaymentMethodOptions";
         const FIELDS: &'static [&'static str] = &["acss_debit"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("acss_debit", 0usize)];
         type Fields = (__p::Optional<SetupIntentPaymentMethodOptionsAcssDebit2>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { acss_debit: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"acss_debit" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -187,11 +195,19 @@ const _: () = {
     impl __p::StructDef for SetupIntentPaymentMethodOptionsAcssDebit {
         const NAME: &'static str = "SetupIntentPaymentMethodOptionsAcssDebit";
         const FIELDS: &'static [&'static str] = &["currency"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("currency", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { currency: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"currency" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -390,15 +406,21 @@ const _: () = {
     impl __p::StructDef for SetupIntentTypeSpecificPaymentMethodOptionsClient {
         const NAME: &'static str = "SetupIntentTypeSpecificPaymentMethodOptionsClient";
         const FIELDS: &'static [&'static str] = &["verification_method"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("verification_method", 0usize),
-        ];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self {
                 verification_method: __field0,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"verification_method" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

@@ -19,11 +19,19 @@ const _: () = {
     impl __p::StructDef for Classification {
         const NAME: &'static str = "Classification";
         const FIELDS: &'static [&'static str] = &["$template"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("$template", 0usize)];
         type Fields = (__p::Optional<ClassificationTemplate2>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { template: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"$template" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -176,11 +184,19 @@ const _: () = {
     impl __p::StructDef for ClassificationTemplate {
         const NAME: &'static str = "ClassificationTemplate";
         const FIELDS: &'static [&'static str] = &["id"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("id", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { id: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -347,6 +363,15 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"securityClassification-6VMVochwUWo" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

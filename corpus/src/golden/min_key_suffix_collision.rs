@@ -19,11 +19,19 @@ const _: () = {
     impl __p::StructDef for ApiV2010Account {
         const NAME: &'static str = "ApiV2010Account";
         const FIELDS: &'static [&'static str] = &["sid"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("sid", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { sid: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -176,11 +184,19 @@ const _: () = {
     impl __p::StructDef for ApiV2010AccountKey {
         const NAME: &'static str = "ApiV2010AccountKey";
         const FIELDS: &'static [&'static str] = &["sid"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("sid", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { sid: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

@@ -22,10 +22,6 @@ const _: () = {
     impl __p::StructDef for ImageRef {
         const NAME: &'static str = "ImageRef";
         const FIELDS: &'static [&'static str] = &["image_url", "file_id"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("file_id", 1usize),
-            ("image_url", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -38,6 +34,16 @@ const _: () = {
                 image_url: __field0,
                 file_id: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"image_url" => 0usize,
+                    b"file_id" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

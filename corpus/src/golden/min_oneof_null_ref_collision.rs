@@ -17,11 +17,19 @@ const _: () = {
     impl __p::StructDef for RichEmbed {
         const NAME: &'static str = "RichEmbed";
         const FIELDS: &'static [&'static str] = &["author"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("author", 0usize)];
         type Fields = (__p::Optional<RichEmbedAuthor>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { author: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"author" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -171,11 +179,19 @@ const _: () = {
     impl __p::StructDef for RichEmbedAuthor {
         const NAME: &'static str = "RichEmbedAuthor";
         const FIELDS: &'static [&'static str] = &["name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("name", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

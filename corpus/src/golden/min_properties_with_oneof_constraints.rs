@@ -19,13 +19,21 @@ const _: () = {
     impl __p::StructDef for Employee {
         const NAME: &'static str = "Employee";
         const FIELDS: &'static [&'static str] = &["niCategories"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("niCategories", 0usize)];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,
         );
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { ni_categories: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"niCategories" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -189,11 +197,6 @@ const _: () = {
             "niCategoryID",
             "workplacePostcode",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("niCategory", 0usize),
-            ("niCategoryID", 1usize),
-            ("workplacePostcode", 2usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<f64>,
@@ -208,6 +211,17 @@ const _: () = {
                 ni_category_id: __field1,
                 workplace_postcode: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"niCategory" => 0usize,
+                    b"niCategoryID" => 1usize,
+                    b"workplacePostcode" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

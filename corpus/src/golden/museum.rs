@@ -29,13 +29,6 @@ const _: () = {
             "ticketType",
             "eventId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("email", 0usize),
-            ("eventId", 4usize),
-            ("ticketId", 1usize),
-            ("ticketDate", 2usize),
-            ("ticketType", 3usize),
-        ];
         type Fields = (
             __p::Optional<Email>,
             __p::Optional<TicketId>,
@@ -60,6 +53,19 @@ const _: () = {
                 ticket_type: __field3,
                 event_id: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"email" => 0usize,
+                    b"ticketId" => 1usize,
+                    b"ticketDate" => 2usize,
+                    b"ticketType" => 3usize,
+                    b"eventId" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -271,10 +277,6 @@ const _: () = {
     impl __p::StructDef for Error {
         const NAME: &'static str = "Error";
         const FIELDS: &'static [&'static str] = &["type", "title"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 0usize),
-            ("title", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -287,6 +289,16 @@ const _: () = {
                 type_: __field0,
                 title: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"type" => 0usize,
+                    b"title" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -475,11 +487,6 @@ const _: () = {
     impl __p::StructDef for MuseumDailyHours {
         const NAME: &'static str = "MuseumDailyHours";
         const FIELDS: &'static [&'static str] = &["date", "timeOpen", "timeClose"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("date", 0usize),
-            ("timeOpen", 1usize),
-            ("timeClose", 2usize),
-        ];
         type Fields = (
             __p::Required<Date>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -494,6 +501,17 @@ const _: () = {
                 time_open: __field1,
                 time_close: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"date" => 0usize,
+                    b"timeOpen" => 1usize,
+                    b"timeClose" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -689,14 +707,6 @@ const _: () = {
             "message",
             "confirmationCode",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("eventId", 3usize),
-            ("message", 4usize),
-            ("ticketId", 0usize),
-            ("ticketDate", 1usize),
-            ("ticketType", 2usize),
-            ("confirmationCode", 5usize),
-        ];
         type Fields = (
             __p::Optional<TicketId>,
             __p::Required<Date>,
@@ -724,6 +734,20 @@ const _: () = {
                 message: __field4,
                 confirmation_code: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"ticketId" => 0usize,
+                    b"ticketDate" => 1usize,
+                    b"ticketType" => 2usize,
+                    b"eventId" => 3usize,
+                    b"message" => 4usize,
+                    b"confirmationCode" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -946,14 +970,6 @@ const _: () = {
             "dates",
             "price",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 1usize),
-            ("dates", 4usize),
-            ("price", 5usize),
-            ("eventId", 0usize),
-            ("location", 2usize),
-            ("eventDescription", 3usize),
-        ];
         type Fields = (
             __p::Optional<EventId>,
             __p::Required<EventName>,
@@ -981,6 +997,20 @@ const _: () = {
                 dates: __field4,
                 price: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"eventId" => 0usize,
+                    b"name" => 1usize,
+                    b"location" => 2usize,
+                    b"eventDescription" => 3usize,
+                    b"dates" => 4usize,
+                    b"price" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1199,13 +1229,6 @@ const _: () = {
             "dates",
             "price",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 0usize),
-            ("dates", 3usize),
-            ("price", 4usize),
-            ("location", 1usize),
-            ("eventDescription", 2usize),
-        ];
         type Fields = (
             __p::Optional<EventName>,
             __p::Optional<EventLocation>,
@@ -1230,6 +1253,19 @@ const _: () = {
                 dates: __field3,
                 price: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"location" => 1usize,
+                    b"eventDescription" => 2usize,
+                    b"dates" => 3usize,
+                    b"price" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1443,12 +1479,6 @@ const _: () = {
             "ticketType",
             "eventId",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("eventId", 3usize),
-            ("ticketId", 0usize),
-            ("ticketDate", 1usize),
-            ("ticketType", 2usize),
-        ];
         type Fields = (
             __p::Optional<TicketId>,
             __p::Required<Date>,
@@ -1470,6 +1500,18 @@ const _: () = {
                 ticket_type: __field2,
                 event_id: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"ticketId" => 0usize,
+                    b"ticketDate" => 1usize,
+                    b"ticketType" => 2usize,
+                    b"eventId" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1678,6 +1720,16 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"event" => 0usize,
+                    b"general" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

@@ -22,12 +22,6 @@ const _: () = {
     impl __p::StructDef for Pullrequest {
         const NAME: &'static str = "Pullrequest";
         const FIELDS: &'static [&'static str] = &["id", "title", "repository", "author"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("title", 1usize),
-            ("author", 3usize),
-            ("repository", 2usize),
-        ];
         type Fields = (
             __p::Optional<i64>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -49,6 +43,18 @@ const _: () = {
                 repository: __field2,
                 author: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"title" => 1usize,
+                    b"repository" => 2usize,
+                    b"author" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -245,10 +251,6 @@ const _: () = {
     impl __p::StructDef for Repository {
         const NAME: &'static str = "Repository";
         const FIELDS: &'static [&'static str] = &["slug", "owner"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("slug", 0usize),
-            ("owner", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<User>,
@@ -261,6 +263,16 @@ const _: () = {
                 slug: __field0,
                 owner: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"slug" => 0usize,
+                    b"owner" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -433,10 +445,6 @@ const _: () = {
     impl __p::StructDef for User {
         const NAME: &'static str = "User";
         const FIELDS: &'static [&'static str] = &["username", "uuid"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("uuid", 1usize),
-            ("username", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -449,6 +457,16 @@ const _: () = {
                 username: __field0,
                 uuid: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"username" => 0usize,
+                    b"uuid" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

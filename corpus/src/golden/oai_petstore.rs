@@ -18,10 +18,6 @@ const _: () = {
     impl __p::StructDef for Error {
         const NAME: &'static str = "Error";
         const FIELDS: &'static [&'static str] = &["code", "message"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("code", 0usize),
-            ("message", 1usize),
-        ];
         type Fields = (
             __p::Required<i32>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -34,6 +30,16 @@ const _: () = {
                 code: __field0,
                 message: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"code" => 0usize,
+                    b"message" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -200,11 +206,6 @@ const _: () = {
     impl __p::StructDef for Pet {
         const NAME: &'static str = "Pet";
         const FIELDS: &'static [&'static str] = &["id", "name", "tag"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("tag", 2usize),
-            ("name", 1usize),
-        ];
         type Fields = (
             __p::Required<i64>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -219,6 +220,17 @@ const _: () = {
                 name: __field1,
                 tag: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"tag" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

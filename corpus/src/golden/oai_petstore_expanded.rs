@@ -18,10 +18,6 @@ const _: () = {
     impl __p::StructDef for Error {
         const NAME: &'static str = "Error";
         const FIELDS: &'static [&'static str] = &["code", "message"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("code", 0usize),
-            ("message", 1usize),
-        ];
         type Fields = (
             __p::Required<i32>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -34,6 +30,16 @@ const _: () = {
                 code: __field0,
                 message: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"code" => 0usize,
+                    b"message" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -199,10 +205,6 @@ const _: () = {
     impl __p::StructDef for NewPet {
         const NAME: &'static str = "NewPet";
         const FIELDS: &'static [&'static str] = &["name", "tag"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("tag", 1usize),
-            ("name", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -215,6 +217,16 @@ const _: () = {
                 name: __field0,
                 tag: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"tag" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -384,11 +396,6 @@ const _: () = {
     impl __p::StructDef for Pet {
         const NAME: &'static str = "Pet";
         const FIELDS: &'static [&'static str] = &["name", "tag", "id"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 2usize),
-            ("tag", 1usize),
-            ("name", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -403,6 +410,17 @@ const _: () = {
                 tag: __field1,
                 id: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"tag" => 1usize,
+                    b"id" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

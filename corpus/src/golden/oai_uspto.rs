@@ -20,10 +20,6 @@ const _: () = {
     impl __p::StructDef for DataSetList {
         const NAME: &'static str = "DataSetList";
         const FIELDS: &'static [&'static str] = &["total", "apis"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("apis", 1usize),
-            ("total", 0usize),
-        ];
         type Fields = (
             __p::Optional<i64>,
             __p::Optional<
@@ -38,6 +34,16 @@ const _: () = {
                 total: __field0,
                 apis: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"total" => 0usize,
+                    b"apis" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -225,12 +231,6 @@ const _: () = {
             "apiUrl",
             "apiDocumentationUrl",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("apiKey", 0usize),
-            ("apiUrl", 2usize),
-            ("apiVersionNumber", 1usize),
-            ("apiDocumentationUrl", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -252,6 +252,18 @@ const _: () = {
                 api_url: __field2,
                 api_documentation_url: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiKey" => 0usize,
+                    b"apiVersionNumber" => 1usize,
+                    b"apiUrl" => 2usize,
+                    b"apiDocumentationUrl" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

@@ -23,11 +23,6 @@ const _: () = {
     impl __p::StructDef for ApiResponse {
         const NAME: &'static str = "ApiResponse";
         const FIELDS: &'static [&'static str] = &["code", "type", "message"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("code", 0usize),
-            ("type", 1usize),
-            ("message", 2usize),
-        ];
         type Fields = (
             __p::Optional<i32>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -42,6 +37,17 @@ const _: () = {
                 type_: __field1,
                 message: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"code" => 0usize,
+                    b"type" => 1usize,
+                    b"message" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -224,10 +230,6 @@ const _: () = {
     impl __p::StructDef for Category {
         const NAME: &'static str = "Category";
         const FIELDS: &'static [&'static str] = &["id", "name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("name", 1usize),
-        ];
         type Fields = (
             __p::Optional<i64>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -240,6 +242,16 @@ const _: () = {
                 id: __field0,
                 name: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -422,14 +434,6 @@ const _: () = {
             "status",
             "complete",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("petId", 1usize),
-            ("status", 4usize),
-            ("complete", 5usize),
-            ("quantity", 2usize),
-            ("shipDate", 3usize),
-        ];
         type Fields = (
             __p::Optional<i64>,
             __p::Optional<i64>,
@@ -457,6 +461,20 @@ const _: () = {
                 status: __field4,
                 complete: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"petId" => 1usize,
+                    b"quantity" => 2usize,
+                    b"shipDate" => 3usize,
+                    b"status" => 4usize,
+                    b"complete" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -686,6 +704,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"placed" => 0usize,
+                    b"approved" => 1usize,
+                    b"delivered" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for OrderStatus {
@@ -758,14 +787,6 @@ const _: () = {
             "tags",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("name", 1usize),
-            ("tags", 4usize),
-            ("status", 5usize),
-            ("category", 2usize),
-            ("photoUrls", 3usize),
-        ];
         type Fields = (
             __p::Optional<i64>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -797,6 +818,20 @@ const _: () = {
                 tags: __field4,
                 status: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"category" => 2usize,
+                    b"photoUrls" => 3usize,
+                    b"tags" => 4usize,
+                    b"status" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1033,6 +1068,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"available" => 0usize,
+                    b"pending" => 1usize,
+                    b"sold" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PetStatus {
@@ -1091,10 +1137,6 @@ const _: () = {
     impl __p::StructDef for Tag {
         const NAME: &'static str = "Tag";
         const FIELDS: &'static [&'static str] = &["id", "name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("name", 1usize),
-        ];
         type Fields = (
             __p::Optional<i64>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -1107,6 +1149,16 @@ const _: () = {
                 id: __field0,
                 name: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1303,16 +1355,6 @@ const _: () = {
             "phone",
             "userStatus",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("email", 4usize),
-            ("phone", 6usize),
-            ("lastName", 3usize),
-            ("password", 5usize),
-            ("username", 1usize),
-            ("firstName", 2usize),
-            ("userStatus", 7usize),
-        ];
         type Fields = (
             __p::Optional<i64>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -1346,6 +1388,22 @@ const _: () = {
                 phone: __field6,
                 user_status: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"username" => 1usize,
+                    b"firstName" => 2usize,
+                    b"lastName" => 3usize,
+                    b"email" => 4usize,
+                    b"password" => 5usize,
+                    b"phone" => 6usize,
+                    b"userStatus" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

@@ -38,13 +38,6 @@ const _: () = {
             "has_bicycle",
             "has_dog",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("has_dog", 4usize),
-            ("trip_id", 1usize),
-            ("has_bicycle", 3usize),
-            ("passenger_name", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -69,6 +62,19 @@ const _: () = {
                 has_bicycle: __field3,
                 has_dog: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"trip_id" => 1usize,
+                    b"passenger_name" => 2usize,
+                    b"has_bicycle" => 3usize,
+                    b"has_dog" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -297,13 +303,6 @@ const _: () = {
             "source",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("amount", 1usize),
-            ("source", 3usize),
-            ("status", 4usize),
-            ("currency", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<f64>,
@@ -328,6 +327,19 @@ const _: () = {
                 source: __field3,
                 status: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"amount" => 1usize,
+                    b"currency" => 2usize,
+                    b"source" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -584,6 +596,22 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bam" => 0usize,
+                    b"bgn" => 1usize,
+                    b"chf" => 2usize,
+                    b"eur" => 3usize,
+                    b"gbp" => 4usize,
+                    b"nok" => 5usize,
+                    b"sek" => 6usize,
+                    b"try" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BookingPaymentCurrency {
@@ -706,19 +734,6 @@ const _: () = {
             "address_country",
             "address_post_code",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("cvc", 3usize),
-            ("name", 1usize),
-            ("number", 2usize),
-            ("object", 0usize),
-            ("exp_year", 5usize),
-            ("exp_month", 4usize),
-            ("address_city", 8usize),
-            ("address_line1", 6usize),
-            ("address_line2", 7usize),
-            ("address_country", 9usize),
-            ("address_post_code", 10usize),
-        ];
         type Fields = (
             (
                 __p::Optional<BookingPaymentSourceVariant0Object>,
@@ -765,6 +780,25 @@ const _: () = {
                 address_country: __field9,
                 address_post_code: __field10,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"object" => 0usize,
+                    b"name" => 1usize,
+                    b"number" => 2usize,
+                    b"cvc" => 3usize,
+                    b"exp_month" => 4usize,
+                    b"exp_year" => 5usize,
+                    b"address_line1" => 6usize,
+                    b"address_line2" => 7usize,
+                    b"address_city" => 8usize,
+                    b"address_country" => 9usize,
+                    b"address_post_code" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -911,6 +945,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"card" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BookingPaymentSourceVariant0Object {
@@ -989,15 +1032,6 @@ const _: () = {
             "bank_name",
             "country",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 1usize),
-            ("number", 2usize),
-            ("object", 0usize),
-            ("country", 6usize),
-            ("bank_name", 5usize),
-            ("sort_code", 3usize),
-            ("account_type", 4usize),
-        ];
         type Fields = (
             __p::Optional<BookingPaymentSourceVariant1Object>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -1028,6 +1062,21 @@ const _: () = {
                 bank_name: __field5,
                 country: __field6,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"object" => 0usize,
+                    b"name" => 1usize,
+                    b"number" => 2usize,
+                    b"sort_code" => 3usize,
+                    b"account_type" => 4usize,
+                    b"bank_name" => 5usize,
+                    b"country" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1148,6 +1197,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"individual" => 0usize,
+                    b"company" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BookingPaymentSourceVariant1AccountType {
@@ -1212,6 +1271,15 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bank_account" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1282,6 +1350,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pending" => 0usize,
+                    b"succeeded" => 1usize,
+                    b"failed" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BookingPaymentStatus {
@@ -1339,11 +1418,19 @@ const _: () = {
     impl __p::StructDef for LinksBooking {
         const NAME: &'static str = "LinksBooking";
         const FIELDS: &'static [&'static str] = &["booking"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("booking", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { booking: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"booking" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1496,11 +1583,19 @@ const _: () = {
     impl __p::StructDef for LinksDestination {
         const NAME: &'static str = "LinksDestination";
         const FIELDS: &'static [&'static str] = &["self"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("self", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { self_: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"self" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1654,11 +1749,19 @@ const _: () = {
     impl __p::StructDef for LinksOrigin {
         const NAME: &'static str = "LinksOrigin";
         const FIELDS: &'static [&'static str] = &["self"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("self", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { self_: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"self" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1815,10 +1918,6 @@ const _: () = {
     impl __p::StructDef for LinksPagination {
         const NAME: &'static str = "LinksPagination";
         const FIELDS: &'static [&'static str] = &["next", "prev"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("next", 0usize),
-            ("prev", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -1831,6 +1930,16 @@ const _: () = {
                 next: __field0,
                 prev: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"next" => 0usize,
+                    b"prev" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2003,11 +2112,19 @@ const _: () = {
     impl __p::StructDef for LinksSelf {
         const NAME: &'static str = "LinksSelf";
         const FIELDS: &'static [&'static str] = &["self"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("self", 0usize)];
         type Fields = (__p::Optional<::daplug_runtime::__private::std::string::String>,);
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { self_: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"self" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2182,13 +2299,6 @@ const _: () = {
             "instance",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 0usize),
-            ("title", 1usize),
-            ("detail", 2usize),
-            ("status", 4usize),
-            ("instance", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -2213,6 +2323,19 @@ const _: () = {
                 instance: __field3,
                 status: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"type" => 0usize,
+                    b"title" => 1usize,
+                    b"detail" => 2usize,
+                    b"instance" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2443,13 +2566,6 @@ const _: () = {
             "country_code",
             "timezone",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("name", 1usize),
-            ("address", 2usize),
-            ("timezone", 4usize),
-            ("country_code", 3usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -2474,6 +2590,19 @@ const _: () = {
                 country_code: __field3,
                 timezone: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"address" => 2usize,
+                    b"country_code" => 3usize,
+                    b"timezone" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2717,17 +2846,6 @@ const _: () = {
             "bicycles_allowed",
             "dogs_allowed",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("price", 6usize),
-            ("origin", 1usize),
-            ("operator", 5usize),
-            ("destination", 2usize),
-            ("arrival_time", 4usize),
-            ("dogs_allowed", 8usize),
-            ("departure_time", 3usize),
-            ("bicycles_allowed", 7usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -2768,6 +2886,23 @@ const _: () = {
                 bicycles_allowed: __field7,
                 dogs_allowed: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"origin" => 1usize,
+                    b"destination" => 2usize,
+                    b"departure_time" => 3usize,
+                    b"arrival_time" => 4usize,
+                    b"operator" => 5usize,
+                    b"price" => 6usize,
+                    b"bicycles_allowed" => 7usize,
+                    b"dogs_allowed" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3035,10 +3170,6 @@ const _: () = {
     impl __p::StructDef for WrapperCollection {
         const NAME: &'static str = "WrapperCollection";
         const FIELDS: &'static [&'static str] = &["data", "links"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("data", 0usize),
-            ("links", 1usize),
-        ];
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
@@ -3055,6 +3186,16 @@ const _: () = {
                 data: __field0,
                 links: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"data" => 0usize,
+                    b"links" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

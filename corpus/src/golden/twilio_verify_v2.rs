@@ -27,6 +27,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"push" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for AccessTokenEnumFactorTypes {
@@ -99,6 +108,17 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"none" => 0usize,
+                    b"not_needed" => 1usize,
+                    b"not_requested" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -186,6 +206,18 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pending" => 0usize,
+                    b"expired" => 1usize,
+                    b"approved" => 2usize,
+                    b"denied" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ChallengeEnumChallengeStatuses {
@@ -255,6 +287,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"push" => 0usize,
+                    b"totp" => 1usize,
+                    b"passkeys" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ChallengeEnumFactorTypes {
@@ -322,6 +365,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"asc" => 0usize,
+                    b"desc" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ChallengeEnumListOrders {
@@ -388,6 +441,16 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"unverified" => 0usize,
+                    b"verified" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -458,6 +521,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"push" => 0usize,
+                    b"totp" => 1usize,
+                    b"passkeys" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for FactorEnumFactorTypes {
@@ -526,6 +600,17 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apn" => 0usize,
+                    b"fcm" => 1usize,
+                    b"none" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -596,6 +681,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sha1" => 0usize,
+                    b"sha256" => 1usize,
+                    b"sha512" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for FactorEnumTotpAlgorithms {
@@ -660,6 +756,15 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"form-push" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -727,6 +832,16 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"unverified" => 0usize,
+                    b"verified" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -797,6 +912,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"push" => 0usize,
+                    b"totp" => 1usize,
+                    b"passkeys" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NewFactorEnumFactorTypes {
@@ -866,6 +992,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apn" => 0usize,
+                    b"fcm" => 1usize,
+                    b"none" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NewFactorEnumNotificationPlatforms {
@@ -934,6 +1071,17 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sha1" => 0usize,
+                    b"sha256" => 1usize,
+                    b"sha512" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1011,6 +1159,17 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"confirmed" => 0usize,
+                    b"unconfirmed" => 1usize,
+                    b"expired" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1118,6 +1277,22 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"queued" => 0usize,
+                    b"in-progress" => 1usize,
+                    b"completed" => 2usize,
+                    b"busy" => 3usize,
+                    b"failed" => 4usize,
+                    b"no-answer" => 5usize,
+                    b"ringing" => 6usize,
+                    b"canceled" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerificationAttemptEnumCallStatus {
@@ -1209,6 +1384,19 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sms" => 0usize,
+                    b"call" => 1usize,
+                    b"email" => 2usize,
+                    b"whatsapp" => 3usize,
+                    b"rbm" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerificationAttemptEnumChannels {
@@ -1275,6 +1463,16 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"converted" => 0usize,
+                    b"unconverted" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1407,6 +1605,27 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"queued" => 0usize,
+                    b"sending" => 1usize,
+                    b"sent" => 2usize,
+                    b"failed" => 3usize,
+                    b"delivered" => 4usize,
+                    b"undelivered" => 5usize,
+                    b"receiving" => 6usize,
+                    b"received" => 7usize,
+                    b"accepted" => 8usize,
+                    b"scheduled" => 9usize,
+                    b"read" => 10usize,
+                    b"partially_delivered" => 11usize,
+                    b"canceled" => 12usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerificationAttemptEnumMessageStatus {
@@ -1497,6 +1716,19 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sms" => 0usize,
+                    b"call" => 1usize,
+                    b"email" => 2usize,
+                    b"whatsapp" => 3usize,
+                    b"rbm" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1589,6 +1821,19 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sms" => 0usize,
+                    b"call" => 1usize,
+                    b"email" => 2usize,
+                    b"whatsapp" => 3usize,
+                    b"sna" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerificationCheckEnumChannel {
@@ -1680,6 +1925,19 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sms" => 0usize,
+                    b"call" => 1usize,
+                    b"email" => 2usize,
+                    b"whatsapp" => 3usize,
+                    b"sna" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerificationEnumChannel {
@@ -1747,6 +2005,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"enable" => 0usize,
+                    b"disable" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerificationEnumRiskCheck {
@@ -1813,6 +2081,16 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"canceled" => 0usize,
+                    b"approved" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1886,12 +2164,6 @@ const _: () = {
             "form_meta",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("url", 3usize),
-            ("forms", 1usize),
-            ("form_meta", 2usize),
-            ("form_type", 0usize),
-        ];
         type Fields = (
             __p::Optional<FormEnumFormTypes>,
             __p::Optional<::daplug_runtime::__private::serde_json::Value>,
@@ -1913,6 +2185,18 @@ const _: () = {
                 form_meta: __field2,
                 url: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"form_type" => 0usize,
+                    b"forms" => 1usize,
+                    b"form_meta" => 2usize,
+                    b"url" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2123,11 +2407,6 @@ const _: () = {
     impl __p::StructDef for VerifyV2Safelist {
         const NAME: &'static str = "VerifyV2Safelist";
         const FIELDS: &'static [&'static str] = &["sid", "phone_number", "url"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("url", 2usize),
-            ("phone_number", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -2142,6 +2421,17 @@ const _: () = {
                 phone_number: __field1,
                 url: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"phone_number" => 1usize,
+                    b"url" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2417,29 +2707,6 @@ const _: () = {
             "url",
             "links",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("url", 19usize),
-            ("push", 11usize),
-            ("totp", 12usize),
-            ("links", 20usize),
-            ("passkeys", 15usize),
-            ("tts_name", 8usize),
-            ("whatsapp", 14usize),
-            ("account_sid", 1usize),
-            ("code_length", 3usize),
-            ("date_created", 17usize),
-            ("date_updated", 18usize),
-            ("psd2_enabled", 5usize),
-            ("friendly_name", 2usize),
-            ("lookup_enabled", 4usize),
-            ("custom_code_enabled", 10usize),
-            ("dtmf_input_required", 7usize),
-            ("default_template_sid", 13usize),
-            ("skip_sms_to_landlines", 6usize),
-            ("do_not_share_warning_enabled", 9usize),
-            ("verify_event_subscription_enabled", 16usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -2518,6 +2785,35 @@ const _: () = {
                 url: __field19,
                 links: __field20,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"friendly_name" => 2usize,
+                    b"code_length" => 3usize,
+                    b"lookup_enabled" => 4usize,
+                    b"psd2_enabled" => 5usize,
+                    b"skip_sms_to_landlines" => 6usize,
+                    b"dtmf_input_required" => 7usize,
+                    b"tts_name" => 8usize,
+                    b"do_not_share_warning_enabled" => 9usize,
+                    b"custom_code_enabled" => 10usize,
+                    b"push" => 11usize,
+                    b"totp" => 12usize,
+                    b"default_template_sid" => 13usize,
+                    b"whatsapp" => 14usize,
+                    b"passkeys" => 15usize,
+                    b"verify_event_subscription_enabled" => 16usize,
+                    b"date_created" => 17usize,
+                    b"date_updated" => 18usize,
+                    b"url" => 19usize,
+                    b"links" => 20usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2986,18 +3282,6 @@ const _: () = {
             "ttl",
             "date_created",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("ttl", 8usize),
-            ("url", 7usize),
-            ("token", 6usize),
-            ("account_sid", 1usize),
-            ("factor_type", 4usize),
-            ("service_sid", 2usize),
-            ("date_created", 9usize),
-            ("entity_identity", 3usize),
-            ("factor_friendly_name", 5usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -3042,6 +3326,24 @@ const _: () = {
                 ttl: __field8,
                 date_created: __field9,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"entity_identity" => 3usize,
+                    b"factor_type" => 4usize,
+                    b"factor_friendly_name" => 5usize,
+                    b"token" => 6usize,
+                    b"url" => 7usize,
+                    b"ttl" => 8usize,
+                    b"date_created" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3358,16 +3660,6 @@ const _: () = {
             "url",
             "links",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("url", 6usize),
-            ("links", 7usize),
-            ("identity", 1usize),
-            ("account_sid", 2usize),
-            ("service_sid", 3usize),
-            ("date_created", 4usize),
-            ("date_updated", 5usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -3401,6 +3693,22 @@ const _: () = {
                 url: __field6,
                 links: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"identity" => 1usize,
+                    b"account_sid" => 2usize,
+                    b"service_sid" => 3usize,
+                    b"date_created" => 4usize,
+                    b"date_updated" => 5usize,
+                    b"url" => 6usize,
+                    b"links" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3742,26 +4050,6 @@ const _: () = {
             "url",
             "links",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("url", 16usize),
-            ("links", 17usize),
-            ("status", 10usize),
-            ("details", 12usize),
-            ("identity", 4usize),
-            ("metadata", 14usize),
-            ("entity_sid", 3usize),
-            ("factor_sid", 5usize),
-            ("account_sid", 1usize),
-            ("factor_type", 15usize),
-            ("service_sid", 2usize),
-            ("date_created", 6usize),
-            ("date_updated", 7usize),
-            ("date_responded", 8usize),
-            ("hidden_details", 13usize),
-            ("expiration_date", 9usize),
-            ("responded_reason", 11usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -3834,6 +4122,32 @@ const _: () = {
                 url: __field16,
                 links: __field17,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"entity_sid" => 3usize,
+                    b"identity" => 4usize,
+                    b"factor_sid" => 5usize,
+                    b"date_created" => 6usize,
+                    b"date_updated" => 7usize,
+                    b"date_responded" => 8usize,
+                    b"expiration_date" => 9usize,
+                    b"status" => 10usize,
+                    b"responded_reason" => 11usize,
+                    b"details" => 12usize,
+                    b"hidden_details" => 13usize,
+                    b"metadata" => 14usize,
+                    b"factor_type" => 15usize,
+                    b"url" => 16usize,
+                    b"links" => 17usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4261,17 +4575,6 @@ const _: () = {
             "ttl",
             "date_created",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("ttl", 7usize),
-            ("identity", 4usize),
-            ("priority", 6usize),
-            ("entity_sid", 3usize),
-            ("account_sid", 1usize),
-            ("service_sid", 2usize),
-            ("date_created", 8usize),
-            ("challenge_sid", 5usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -4312,6 +4615,23 @@ const _: () = {
                 ttl: __field7,
                 date_created: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"entity_sid" => 3usize,
+                    b"identity" => 4usize,
+                    b"challenge_sid" => 5usize,
+                    b"priority" => 6usize,
+                    b"ttl" => 7usize,
+                    b"date_created" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4645,21 +4965,6 @@ const _: () = {
             "metadata",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("url", 12usize),
-            ("config", 10usize),
-            ("status", 8usize),
-            ("identity", 4usize),
-            ("metadata", 11usize),
-            ("entity_sid", 3usize),
-            ("account_sid", 1usize),
-            ("factor_type", 9usize),
-            ("service_sid", 2usize),
-            ("date_created", 5usize),
-            ("date_updated", 6usize),
-            ("friendly_name", 7usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -4710,6 +5015,27 @@ const _: () = {
                 metadata: __field11,
                 url: __field12,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"entity_sid" => 3usize,
+                    b"identity" => 4usize,
+                    b"date_created" => 5usize,
+                    b"date_updated" => 6usize,
+                    b"friendly_name" => 7usize,
+                    b"status" => 8usize,
+                    b"factor_type" => 9usize,
+                    b"config" => 10usize,
+                    b"metadata" => 11usize,
+                    b"url" => 12usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5107,23 +5433,6 @@ const _: () = {
             "metadata",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("url", 14usize),
-            ("config", 12usize),
-            ("status", 10usize),
-            ("binding", 5usize),
-            ("options", 6usize),
-            ("identity", 4usize),
-            ("metadata", 13usize),
-            ("entity_sid", 3usize),
-            ("account_sid", 1usize),
-            ("factor_type", 11usize),
-            ("service_sid", 2usize),
-            ("date_created", 7usize),
-            ("date_updated", 8usize),
-            ("friendly_name", 9usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -5186,6 +5495,29 @@ const _: () = {
                 metadata: __field13,
                 url: __field14,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"entity_sid" => 3usize,
+                    b"identity" => 4usize,
+                    b"binding" => 5usize,
+                    b"options" => 6usize,
+                    b"date_created" => 7usize,
+                    b"date_updated" => 8usize,
+                    b"friendly_name" => 9usize,
+                    b"status" => 10usize,
+                    b"factor_type" => 11usize,
+                    b"config" => 12usize,
+                    b"metadata" => 13usize,
+                    b"url" => 14usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5566,15 +5898,6 @@ const _: () = {
             "date_updated",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("url", 6usize),
-            ("country", 2usize),
-            ("account_sid", 0usize),
-            ("service_sid", 1usize),
-            ("date_created", 4usize),
-            ("date_updated", 5usize),
-            ("messaging_service_sid", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -5605,6 +5928,21 @@ const _: () = {
                 date_updated: __field5,
                 url: __field6,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"account_sid" => 0usize,
+                    b"service_sid" => 1usize,
+                    b"country" => 2usize,
+                    b"messaging_service_sid" => 3usize,
+                    b"date_created" => 4usize,
+                    b"date_updated" => 5usize,
+                    b"url" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5896,17 +6234,6 @@ const _: () = {
             "url",
             "links",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("url", 7usize),
-            ("links", 8usize),
-            ("account_sid", 2usize),
-            ("description", 4usize),
-            ("service_sid", 1usize),
-            ("unique_name", 3usize),
-            ("date_created", 5usize),
-            ("date_updated", 6usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -5947,6 +6274,23 @@ const _: () = {
                 url: __field7,
                 links: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"service_sid" => 1usize,
+                    b"account_sid" => 2usize,
+                    b"unique_name" => 3usize,
+                    b"description" => 4usize,
+                    b"date_created" => 5usize,
+                    b"date_updated" => 6usize,
+                    b"url" => 7usize,
+                    b"links" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6255,17 +6599,6 @@ const _: () = {
             "date_updated",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("max", 4usize),
-            ("sid", 0usize),
-            ("url", 8usize),
-            ("interval", 5usize),
-            ("account_sid", 3usize),
-            ("service_sid", 2usize),
-            ("date_created", 6usize),
-            ("date_updated", 7usize),
-            ("rate_limit_sid", 1usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -6306,6 +6639,23 @@ const _: () = {
                 date_updated: __field7,
                 url: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"rate_limit_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"account_sid" => 3usize,
+                    b"max" => 4usize,
+                    b"interval" => 5usize,
+                    b"date_created" => 6usize,
+                    b"date_updated" => 7usize,
+                    b"url" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6643,23 +6993,6 @@ const _: () = {
             "sna",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("to", 3usize),
-            ("sid", 0usize),
-            ("sna", 13usize),
-            ("url", 14usize),
-            ("payee", 9usize),
-            ("valid", 6usize),
-            ("amount", 8usize),
-            ("lookup", 7usize),
-            ("status", 5usize),
-            ("channel", 4usize),
-            ("account_sid", 2usize),
-            ("service_sid", 1usize),
-            ("date_created", 11usize),
-            ("date_updated", 12usize),
-            ("send_code_attempts", 10usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -6726,6 +7059,29 @@ const _: () = {
                 sna: __field13,
                 url: __field14,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"service_sid" => 1usize,
+                    b"account_sid" => 2usize,
+                    b"to" => 3usize,
+                    b"channel" => 4usize,
+                    b"status" => 5usize,
+                    b"valid" => 6usize,
+                    b"lookup" => 7usize,
+                    b"amount" => 8usize,
+                    b"payee" => 9usize,
+                    b"send_code_attempts" => 10usize,
+                    b"date_created" => 11usize,
+                    b"date_updated" => 12usize,
+                    b"sna" => 13usize,
+                    b"url" => 14usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7130,20 +7486,6 @@ const _: () = {
             "date_updated",
             "sna_attempts_error_codes",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("to", 3usize),
-            ("sid", 0usize),
-            ("payee", 8usize),
-            ("valid", 6usize),
-            ("amount", 7usize),
-            ("status", 5usize),
-            ("channel", 4usize),
-            ("account_sid", 2usize),
-            ("service_sid", 1usize),
-            ("date_created", 9usize),
-            ("date_updated", 10usize),
-            ("sna_attempts_error_codes", 11usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -7196,6 +7538,26 @@ const _: () = {
                 date_updated: __field10,
                 sna_attempts_error_codes: __field11,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"service_sid" => 1usize,
+                    b"account_sid" => 2usize,
+                    b"to" => 3usize,
+                    b"channel" => 4usize,
+                    b"status" => 5usize,
+                    b"valid" => 6usize,
+                    b"amount" => 7usize,
+                    b"payee" => 8usize,
+                    b"date_created" => 9usize,
+                    b"date_updated" => 10usize,
+                    b"sna_attempts_error_codes" => 11usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7562,20 +7924,6 @@ const _: () = {
             "date_updated",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("url", 11usize),
-            ("status", 5usize),
-            ("version", 6usize),
-            ("account_sid", 2usize),
-            ("event_types", 4usize),
-            ("service_sid", 1usize),
-            ("webhook_url", 7usize),
-            ("date_created", 9usize),
-            ("date_updated", 10usize),
-            ("friendly_name", 3usize),
-            ("webhook_method", 8usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -7628,6 +7976,26 @@ const _: () = {
                 date_updated: __field10,
                 url: __field11,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"service_sid" => 1usize,
+                    b"account_sid" => 2usize,
+                    b"friendly_name" => 3usize,
+                    b"event_types" => 4usize,
+                    b"status" => 5usize,
+                    b"version" => 6usize,
+                    b"webhook_url" => 7usize,
+                    b"webhook_method" => 8usize,
+                    b"date_created" => 9usize,
+                    b"date_updated" => 10usize,
+                    b"url" => 11usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7983,19 +8351,6 @@ const _: () = {
             "channel_data",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("url", 10usize),
-            ("price", 8usize),
-            ("channel", 7usize),
-            ("account_sid", 1usize),
-            ("service_sid", 2usize),
-            ("channel_data", 9usize),
-            ("date_created", 4usize),
-            ("date_updated", 5usize),
-            ("verification_sid", 3usize),
-            ("conversion_status", 6usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -8042,6 +8397,25 @@ const _: () = {
                 channel_data: __field9,
                 url: __field10,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"verification_sid" => 3usize,
+                    b"date_created" => 4usize,
+                    b"date_updated" => 5usize,
+                    b"conversion_status" => 6usize,
+                    b"channel" => 7usize,
+                    b"price" => 8usize,
+                    b"channel_data" => 9usize,
+                    b"url" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8352,13 +8726,6 @@ const _: () = {
             "conversion_rate_percentage",
             "url",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("url", 4usize),
-            ("total_attempts", 0usize),
-            ("total_converted", 1usize),
-            ("total_unconverted", 2usize),
-            ("conversion_rate_percentage", 3usize),
-        ];
         type Fields = (
             __p::Optional<i64>,
             __p::Optional<i64>,
@@ -8383,6 +8750,19 @@ const _: () = {
                 conversion_rate_percentage: __field3,
                 url: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"total_attempts" => 0usize,
+                    b"total_converted" => 1usize,
+                    b"total_unconverted" => 2usize,
+                    b"conversion_rate_percentage" => 3usize,
+                    b"url" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8621,13 +9001,6 @@ const _: () = {
             "channels",
             "translations",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sid", 0usize),
-            ("channels", 3usize),
-            ("account_sid", 1usize),
-            ("translations", 4usize),
-            ("friendly_name", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -8656,6 +9029,19 @@ const _: () = {
                 channels: __field3,
                 translations: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"friendly_name" => 2usize,
+                    b"channels" => 3usize,
+                    b"translations" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8888,6 +9274,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"GET" => 0usize,
+                    b"POST" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for WebhookEnumMethods {
@@ -8955,6 +9351,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"enabled" => 0usize,
+                    b"disabled" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for WebhookEnumStatus {
@@ -9021,6 +9427,16 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"v1" => 0usize,
+                    b"v2" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

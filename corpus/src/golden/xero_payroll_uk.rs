@@ -30,12 +30,6 @@ const _: () = {
     impl __p::StructDef for Account {
         const NAME: &'static str = "Account";
         const FIELDS: &'static [&'static str] = &["accountID", "type", "code", "name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("code", 2usize),
-            ("name", 3usize),
-            ("type", 1usize),
-            ("accountID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<AccountType>,
@@ -57,6 +51,18 @@ const _: () = {
                 code: __field2,
                 name: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountID" => 0usize,
+                    b"type" => 1usize,
+                    b"code" => 2usize,
+                    b"name" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -304,6 +310,21 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"BANK" => 0usize,
+                    b"EMPLOYERSNIC" => 1usize,
+                    b"NICLIABILITY" => 2usize,
+                    b"PAYEECONTRIBUTION" => 3usize,
+                    b"PAYELIABILITY" => 4usize,
+                    b"WAGESPAYABLE" => 5usize,
+                    b"WAGESEXPENSE" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for AccountType {
@@ -361,13 +382,21 @@ const _: () = {
     impl __p::StructDef for Accounts {
         const NAME: &'static str = "Accounts";
         const FIELDS: &'static [&'static str] = &["accounts"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("accounts", 0usize)];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::vec::Vec<Account>>,
         );
         #[inline]
         fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
             Self { accounts: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accounts" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -537,13 +566,6 @@ const _: () = {
             "postCode",
             "countryName",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("city", 2usize),
-            ("postCode", 3usize),
-            ("countryName", 4usize),
-            ("addressLine1", 0usize),
-            ("addressLine2", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -568,6 +590,19 @@ const _: () = {
                 post_code: __field3,
                 country_name: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"addressLine1" => 0usize,
+                    b"addressLine2" => 1usize,
+                    b"city" => 2usize,
+                    b"postCode" => 3usize,
+                    b"countryName" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -790,11 +825,6 @@ const _: () = {
             "accountNumber",
             "sortCode",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("sortCode", 2usize),
-            ("accountName", 0usize),
-            ("accountNumber", 1usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -809,6 +839,17 @@ const _: () = {
                 account_number: __field1,
                 sort_code: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountName" => 0usize,
+                    b"accountNumber" => 1usize,
+                    b"sortCode" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1040,22 +1081,6 @@ const _: () = {
             "isCalculatingOnQualifyingEarnings",
             "showBalanceToEmployee",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("name", 1usize),
-            ("category", 2usize),
-            ("percentage", 6usize),
-            ("subjectToNIC", 9usize),
-            ("subjectToTax", 11usize),
-            ("currentRecord", 8usize),
-            ("standardAmount", 5usize),
-            ("calculationType", 7usize),
-            ("expenseAccountId", 4usize),
-            ("subjectToPension", 10usize),
-            ("liabilityAccountId", 3usize),
-            ("showBalanceToEmployee", 13usize),
-            ("isCalculatingOnQualifyingEarnings", 12usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -1108,6 +1133,28 @@ const _: () = {
                 is_calculating_on_qualifying_earnings: __field12,
                 show_balance_to_employee: __field13,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"category" => 2usize,
+                    b"liabilityAccountId" => 3usize,
+                    b"expenseAccountId" => 4usize,
+                    b"standardAmount" => 5usize,
+                    b"percentage" => 6usize,
+                    b"calculationType" => 7usize,
+                    b"currentRecord" => 8usize,
+                    b"subjectToNIC" => 9usize,
+                    b"subjectToPension" => 10usize,
+                    b"subjectToTax" => 11usize,
+                    b"isCalculatingOnQualifyingEarnings" => 12usize,
+                    b"showBalanceToEmployee" => 13usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1443,6 +1490,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"FixedAmount" => 0usize,
+                    b"PercentageOfGross" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BenefitCalculationType {
@@ -1509,6 +1566,16 @@ const _: () = {
         #[inline]
         fn index(self) -> usize {
             self as usize
+        }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"StakeholderPension" => 0usize,
+                    b"Other" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1584,13 +1651,6 @@ const _: () = {
             "fixedAmount",
             "percentage",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 2usize),
-            ("percentage", 4usize),
-            ("displayName", 1usize),
-            ("fixedAmount", 3usize),
-            ("benefitTypeID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -1615,6 +1675,19 @@ const _: () = {
                 fixed_amount: __field3,
                 percentage: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"benefitTypeID" => 0usize,
+                    b"displayName" => 1usize,
+                    b"amount" => 2usize,
+                    b"fixedAmount" => 3usize,
+                    b"percentage" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -1828,11 +1901,6 @@ const _: () = {
     impl __p::StructDef for BenefitObject {
         const NAME: &'static str = "BenefitObject";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "benefit"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("benefit", 2usize),
-            ("problem", 1usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -1847,6 +1915,17 @@ const _: () = {
                 problem: __field1,
                 benefit: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"benefit" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2031,11 +2110,6 @@ const _: () = {
     impl __p::StructDef for Benefits {
         const NAME: &'static str = "Benefits";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "benefits"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("benefits", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -2050,6 +2124,17 @@ const _: () = {
                 problem: __field1,
                 benefits: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"benefits" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2264,6 +2349,18 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"FullTime" => 0usize,
+                    b"PartTime" => 1usize,
+                    b"ZeroHour" => 2usize,
+                    b"Unspecified" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ContractType {
@@ -2343,15 +2440,6 @@ const _: () = {
             "fixedTermEndDate",
             "developmentalRoleDetails",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("publicKey", 3usize),
-            ("startDate", 0usize),
-            ("isFixedTerm", 4usize),
-            ("contractType", 2usize),
-            ("employmentStatus", 1usize),
-            ("fixedTermEndDate", 5usize),
-            ("developmentalRoleDetails", 6usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<EmploymentStatus>,
@@ -2382,6 +2470,21 @@ const _: () = {
                 fixed_term_end_date: __field5,
                 developmental_role_details: __field6,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"startDate" => 0usize,
+                    b"employmentStatus" => 1usize,
+                    b"contractType" => 2usize,
+                    b"publicKey" => 3usize,
+                    b"isFixedTerm" => 4usize,
+                    b"fixedTermEndDate" => 5usize,
+                    b"developmentalRoleDetails" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2625,10 +2728,6 @@ const _: () = {
     impl __p::StructDef for CourtOrderLine {
         const NAME: &'static str = "CourtOrderLine";
         const FIELDS: &'static [&'static str] = &["courtOrderTypeID", "amount"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 1usize),
-            ("courtOrderTypeID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<f64>,
@@ -2641,6 +2740,16 @@ const _: () = {
                 court_order_type_id: __field0,
                 amount: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"courtOrderTypeID" => 0usize,
+                    b"amount" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -2869,24 +2978,6 @@ const _: () = {
             "isCalculatingOnQualifyingEarnings",
             "isPension",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("isPension", 15usize),
-            ("percentage", 9usize),
-            ("deductionId", 0usize),
-            ("subjectToNIC", 10usize),
-            ("subjectToTax", 11usize),
-            ("currentRecord", 4usize),
-            ("deductionName", 1usize),
-            ("standardAmount", 5usize),
-            ("calculationType", 8usize),
-            ("deductionCategory", 2usize),
-            ("liabilityAccountId", 3usize),
-            ("reducesTaxLiability", 7usize),
-            ("isReducedByBasicRate", 12usize),
-            ("reducesSuperLiability", 6usize),
-            ("applyToPensionCalculations", 13usize),
-            ("isCalculatingOnQualifyingEarnings", 14usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -2952,6 +3043,30 @@ const _: () = {
                 is_calculating_on_qualifying_earnings: __field14,
                 is_pension: __field15,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"deductionId" => 0usize,
+                    b"deductionName" => 1usize,
+                    b"deductionCategory" => 2usize,
+                    b"liabilityAccountId" => 3usize,
+                    b"currentRecord" => 4usize,
+                    b"standardAmount" => 5usize,
+                    b"reducesSuperLiability" => 6usize,
+                    b"reducesTaxLiability" => 7usize,
+                    b"calculationType" => 8usize,
+                    b"percentage" => 9usize,
+                    b"subjectToNIC" => 10usize,
+                    b"subjectToTax" => 11usize,
+                    b"isReducedByBasicRate" => 12usize,
+                    b"applyToPensionCalculations" => 13usize,
+                    b"isCalculatingOnQualifyingEarnings" => 14usize,
+                    b"isPension" => 15usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3325,6 +3440,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"FixedAmount" => 0usize,
+                    b"PercentageOfGross" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for DeductionCalculationType {
@@ -3441,6 +3566,24 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"CapitalContributions" => 0usize,
+                    b"ChildCareVoucher" => 1usize,
+                    b"MakingGood" => 2usize,
+                    b"PostgraduateLoanDeductions" => 3usize,
+                    b"PrivateUsePayments" => 4usize,
+                    b"SalarySacrifice" => 5usize,
+                    b"StakeholderPension" => 6usize,
+                    b"StakeholderPensionPostTax" => 7usize,
+                    b"StudentLoanDeductions" => 8usize,
+                    b"UkOther" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for DeductionDeductionCategory {
@@ -3510,12 +3653,6 @@ const _: () = {
             "subjectToTax",
             "percentage",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 1usize),
-            ("percentage", 3usize),
-            ("subjectToTax", 2usize),
-            ("deductionTypeID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<f64>,
@@ -3537,6 +3674,18 @@ const _: () = {
                 subject_to_tax: __field2,
                 percentage: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"deductionTypeID" => 0usize,
+                    b"amount" => 1usize,
+                    b"subjectToTax" => 2usize,
+                    b"percentage" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3736,11 +3885,6 @@ const _: () = {
     impl __p::StructDef for DeductionObject {
         const NAME: &'static str = "DeductionObject";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "deduction"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("deduction", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -3755,6 +3899,17 @@ const _: () = {
                 problem: __field1,
                 deduction: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"deduction" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -3939,11 +4094,6 @@ const _: () = {
     impl __p::StructDef for Deductions {
         const NAME: &'static str = "Deductions";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "deductions"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("deductions", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -3958,6 +4108,17 @@ const _: () = {
                 problem: __field1,
                 deductions: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"deductions" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4155,12 +4316,6 @@ const _: () = {
             "developmentalRole",
             "publicKey",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("endDate", 1usize),
-            ("publicKey", 3usize),
-            ("startDate", 0usize),
-            ("developmentalRole", 2usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -4182,6 +4337,18 @@ const _: () = {
                 developmental_role: __field2,
                 public_key: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"startDate" => 0usize,
+                    b"endDate" => 1usize,
+                    b"developmentalRole" => 2usize,
+                    b"publicKey" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4418,17 +4585,6 @@ const _: () = {
             "isLinkedToTimesheet",
             "isAverageDailyPayRate",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 6usize),
-            ("displayName", 2usize),
-            ("fixedAmount", 5usize),
-            ("ratePerUnit", 3usize),
-            ("numberOfUnits", 4usize),
-            ("earningsLineID", 0usize),
-            ("earningsRateID", 1usize),
-            ("isLinkedToTimesheet", 7usize),
-            ("isAverageDailyPayRate", 8usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -4469,6 +4625,23 @@ const _: () = {
                 is_linked_to_timesheet: __field7,
                 is_average_daily_pay_rate: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"earningsLineID" => 0usize,
+                    b"earningsRateID" => 1usize,
+                    b"displayName" => 2usize,
+                    b"ratePerUnit" => 3usize,
+                    b"numberOfUnits" => 4usize,
+                    b"fixedAmount" => 5usize,
+                    b"amount" => 6usize,
+                    b"isLinkedToTimesheet" => 7usize,
+                    b"isAverageDailyPayRate" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -4750,13 +4923,6 @@ const _: () = {
             "liabilityAccountId",
             "currentRecord",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("name", 1usize),
-            ("currentRecord", 4usize),
-            ("liabilityAccountId", 3usize),
-            ("statutoryDeductionCategory", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -4781,6 +4947,19 @@ const _: () = {
                 liability_account_id: __field3,
                 current_record: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"statutoryDeductionCategory" => 2usize,
+                    b"liabilityAccountId" => 3usize,
+                    b"currentRecord" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5009,11 +5188,6 @@ const _: () = {
             "problem",
             "statutoryDeduction",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("statutoryDeduction", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -5028,6 +5202,17 @@ const _: () = {
                 problem: __field1,
                 statutory_deduction: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"statutoryDeduction" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5219,11 +5404,6 @@ const _: () = {
             "problem",
             "statutoryDeductions",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("statutoryDeductions", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -5238,6 +5418,17 @@ const _: () = {
                 problem: __field1,
                 statutory_deductions: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"statutoryDeductions" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5456,18 +5647,6 @@ const _: () = {
             "multipleOfOrdinaryEarningsRate",
             "fixedAmount",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 1usize),
-            ("rateType", 3usize),
-            ("fixedAmount", 9usize),
-            ("ratePerUnit", 7usize),
-            ("typeOfUnits", 4usize),
-            ("earningsType", 2usize),
-            ("currentRecord", 5usize),
-            ("earningsRateID", 0usize),
-            ("expenseAccountID", 6usize),
-            ("multipleOfOrdinaryEarningsRate", 8usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -5509,6 +5688,24 @@ const _: () = {
                 multiple_of_ordinary_earnings_rate: __field8,
                 fixed_amount: __field9,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"earningsRateID" => 0usize,
+                    b"name" => 1usize,
+                    b"earningsType" => 2usize,
+                    b"rateType" => 3usize,
+                    b"typeOfUnits" => 4usize,
+                    b"currentRecord" => 5usize,
+                    b"expenseAccountID" => 6usize,
+                    b"ratePerUnit" => 7usize,
+                    b"multipleOfOrdinaryEarningsRate" => 8usize,
+                    b"fixedAmount" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -5934,6 +6131,40 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Allowance" => 0usize,
+                    b"BackPay" => 1usize,
+                    b"Bonus" => 2usize,
+                    b"Commission" => 3usize,
+                    b"LumpSum" => 4usize,
+                    b"OtherEarnings" => 5usize,
+                    b"OvertimeEarnings" => 6usize,
+                    b"RegularEarnings" => 7usize,
+                    b"StatutoryAdoptionPay" => 8usize,
+                    b"StatutoryAdoptionPayNonPensionable" => 9usize,
+                    b"StatutoryBereavementPay" => 10usize,
+                    b"StatutoryMaternityPay" => 11usize,
+                    b"StatutoryMaternityPayNonPensionable" => 12usize,
+                    b"StatutoryPaternityPay" => 13usize,
+                    b"StatutoryPaternityPayNonPensionable" => 14usize,
+                    b"StatutoryParentalBereavementPayNonPensionable" => 15usize,
+                    b"StatutorySharedParentalPay" => 16usize,
+                    b"StatutorySharedParentalPayNonPensionable" => 17usize,
+                    b"StatutorySickPay" => 18usize,
+                    b"StatutorySickPayNonPensionable" => 19usize,
+                    b"TipsNonDirect" => 20usize,
+                    b"TipsDirect" => 21usize,
+                    b"TerminationPay" => 22usize,
+                    b"StatutoryNeonatalCarePay" => 23usize,
+                    b"StatutoryNeonatalCarePayNonPensionable" => 24usize,
+                    b"StatutoryBereavementPayNorthernIreland" => 25usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EarningsRateEarningsType {
@@ -5995,11 +6226,6 @@ const _: () = {
             "problem",
             "earningsRate",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("earningsRate", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -6014,6 +6240,17 @@ const _: () = {
                 problem: __field1,
                 earnings_rate: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"earningsRate" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6221,6 +6458,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"RatePerUnit" => 0usize,
+                    b"MultipleOfOrdinaryEarningsRate" => 1usize,
+                    b"FixedAmount" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EarningsRateRateType {
@@ -6284,11 +6532,6 @@ const _: () = {
             "problem",
             "earningsRates",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("earningsRates", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -6303,6 +6546,17 @@ const _: () = {
                 problem: __field1,
                 earnings_rates: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"earningsRates" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6511,14 +6765,6 @@ const _: () = {
             "earningsRateID",
             "name",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 5usize),
-            ("fixedAmount", 3usize),
-            ("ratePerUnit", 1usize),
-            ("numberOfUnits", 2usize),
-            ("earningsRateID", 4usize),
-            ("payTemplateEarningID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<f64>,
@@ -6546,6 +6792,20 @@ const _: () = {
                 earnings_rate_id: __field4,
                 name: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"payTemplateEarningID" => 0usize,
+                    b"ratePerUnit" => 1usize,
+                    b"numberOfUnits" => 2usize,
+                    b"fixedAmount" => 3usize,
+                    b"earningsRateID" => 4usize,
+                    b"name" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -6778,11 +7038,6 @@ const _: () = {
             "problem",
             "earningTemplate",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("earningTemplate", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -6797,6 +7052,17 @@ const _: () = {
                 problem: __field1,
                 earning_template: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"earningTemplate" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7061,27 +7327,6 @@ const _: () = {
             "isOffPayrollWorker",
             "contracts",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("email", 6usize),
-            ("title", 1usize),
-            ("gender", 7usize),
-            ("address", 5usize),
-            ("endDate", 10usize),
-            ("lastName", 3usize),
-            ("contracts", 18usize),
-            ("firstName", 2usize),
-            ("startDate", 9usize),
-            ("employeeID", 0usize),
-            ("niCategory", 14usize),
-            ("dateOfBirth", 4usize),
-            ("phoneNumber", 8usize),
-            ("niCategories", 15usize),
-            ("createdDateUTC", 13usize),
-            ("updatedDateUTC", 12usize),
-            ("payrollCalendarID", 11usize),
-            ("isOffPayrollWorker", 17usize),
-            ("nationalInsuranceNumber", 16usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -7156,6 +7401,33 @@ const _: () = {
                 is_off_payroll_worker: __field17,
                 contracts: __field18,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"employeeID" => 0usize,
+                    b"title" => 1usize,
+                    b"firstName" => 2usize,
+                    b"lastName" => 3usize,
+                    b"dateOfBirth" => 4usize,
+                    b"address" => 5usize,
+                    b"email" => 6usize,
+                    b"gender" => 7usize,
+                    b"phoneNumber" => 8usize,
+                    b"startDate" => 9usize,
+                    b"endDate" => 10usize,
+                    b"payrollCalendarID" => 11usize,
+                    b"updatedDateUTC" => 12usize,
+                    b"createdDateUTC" => 13usize,
+                    b"niCategory" => 14usize,
+                    b"niCategories" => 15usize,
+                    b"nationalInsuranceNumber" => 16usize,
+                    b"isOffPayrollWorker" => 17usize,
+                    b"contracts" => 18usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7561,6 +7833,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"M" => 0usize,
+                    b"F" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeGender {
@@ -7643,15 +7925,6 @@ const _: () = {
             "periods",
             "updatedDateUTC",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("endDate", 4usize),
-            ("leaveID", 0usize),
-            ("periods", 5usize),
-            ("startDate", 3usize),
-            ("description", 2usize),
-            ("leaveTypeID", 1usize),
-            ("updatedDateUTC", 6usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -7682,6 +7955,21 @@ const _: () = {
                 periods: __field5,
                 updated_date_utc: __field6,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"leaveID" => 0usize,
+                    b"leaveTypeID" => 1usize,
+                    b"description" => 2usize,
+                    b"startDate" => 3usize,
+                    b"endDate" => 4usize,
+                    b"periods" => 5usize,
+                    b"updatedDateUTC" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -7942,12 +8230,6 @@ const _: () = {
             "balance",
             "typeOfUnits",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 0usize),
-            ("balance", 2usize),
-            ("leaveTypeID", 1usize),
-            ("typeOfUnits", 3usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -7969,6 +8251,18 @@ const _: () = {
                 balance: __field2,
                 type_of_units: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"leaveTypeID" => 1usize,
+                    b"balance" => 2usize,
+                    b"typeOfUnits" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8178,11 +8472,6 @@ const _: () = {
             "problem",
             "leaveBalances",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("leaveBalances", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -8199,6 +8488,17 @@ const _: () = {
                 problem: __field1,
                 leave_balances: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveBalances" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8385,11 +8685,6 @@ const _: () = {
     impl __p::StructDef for EmployeeLeaveObject {
         const NAME: &'static str = "EmployeeLeaveObject";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "leave"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("leave", 2usize),
-            ("problem", 1usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -8404,6 +8699,17 @@ const _: () = {
                 problem: __field1,
                 leave: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leave" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8607,15 +8913,6 @@ const _: () = {
             "rateAccruedHourly",
             "scheduleOfAccrualDate",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("leaveTypeID", 0usize),
-            ("openingBalance", 4usize),
-            ("maximumToAccrue", 3usize),
-            ("rateAccruedHourly", 5usize),
-            ("scheduleOfAccrual", 1usize),
-            ("hoursAccruedAnnually", 2usize),
-            ("scheduleOfAccrualDate", 6usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<EmployeeLeaveTypeScheduleOfAccrual>,
@@ -8646,6 +8943,21 @@ const _: () = {
                 rate_accrued_hourly: __field5,
                 schedule_of_accrual_date: __field6,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"leaveTypeID" => 0usize,
+                    b"scheduleOfAccrual" => 1usize,
+                    b"hoursAccruedAnnually" => 2usize,
+                    b"maximumToAccrue" => 3usize,
+                    b"openingBalance" => 4usize,
+                    b"rateAccruedHourly" => 5usize,
+                    b"scheduleOfAccrualDate" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -8882,11 +9194,6 @@ const _: () = {
     impl __p::StructDef for EmployeeLeaveTypeObject {
         const NAME: &'static str = "EmployeeLeaveTypeObject";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveType"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("leaveType", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -8901,6 +9208,17 @@ const _: () = {
                 problem: __field1,
                 leave_type: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveType" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9113,6 +9431,18 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"BeginningOfCalendarYear" => 0usize,
+                    b"OnAnniversaryDate" => 1usize,
+                    b"EachPayPeriod" => 2usize,
+                    b"OnHourWorked" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveTypeScheduleOfAccrual {
@@ -9172,11 +9502,6 @@ const _: () = {
     impl __p::StructDef for EmployeeLeaveTypes {
         const NAME: &'static str = "EmployeeLeaveTypes";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveTypes"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("leaveTypes", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -9191,6 +9516,17 @@ const _: () = {
                 problem: __field1,
                 leave_types: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveTypes" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9379,11 +9715,6 @@ const _: () = {
     impl __p::StructDef for EmployeeLeaves {
         const NAME: &'static str = "EmployeeLeaves";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "leave"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("leave", 2usize),
-            ("problem", 1usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -9398,6 +9729,17 @@ const _: () = {
                 problem: __field1,
                 leave: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leave" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9583,11 +9925,6 @@ const _: () = {
     impl __p::StructDef for EmployeeObject {
         const NAME: &'static str = "EmployeeObject";
         const FIELDS: &'static [&'static str] = &["pagination", "employee", "problem"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 2usize),
-            ("employee", 1usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Employee>,
@@ -9602,6 +9939,17 @@ const _: () = {
                 employee: __field1,
                 problem: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"employee" => 1usize,
+                    b"problem" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -9802,14 +10150,6 @@ const _: () = {
             "statutorySickPay",
             "priorEmployeeNumber",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("statutorySickPay", 4usize),
-            ("priorEmployeeNumber", 5usize),
-            ("statutoryAdoptionPay", 0usize),
-            ("statutoryMaternityPay", 1usize),
-            ("statutoryPaternityPay", 2usize),
-            ("statutorySharedParentalPay", 3usize),
-        ];
         type Fields = (
             __p::Optional<f64>,
             __p::Optional<f64>,
@@ -9837,6 +10177,20 @@ const _: () = {
                 statutory_sick_pay: __field4,
                 prior_employee_number: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"statutoryAdoptionPay" => 0usize,
+                    b"statutoryMaternityPay" => 1usize,
+                    b"statutoryPaternityPay" => 2usize,
+                    b"statutorySharedParentalPay" => 3usize,
+                    b"statutorySickPay" => 4usize,
+                    b"priorEmployeeNumber" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10069,11 +10423,6 @@ const _: () = {
             "problem",
             "openingBalances",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("openingBalances", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -10088,6 +10437,17 @@ const _: () = {
                 problem: __field1,
                 opening_balances: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"openingBalances" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10277,10 +10637,6 @@ const _: () = {
     impl __p::StructDef for EmployeePayTemplate {
         const NAME: &'static str = "EmployeePayTemplate";
         const FIELDS: &'static [&'static str] = &["employeeID", "earningTemplates"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("employeeID", 0usize),
-            ("earningTemplates", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<EarningsTemplates>,
@@ -10293,6 +10649,16 @@ const _: () = {
                 employee_id: __field0,
                 earning_templates: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"employeeID" => 0usize,
+                    b"earningTemplates" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10472,11 +10838,6 @@ const _: () = {
             "problem",
             "payTemplate",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("payTemplate", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -10491,6 +10852,17 @@ const _: () = {
                 problem: __field1,
                 pay_template: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"payTemplate" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10682,11 +11054,6 @@ const _: () = {
             "problem",
             "earningTemplates",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("earningTemplates", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -10701,6 +11068,17 @@ const _: () = {
                 problem: __field1,
                 earning_templates: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"earningTemplates" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -10897,11 +11275,6 @@ const _: () = {
             "balanceRemaining",
             "units",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("units", 2usize),
-            ("leaveType", 0usize),
-            ("balanceRemaining", 1usize),
-        ];
         type Fields = (
             __p::Optional<EmployeeStatutoryLeaveBalanceLeaveType>,
             __p::Optional<f64>,
@@ -10916,6 +11289,17 @@ const _: () = {
                 balance_remaining: __field1,
                 units: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"leaveType" => 0usize,
+                    b"balanceRemaining" => 1usize,
+                    b"units" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -11151,6 +11535,21 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Sick" => 0usize,
+                    b"Adoption" => 1usize,
+                    b"Maternity" => 2usize,
+                    b"Paternity" => 3usize,
+                    b"Sharedparental" => 4usize,
+                    b"Bereavement" => 5usize,
+                    b"NeonatalCare" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveBalanceLeaveType {
@@ -11214,11 +11613,6 @@ const _: () = {
             "problem",
             "leaveBalance",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("leaveBalance", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -11233,6 +11627,17 @@ const _: () = {
                 problem: __field1,
                 leave_balance: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveBalance" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -11432,6 +11837,15 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Hours" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveBalanceUnits {
@@ -11520,15 +11934,6 @@ const _: () = {
             "isEntitled",
             "status",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 2usize),
-            ("status", 6usize),
-            ("endDate", 4usize),
-            ("startDate", 3usize),
-            ("employeeID", 1usize),
-            ("isEntitled", 5usize),
-            ("statutoryLeaveID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -11559,6 +11964,21 @@ const _: () = {
                 is_entitled: __field5,
                 status: __field6,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"statutoryLeaveID" => 0usize,
+                    b"employeeID" => 1usize,
+                    b"type" => 2usize,
+                    b"startDate" => 3usize,
+                    b"endDate" => 4usize,
+                    b"isEntitled" => 5usize,
+                    b"status" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -11822,6 +12242,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Pending" => 0usize,
+                    b"In-Progress" => 1usize,
+                    b"Completed" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveSummaryStatus {
@@ -11928,6 +12359,22 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Sick" => 0usize,
+                    b"Adoption" => 1usize,
+                    b"Maternity" => 2usize,
+                    b"Paternity" => 3usize,
+                    b"Sharedparental" => 4usize,
+                    b"Bereavement" => 5usize,
+                    b"NeonatalCare" => 6usize,
+                    b"BereavementNire" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveSummaryType {
@@ -11991,11 +12438,6 @@ const _: () = {
             "problem",
             "statutoryLeaves",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("statutoryLeaves", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -12012,6 +12454,17 @@ const _: () = {
                 problem: __field1,
                 statutory_leaves: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"statutoryLeaves" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -12269,24 +12722,6 @@ const _: () = {
             "overlapsWithOtherLeave",
             "entitlementFailureReasons",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 5usize),
-            ("status", 6usize),
-            ("endDate", 4usize),
-            ("startDate", 3usize),
-            ("employeeID", 1usize),
-            ("isEntitled", 10usize),
-            ("leaveTypeID", 2usize),
-            ("workPattern", 7usize),
-            ("statutoryLeaveID", 0usize),
-            ("sufficientNotice", 9usize),
-            ("isPregnancyRelated", 8usize),
-            ("overlapsWithOtherLeave", 14usize),
-            ("entitlementFailureReasons", 15usize),
-            ("entitlementWeeksQualified", 12usize),
-            ("entitlementWeeksRemaining", 13usize),
-            ("entitlementWeeksRequested", 11usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -12360,6 +12795,30 @@ const _: () = {
                 overlaps_with_other_leave: __field14,
                 entitlement_failure_reasons: __field15,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"statutoryLeaveID" => 0usize,
+                    b"employeeID" => 1usize,
+                    b"leaveTypeID" => 2usize,
+                    b"startDate" => 3usize,
+                    b"endDate" => 4usize,
+                    b"type" => 5usize,
+                    b"status" => 6usize,
+                    b"workPattern" => 7usize,
+                    b"isPregnancyRelated" => 8usize,
+                    b"sufficientNotice" => 9usize,
+                    b"isEntitled" => 10usize,
+                    b"entitlementWeeksRequested" => 11usize,
+                    b"entitlementWeeksQualified" => 12usize,
+                    b"entitlementWeeksRemaining" => 13usize,
+                    b"overlapsWithOtherLeave" => 14usize,
+                    b"entitlementFailureReasons" => 15usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -12762,6 +13221,20 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"UnableToCalculateAwe" => 0usize,
+                    b"AweLowerThanLel" => 1usize,
+                    b"NotQualifiedInPreviousPiw" => 2usize,
+                    b"ExceededMaximumEntitlementWeeksOfSsp" => 3usize,
+                    b"ExceededMaximumDurationOfPiw" => 4usize,
+                    b"SufficientNoticeNotGiven" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de>
@@ -12828,11 +13301,6 @@ const _: () = {
             "problem",
             "statutorySickLeave",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("statutorySickLeave", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -12847,6 +13315,17 @@ const _: () = {
                 problem: __field1,
                 statutory_sick_leave: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"statutorySickLeave" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13044,11 +13523,6 @@ const _: () = {
             "problem",
             "statutorySickLeave",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("statutorySickLeave", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -13065,6 +13539,17 @@ const _: () = {
                 problem: __field1,
                 statutory_sick_leave: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"statutorySickLeave" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13294,19 +13779,6 @@ const _: () = {
             "directorshipStartDate",
             "nicCalculationMethod",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("w1M1", 3usize),
-            ("taxCode", 2usize),
-            ("isDirector", 8usize),
-            ("starterType", 0usize),
-            ("previousTaxPaid", 5usize),
-            ("previousTaxablePay", 4usize),
-            ("starterDeclaration", 1usize),
-            ("hasPostGraduateLoans", 7usize),
-            ("nicCalculationMethod", 10usize),
-            ("studentLoanDeduction", 6usize),
-            ("directorshipStartDate", 9usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -13353,6 +13825,25 @@ const _: () = {
                 directorship_start_date: __field9,
                 nic_calculation_method: __field10,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"starterType" => 0usize,
+                    b"starterDeclaration" => 1usize,
+                    b"taxCode" => 2usize,
+                    b"w1M1" => 3usize,
+                    b"previousTaxablePay" => 4usize,
+                    b"previousTaxPaid" => 5usize,
+                    b"studentLoanDeduction" => 6usize,
+                    b"hasPostGraduateLoans" => 7usize,
+                    b"isDirector" => 8usize,
+                    b"directorshipStartDate" => 9usize,
+                    b"nicCalculationMethod" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13648,11 +14139,6 @@ const _: () = {
             "problem",
             "employeeTax",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("employeeTax", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -13667,6 +14153,17 @@ const _: () = {
                 problem: __field1,
                 employee_tax: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"employeeTax" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -13852,11 +14349,6 @@ const _: () = {
     impl __p::StructDef for Employees {
         const NAME: &'static str = "Employees";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "employees"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("employees", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -13871,6 +14363,17 @@ const _: () = {
                 problem: __field1,
                 employees: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"employees" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -14073,14 +14576,6 @@ const _: () = {
             "niCategories",
             "contracts",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("contracts", 5usize),
-            ("startDate", 1usize),
-            ("niCategory", 3usize),
-            ("niCategories", 4usize),
-            ("employeeNumber", 2usize),
-            ("payrollCalendarID", 0usize),
-        ];
         type Fields = (
             __p::Required<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -14108,6 +14603,20 @@ const _: () = {
                 ni_categories: __field4,
                 contracts: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"payrollCalendarID" => 0usize,
+                    b"startDate" => 1usize,
+                    b"employeeNumber" => 2usize,
+                    b"niCategory" => 3usize,
+                    b"niCategories" => 4usize,
+                    b"contracts" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -14333,11 +14842,6 @@ const _: () = {
     impl __p::StructDef for EmploymentObject {
         const NAME: &'static str = "EmploymentObject";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "employment"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("employment", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -14352,6 +14856,17 @@ const _: () = {
                 problem: __field1,
                 employment: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"employment" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -14546,6 +15061,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Employee" => 0usize,
+                    b"Worker" => 1usize,
+                    b"Unspecified" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmploymentStatus {
@@ -14608,10 +15134,6 @@ const _: () = {
     impl __p::StructDef for InvalidField {
         const NAME: &'static str = "InvalidField";
         const FIELDS: &'static [&'static str] = &["name", "reason"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 0usize),
-            ("reason", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -14624,6 +15146,16 @@ const _: () = {
                 name: __field0,
                 reason: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"reason" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -14799,10 +15331,6 @@ const _: () = {
     impl __p::StructDef for LeaveAccrualLine {
         const NAME: &'static str = "LeaveAccrualLine";
         const FIELDS: &'static [&'static str] = &["leaveTypeID", "numberOfUnits"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("leaveTypeID", 0usize),
-            ("numberOfUnits", 1usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<f64>,
@@ -14815,6 +15343,16 @@ const _: () = {
                 leave_type_id: __field0,
                 number_of_units: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"leaveTypeID" => 0usize,
+                    b"numberOfUnits" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15008,14 +15546,6 @@ const _: () = {
             "amount",
             "isLinkedToTimesheet",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 4usize),
-            ("fixedAmount", 3usize),
-            ("ratePerUnit", 1usize),
-            ("numberOfUnits", 2usize),
-            ("earningsRateID", 0usize),
-            ("isLinkedToTimesheet", 5usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<f64>,
@@ -15043,6 +15573,20 @@ const _: () = {
                 amount: __field4,
                 is_linked_to_timesheet: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"earningsRateID" => 0usize,
+                    b"ratePerUnit" => 1usize,
+                    b"numberOfUnits" => 2usize,
+                    b"fixedAmount" => 3usize,
+                    b"amount" => 4usize,
+                    b"isLinkedToTimesheet" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15283,12 +15827,6 @@ const _: () = {
             "numberOfUnits",
             "periodStatus",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("periodStatus", 3usize),
-            ("numberOfUnits", 2usize),
-            ("periodEndDate", 1usize),
-            ("periodStartDate", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -15310,6 +15848,18 @@ const _: () = {
                 number_of_units: __field2,
                 period_status: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"periodStartDate" => 0usize,
+                    b"periodEndDate" => 1usize,
+                    b"numberOfUnits" => 2usize,
+                    b"periodStatus" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15524,6 +16074,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Approved" => 0usize,
+                    b"Completed" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for LeavePeriodPeriodStatus {
@@ -15583,11 +16143,6 @@ const _: () = {
     impl __p::StructDef for LeavePeriods {
         const NAME: &'static str = "LeavePeriods";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "periods"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("periods", 2usize),
-            ("problem", 1usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -15602,6 +16157,17 @@ const _: () = {
                 problem: __field1,
                 periods: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"periods" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -15815,16 +16381,6 @@ const _: () = {
             "isActive",
             "isStatutoryLeave",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 2usize),
-            ("leaveID", 0usize),
-            ("isActive", 6usize),
-            ("isPaidLeave", 3usize),
-            ("leaveTypeID", 1usize),
-            ("showOnPayslip", 4usize),
-            ("updatedDateUTC", 5usize),
-            ("isStatutoryLeave", 7usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -15858,6 +16414,22 @@ const _: () = {
                 is_active: __field6,
                 is_statutory_leave: __field7,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"leaveID" => 0usize,
+                    b"leaveTypeID" => 1usize,
+                    b"name" => 2usize,
+                    b"isPaidLeave" => 3usize,
+                    b"showOnPayslip" => 4usize,
+                    b"updatedDateUTC" => 5usize,
+                    b"isActive" => 6usize,
+                    b"isStatutoryLeave" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16106,11 +16678,6 @@ const _: () = {
     impl __p::StructDef for LeaveTypeObject {
         const NAME: &'static str = "LeaveTypeObject";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveType"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("leaveType", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -16125,6 +16692,17 @@ const _: () = {
                 problem: __field1,
                 leave_type: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveType" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16310,11 +16888,6 @@ const _: () = {
     impl __p::StructDef for LeaveTypes {
         const NAME: &'static str = "LeaveTypes";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveTypes"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("leaveTypes", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -16329,6 +16902,17 @@ const _: () = {
                 problem: __field1,
                 leave_types: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveTypes" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16533,13 +17117,6 @@ const _: () = {
             "dateFirstEmployedAsCivilian",
             "workplacePostcode",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("startDate", 1usize),
-            ("niCategory", 0usize),
-            ("niCategoryID", 2usize),
-            ("workplacePostcode", 4usize),
-            ("dateFirstEmployedAsCivilian", 3usize),
-        ];
         type Fields = (
             __p::Required<NiCategoryLetter>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -16564,6 +17141,19 @@ const _: () = {
                 date_first_employed_as_civilian: __field3,
                 workplace_postcode: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"niCategory" => 0usize,
+                    b"startDate" => 1usize,
+                    b"niCategoryID" => 2usize,
+                    b"dateFirstEmployedAsCivilian" => 3usize,
+                    b"workplacePostcode" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -16884,6 +17474,31 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"A" => 0usize,
+                    b"B" => 1usize,
+                    b"C" => 2usize,
+                    b"F" => 3usize,
+                    b"H" => 4usize,
+                    b"I" => 5usize,
+                    b"J" => 6usize,
+                    b"L" => 7usize,
+                    b"M" => 8usize,
+                    b"S" => 9usize,
+                    b"V" => 10usize,
+                    b"X" => 11usize,
+                    b"Z" => 12usize,
+                    b"D" => 13usize,
+                    b"E" => 14usize,
+                    b"K" => 15usize,
+                    b"N" => 16usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NiCategoryLetter {
@@ -16947,12 +17562,6 @@ const _: () = {
             "pageCount",
             "itemCount",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("page", 0usize),
-            ("pageSize", 1usize),
-            ("itemCount", 3usize),
-            ("pageCount", 2usize),
-        ];
         type Fields = (
             __p::Optional<i64>,
             __p::Optional<i64>,
@@ -16974,6 +17583,18 @@ const _: () = {
                 page_count: __field2,
                 item_count: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"page" => 0usize,
+                    b"pageSize" => 1usize,
+                    b"pageCount" => 2usize,
+                    b"itemCount" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17220,20 +17841,6 @@ const _: () = {
             "postedDateTime",
             "paySlips",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("payRunID", 0usize),
-            ("paySlips", 11usize),
-            ("totalPay", 6usize),
-            ("totalCost", 5usize),
-            ("payRunType", 8usize),
-            ("paymentDate", 4usize),
-            ("calendarType", 9usize),
-            ("payRunStatus", 7usize),
-            ("periodEndDate", 3usize),
-            ("postedDateTime", 10usize),
-            ("periodStartDate", 2usize),
-            ("payrollCalendarID", 1usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -17282,6 +17889,26 @@ const _: () = {
                 posted_date_time: __field10,
                 pay_slips: __field11,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"payRunID" => 0usize,
+                    b"payrollCalendarID" => 1usize,
+                    b"periodStartDate" => 2usize,
+                    b"periodEndDate" => 3usize,
+                    b"paymentDate" => 4usize,
+                    b"totalCost" => 5usize,
+                    b"totalPay" => 6usize,
+                    b"payRunStatus" => 7usize,
+                    b"payRunType" => 8usize,
+                    b"calendarType" => 9usize,
+                    b"postedDateTime" => 10usize,
+                    b"paySlips" => 11usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17616,15 +18243,6 @@ const _: () = {
             "paymentDate",
             "updatedDateUTC",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 1usize),
-            ("paymentDate", 5usize),
-            ("calendarType", 2usize),
-            ("periodEndDate", 4usize),
-            ("updatedDateUTC", 6usize),
-            ("periodStartDate", 3usize),
-            ("payrollCalendarID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -17655,6 +18273,21 @@ const _: () = {
                 payment_date: __field5,
                 updated_date_utc: __field6,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"payrollCalendarID" => 0usize,
+                    b"name" => 1usize,
+                    b"calendarType" => 2usize,
+                    b"periodStartDate" => 3usize,
+                    b"periodEndDate" => 4usize,
+                    b"paymentDate" => 5usize,
+                    b"updatedDateUTC" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -17938,6 +18571,20 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Weekly" => 0usize,
+                    b"Fortnightly" => 1usize,
+                    b"FourWeekly" => 2usize,
+                    b"Monthly" => 3usize,
+                    b"Annual" => 4usize,
+                    b"Quarterly" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PayRunCalendarCalendarType {
@@ -18001,11 +18648,6 @@ const _: () = {
             "problem",
             "payRunCalendar",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("payRunCalendar", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -18020,6 +18662,17 @@ const _: () = {
                 problem: __field1,
                 pay_run_calendar: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"payRunCalendar" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18244,6 +18897,20 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Weekly" => 0usize,
+                    b"Fortnightly" => 1usize,
+                    b"FourWeekly" => 2usize,
+                    b"Monthly" => 3usize,
+                    b"Annual" => 4usize,
+                    b"Quarterly" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PayRunCalendarType {
@@ -18307,11 +18974,6 @@ const _: () = {
             "problem",
             "payRunCalendars",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("payRunCalendars", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -18326,6 +18988,17 @@ const _: () = {
                 problem: __field1,
                 pay_run_calendars: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"payRunCalendars" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18512,11 +19185,6 @@ const _: () = {
     impl __p::StructDef for PayRunObject {
         const NAME: &'static str = "PayRunObject";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "payRun"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("payRun", 2usize),
-            ("problem", 1usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -18531,6 +19199,17 @@ const _: () = {
                 problem: __field1,
                 pay_run: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"payRun" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -18724,6 +19403,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Draft" => 0usize,
+                    b"Posted" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PayRunPayRunStatus {
@@ -18805,6 +19494,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Scheduled" => 0usize,
+                    b"Unscheduled" => 1usize,
+                    b"EarlierYearUpdate" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PayRunPayRunType {
@@ -18864,11 +19564,6 @@ const _: () = {
     impl __p::StructDef for PayRuns {
         const NAME: &'static str = "PayRuns";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "payRuns"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("payRuns", 2usize),
-            ("problem", 1usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -18883,6 +19578,17 @@ const _: () = {
                 problem: __field1,
                 pay_runs: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"payRuns" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19090,13 +19796,6 @@ const _: () = {
             "sortCode",
             "accountName",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 1usize),
-            ("sortCode", 3usize),
-            ("accountName", 4usize),
-            ("accountNumber", 2usize),
-            ("paymentLineID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<f64>,
@@ -19121,6 +19820,19 @@ const _: () = {
                 sort_code: __field3,
                 account_name: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"paymentLineID" => 0usize,
+                    b"amount" => 1usize,
+                    b"accountNumber" => 2usize,
+                    b"sortCode" => 3usize,
+                    b"accountName" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19343,10 +20055,6 @@ const _: () = {
     impl __p::StructDef for PaymentMethod {
         const NAME: &'static str = "PaymentMethod";
         const FIELDS: &'static [&'static str] = &["paymentMethod", "bankAccounts"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("bankAccounts", 1usize),
-            ("paymentMethod", 0usize),
-        ];
         type Fields = (
             __p::Required<PaymentMethodPaymentMethod>,
             __p::Optional<::daplug_runtime::__private::std::vec::Vec<BankAccount>>,
@@ -19359,6 +20067,16 @@ const _: () = {
                 payment_method: __field0,
                 bank_accounts: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"paymentMethod" => 0usize,
+                    b"bankAccounts" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19537,11 +20255,6 @@ const _: () = {
             "problem",
             "paymentMethod",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("paymentMethod", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -19556,6 +20269,17 @@ const _: () = {
                 problem: __field1,
                 payment_method: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"paymentMethod" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -19755,6 +20479,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Cheque" => 0usize,
+                    b"Electronically" => 1usize,
+                    b"Manual" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PaymentMethodPaymentMethod {
@@ -19911,36 +20646,6 @@ const _: () = {
             "employerTaxLines",
             "courtOrderLines",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("bacsHash", 15usize),
-            ("lastName", 5usize),
-            ("payRunID", 2usize),
-            ("totalPay", 8usize),
-            ("firstName", 4usize),
-            ("paySlipID", 0usize),
-            ("employeeID", 1usize),
-            ("lastEdited", 3usize),
-            ("benefitLines", 23usize),
-            ("paymentLines", 24usize),
-            ("earningsLines", 17usize),
-            ("grossEarnings", 7usize),
-            ("paymentMethod", 16usize),
-            ("totalBenefits", 14usize),
-            ("totalEarnings", 6usize),
-            ("deductionLines", 20usize),
-            ("courtOrderLines", 27usize),
-            ("totalDeductions", 11usize),
-            ("employeeTaxLines", 25usize),
-            ("employerTaxLines", 26usize),
-            ("totalCourtOrders", 13usize),
-            ("leaveAccrualLines", 22usize),
-            ("leaveEarningsLines", 18usize),
-            ("reimbursementLines", 21usize),
-            ("totalEmployeeTaxes", 10usize),
-            ("totalEmployerTaxes", 9usize),
-            ("totalReimbursements", 12usize),
-            ("timesheetEarningsLines", 19usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -20045,6 +20750,42 @@ const _: () = {
                 employer_tax_lines: __field26,
                 court_order_lines: __field27,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"paySlipID" => 0usize,
+                    b"employeeID" => 1usize,
+                    b"payRunID" => 2usize,
+                    b"lastEdited" => 3usize,
+                    b"firstName" => 4usize,
+                    b"lastName" => 5usize,
+                    b"totalEarnings" => 6usize,
+                    b"grossEarnings" => 7usize,
+                    b"totalPay" => 8usize,
+                    b"totalEmployerTaxes" => 9usize,
+                    b"totalEmployeeTaxes" => 10usize,
+                    b"totalDeductions" => 11usize,
+                    b"totalReimbursements" => 12usize,
+                    b"totalCourtOrders" => 13usize,
+                    b"totalBenefits" => 14usize,
+                    b"bacsHash" => 15usize,
+                    b"paymentMethod" => 16usize,
+                    b"earningsLines" => 17usize,
+                    b"leaveEarningsLines" => 18usize,
+                    b"timesheetEarningsLines" => 19usize,
+                    b"deductionLines" => 20usize,
+                    b"reimbursementLines" => 21usize,
+                    b"leaveAccrualLines" => 22usize,
+                    b"benefitLines" => 23usize,
+                    b"paymentLines" => 24usize,
+                    b"employeeTaxLines" => 25usize,
+                    b"employerTaxLines" => 26usize,
+                    b"courtOrderLines" => 27usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -20541,11 +21282,6 @@ const _: () = {
     impl __p::StructDef for PayslipObject {
         const NAME: &'static str = "PayslipObject";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "paySlip"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("paySlip", 2usize),
-            ("problem", 1usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -20560,6 +21296,17 @@ const _: () = {
                 problem: __field1,
                 pay_slip: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"paySlip" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -20759,6 +21506,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Cheque" => 0usize,
+                    b"Electronically" => 1usize,
+                    b"Manual" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PayslipPaymentMethod {
@@ -20818,11 +21576,6 @@ const _: () = {
     impl __p::StructDef for Payslips {
         const NAME: &'static str = "Payslips";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "paySlips"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("paySlips", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -20837,6 +21590,17 @@ const _: () = {
                 problem: __field1,
                 pay_slips: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"paySlips" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21049,14 +21813,6 @@ const _: () = {
             "instance",
             "invalidFields",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("type", 0usize),
-            ("title", 1usize),
-            ("detail", 3usize),
-            ("status", 2usize),
-            ("instance", 4usize),
-            ("invalidFields", 5usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -21084,6 +21840,20 @@ const _: () = {
                 instance: __field4,
                 invalid_fields: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"type" => 0usize,
+                    b"title" => 1usize,
+                    b"status" => 2usize,
+                    b"detail" => 3usize,
+                    b"instance" => 4usize,
+                    b"invalidFields" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21328,12 +22098,6 @@ const _: () = {
             "accountID",
             "currentRecord",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("name", 1usize),
-            ("accountID", 2usize),
-            ("currentRecord", 3usize),
-            ("reimbursementID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -21355,6 +22119,18 @@ const _: () = {
                 account_id: __field2,
                 current_record: __field3,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"reimbursementID" => 0usize,
+                    b"name" => 1usize,
+                    b"accountID" => 2usize,
+                    b"currentRecord" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21565,11 +22341,6 @@ const _: () = {
             "description",
             "amount",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 2usize),
-            ("description", 1usize),
-            ("reimbursementTypeID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -21584,6 +22355,17 @@ const _: () = {
                 description: __field1,
                 amount: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"reimbursementTypeID" => 0usize,
+                    b"description" => 1usize,
+                    b"amount" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21781,11 +22563,6 @@ const _: () = {
             "problem",
             "reimbursement",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("reimbursement", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -21800,6 +22577,17 @@ const _: () = {
                 problem: __field1,
                 reimbursement: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"reimbursement" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -21988,11 +22776,6 @@ const _: () = {
             "problem",
             "reimbursements",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("reimbursements", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -22007,6 +22790,17 @@ const _: () = {
                 problem: __field1,
                 reimbursements: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"reimbursements" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -22219,17 +23013,6 @@ const _: () = {
             "status",
             "paymentType",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("status", 7usize),
-            ("paymentType", 8usize),
-            ("ratePerUnit", 3usize),
-            ("annualSalary", 6usize),
-            ("effectiveFrom", 5usize),
-            ("earningsRateID", 1usize),
-            ("salaryAndWagesID", 0usize),
-            ("numberOfUnitsPerDay", 4usize),
-            ("numberOfUnitsPerWeek", 2usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -22270,6 +23053,23 @@ const _: () = {
                 status: __field7,
                 payment_type: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"salaryAndWagesID" => 0usize,
+                    b"earningsRateID" => 1usize,
+                    b"numberOfUnitsPerWeek" => 2usize,
+                    b"ratePerUnit" => 3usize,
+                    b"numberOfUnitsPerDay" => 4usize,
+                    b"effectiveFrom" => 5usize,
+                    b"annualSalary" => 6usize,
+                    b"status" => 7usize,
+                    b"paymentType" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -22531,11 +23331,6 @@ const _: () = {
             "problem",
             "salaryAndWages",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("salaryAndWages", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -22550,6 +23345,17 @@ const _: () = {
                 problem: __field1,
                 salary_and_wages: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"salaryAndWages" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -22745,6 +23551,16 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Salary" => 0usize,
+                    b"Hourly" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SalaryAndWagePaymentType {
@@ -22814,6 +23630,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Active" => 0usize,
+                    b"Pending" => 1usize,
+                    b"History" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SalaryAndWageStatus {
@@ -22877,11 +23704,6 @@ const _: () = {
             "problem",
             "salaryAndWages",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("salaryAndWages", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -22896,6 +23718,17 @@ const _: () = {
                 problem: __field1,
                 salary_and_wages: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"salaryAndWages" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -23082,11 +23915,6 @@ const _: () = {
     impl __p::StructDef for Settings {
         const NAME: &'static str = "Settings";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "settings"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("settings", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -23101,6 +23929,17 @@ const _: () = {
                 problem: __field1,
                 settings: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"settings" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -23303,13 +24142,6 @@ const _: () = {
             "liabilityAccountId",
             "currentRecord",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("id", 0usize),
-            ("name", 1usize),
-            ("currentRecord", 4usize),
-            ("liabilityAccountId", 3usize),
-            ("statutoryDeductionCategory", 2usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -23334,6 +24166,19 @@ const _: () = {
                 liability_account_id: __field3,
                 current_record: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"statutoryDeductionCategory" => 2usize,
+                    b"liabilityAccountId" => 3usize,
+                    b"currentRecord" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -23636,6 +24481,28 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"AdditionalStudentLoan" => 0usize,
+                    b"ChildSupport" => 1usize,
+                    b"CourtFines" => 2usize,
+                    b"Creditor" => 3usize,
+                    b"FederalLevy" => 4usize,
+                    b"InlandRevenueArrears" => 5usize,
+                    b"KiwiSaver" => 6usize,
+                    b"MsdRepayments" => 7usize,
+                    b"NonPriorityOrder" => 8usize,
+                    b"PriorityOrder" => 9usize,
+                    b"TableBased" => 10usize,
+                    b"StudentLoan" => 11usize,
+                    b"VoluntaryStudentLoan" => 12usize,
+                    b"USChildSupport" => 13usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for StatutoryDeductionCategory {
@@ -23719,14 +24586,6 @@ const _: () = {
             "globalTaxTypeID",
             "manualAdjustment",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 3usize),
-            ("taxLineID", 0usize),
-            ("description", 1usize),
-            ("isEmployerTax", 2usize),
-            ("globalTaxTypeID", 4usize),
-            ("manualAdjustment", 5usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -23754,6 +24613,20 @@ const _: () = {
                 global_tax_type_id: __field4,
                 manual_adjustment: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"taxLineID" => 0usize,
+                    b"description" => 1usize,
+                    b"isEmployerTax" => 2usize,
+                    b"amount" => 3usize,
+                    b"globalTaxTypeID" => 4usize,
+                    b"manualAdjustment" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -24011,17 +24884,6 @@ const _: () = {
             "updatedDateUTC",
             "timesheetLines",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("status", 5usize),
-            ("endDate", 4usize),
-            ("startDate", 3usize),
-            ("employeeID", 2usize),
-            ("totalHours", 6usize),
-            ("timesheetID", 0usize),
-            ("timesheetLines", 8usize),
-            ("updatedDateUTC", 7usize),
-            ("payrollCalendarID", 1usize),
-        ];
         type Fields = (
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -24062,6 +24924,23 @@ const _: () = {
                 updated_date_utc: __field7,
                 timesheet_lines: __field8,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"timesheetID" => 0usize,
+                    b"payrollCalendarID" => 1usize,
+                    b"employeeID" => 2usize,
+                    b"startDate" => 3usize,
+                    b"endDate" => 4usize,
+                    b"status" => 5usize,
+                    b"totalHours" => 6usize,
+                    b"updatedDateUTC" => 7usize,
+                    b"timesheetLines" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -24346,14 +25225,6 @@ const _: () = {
             "amount",
             "isLinkedToTimesheet",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("amount", 4usize),
-            ("fixedAmount", 3usize),
-            ("ratePerUnit", 1usize),
-            ("numberOfUnits", 2usize),
-            ("earningsRateID", 0usize),
-            ("isLinkedToTimesheet", 5usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<f64>,
@@ -24381,6 +25252,20 @@ const _: () = {
                 amount: __field4,
                 is_linked_to_timesheet: __field5,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"earningsRateID" => 0usize,
+                    b"ratePerUnit" => 1usize,
+                    b"numberOfUnits" => 2usize,
+                    b"fixedAmount" => 3usize,
+                    b"amount" => 4usize,
+                    b"isLinkedToTimesheet" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -24622,13 +25507,6 @@ const _: () = {
             "trackingItemID",
             "numberOfUnits",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("date", 1usize),
-            ("numberOfUnits", 4usize),
-            ("earningsRateID", 2usize),
-            ("trackingItemID", 3usize),
-            ("timesheetLineID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Required<::daplug_runtime::__private::std::string::String>,
@@ -24653,6 +25531,19 @@ const _: () = {
                 tracking_item_id: __field3,
                 number_of_units: __field4,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"timesheetLineID" => 0usize,
+                    b"date" => 1usize,
+                    b"earningsRateID" => 2usize,
+                    b"trackingItemID" => 3usize,
+                    b"numberOfUnits" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -24869,11 +25760,6 @@ const _: () = {
             "problem",
             "timesheetLine",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("timesheetLine", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -24888,6 +25774,17 @@ const _: () = {
                 problem: __field1,
                 timesheet_line: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"timesheetLine" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -25073,11 +25970,6 @@ const _: () = {
     impl __p::StructDef for TimesheetObject {
         const NAME: &'static str = "TimesheetObject";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "timesheet"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("timesheet", 2usize),
-            ("pagination", 0usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -25092,6 +25984,17 @@ const _: () = {
                 problem: __field1,
                 timesheet: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"timesheet" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -25286,6 +26189,17 @@ const _: () = {
         fn index(self) -> usize {
             self as usize
         }
+        #[inline]
+        fn variant_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Draft" => 0usize,
+                    b"Approved" => 1usize,
+                    b"Completed" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TimesheetStatus {
@@ -25345,11 +26259,6 @@ const _: () = {
     impl __p::StructDef for Timesheets {
         const NAME: &'static str = "Timesheets";
         const FIELDS: &'static [&'static str] = &["pagination", "problem", "timesheets"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("timesheets", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -25364,6 +26273,17 @@ const _: () = {
                 problem: __field1,
                 timesheets: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"timesheets" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -25555,11 +26475,6 @@ const _: () = {
             "problem",
             "trackingCategories",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("problem", 1usize),
-            ("pagination", 0usize),
-            ("trackingCategories", 2usize),
-        ];
         type Fields = (
             __p::Optional<Pagination>,
             __p::Optional<Problem>,
@@ -25574,6 +26489,17 @@ const _: () = {
                 problem: __field1,
                 tracking_categories: __field2,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"trackingCategories" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]
@@ -25767,10 +26693,6 @@ const _: () = {
             "employeeGroupsTrackingCategoryID",
             "timesheetTrackingCategoryID",
         ];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("timesheetTrackingCategoryID", 1usize),
-            ("employeeGroupsTrackingCategoryID", 0usize),
-        ];
         type Fields = (
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
@@ -25783,6 +26705,16 @@ const _: () = {
                 employee_groups_tracking_category_id: __field0,
                 timesheet_tracking_category_id: __field1,
             }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"employeeGroupsTrackingCategoryID" => 0usize,
+                    b"timesheetTrackingCategoryID" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
         }
     }
     #[automatically_derived]

@@ -10,7 +10,7 @@
 //! tests compare both); the hand-written twin of the compile-cost benchmark keeps the derives
 //! (`types.rs`), as a user would write them.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 
 use super::tokens::{ident, ty};
@@ -35,10 +35,7 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
     let label = &s.name;
     let members: Vec<Ident> = s.fields.iter().map(|f| ident(&f.ident)).collect();
     let wires: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
-    let mut lookup: Vec<(&str, usize)> = wires.iter().copied().zip(0..).collect();
-    // By length, then bytes: the order the runtime searches in.
-    lookup.sort_by(|(a, _), (b, _)| a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes())));
-    let lookup = lookup.iter().map(|(wire, i)| quote!((#wire, #i)));
+    let index = index_fn(&format_ident!("field_index"), &wires);
     let types = nest(
         s.fields
             .iter()
@@ -70,12 +67,12 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
         impl __p::StructDef for #name {
             const NAME: &'static str = #label;
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
-            const LOOKUP: &'static [(&'static str, usize)] = &[#(#lookup),*];
             type Fields = #types;
             #[inline]
             fn build(#pattern: <Self::Fields as __p::FieldList>::Values) -> Self {
                 Self { #(#members: #slots),* }
             }
+            #index
         }
         #[automatically_derived]
         impl<'de> __p::serde::Deserialize<'de> for #name {
@@ -119,6 +116,30 @@ pub(super) fn debug_struct(name: &Ident, idents: &[&str]) -> TokenStream {
     }
 }
 
+/// `fn <name>(key: &[u8]) -> Option<usize>`: the position of the wire name `key` among `wires`, as a
+/// `match` (a switch on the length and word compares once compiled, where a table would be scanned).
+fn index_fn(name: &Ident, wires: &[&str]) -> TokenStream {
+    if wires.is_empty() {
+        return quote! {
+            #[inline]
+            fn #name(_: &[u8]) -> __p::std::option::Option<usize> {
+                __p::std::option::Option::None
+            }
+        };
+    }
+    let keys = wires.iter().map(|wire| Literal::byte_string(wire.as_bytes()));
+    let positions = 0..wires.len();
+    quote! {
+        #[inline]
+        fn #name(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(match key {
+                #(#keys => #positions,)*
+                _ => return __p::std::option::Option::None,
+            })
+        }
+    }
+}
+
 /// A tuple of `items`, as tuples of at most eight (the runtime's field-list tuples): a struct's
 /// fields' types and the pattern of their values take the same shape.
 fn nest(items: Vec<TokenStream>) -> TokenStream {
@@ -134,7 +155,8 @@ pub(super) fn unit_enum(name: &str, variants: &[Variant]) -> TokenStream {
     let name = ident(name);
     let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
     let shown = variants.iter().map(|v| v.ident.strip_prefix("r#").unwrap_or(&v.ident));
-    let wires = variants.iter().map(|v| &v.wire);
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    let index = index_fn(&format_ident!("variant_index"), &wires);
     block(quote! {
         #[automatically_derived]
         impl __p::UnitEnum for #name {
@@ -146,6 +168,7 @@ pub(super) fn unit_enum(name: &str, variants: &[Variant]) -> TokenStream {
             fn index(self) -> usize {
                 self as usize
             }
+            #index
         }
         #[automatically_derived]
         impl<'de> __p::serde::Deserialize<'de> for #name {

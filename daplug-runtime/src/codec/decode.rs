@@ -23,7 +23,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use super::de::{nested, AttributeDeserializer, DeError};
 use super::steps::Step;
 use crate::item::Item;
-use crate::support::{name, position, FieldList, MissingField, Optional, Required, StructDef};
+use crate::support::{name, FieldList, MissingField, Optional, Required, StructDef};
 
 /// A type read straight from an attribute value `depth` levels below the item, with the value and
 /// the error its `Deserialize` gives through daplug's deserializer. Implemented by the structs,
@@ -125,7 +125,7 @@ where
     };
     let mut slots = <S::Fields as StructFields>::Slots::default();
     for (key, value) in entries {
-        match position(S::LOOKUP, key.as_bytes()) {
+        match S::field_index(key.as_bytes()) {
             Some(index) => S::Fields::fill(&mut slots, index, value, depth, &key)?,
             None => ignored(value, depth, &key)?,
         }

@@ -11,7 +11,7 @@ use serde::de::{
 };
 use serde::{forward_to_deserialize_any, Deserialize};
 
-use super::shape::{name, position, FieldList, Optional, Required, StructDef, UnitEnum};
+use super::shape::{name, FieldList, Optional, Required, StructDef, UnitEnum};
 
 /// `S` read as serde's derive reads a struct: a map of its fields by wire name (unknown entries
 /// skipped, absent optional fields `None`, a field given twice `duplicate field`), or a sequence
@@ -231,7 +231,7 @@ where
     #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S, A::Error> {
         let mut slots = <S::Fields as SerdeFields<'de>>::Slots::default();
-        while let Some(key) = map.next_key_seed(FieldKey { lookup: S::LOOKUP, count: S::Fields::COUNT })? {
+        while let Some(key) = map.next_key_seed(FieldKey(PhantomData::<S>))? {
             match key {
                 Some(index) => S::Fields::next_value(&mut slots, index, &mut map, S::FIELDS)?,
                 None => {
@@ -245,13 +245,9 @@ where
 
 /// A map key read as the derive's field identifier: the field's position, or `None` for an
 /// entry that is no field (skipped).
-#[derive(Clone, Copy)]
-struct FieldKey {
-    lookup: &'static [(&'static str, usize)],
-    count: usize,
-}
+struct FieldKey<S>(PhantomData<S>);
 
-impl<'de> DeserializeSeed<'de> for FieldKey {
+impl<'de, S: StructDef> DeserializeSeed<'de> for FieldKey<S> {
     type Value = Option<usize>;
 
     #[inline]
@@ -260,7 +256,7 @@ impl<'de> DeserializeSeed<'de> for FieldKey {
     }
 }
 
-impl<'de> Visitor<'de> for FieldKey {
+impl<'de, S: StructDef> Visitor<'de> for FieldKey<S> {
     type Value = Option<usize>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -269,17 +265,17 @@ impl<'de> Visitor<'de> for FieldKey {
 
     #[inline]
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<Option<usize>, E> {
-        Ok(usize::try_from(index).ok().filter(|index| *index < self.count))
+        Ok(usize::try_from(index).ok().filter(|index| *index < S::FIELDS.len()))
     }
 
     #[inline]
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
-        Ok(position(self.lookup, key.as_bytes()))
+        Ok(S::field_index(key.as_bytes()))
     }
 
     #[inline]
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Option<usize>, E> {
-        Ok(position(self.lookup, key))
+        Ok(S::field_index(key))
     }
 }
 
@@ -323,7 +319,7 @@ impl<'de, E: UnitEnum> Visitor<'de> for EnumVisitor<E> {
 
     #[inline]
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<E, A::Error> {
-        let (index, variant) = data.variant_seed(VariantKey(E::VARIANTS))?;
+        let (index, variant) = data.variant_seed(VariantKey(PhantomData::<E>))?;
         variant.unit_variant()?;
         // `VariantKey` gives only positions of `VARIANTS`, which is as long as `ALL`.
         E::ALL.get(index).copied().ok_or_else(|| de::Error::custom("variant index out of range"))
@@ -331,9 +327,9 @@ impl<'de, E: UnitEnum> Visitor<'de> for EnumVisitor<E> {
 }
 
 /// A variant's name read as the derive's variant identifier: its position.
-struct VariantKey(&'static [&'static str]);
+struct VariantKey<E>(PhantomData<E>);
 
-impl<'de> DeserializeSeed<'de> for VariantKey {
+impl<'de, E: UnitEnum> DeserializeSeed<'de> for VariantKey<E> {
     type Value = usize;
 
     #[inline]
@@ -342,30 +338,27 @@ impl<'de> DeserializeSeed<'de> for VariantKey {
     }
 }
 
-impl<'de> Visitor<'de> for VariantKey {
+impl<'de, E: UnitEnum> Visitor<'de> for VariantKey<E> {
     type Value = usize;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("variant identifier")
     }
 
-    fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
+    fn visit_u64<Err: de::Error>(self, index: u64) -> Result<usize, Err> {
         match usize::try_from(index) {
-            Ok(index) if index < self.0.len() => Ok(index),
-            _ => Err(de::Error::invalid_value(Unexpected::Unsigned(index), &VariantIndex(self.0.len()))),
+            Ok(index) if index < E::VARIANTS.len() => Ok(index),
+            _ => Err(de::Error::invalid_value(Unexpected::Unsigned(index), &VariantIndex(E::VARIANTS.len()))),
         }
     }
 
     #[inline]
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        self.0.iter().position(|name| *name == key).ok_or_else(|| de::Error::unknown_variant(key, self.0))
+    fn visit_str<Err: de::Error>(self, key: &str) -> Result<usize, Err> {
+        E::variant_index(key.as_bytes()).ok_or_else(|| de::Error::unknown_variant(key, E::VARIANTS))
     }
 
-    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
-        self.0
-            .iter()
-            .position(|name| name.as_bytes() == key)
-            .ok_or_else(|| de::Error::unknown_variant(&String::from_utf8_lossy(key), self.0))
+    fn visit_bytes<Err: de::Error>(self, key: &[u8]) -> Result<usize, Err> {
+        E::variant_index(key).ok_or_else(|| de::Error::unknown_variant(&String::from_utf8_lossy(key), E::VARIANTS))
     }
 }
 

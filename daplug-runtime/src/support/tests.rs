@@ -87,8 +87,6 @@ mod table {
     impl StructDef for Pet {
         const NAME: &'static str = "Pet";
         const FIELDS: &'static [&'static str] = &["id", "Name", "tag", "note", "owner", "kinds"];
-        const LOOKUP: &'static [(&'static str, usize)] =
-            &[("id", 0), ("Name", 1), ("note", 3), ("tag", 2), ("kinds", 5), ("owner", 4)];
         type Fields = (
             Required<i64>,
             Required<String>,
@@ -99,6 +97,17 @@ mod table {
         );
         fn build((id, name, tag, note, owner, kinds): <Self::Fields as FieldList>::Values) -> Self {
             Pet { id, name, tag, note, owner, kinds }
+        }
+        fn field_index(key: &[u8]) -> Option<usize> {
+            match key {
+                b"id" => Some(0),
+                b"Name" => Some(1),
+                b"tag" => Some(2),
+                b"note" => Some(3),
+                b"owner" => Some(4),
+                b"kinds" => Some(5),
+                _ => None,
+            }
         }
     }
 
@@ -123,10 +132,15 @@ mod table {
     impl StructDef for Owner {
         const NAME: &'static str = "Owner";
         const FIELDS: &'static [&'static str] = &["name"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[("name", 0)];
         type Fields = (Required<String>,);
         fn build((name,): (String,)) -> Self {
             Owner { name }
+        }
+        fn field_index(key: &[u8]) -> Option<usize> {
+            match key {
+                b"name" => Some(0),
+                _ => None,
+            }
         }
     }
 
@@ -142,10 +156,12 @@ mod table {
     impl StructDef for Empty {
         const NAME: &'static str = "Empty";
         const FIELDS: &'static [&'static str] = &[];
-        const LOOKUP: &'static [(&'static str, usize)] = &[];
         type Fields = ();
         fn build((): ()) -> Self {
             Empty {}
+        }
+        fn field_index(_: &[u8]) -> Option<usize> {
+            None
         }
     }
 
@@ -170,6 +186,14 @@ mod table {
         fn index(self) -> usize {
             self as usize
         }
+        fn variant_index(key: &[u8]) -> Option<usize> {
+            match key {
+                b"cat" => Some(0),
+                b"dog" => Some(1),
+                b"Other" => Some(2),
+                _ => None,
+            }
+        }
     }
 
     impl<'de> serde::Deserialize<'de> for Kind {
@@ -184,7 +208,7 @@ mod table {
         }
     }
 
-    /// Eleven fields: tuples of tuples, and the sorted lookup searched rather than scanned.
+    /// Eleven fields: tuples of tuples.
     #[derive(Debug)]
     pub struct Wide {
         pub a: i64,
@@ -203,19 +227,6 @@ mod table {
     impl StructDef for Wide {
         const NAME: &'static str = "Wide";
         const FIELDS: &'static [&'static str] = &["a", "bb", "ccc", "d", "ee", "f", "g", "hh", "i", "jj", "k"];
-        const LOOKUP: &'static [(&'static str, usize)] = &[
-            ("a", 0),
-            ("d", 3),
-            ("f", 5),
-            ("g", 6),
-            ("i", 8),
-            ("k", 10),
-            ("bb", 1),
-            ("ee", 4),
-            ("hh", 7),
-            ("jj", 9),
-            ("ccc", 2),
-        ];
         type Fields = (
             (
                 Required<i64>,
@@ -231,6 +242,22 @@ mod table {
         );
         fn build(((a, bb, ccc, d, ee, f, g, hh), (i, jj, k)): <Self::Fields as FieldList>::Values) -> Self {
             Wide { a, bb, ccc, d, ee, f, g, hh, i, jj, k }
+        }
+        fn field_index(key: &[u8]) -> Option<usize> {
+            match key {
+                b"a" => Some(0),
+                b"bb" => Some(1),
+                b"ccc" => Some(2),
+                b"d" => Some(3),
+                b"ee" => Some(4),
+                b"f" => Some(5),
+                b"g" => Some(6),
+                b"hh" => Some(7),
+                b"i" => Some(8),
+                b"jj" => Some(9),
+                b"k" => Some(10),
+                _ => None,
+            }
         }
     }
 
