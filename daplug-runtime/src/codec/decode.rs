@@ -23,7 +23,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use super::de::{nested, AttributeDeserializer, DeError};
 use super::steps::Step;
 use crate::item::Item;
-use crate::support::{name, FieldList, MissingField, Optional, Required, StructDef};
+use crate::support::{each_tuple, name, FieldList, MissingField, Optional, Required, StructDef};
 
 /// A type read straight from an attribute value `depth` levels below the item, with the value and
 /// the error its `Deserialize` gives through daplug's deserializer. Implemented by the structs,
@@ -235,14 +235,7 @@ macro_rules! tuple_fields {
     };
 }
 
-tuple_fields!(A 0);
-tuple_fields!(A 0, B 1);
-tuple_fields!(A 0, B 1, C 2);
-tuple_fields!(A 0, B 1, C 2, D 3);
-tuple_fields!(A 0, B 1, C 2, D 3, E 4);
-tuple_fields!(A 0, B 1, C 2, D 3, E 4, F 5);
-tuple_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-tuple_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+each_tuple!(tuple_fields);
 
 /// The value of a struct's field `key`, the struct being `depth` levels below the item; an error
 /// gains the key.

@@ -11,7 +11,7 @@ use serde::de::{
 };
 use serde::{forward_to_deserialize_any, Deserialize};
 
-use super::shape::{name, FieldList, Optional, Required, StructDef, UnitEnum};
+use super::shape::{each_tuple, name, FieldList, Optional, Required, StructDef, UnitEnum};
 
 /// `S` read as serde's derive reads a struct: a map of its fields by wire name (unknown entries
 /// skipped, absent optional fields `None`, a field given twice `duplicate field`), or a sequence
@@ -57,11 +57,7 @@ impl<'de, T: Deserialize<'de>> SerdeFields<'de> for Required<T> {
         map: &mut A,
         names: &'static [&'static str],
     ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name(names, 0)));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
+        fill_once(slot, map, names)
     }
 
     #[inline]
@@ -90,11 +86,7 @@ impl<'de, T: Deserialize<'de>> SerdeFields<'de> for Optional<T> {
         map: &mut A,
         names: &'static [&'static str],
     ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(name(names, 0)));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
+        fill_once(slot, map, names)
     }
 
     #[inline]
@@ -106,6 +98,21 @@ impl<'de, T: Deserialize<'de>> SerdeFields<'de> for Optional<T> {
     fn elements<A: SeqAccess<'de>>(seq: &mut A, _: usize, _: &Elements) -> Result<Option<T>, A::Error> {
         Ok(seq.next_element()?.flatten())
     }
+}
+
+/// The value of a field's entry into its empty slot; a second entry for the field is the derive's
+/// `duplicate field` error.
+#[inline]
+fn fill_once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    names: &'static [&'static str],
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name(names, 0)));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
 }
 
 impl<'de> SerdeFields<'de> for () {
@@ -183,14 +190,7 @@ macro_rules! tuple_fields {
     };
 }
 
-tuple_fields!(A 0);
-tuple_fields!(A 0, B 1);
-tuple_fields!(A 0, B 1, C 2);
-tuple_fields!(A 0, B 1, C 2, D 3);
-tuple_fields!(A 0, B 1, C 2, D 3, E 4);
-tuple_fields!(A 0, B 1, C 2, D 3, E 4, F 5);
-tuple_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-tuple_fields!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+each_tuple!(tuple_fields);
 
 /// What a sequence read as a struct was expected to be: `struct Pet with 3 elements` (the
 /// derive's `invalid_length` text).

@@ -18,8 +18,8 @@ mod shape;
 
 pub use de::{deserialize_struct, deserialize_unit_enum, Elements, MissingField, SerdeFields};
 pub use ser::{fields, serialize_unit_enum, Fields};
-pub(crate) use shape::name;
 pub use shape::{debug_unit_enum, FieldList, Optional, Required, StructDef, UnitEnum};
+pub(crate) use shape::{each_tuple, name};
 
 #[cfg(test)]
 mod tests;

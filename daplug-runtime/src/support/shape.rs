@@ -39,8 +39,26 @@ impl FieldList for () {
     type Values = ();
 }
 
+/// Calls `$each!` for the tuples of one to eight elements, each element a type parameter and its
+/// position: the field-list impls (here, in `de.rs` and in the codec's `decode.rs`) are written once
+/// per arity through this.
+macro_rules! each_tuple {
+    ($each:ident) => {
+        $each!(A 0);
+        $each!(A 0, B 1);
+        $each!(A 0, B 1, C 2);
+        $each!(A 0, B 1, C 2, D 3);
+        $each!(A 0, B 1, C 2, D 3, E 4);
+        $each!(A 0, B 1, C 2, D 3, E 4, F 5);
+        $each!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+        $each!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+    };
+}
+
+pub(crate) use each_tuple;
+
 macro_rules! tuple_list {
-    ($($field:ident),+) => {
+    ($($field:ident $at:tt),+) => {
         impl<$($field: FieldList),+> FieldList for ($($field,)+) {
             const COUNT: usize = 0 $(+ $field::COUNT)+;
             type Values = ($($field::Values,)+);
@@ -48,14 +66,7 @@ macro_rules! tuple_list {
     };
 }
 
-tuple_list!(A);
-tuple_list!(A, B);
-tuple_list!(A, B, C);
-tuple_list!(A, B, C, D);
-tuple_list!(A, B, C, D, E);
-tuple_list!(A, B, C, D, E, F);
-tuple_list!(A, B, C, D, E, F, G);
-tuple_list!(A, B, C, D, E, F, G, H);
+each_tuple!(tuple_list);
 
 /// A struct `schema!` generates, as it describes itself: serde's `Deserialize` and daplug's item
 /// decoder read it through this.
