@@ -244,6 +244,12 @@ fn minimal_order() -> Value {
     json!({"orderId": "o-2", "status": "open", "lines": [], "note": "n"})
 }
 
+/// A `Wide70` with every field (`f00`..`f69`, of five kinds in turn).
+fn wide70() -> Value {
+    let kinds = [json!("s"), json!(3), json!(true), json!(1.5), json!(["a"])];
+    Value::Object((0..70).map(|i| (format!("f{i:02}"), kinds[i % 5].clone())).collect())
+}
+
 #[test]
 fn generated_impls_read_and_write_as_the_derive() {
     let mut seen = Seen::default();
@@ -256,6 +262,9 @@ fn generated_impls_read_and_write_as_the_derive() {
     let wide = full_order()["wide"].clone();
     for value in variants(&wide) {
         compare::<generated::Wide, twin::Wide>(&value, &mut seen);
+    }
+    for value in variants(&wide70()) {
+        compare::<generated::Wide70, twin::Wide70>(&value, &mut seen);
     }
     for value in palette() {
         compare::<generated::Status, twin::Status>(&value, &mut seen);

@@ -263,3 +263,333 @@ pub struct Wide {
     #[serde(rename = "x-long")]
     pub x_long: ::daplug_runtime::__private::std::string::String,
 }
+/// The `Wide70` schema of `serde-twin.yml`.
+#[derive(
+    ::daplug_runtime::__private::std::fmt::Debug,
+    ::daplug_runtime::__private::std::clone::Clone,
+    ::daplug_runtime::__private::std::cmp::PartialEq,
+    ::daplug_runtime::__private::serde::Serialize,
+    ::daplug_runtime::__private::serde::Deserialize,
+)]
+#[serde(crate = "::daplug_runtime::__private::serde")]
+#[allow(missing_docs)]
+pub struct Wide70 {
+    pub f00: ::daplug_runtime::__private::std::string::String,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f01: ::daplug_runtime::__private::std::option::Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f02: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub f03: f64,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f04: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f05: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    pub f06: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f07: ::daplug_runtime::__private::std::option::Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f08: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub f09: ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f10: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f11: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub f12: bool,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f13: ::daplug_runtime::__private::std::option::Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f14: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub f15: ::daplug_runtime::__private::std::string::String,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f16: ::daplug_runtime::__private::std::option::Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f17: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub f18: f64,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f19: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f20: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    pub f21: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f22: ::daplug_runtime::__private::std::option::Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f23: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub f24: ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f25: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f26: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub f27: bool,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f28: ::daplug_runtime::__private::std::option::Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f29: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub f30: ::daplug_runtime::__private::std::string::String,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f31: ::daplug_runtime::__private::std::option::Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f32: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub f33: f64,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f34: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f35: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    pub f36: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f37: ::daplug_runtime::__private::std::option::Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f38: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub f39: ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f40: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f41: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub f42: bool,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f43: ::daplug_runtime::__private::std::option::Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f44: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub f45: ::daplug_runtime::__private::std::string::String,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f46: ::daplug_runtime::__private::std::option::Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f47: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub f48: f64,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f49: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f50: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    pub f51: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f52: ::daplug_runtime::__private::std::option::Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f53: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub f54: ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f55: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f56: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub f57: bool,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f58: ::daplug_runtime::__private::std::option::Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f59: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub f60: ::daplug_runtime::__private::std::string::String,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f61: ::daplug_runtime::__private::std::option::Option<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f62: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub f63: f64,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f64: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f65: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+    pub f66: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f67: ::daplug_runtime::__private::std::option::Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
+    )]
+    pub f68: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub f69: ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::string::String,
+    >,
+}
