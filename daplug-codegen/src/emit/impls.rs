@@ -51,17 +51,11 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
     );
     let slots: Vec<Ident> = (0..s.fields.len()).map(|i| format_ident!("__field{i}")).collect();
     let pattern = nest(slots.iter().map(ToTokens::to_token_stream).collect());
-    let required = s.fields.iter().filter(|f| !f.optional).count();
-    let present = s.fields.iter().zip(&members).filter(|(f, _)| f.optional).map(|(_, m)| quote!(self.#m.is_some()));
-    let writes = s.fields.iter().zip(&members).map(|(f, member)| {
-        let wire = &f.wire_name;
-        if f.optional {
-            quote!(.optional(#wire, &self.#member))
-        } else {
-            quote!(.field(#wire, &self.#member))
-        }
-    });
-    let debug = debug_struct(&name, &s.fields.iter().map(|f| f.ident.as_str()).collect::<Vec<_>>());
+    let written: Vec<Written> =
+        s.fields.iter().map(|f| Written { ident: &f.ident, wire: &f.wire_name, optional: f.optional }).collect();
+    let p = quote!(__p);
+    let serialize = serialize_impl(&p, &name, &written);
+    let debug = debug_impl(&p, &name, &written);
     block(quote! {
         #[automatically_derived]
         impl __p::StructDef for #name {
@@ -81,13 +75,7 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
                 __p::deserialize_struct(deserializer)
             }
         }
-        #[automatically_derived]
-        impl __p::serde::Serialize for #name {
-            #[inline]
-            fn serialize<S: __p::serde::Serializer>(&self, serializer: S) -> __p::std::result::Result<S::Ok, S::Error> {
-                __p::fields(serializer, #label, #required, &[#(#present),*]) #(#writes)* .end()
-            }
-        }
+        #serialize
         #[automatically_derived]
         impl __p::Decode for #name {
             #[inline]
@@ -99,18 +87,53 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
     })
 }
 
-/// `Debug` as the derive prints a struct (`Name { field: value, .. }`), `#[inline]`; `idents` are the
-/// fields' Rust names. Also the companions' (`model.rs`), spelt with `__p` in scope.
-pub(super) fn debug_struct(name: &Ident, idents: &[&str]) -> TokenStream {
+/// A field as `Debug` and `Serialize` see it: its Rust name, its wire name, and whether it is
+/// written only when `Some`.
+pub(super) struct Written<'a> {
+    pub(super) ident: &'a str,
+    pub(super) wire: &'a str,
+    pub(super) optional: bool,
+}
+
+/// `Debug` as the derive prints a struct (`Name { field: value, .. }`), `#[inline]`; `p` is how
+/// the runtime's `__private` is spelt where it lands. Also the companions' (`model.rs`).
+pub(super) fn debug_impl(p: &TokenStream, name: &Ident, fields: &[Written]) -> TokenStream {
     let label = name.to_string();
-    let members = idents.iter().map(|i| ident(i));
-    let shown = idents.iter().map(|i| i.strip_prefix("r#").unwrap_or(i));
+    let members = fields.iter().map(|f| ident(f.ident));
+    let shown = fields.iter().map(|f| f.ident.strip_prefix("r#").unwrap_or(f.ident));
     quote! {
         #[automatically_derived]
-        impl __p::std::fmt::Debug for #name {
+        impl #p::std::fmt::Debug for #name {
             #[inline]
-            fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            fn fmt(&self, f: &mut #p::std::fmt::Formatter<'_>) -> #p::std::fmt::Result {
                 f.debug_struct(#label) #(.field(#shown, &self.#members))* .finish()
+            }
+        }
+    }
+}
+
+/// `Serialize` as the derive writes a struct (optional fields skipped when `None`, the count of the
+/// fields written handed to `serialize_struct`), as a chain of calls into the runtime's `fields`.
+/// Also the companions' (`model.rs`).
+pub(super) fn serialize_impl(p: &TokenStream, name: &Ident, fields: &[Written]) -> TokenStream {
+    let label = name.to_string();
+    let members: Vec<Ident> = fields.iter().map(|f| ident(f.ident)).collect();
+    let required = fields.iter().filter(|f| !f.optional).count();
+    let present = fields.iter().zip(&members).filter(|(f, _)| f.optional).map(|(_, m)| quote!(self.#m.is_some()));
+    let writes = fields.iter().zip(&members).map(|(f, member)| {
+        let wire = f.wire;
+        if f.optional {
+            quote!(.optional(#wire, &self.#member))
+        } else {
+            quote!(.field(#wire, &self.#member))
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #p::serde::Serialize for #name {
+            #[inline]
+            fn serialize<S: #p::serde::Serializer>(&self, serializer: S) -> #p::std::result::Result<S::Ok, S::Error> {
+                #p::fields(serializer, #label, #required, &[#(#present),*]) #(#writes)* .end()
             }
         }
     }

@@ -5,6 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::fields::index_enum;
+use super::impls::{debug_impl, serialize_impl, Written};
 use super::tokens::{doc, ident, is_option, option, some, ty};
 use crate::ir::{KeyAttr, KeyMeta, KeyType, Struct, Ty};
 
@@ -145,47 +146,25 @@ struct CompanionField<'a> {
 /// `Serialize` is a chain of calls into `__private::fields` (one call per field, where the derive
 /// expands a length sum, a branch and a `?` per field), with the output of the derive.
 fn companion(name: &Ident, doc_text: &str, vis: &TokenStream, fields: &[CompanionField], default: bool) -> TokenStream {
-    let std = quote!(::daplug_runtime::__private::std);
-    let serde = quote!(::daplug_runtime::__private::serde);
+    let p = quote!(::daplug_runtime::__private);
     let doc = doc(doc_text);
-    let default = default.then(|| quote!(#std::default::Default,));
+    let default = default.then(|| quote!(#p::std::default::Default,));
     let idents: Vec<Ident> = fields.iter().map(|f| ident(f.ident)).collect();
     let types = fields.iter().map(|f| &f.ty);
-    let label = name.to_string();
-    let shown = fields.iter().map(|f| f.ident.strip_prefix("r#").unwrap_or(f.ident));
-    let required = fields.iter().filter(|f| !f.optional).count();
-    let present = fields.iter().zip(&idents).filter(|(f, _)| f.optional).map(|(_, m)| quote!(self.#m.is_some()));
-    let writes = fields.iter().zip(&idents).map(|(f, member)| {
-        let wire = f.wire;
-        if f.optional {
-            quote!(.optional(#wire, &self.#member))
-        } else {
-            quote!(.field(#wire, &self.#member))
-        }
-    });
+    let written: Vec<Written> =
+        fields.iter().map(|f| Written { ident: f.ident, wire: f.wire, optional: f.optional }).collect();
+    let debug = debug_impl(&p, name, &written);
+    let serialize = serialize_impl(&p, name, &written);
     quote! {
         #doc
-        #[derive(#std::clone::Clone, #std::cmp::PartialEq, #default)]
+        #[derive(#p::std::clone::Clone, #p::std::cmp::PartialEq, #default)]
         #[allow(missing_docs)]
         #vis struct #name {
             #(#vis #idents: #types,)*
         }
 
-        #[automatically_derived]
-        impl #std::fmt::Debug for #name {
-            #[inline]
-            fn fmt(&self, f: &mut #std::fmt::Formatter<'_>) -> #std::fmt::Result {
-                f.debug_struct(#label) #(.field(#shown, &self.#idents))* .finish()
-            }
-        }
-
-        #[automatically_derived]
-        impl #serde::Serialize for #name {
-            #[inline]
-            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> #std::result::Result<S::Ok, S::Error> {
-                ::daplug_runtime::__private::fields(serializer, #label, #required, &[#(#present),*]) #(#writes)* .end()
-            }
-        }
+        #debug
+        #serialize
     }
 }
 

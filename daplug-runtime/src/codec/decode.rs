@@ -1,11 +1,11 @@
 //! Reading the structs `schema!` generates without serde's visitor protocol between the item and
-//! the struct: each generated struct implements [`Decode`] by naming its fields (their types as
-//! [`Required`] / [`Optional`] and their wire names, `emit/codec.rs` writes it) and calling
-//! [`decode_struct`], whose one generic loop reads every struct.
+//! the struct: each generated struct implements [`Decode`] by calling [`decode_struct`], whose one
+//! generic loop reads every struct through the struct's own description ([`StructDef`]: its fields'
+//! types as [`Required`] / [`Optional`] and their wire names; `emit/impls.rs` writes it).
 //!
 //! Why: decoding through serde costs a visitor, a key seed, an `Option` and a `Result` per field,
 //! and a fresh `Vec` per list; an item read this way takes the entries by value, finds each key's
-//! field once (a binary search of the sorted names) and collects a list into the very allocation
+//! field once (the struct's generated `match` on the wire names) and collects a list into the very allocation
 //! the item's list had (a `Vec<AttributeValue>` becomes the `Vec` of the model's type in place).
 //!
 //! The values and the errors are those of the serde path (`de.rs`), which stays the reference: the
