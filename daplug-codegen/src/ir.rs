@@ -29,6 +29,9 @@ pub enum Ty {
     Bool,
     /// `serde_json::Value`: schema-less values.
     Json,
+    /// `serde_json::Map<String, serde_json::Value>`: `type: object` without properties (any
+    /// object, and only objects).
+    Object,
     /// `Vec<T>`.
     Vec(Box<Ty>),
     /// `BTreeMap<String, T>` (`additionalProperties`).
@@ -94,6 +97,8 @@ pub struct Struct {
     pub pointer: String,
     /// Set for top-level schemas and derive input: emit `Model`, `Key`, `Patch`, conversions.
     pub model: Option<KeyMeta>,
+    /// JSON naming a field the struct does not have is refused (`additionalProperties: false`).
+    pub deny_unknown: bool,
     /// Visibility of the derive input, reused for `Key`/`Patch` so a private struct does not get
     /// public companions exposing private field types; `None` (generated structs) means `pub`.
     pub vis: Option<syn::Visibility>,
@@ -140,15 +145,45 @@ pub struct IntVariant {
     pub doc: Option<String>,
 }
 
-/// One alternative of a `oneOf`/`anyOf`.
+/// One alternative of a `oneOf`/`anyOf` (or a child of an `allOf` inheritance base).
 #[derive(Debug, Clone)]
 pub struct Alternative {
     /// Rust variant name.
     pub ident: String,
-    /// Tag value when internally tagged.
-    pub tag_value: Option<String>,
+    /// The tag values that choose this alternative in a tagged union (the first is written when
+    /// the alternative's own tag field holds none of them); empty when untagged.
+    pub tags: Vec<String>,
     /// Payload type.
     pub ty: Ty,
+    /// How the alternative holds the tag property itself, when it declares it (tagged unions).
+    pub tag_field: Option<TagField>,
+    /// Doc text of the variant (what it stands for, what was merged into it).
+    pub doc: Option<String>,
+}
+
+/// The tag property as an alternative of a tagged union declares it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagField {
+    /// The struct field's Rust identifier; `None` when the alternative is a map (the tag is one of
+    /// its entries).
+    pub ident: Option<String>,
+    /// `Option<..>`: the field may hold no tag.
+    pub optional: bool,
+    /// How to read the field's text.
+    pub kind: TagKind,
+}
+
+/// The type of an alternative's own tag field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagKind {
+    /// `String`.
+    String,
+    /// A generated string enum (its wire text).
+    UnitEnum,
+    /// Anything else: the field's text is not read (the first tag value is written).
+    Other,
+    /// The alternative is itself a union tagged by the same property: it writes the tag itself.
+    Union,
 }
 
 /// The flavours of generated enum.
@@ -158,11 +193,14 @@ pub enum EnumKind {
     Strings(Vec<Variant>),
     /// Integer values (serialised as the number; any other number is rejected when read).
     Integers(Vec<IntVariant>),
-    /// `oneOf`/`anyOf`, `#[serde(untagged)]` or `#[serde(tag = ...)]` when `tag` is set.
+    /// `oneOf`/`anyOf` (or an `allOf` inheritance base): read by its tag when `tag` is set
+    /// (through the runtime's `TaggedUnion`), else `#[serde(untagged)]`.
     OneOf {
-        /// Discriminator property for an internally tagged enum.
+        /// The tag property (a `discriminator`, or the property every alternative pins to a value
+        /// of its own).
         tag: Option<String>,
-        /// Alternatives in schema order.
+        /// Alternatives: in schema order when tagged; from the most specific to the least when
+        /// untagged (the order they are tried in).
         alternatives: Vec<Alternative>,
     },
 }
@@ -279,6 +317,9 @@ pub struct KeyMeta {
     pub idempotence_key: Option<String>,
     /// Global secondary indexes.
     pub indexes: Vec<Index>,
+    /// Where an update replaces a map whole (the model's union values): each path as field wire
+    /// names, `None` standing for any key of a map.
+    pub replaced: Vec<Vec<Option<String>>>,
 }
 
 /// Everything `schema!` generates: types in a stable order plus the files to track for rebuilds.

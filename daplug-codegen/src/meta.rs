@@ -18,6 +18,7 @@
 //! ```yaml
 //! x-daplug:
 //!   numbers: decimal          # every `type: number` without a format is a `Decimal` (default `f64`)
+//!   unknown_fields: skip      # `additionalProperties: false` is not enforced (default `refuse`)
 //! ```
 
 use crate::value::Value;
@@ -39,33 +40,59 @@ pub enum Numbers {
     Decimal,
 }
 
+/// The spec-wide settings of the root file's `x-daplug` map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// How a `type: number` without a format is generated.
+    pub numbers: Numbers,
+    /// Whether `additionalProperties: false` makes a struct refuse fields it does not declare when
+    /// reading JSON (`unknown_fields: refuse`, the default), or is not enforced (`skip`), for specs
+    /// that mark every object closed although their servers add fields.
+    pub closed_objects: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { numbers: Numbers::default(), closed_objects: true }
+    }
+}
+
 /// The spec-wide settings in the root file's `x-daplug` map (see the module docs).
-pub fn spec_settings(spec: &Spec) -> syn::Result<Numbers> {
+pub fn spec_settings(spec: &Spec) -> syn::Result<Settings> {
     let at = "/x-daplug";
     let Some(ext) = spec.lookup(at) else {
-        return Ok(Numbers::default());
+        return Ok(Settings::default());
     };
     let Some(map) = ext.as_mapping() else {
-        return Err(spec.error(at, "the root's `x-daplug` must be a map (spec-wide settings: `numbers`)"));
+        return Err(
+            spec.error(at, "the root's `x-daplug` must be a map (spec-wide settings: `numbers`, `unknown_fields`)")
+        );
     };
     let mut errors = Errors::default();
-    let mut numbers = Numbers::default();
+    let mut settings = Settings::default();
     for (key, value) in map.iter() {
-        match (key, value) {
-            ("numbers", Value::String(mode)) if mode == "decimal" => numbers = Numbers::Decimal,
-            ("numbers", Value::String(mode)) if mode == "f64" => numbers = Numbers::F64,
+        match (key, value.as_str()) {
+            ("numbers", Some("decimal")) => settings.numbers = Numbers::Decimal,
+            ("numbers", Some("f64")) => settings.numbers = Numbers::F64,
             ("numbers", _) => {
                 errors.push(spec.error(&join(at, key), "expected `decimal` or `f64` (how `type: number` is generated)"))
             }
+            ("unknown_fields", Some("refuse")) => settings.closed_objects = true,
+            ("unknown_fields", Some("skip")) => settings.closed_objects = false,
+            ("unknown_fields", _) => errors.push(spec.error(
+                &join(at, key),
+                "expected `refuse` or `skip` (whether `additionalProperties: false` refuses undeclared fields)",
+            )),
             _ => errors.push(spec.error(
                 &join(at, key),
                 format!(
-                    "unknown spec-wide `x-daplug` key `{key}` (expected `numbers`; per-schema settings go on a schema)"
+                    "unknown spec-wide `x-daplug` key `{key}` (expected `numbers` or `unknown_fields`; per-schema \
+                     settings go on a schema)"
                 ),
             )),
         }
     }
-    errors.finish(numbers)
+    errors.finish(settings)
 }
 
 /// The metadata of a component schema; `ext` is its `x-daplug` value and pointer, if present.

@@ -208,19 +208,46 @@ impl Spec {
         }
     }
 
-    /// The node at a location (`/components/schemas/Order`, `models/pet.yml#/Pet`), if any.
+    /// The node at a location (`/components/schemas/Order`, `models/pet.yml#/Pet`), if any. A
+    /// pointer that passes through a `$ref` (`…/schema/allOf/0`, where `…/schema` is `{$ref: ...}`)
+    /// follows it, as a reader resolving the pointer step by step would; a chain of more than
+    /// 64 such `$ref`s (a cycle) reaches nothing.
     pub fn lookup(&self, location: &str) -> Option<&Value> {
+        self.lookup_at(location, 0)
+    }
+
+    fn lookup_at(&self, location: &str, depth: usize) -> Option<&Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         let (file, pointer) = split(location);
+        let mut here = match file {
+            None => String::new(),
+            Some(file) => format!("{file}#"),
+        };
         let mut node = match file {
             None => &self.doc,
             Some(file) => self.others.get(file)?,
         };
+        let mut hops = 0;
         for segment in pointer.split('/').skip(1) {
             let segment = unescape(segment);
-            node = match node {
-                Value::Mapping(map) => map.get(&segment)?,
-                Value::Sequence(seq) => seq.get(segment.parse::<usize>().ok()?)?,
-                _ => return None,
+            node = loop {
+                if let Some(next) = child(node, &segment) {
+                    break next;
+                }
+                // The step is missing here: through the `$ref` this node is, if it is one.
+                let reference = node.get("$ref")?.as_str()?;
+                hops += 1;
+                if hops > MAX_DEPTH {
+                    return None;
+                }
+                let target = self.target_of(reference, &here).ok()?;
+                here = match split(&target) {
+                    (None, _) => String::new(),
+                    (Some(file), _) => format!("{file}#"),
+                };
+                node = self.lookup_at(&target, depth + 1)?;
             };
         }
         Some(node)
@@ -242,7 +269,10 @@ impl Spec {
     /// Returns `None` when the schema has no `$ref`.
     pub fn reference(&self, schema: &Value, at: &str) -> syn::Result<Option<String>> {
         let Some(reference) = schema.get("$ref") else {
-            return Ok(None);
+            // JSON Schema 2019-09's `$recursiveRef: "#"` (2020-12's `$dynamicRef: "#..."`) refers
+            // to the schema resource it sits in: here, the component (or external file) around it.
+            let recursive = ["$recursiveRef", "$dynamicRef"].iter().find_map(|k| schema.get(k)).and_then(Value::as_str);
+            return Ok(recursive.filter(|r| r.starts_with('#')).map(|_| enclosing_schema(at)));
         };
         let here = join(at, "$ref");
         let Some(reference) = reference.as_str() else {
@@ -427,6 +457,23 @@ pub fn split(location: &str) -> (Option<&str>, &str) {
     match location.split_once('#') {
         Some((file, pointer)) => (Some(file), pointer),
         None => (Some(location), ""),
+    }
+}
+
+/// The entry `segment` of a map, or the element of a list at that position.
+fn child<'a>(node: &'a Value, segment: &str) -> Option<&'a Value> {
+    match node {
+        Value::Mapping(map) => map.get(segment),
+        Value::Sequence(seq) => seq.get(segment.parse::<usize>().ok()?),
+        _ => None,
+    }
+}
+
+/// The component (`/components/schemas/Name`) or external file (`file#`) a location is inside.
+fn enclosing_schema(location: &str) -> String {
+    match split(location) {
+        (Some(file), _) => format!("{file}#"),
+        (None, pointer) => pointer.split('/').take(4).collect::<Vec<_>>().join("/"),
     }
 }
 

@@ -103,10 +103,11 @@ fn arrays_maps_and_schemaless() {
     let vec = |t: Ty| Ty::Vec(Box::new(t));
     assert_eq!(field_ty(&m, "S", "a").0, vec(Ty::Json));
     assert_eq!(field_ty(&m, "S", "b").0, vec(Ty::String));
-    assert_eq!(field_ty(&m, "S", "c").0, Ty::Json);
+    // An object without properties is any object, and only objects.
+    assert_eq!(field_ty(&m, "S", "c").0, Ty::Object);
     assert_eq!(field_ty(&m, "S", "d").0, Ty::Map(Box::new(Ty::Json)));
     assert_eq!(field_ty(&m, "S", "e").0, Ty::Map(Box::new(Ty::I64)));
-    assert_eq!(field_ty(&m, "S", "f").0, Ty::Json);
+    assert_eq!(field_ty(&m, "S", "f").0, Ty::Object);
     assert_eq!(field_ty(&m, "S", "g").0, vec(vec(Ty::F64)));
     let out = expand(&components("    S:\n      properties:\n        d: {additionalProperties: {}}\n"));
     assert!(out.contains("BTreeMap < :: daplug_runtime :: __private :: std :: string :: String , :: daplug_runtime :: __private :: serde_json :: Value >"), "{out}");
@@ -173,15 +174,21 @@ fn one_of_any_of_and_discriminators() {
     let TypeDef::Enum(t) = find(&m, "T") else { panic!("enum") };
     let EnumKind::OneOf { tag, alternatives } = &t.kind else { panic!("oneOf") };
     assert_eq!(tag.as_deref(), Some("kind"));
-    assert_eq!(alternatives[0].tag_value.as_deref(), Some("a"));
-    // B declares the tag property itself, so V stays untagged (the struct carries the tag).
+    assert_eq!(alternatives[0].tags, ["a"]);
+    // B declares the tag property itself: V is still tagged, B keeps its field, and the tag values
+    // are the schema names (no mapping).
     let TypeDef::Enum(v) = find(&m, "V") else { panic!("enum") };
-    assert!(matches!(&v.kind, EnumKind::OneOf { tag: None, .. }));
+    let EnumKind::OneOf { tag, alternatives } = &v.kind else { panic!("oneOf") };
+    assert_eq!(tag.as_deref(), Some("kind"));
+    let tags: Vec<&[String]> = alternatives.iter().map(|a| a.tags.as_slice()).collect();
+    assert_eq!(tags, [["A".to_owned()], ["B".to_owned()]]);
+    assert!(alternatives[0].tag_field.is_none());
+    assert_eq!(alternatives[1].tag_field.as_ref().and_then(|f| f.ident.as_deref()), Some("kind"));
     let out = expand(&components(
         "    A: {properties: {a: {type: string}}}\n    T:\n      oneOf: [{$ref: '#/components/schemas/A'}]\n      discriminator: {propertyName: kind, mapping: {a: '#/components/schemas/A'}}\n",
     ));
-    assert!(out.contains("# [serde (tag = \"kind\")]"), "{out}");
-    assert!(out.contains("# [serde (rename = \"a\")] A (A)"), "{out}");
+    assert!(out.contains("const TAG : & 'static str = \"kind\""), "{out}");
+    assert!(out.contains("const TAGS : & 'static [& 'static str] = & [\"a\"]"), "{out}");
 }
 
 #[test]
@@ -373,6 +380,8 @@ fn no_bare_std_paths_in_output() {
         ":: std :: collections :: BTreeMap",
         // The decoders' optional-field marker (`__p::Optional<T>`), not std's `Option`.
         ":: Optional <",
+        // A union's variant named after its type.
+        "Self :: String",
     ] {
         out = out.replace(path, "");
     }
@@ -423,10 +432,12 @@ fn real_world_constructs_lower_to_the_types_a_person_would_write() {
     assert_eq!(field_ty(&m, "ImageRef", "image_url"), (Ty::String, true));
     let m = corpus_min("not-required.yml");
     assert_eq!(field_ty(&m, "ImageRef", "file_id"), (Ty::String, true));
-    // A discriminated union whose alternative is itself a union stays untagged.
+    // A discriminated union whose alternative is itself a union of objects is tagged: that
+    // alternative by its schema name (no mapping), the inner union reading the entry as its own.
     let m = corpus_min("discriminator-alternative-is-oneof.yml");
-    let TypeDef::Enum(input) = find(&m, "InputItem") else { panic!("enum") };
-    assert!(matches!(&input.kind, EnumKind::OneOf { tag: None, .. }));
+    let (tag, alternatives) = union(&m, "InputItem");
+    assert_eq!(tag.as_deref(), Some("type"));
+    assert_eq!(alternatives, [("Item".to_owned(), vec!["Item".to_owned()]), ("C".to_owned(), vec!["C".to_owned()])]);
     // Integer enums from `const`s, named by their titles.
     let m = corpus_min("const-oneof-int-enum.yml");
     let TypeDef::Enum(actions) = find(&m, "ActionTypes") else { panic!("enum") };
@@ -514,4 +525,97 @@ fn a_subset_generates_what_its_schemas_reach_under_the_same_names() {
     };
     assert!(err.contains("no schema named `Ordr`; did you mean `Order`"), "{err}");
     assert!(err.contains("no schema named `orderline`; did you mean `order-line`"), "{err}");
+}
+
+/// The variants of the union `name`, and its tag.
+fn union(module: &Module, name: &str) -> (Option<String>, Vec<(String, Vec<String>)>) {
+    let TypeDef::Enum(e) = find(module, name) else { panic!("{name} is not an enum") };
+    let EnumKind::OneOf { tag, alternatives } = &e.kind else { panic!("{name} is not a union") };
+    (tag.clone(), alternatives.iter().map(|a| (a.ident.clone(), a.tags.clone())).collect())
+}
+
+#[test]
+fn untagged_unions_are_ordered_from_the_most_specific_and_merge_equivalents() {
+    let m = lower_ok(&components(
+        "    Known: {anyOf: [{type: string}, {type: string, enum: [low, high]}]}\n    Num: {oneOf: [{type: number}, {type: integer}]}\n    Any: {oneOf: [{}, {type: boolean}]}\n    Obj: {oneOf: [{type: object}, {$ref: '#/components/schemas/F'}]}\n    F: {type: object, required: [on], properties: {on: {type: boolean}}}\n    Ids: {oneOf: [{type: string, format: uuid}, {type: string, pattern: '^a'}]}\n    Wide: {oneOf: [{$ref: '#/components/schemas/F'}, {$ref: '#/components/schemas/G'}]}\n    G: {type: object, required: [on, off], properties: {on: {type: boolean}, off: {type: boolean}}}\n",
+    ));
+    let idents = |name: &str| union(&m, name).1.into_iter().map(|(i, _)| i).collect::<Vec<_>>();
+    assert_eq!(idents("Known"), ["Variant1", "String"]);
+    assert_eq!(idents("Num"), ["Integer", "Number"]);
+    assert_eq!(idents("Any"), ["Boolean", "Variant0"]);
+    assert_eq!(idents("Obj"), ["F", "Map"]);
+    // G needs what F needs and more: tried first, or no input would ever be a G.
+    assert_eq!(idents("Wide"), ["G", "F"]);
+    // Two strings only a format or pattern tells apart: one type, which says so.
+    let TypeDef::Alias(ids) = find(&m, "Ids") else { panic!("an alias") };
+    assert_eq!(ids.ty, Ty::String);
+    assert!(ids.doc.contains("accept the same values"), "{}", ids.doc);
+}
+
+#[test]
+fn discriminated_unions_take_tags_from_the_mapping_the_pinned_value_or_the_name() {
+    let m = lower_ok(&components(
+        "    A: {type: object, properties: {kind: {type: string, enum: [a-kind]}}}\n    B: {type: object, properties: {kind: {type: string}}}\n    C: {type: object, properties: {x: {type: string}}}\n    U:\n      oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}, {$ref: '#/components/schemas/C'}]\n      discriminator: {propertyName: kind, mapping: {c1: '#/components/schemas/C', c2: C}}\n    P:\n      anyOf:\n        - {type: object, required: [t], properties: {t: {const: x}}}\n        - {type: object, required: [t], properties: {t: {enum: [y]}}}\n    S:\n      oneOf: [{$ref: '#/components/schemas/A'}, {type: string}]\n      discriminator: {propertyName: kind}\n",
+    ));
+    let (tag, alternatives) = union(&m, "U");
+    assert_eq!(tag.as_deref(), Some("kind"));
+    let tags: Vec<Vec<String>> = alternatives.into_iter().map(|(_, t)| t).collect();
+    assert_eq!(tags, [vec!["a-kind".to_owned()], vec!["B".to_owned()], vec!["c1".to_owned(), "c2".to_owned()]]);
+    // No discriminator, but a required property pinned per alternative: tagged by it.
+    let (tag, alternatives) = union(&m, "P");
+    assert_eq!(tag.as_deref(), Some("t"));
+    assert_eq!(alternatives[1].1, ["y"]);
+    // A string cannot carry a tag: untagged, and the docs say why.
+    assert_eq!(union(&m, "S").0, None);
+    let TypeDef::Enum(s) = find(&m, "S") else { panic!("enum") };
+    assert!(s.doc.contains("discriminator is not used"), "{}", s.doc);
+}
+
+#[test]
+fn inheritance_bases_are_the_enum_of_their_children() {
+    let text = "    Pet:\n      type: object\n      required: [petType]\n      properties: {petType: {type: string}, name: {type: string}}\n      discriminator: {propertyName: petType}\n    Cat:\n      allOf: [{$ref: '#/components/schemas/Pet'}, {properties: {lives: {type: integer}}}]\n    Dog:\n      allOf: [{$ref: '#/components/schemas/Pet'}]\n    Lion:\n      allOf: [{$ref: '#/components/schemas/Cat'}, {properties: {pride: {type: string}}}]\n    Owner: {properties: {pet: {$ref: '#/components/schemas/Pet'}}}\n";
+    let m = lower_ok(&components(text));
+    let (tag, alternatives) = union(&m, "Pet");
+    assert_eq!(tag.as_deref(), Some("petType"));
+    // No mapping: the children by name, grandchildren too, and the base itself (concrete).
+    let names: Vec<(&str, &str)> = alternatives.iter().map(|(i, t)| (i.as_str(), t[0].as_str())).collect();
+    assert_eq!(names, [("Cat", "Cat"), ("Dog", "Dog"), ("Lion", "Lion"), ("PetBase", "Pet")]);
+    assert_eq!(field_ty(&m, "Lion", "lives").0, Ty::I64);
+    assert_eq!(field_ty(&m, "Dog", "name").0, Ty::String);
+    assert_eq!(field_ty(&m, "Owner", "pet").0, Ty::Named("Pet".into()));
+    // With a mapping that does not name the base, the base is abstract.
+    let mapped = text.replace(
+        "discriminator: {propertyName: petType}",
+        "discriminator: {propertyName: petType, mapping: {cat: Cat, dog: Dog}}",
+    );
+    let m = lower_ok(&components(&mapped));
+    let names: Vec<String> = union(&m, "Pet").1.into_iter().map(|(i, t)| format!("{i}={}", t.join("|"))).collect();
+    assert_eq!(names, ["Cat=cat", "Dog=dog", "Lion=Lion"]);
+    assert!(m.get("PetBase").is_none());
+}
+
+#[test]
+fn pointers_through_refs_resolve_and_missing_steps_name_the_pointer() {
+    let text = "paths:\n  /x:\n    get:\n      responses:\n        '200': {content: {application/json: {schema: {$ref: '#/components/schemas/L'}}}}\ncomponents:\n  schemas:\n    L: {$ref: '#/components/schemas/P'}\n    P: {allOf: [{properties: {data: {$ref: '#/components/schemas/W'}}}]}\n    W: {type: object, properties: {kind: {type: string}}}\n    V: {type: object, properties: {kind: {type: string}}}\n    T:\n      oneOf: [{$ref: '#/components/schemas/W'}, {$ref: '#/components/schemas/V'}]\n      discriminator:\n        propertyName: kind\n        mapping: {w: '#/paths/~1x/get/responses/200/content/application~1json/schema/allOf/0/properties/data', v: V}\n    R: {$ref: '#/paths/~1x/get/responses/200/content/application~1json/schema/allOf/0/properties/data'}\n";
+    let m = lower_ok(text);
+    assert_eq!(union(&m, "T").1[0], ("W".to_owned(), vec!["w".to_owned()]));
+    let TypeDef::Alias(r) = find(&m, "R") else { panic!("alias") };
+    assert_eq!(r.ty, Ty::Named("W".into()));
+    let err = lower_err(&text.replace("allOf/0/properties/data'}\n", "allOf/0/properties/nope'}\n"));
+    assert!(err.contains("#/components/schemas/R/$ref: dangling reference"), "{err}");
+}
+
+#[test]
+fn closed_objects_refuse_unknown_fields_unless_the_spec_opts_out() {
+    let text = "    C: {type: object, additionalProperties: false, properties: {a: {type: string}}}\n    E: {type: object, additionalProperties: false}\n";
+    let m = lower_ok(&components(text));
+    let TypeDef::Struct(c) = find(&m, "C") else { panic!("struct") };
+    assert!(c.deny_unknown);
+    let TypeDef::Struct(e) = find(&m, "E") else { panic!("an empty closed struct") };
+    assert!(e.deny_unknown && e.fields.is_empty());
+    let m = lower_ok(&format!("x-daplug: {{unknown_fields: skip}}\n{}", components(text)));
+    let TypeDef::Struct(c) = find(&m, "C") else { panic!("struct") };
+    assert!(!c.deny_unknown);
+    assert!(lower_err(&format!("x-daplug: {{unknown_fields: maybe}}\n{}", components(text)))
+        .contains("expected `refuse` or `skip`"));
 }

@@ -132,6 +132,7 @@ fn compatible(ty: &syn::Type, expected: &Ty, module: &Module) -> Result<(), Stri
         // A decimal field may hold any number of the schema exactly; an `f64` field for a
         // `format: decimal` property would round it, so that is a mismatch.
         (Ty::Decimal | Ty::F64 | Ty::F32 | Ty::I64 | Ty::I32, Kind::Decimal) => true,
+        (Ty::Object, Kind::Map(_)) => true,
         (Ty::Vec(inner), Kind::Seq(item)) | (Ty::Map(inner), Kind::Map(item)) => {
             return item.map_or(Ok(()), |item| compatible(item, inner, module));
         }
@@ -164,6 +165,7 @@ fn label(ty: &Ty, module: &Module) -> String {
         Ty::Json | Ty::Rust(_) => "any value".into(),
         Ty::Vec(inner) => format!("array of {}", label(inner, module)),
         Ty::Map(inner) => format!("map of {}", label(inner, module)),
+        Ty::Object => "object".into(),
         Ty::Option(inner) | Ty::Boxed(inner) => label(inner, module),
         Ty::Named(name) => match module.get(name) {
             Some(TypeDef::Alias(alias)) => label(&alias.ty, module),

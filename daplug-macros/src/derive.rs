@@ -176,6 +176,8 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         range_prefix: range_prefix.get().map(|(v, _)| v),
         idempotence_key: idempotence_key.get().map(|(v, _)| v),
         indexes,
+        // A hand-written struct's field types are opaque here: its maps are merged.
+        replaced: Vec::new(),
     };
     let includes = match &container.schema {
         Some((file, name)) => errors.ok(check::against_schema(file, name, &input.ident, &fields)).unwrap_or_default(),
@@ -187,6 +189,7 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         fields,
         pointer: String::new(),
         model: None,
+        deny_unknown: false,
         vis: Some(input.vis.clone()),
         companions: Companions::of(&input.ident.to_string()),
     };

@@ -221,6 +221,7 @@ impl Checker<'_> {
                 let at = join(pointer, "items");
                 items.iter().for_each(|item| self.check(item, inner, &at, errors));
             }
+            (Ty::Object, Json::Object(..)) => {}
             (Ty::Map(inner), Json::Object(entries, _)) => {
                 let at = join(pointer, "additionalProperties");
                 entries.iter().for_each(|(_, v)| self.check(v, inner, &at, errors));
@@ -272,14 +273,15 @@ impl Checker<'_> {
                             format!("missing discriminator `{tag}` (a string)"),
                         ));
                     };
-                    let chosen = alternatives.iter().find(|a| a.tag_value.as_deref() == Some(lit.value().as_str()));
-                    match chosen.map(|a| &a.ty) {
-                        Some(Ty::Named(n)) => {
-                            if let Some(TypeDef::Struct(s)) = self.module.get(n) {
-                                self.check_object(entries, *span, s, Some(tag), errors);
+                    let chosen = alternatives.iter().find(|a| a.tags.iter().any(|t| *t == lit.value()));
+                    match chosen {
+                        Some(alternative) => {
+                            // The tag entry is the alternative's own field when it declares one.
+                            let skip = alternative.tag_field.is_none().then_some(tag.as_str());
+                            if let Some(TypeDef::Struct(s)) = self.named_struct(&alternative.ty) {
+                                self.check_object(entries, *span, s, skip, errors);
                             }
                         }
-                        Some(_) => {}
                         None => errors.push(self.spec.error_at(
                             lit.span(),
                             &join(&e.pointer, "discriminator"),
@@ -303,6 +305,19 @@ impl Checker<'_> {
                 }
             },
             None => {}
+        }
+    }
+
+    /// The struct a type names (through aliases and boxes), if it is one.
+    fn named_struct(&self, ty: &Ty) -> Option<&TypeDef> {
+        match ty {
+            Ty::Boxed(inner) => self.named_struct(inner),
+            Ty::Named(name) => match self.module.get(name)? {
+                TypeDef::Alias(alias) => self.named_struct(&alias.ty),
+                def @ TypeDef::Struct(_) => Some(def),
+                TypeDef::Enum(_) => None,
+            },
+            _ => None,
         }
     }
 
@@ -353,7 +368,7 @@ fn label(ty: &Ty) -> String {
         Ty::F64 | Ty::F32 | Ty::Decimal => "a number".into(),
         Ty::Bool => "a boolean".into(),
         Ty::Vec(_) => "an array".into(),
-        Ty::Map(_) => "an object".into(),
+        Ty::Map(_) | Ty::Object => "an object".into(),
         Ty::Option(inner) | Ty::Boxed(inner) => label(inner),
         Ty::Json | Ty::Rust(_) => "any value".into(),
         Ty::Named(name) => format!("`{name}`"),

@@ -52,7 +52,7 @@ pub use path::MAX_DEPTH as MAX_NESTING_DEPTH;
 pub use daplug_macros::{payload, schema, DaplugModel};
 
 // What generated code names (`::daplug_runtime::ModelMeta`, ...), and hand-written models with it.
-pub use model::{IndexMeta, KeyAttribute, KeyType, ModelMeta};
+pub use model::{IndexMeta, KeyAttribute, KeyType, ModelMeta, PathStep};
 
 /// The AWS SDK crates daplug is built on, for callers who need raw types (clients, `AttributeValue`).
 pub mod aws {
@@ -67,10 +67,12 @@ pub mod __private {
     pub use crate::codec::de::DeError as DecodeError;
     pub use crate::codec::decode::{decode_struct, serde_decode, Decode, StructFields};
     pub use crate::codec::generated_item;
+    pub use crate::codec::union::{decode_untagged, tagged_alternative};
     pub use crate::model::{decode_model, serde_model};
     pub use crate::support::{
-        debug_unit_enum, deserialize_struct, deserialize_unit_enum, fields, serialize_unit_enum, Elements, FieldList,
-        Fields, MissingField, Optional, Required, SerdeFields, StructDef, UnitEnum,
+        debug_unit_enum, deserialize_struct, deserialize_tagged, deserialize_unit_enum, fields, serialize_tagged,
+        serialize_unit_enum, tag_text, unit_text, Elements, FieldList, Fields, MissingField, Optional, Required,
+        SerdeFields, StructDef, TaggedUnion, UnitEnum,
     };
     pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use serde;

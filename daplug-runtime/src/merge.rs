@@ -5,6 +5,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::item::Item;
+use crate::model::PathStep;
 use crate::number;
 
 /// How a list in the patch combines with the list stored under the same key.
@@ -57,6 +58,9 @@ pub struct MergeOptions {
     /// merge's concern: the merge applies it, and `update` then refuses the result with
     /// [`Error::InvalidKey`](crate::Error::InvalidKey) (daplug-ddb silently wrote a second item).
     pub protected: Vec<String>,
+    /// Where a map in the patch replaces the stored value whole instead of merging into it (a
+    /// union's value: [`ModelMeta::replaced`](crate::ModelMeta::replaced)).
+    pub replaced: &'static [&'static [PathStep]],
 }
 
 impl MergeOptions {
@@ -79,6 +83,43 @@ impl MergeOptions {
     pub fn with_map(mut self, map: MapOp) -> Self {
         self.map = map;
         self
+    }
+
+    /// These options replacing the values at `paths` whole.
+    pub fn with_replaced(mut self, paths: &'static [&'static [PathStep]]) -> Self {
+        self.replaced = paths;
+        self
+    }
+}
+
+/// The paths of [`MergeOptions::replaced`] still ahead of a position in the patch, each as the
+/// steps left to walk.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Replaced(Vec<&'static [PathStep]>);
+
+impl Replaced {
+    /// Every path, from the item's top.
+    pub(crate) fn all(paths: &'static [&'static [PathStep]]) -> Self {
+        Replaced(paths.to_vec())
+    }
+
+    /// One step down, into the entry `key`: whether the entry is replaced whole, and the paths
+    /// below it.
+    pub(crate) fn enter(&self, key: &str) -> (bool, Replaced) {
+        let mut whole = false;
+        let mut below = Vec::new();
+        for path in &self.0 {
+            if let Some((first, rest)) = path.split_first() {
+                if first.matches(key) {
+                    if rest.is_empty() {
+                        whole = true;
+                    } else {
+                        below.push(rest);
+                    }
+                }
+            }
+        }
+        (whole, Replaced(below))
     }
 }
 
@@ -144,6 +185,8 @@ impl MergeError {
 /// * **Anything else** (a scalar, `null`, a list over a non-list, a map over a missing or `null`
 ///   value) is set as given. `null` is kept, not treated as "remove": daplug-ddb stored it as a
 ///   DynamoDB `NULL` and so do we; removal is what [`MapOp::Remove`] is for.
+/// * **A union's value** (a path of [`MergeOptions::replaced`]) is replaced whole: its map is one
+///   alternative, and merging it into another alternative's map would mix the two.
 /// * **A map over a value that is neither a map nor `null`** is a [`MergeError::TypeMismatch`]
 ///   naming the path. daplug-ddb crashed with `AttributeError` there (and silently replaced
 ///   falsy values such as `""`, `0` or `[]`); guessing whether the caller meant "replace" is worse
@@ -168,7 +211,7 @@ pub fn merge(original: &Item, patch: &AttributeValue, options: &MergeOptions) ->
     let mut merged = original.clone();
     let mut path = String::new();
     match options.map {
-        MapOp::Upsert => upsert_map(&mut merged, patch, options.list, &mut path)?,
+        MapOp::Upsert => upsert_map(&mut merged, patch, options.list, &Replaced::all(options.replaced), &mut path)?,
         MapOp::Remove => remove_keys(&mut merged, patch, &mut path)?,
     }
     Ok(merged)
@@ -178,11 +221,21 @@ fn is_null(value: &AttributeValue) -> bool {
     matches!(value, AttributeValue::Null(_))
 }
 
-fn upsert_map(target: &mut Item, patch: &Item, list: ListOp, path: &mut String) -> Result<(), MergeError> {
+fn upsert_map(
+    target: &mut Item,
+    patch: &Item,
+    list: ListOp,
+    replaced: &Replaced,
+    path: &mut String,
+) -> Result<(), MergeError> {
     for (key, new) in patch {
         let len = push_key(path, key);
+        let (whole, below) = replaced.enter(key);
         match (target.get_mut(key), new) {
-            (Some(AttributeValue::M(old)), AttributeValue::M(new)) => upsert_map(old, new, list, path)?,
+            (_, AttributeValue::M(_)) if whole => {
+                target.insert(key.clone(), new.clone());
+            }
+            (Some(AttributeValue::M(old)), AttributeValue::M(new)) => upsert_map(old, new, list, &below, path)?,
             (Some(AttributeValue::L(old)), AttributeValue::L(new)) => merge_list(old, new, list),
             (Some(AttributeValue::Ss(old)), AttributeValue::L(new)) if all(new, AttributeValue::as_s) => {
                 merge_set(old, new.iter().filter_map(|v| v.as_s().ok()), list, |a, b| a == b)

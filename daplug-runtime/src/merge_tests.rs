@@ -426,3 +426,31 @@ fn numbers_keep_their_text_and_sets_stay_sets() {
     assert!(!removed.contains_key("tags"), "an emptied set is removed: DynamoDB has no empty sets");
     assert!(!removed.contains_key("sizes"));
 }
+
+#[test]
+fn a_union_value_is_replaced_whole_where_plain_maps_merge() {
+    use crate::model::PathStep;
+    static REPLACED: &[&[PathStep]] = &[&[PathStep::Field("method")], &[PathStep::Field("by_id"), PathStep::AnyKey]];
+    let stored = json!({
+        "pk": "a",
+        "method": {"type": "card", "brand": "visa", "last4": "4242"},
+        "by_id": {"m1": {"type": "card", "last4": "1111"}, "m2": {"type": "card", "last4": "2222"}},
+        "address": {"city": "Oslo", "zip": "0150"},
+    });
+    let patch = json!({
+        "method": {"type": "paypal", "email": "a@b.c"},
+        "by_id": {"m1": {"type": "paypal", "email": "x@y.z"}},
+        "address": {"city": "Bergen"},
+    });
+    let merged = ok(stored.clone(), patch.clone(), &upsert().with_replaced(REPLACED));
+    assert_eq!(merged["method"], json!({"type": "paypal", "email": "a@b.c"}));
+    // Inside a map of unions: the entry is replaced, the other entries stay.
+    assert_eq!(
+        merged["by_id"],
+        json!({"m1": {"type": "paypal", "email": "x@y.z"}, "m2": {"type": "card", "last4": "2222"}})
+    );
+    assert_eq!(merged["address"], json!({"city": "Bergen", "zip": "0150"}));
+    // Without the paths, the same patch mixes the two alternatives (what the option prevents).
+    let mixed = ok(stored, patch, &upsert());
+    assert_eq!(mixed["method"]["brand"], json!("visa"));
+}

@@ -61,6 +61,30 @@ pub struct ModelMeta {
     pub idempotence_key: Option<&'static str>,
     /// Global secondary indexes.
     pub indexes: &'static [IndexMeta],
+    /// Where an update replaces a map value whole instead of merging the patch's map into the
+    /// stored one: the values of unions (a `oneOf`, or an `allOf` inheritance base), so that a patch
+    /// switching a payment method from card to PayPal stores the PayPal value alone, never the
+    /// card's fields with PayPal's mixed in. `schema!` lists every such place its models hold.
+    pub replaced: &'static [&'static [PathStep]],
+}
+
+/// One step of a path in [`ModelMeta::replaced`]: a field, or any key of a map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PathStep {
+    /// The field (or map key) with this name.
+    Field(&'static str),
+    /// Any key of a map (`additionalProperties`).
+    AnyKey,
+}
+
+impl PathStep {
+    /// Whether this step names the map key `key`.
+    pub fn matches(self, key: &str) -> bool {
+        match self {
+            PathStep::Field(name) => name == key,
+            PathStep::AnyKey => true,
+        }
+    }
 }
 
 impl ModelMeta {
@@ -74,6 +98,7 @@ impl ModelMeta {
             range_prefix: None,
             idempotence_key: None,
             indexes: &[],
+            replaced: &[],
         }
     }
 }

@@ -23,6 +23,8 @@ use std::fmt::{self, Write as _};
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, Visitor};
 
+use crate::support::HeldError;
+
 /// How deep a value may be nested: 32 levels below the item, DynamoDB's own limit for nested
 /// attributes (a top-level attribute is at level 1).
 pub const MAX_DEPTH: usize = 32;
@@ -111,8 +113,16 @@ struct Track {
 }
 
 impl Track {
-    fn trigger<E>(&self, chain: &Chain<'_>, err: E) -> E {
-        let path = self.path.take().unwrap_or_else(|| chain.render());
+    fn trigger<E: fmt::Display>(&self, chain: &Chain<'_>, err: E) -> E {
+        let path = self.path.take().unwrap_or_else(|| {
+            // An error from a value a tagged union held back carries the rest of its path itself.
+            let path = chain.render();
+            match HeldError::claim(&err) {
+                Some(inner) if path == "." => inner.trim_start_matches('.').to_owned(),
+                Some(inner) => path + &inner,
+                None => path,
+            }
+        });
         self.path.set(Some(path));
         err
     }

@@ -54,6 +54,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for AdditionalBankIdentification {
@@ -176,6 +177,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -420,6 +422,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Address {
@@ -600,6 +603,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -678,6 +682,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Airline {
@@ -800,6 +805,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -987,6 +993,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1074,6 +1081,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for AmountAdjustment {
@@ -1209,6 +1217,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1382,6 +1391,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ApproveTransfersRequest {
@@ -1497,6 +1507,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1576,6 +1587,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for AuLocalAccountIdentification {
@@ -1710,6 +1722,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1880,6 +1893,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BalanceMutation {
@@ -2024,6 +2038,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2109,6 +2124,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BankAccountV3 {
@@ -2247,6 +2263,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("accountIdentification")]],
         };
         #[inline]
         fn from_item(
@@ -2282,60 +2299,491 @@ const _: () = {
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[serde(untagged)]
 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 pub enum BankAccountV3AccountIdentification {
-    /// A [`AuLocalAccountIdentification`] value.
+    /// A [`AuLocalAccountIdentification`] value (tagged `auLocal`).
     AuLocalAccountIdentification(AuLocalAccountIdentification),
-    /// A [`BrLocalAccountIdentification`] value.
+    /// A [`BrLocalAccountIdentification`] value (tagged `brLocal`).
     BrLocalAccountIdentification(BrLocalAccountIdentification),
-    /// A [`CaLocalAccountIdentification`] value.
+    /// A [`CaLocalAccountIdentification`] value (tagged `caLocal`).
     CaLocalAccountIdentification(CaLocalAccountIdentification),
-    /// A [`CzLocalAccountIdentification`] value.
+    /// A [`CzLocalAccountIdentification`] value (tagged `czLocal`).
     CzLocalAccountIdentification(CzLocalAccountIdentification),
-    /// A [`DkLocalAccountIdentification`] value.
+    /// A [`DkLocalAccountIdentification`] value (tagged `dkLocal`).
     DkLocalAccountIdentification(DkLocalAccountIdentification),
-    /// A [`HkLocalAccountIdentification`] value.
+    /// A [`HkLocalAccountIdentification`] value (tagged `hkLocal`).
     HkLocalAccountIdentification(HkLocalAccountIdentification),
-    /// A [`HuLocalAccountIdentification`] value.
+    /// A [`HuLocalAccountIdentification`] value (tagged `huLocal`).
     HuLocalAccountIdentification(HuLocalAccountIdentification),
-    /// A [`IbanAccountIdentification`] value.
+    /// A [`IbanAccountIdentification`] value (tagged `iban`).
     IbanAccountIdentification(IbanAccountIdentification),
-    /// A [`NoLocalAccountIdentification`] value.
+    /// A [`NoLocalAccountIdentification`] value (tagged `noLocal`).
     NoLocalAccountIdentification(NoLocalAccountIdentification),
-    /// A [`NzLocalAccountIdentification`] value.
+    /// A [`NzLocalAccountIdentification`] value (tagged `nzLocal`).
     NzLocalAccountIdentification(NzLocalAccountIdentification),
-    /// A [`NumberAndBicAccountIdentification`] value.
+    /// A [`NumberAndBicAccountIdentification`] value (tagged `numberAndBic`).
     NumberAndBicAccountIdentification(NumberAndBicAccountIdentification),
-    /// A [`PlLocalAccountIdentification`] value.
+    /// A [`PlLocalAccountIdentification`] value (tagged `plLocal`).
     PlLocalAccountIdentification(PlLocalAccountIdentification),
-    /// A [`SeLocalAccountIdentification`] value.
+    /// A [`SeLocalAccountIdentification`] value (tagged `seLocal`).
     SeLocalAccountIdentification(SeLocalAccountIdentification),
-    /// A [`SgLocalAccountIdentification`] value.
+    /// A [`SgLocalAccountIdentification`] value (tagged `sgLocal`).
     SgLocalAccountIdentification(SgLocalAccountIdentification),
-    /// A [`UkLocalAccountIdentification`] value.
+    /// A [`UkLocalAccountIdentification`] value (tagged `ukLocal`).
     UkLocalAccountIdentification(UkLocalAccountIdentification),
-    /// A [`UsLocalAccountIdentification`] value.
+    /// A [`UsLocalAccountIdentification`] value (tagged `usLocal`).
     UsLocalAccountIdentification(UsLocalAccountIdentification),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BankAccountV3AccountIdentification {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::TaggedUnion for BankAccountV3AccountIdentification {
+        const NAME: &'static str = "BankAccountV3AccountIdentification";
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &[
+            "auLocal",
+            "brLocal",
+            "caLocal",
+            "czLocal",
+            "dkLocal",
+            "hkLocal",
+            "huLocal",
+            "iban",
+            "noLocal",
+            "nzLocal",
+            "numberAndBic",
+            "plLocal",
+            "seLocal",
+            "sgLocal",
+            "ukLocal",
+            "usLocal",
+        ];
+        const ALTERNATIVE_OF: &'static [usize] = &[
+            0usize, 1usize, 2usize, 3usize, 4usize, 5usize, 6usize, 7usize, 8usize,
+            9usize, 10usize, 11usize, 12usize, 13usize, 14usize, 15usize,
+        ];
+        const KEEPS_TAG: &'static [bool] = &[
+            true, true, true, true, true, true, true, true, true, true, true, true, true,
+            true, true, true,
+        ];
+        #[inline]
+        fn tag_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"auLocal" => 0usize,
+                    b"brLocal" => 1usize,
+                    b"caLocal" => 2usize,
+                    b"czLocal" => 3usize,
+                    b"dkLocal" => 4usize,
+                    b"hkLocal" => 5usize,
+                    b"huLocal" => 6usize,
+                    b"iban" => 7usize,
+                    b"noLocal" => 8usize,
+                    b"nzLocal" => 9usize,
+                    b"numberAndBic" => 10usize,
+                    b"plLocal" => 11usize,
+                    b"seLocal" => 12usize,
+                    b"sgLocal" => 13usize,
+                    b"ukLocal" => 14usize,
+                    b"usLocal" => 15usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        #[inline]
+        fn deserialize_alternative<'de, D: __p::serde::Deserializer<'de>>(
+            index: usize,
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            match index {
+                0usize => {
+                    <AuLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::AuLocalAccountIdentification)
+                }
+                1usize => {
+                    <BrLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::BrLocalAccountIdentification)
+                }
+                2usize => {
+                    <CaLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::CaLocalAccountIdentification)
+                }
+                3usize => {
+                    <CzLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::CzLocalAccountIdentification)
+                }
+                4usize => {
+                    <DkLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::DkLocalAccountIdentification)
+                }
+                5usize => {
+                    <HkLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::HkLocalAccountIdentification)
+                }
+                6usize => {
+                    <HuLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::HuLocalAccountIdentification)
+                }
+                7usize => {
+                    <IbanAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::IbanAccountIdentification)
+                }
+                8usize => {
+                    <NoLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::NoLocalAccountIdentification)
+                }
+                9usize => {
+                    <NzLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::NzLocalAccountIdentification)
+                }
+                10usize => {
+                    <NumberAndBicAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::NumberAndBicAccountIdentification)
+                }
+                11usize => {
+                    <PlLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::PlLocalAccountIdentification)
+                }
+                12usize => {
+                    <SeLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::SeLocalAccountIdentification)
+                }
+                13usize => {
+                    <SgLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::SgLocalAccountIdentification)
+                }
+                14usize => {
+                    <UkLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::UkLocalAccountIdentification)
+                }
+                _ => {
+                    <UsLocalAccountIdentification as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::UsLocalAccountIdentification)
+                }
+            }
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BankAccountV3AccountIdentification {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_tagged(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for BankAccountV3AccountIdentification {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::AuLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["auLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::BrLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["brLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::CaLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["caLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::CzLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["czLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::DkLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["dkLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::HkLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["hkLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::HuLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["huLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::IbanAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["iban"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::NoLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["noLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::NzLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["nzLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::NumberAndBicAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["numberAndBic"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::PlLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["plLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::SeLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["seLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::SgLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["sgLocal"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+                Self::UkLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["ukLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::UsLocalAccountIdentification(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["usLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for BankAccountV3AccountIdentification {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            match __p::tagged_alternative::<Self>(value, depth)? {
+                (0usize, v) => {
+                    <AuLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::AuLocalAccountIdentification)
+                }
+                (1usize, v) => {
+                    <BrLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::BrLocalAccountIdentification)
+                }
+                (2usize, v) => {
+                    <CaLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::CaLocalAccountIdentification)
+                }
+                (3usize, v) => {
+                    <CzLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::CzLocalAccountIdentification)
+                }
+                (4usize, v) => {
+                    <DkLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::DkLocalAccountIdentification)
+                }
+                (5usize, v) => {
+                    <HkLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::HkLocalAccountIdentification)
+                }
+                (6usize, v) => {
+                    <HuLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::HuLocalAccountIdentification)
+                }
+                (7usize, v) => {
+                    <IbanAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::IbanAccountIdentification)
+                }
+                (8usize, v) => {
+                    <NoLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::NoLocalAccountIdentification)
+                }
+                (9usize, v) => {
+                    <NzLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::NzLocalAccountIdentification)
+                }
+                (10usize, v) => {
+                    <NumberAndBicAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::NumberAndBicAccountIdentification)
+                }
+                (11usize, v) => {
+                    <PlLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::PlLocalAccountIdentification)
+                }
+                (12usize, v) => {
+                    <SeLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::SeLocalAccountIdentification)
+                }
+                (13usize, v) => {
+                    <SgLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::SgLocalAccountIdentification)
+                }
+                (14usize, v) => {
+                    <UkLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::UkLocalAccountIdentification)
+                }
+                (_, v) => {
+                    <UsLocalAccountIdentification as __p::Decode>::decode(v, depth)
+                        .map(Self::UsLocalAccountIdentification)
+                }
+            }
+        }
+    }
+};
 /// The `BankCategoryData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2395,6 +2843,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BankCategoryData {
@@ -2513,6 +2962,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2814,6 +3264,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BrLocalAccountIdentification {
@@ -2978,6 +3429,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3157,6 +3609,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CaLocalAccountIdentification {
@@ -3322,6 +3775,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3548,6 +4002,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CancelTransfersRequest {
@@ -3663,6 +4118,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3757,6 +4213,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CapitalBalance {
@@ -3891,6 +4348,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4026,6 +4484,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CapitalGrant {
@@ -4225,6 +4684,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4310,6 +4770,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CapitalGrantInfo {
@@ -4447,6 +4908,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4622,6 +5084,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CapitalGrants {
@@ -4723,6 +5186,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4797,6 +5261,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Card {
@@ -4913,6 +5378,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -5056,6 +5522,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CardIdentification {
@@ -5254,6 +5721,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -5631,6 +6099,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -5988,6 +6457,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6168,6 +6638,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6373,6 +6844,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6536,6 +7008,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ConfirmationTrackingData {
@@ -6651,6 +7124,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6908,6 +7382,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CounterpartyInfoV3 {
@@ -7058,6 +7533,12 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("bankAccount"),
+                    ::daplug_runtime::PathStep::Field("accountIdentification"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -7163,6 +7644,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CounterpartyV3 {
@@ -7323,6 +7805,12 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("bankAccount"),
+                    ::daplug_runtime::PathStep::Field("accountIdentification"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -7416,6 +7904,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CzLocalAccountIdentification {
@@ -7550,6 +8039,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -7966,6 +8456,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8069,6 +8560,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for DirectDebitInformation {
@@ -8226,6 +8718,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8305,6 +8798,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for DkLocalAccountIdentification {
@@ -8439,6 +8933,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8591,6 +9086,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EstimationTrackingData {
@@ -8708,6 +9204,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8869,6 +9366,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ExecutionDate {
@@ -8990,6 +9488,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9075,6 +9574,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ExternalReason {
@@ -9215,6 +9715,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9376,6 +9877,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9452,6 +9954,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for FindTransfersResponse {
@@ -9571,6 +10074,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9677,6 +10181,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for FundingInstrument {
@@ -9832,6 +10337,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10000,6 +10506,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for GrantCounterparty {
@@ -10143,6 +10650,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10224,6 +10732,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for GrantInfoCounterparty {
@@ -10353,6 +10862,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10436,6 +10946,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for HkLocalAccountIdentification {
@@ -10570,6 +11081,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10718,6 +11230,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for HuLocalAccountIdentification {
@@ -10836,6 +11349,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10991,6 +11505,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IbanAccountIdentification {
@@ -11123,6 +11638,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -11286,6 +11802,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for InterchangeData {
@@ -11422,6 +11939,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -11589,6 +12107,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for InternalCategoryData {
@@ -11743,6 +12262,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -11912,6 +12432,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for InternalReviewTrackingData {
@@ -12042,6 +12563,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -12487,6 +13009,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -12644,6 +13167,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IssuedCard {
@@ -12869,6 +13393,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -13265,6 +13790,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IssuingTransactionData {
@@ -13387,6 +13913,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -13497,7 +14024,10 @@ const _: () = {
     }
 };
 /// The `JSONObject` schema of `adyen-transfer-v4.yaml`.
-pub type JsonObject = ::daplug_runtime::__private::serde_json::Value;
+pub type JsonObject = ::daplug_runtime::__private::serde_json::Map<
+    ::daplug_runtime::__private::std::string::String,
+    ::daplug_runtime::__private::serde_json::Value,
+>;
 /// The `Leg` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13587,6 +14117,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Leg {
@@ -13772,6 +14303,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -13837,6 +14369,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Link {
@@ -13938,6 +14471,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14009,6 +14543,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Links {
@@ -14124,6 +14659,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14200,6 +14736,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Lodging {
@@ -14320,6 +14857,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14429,6 +14967,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for MerchantData {
@@ -14596,6 +15135,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14681,6 +15221,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for MerchantPurchaseData {
@@ -14810,6 +15351,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14997,6 +15539,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Modification {
@@ -15161,6 +15704,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -15787,6 +16331,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NameLocation {
@@ -15968,6 +16513,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16042,6 +16588,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NoLocalAccountIdentification {
@@ -16160,6 +16707,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16330,6 +16878,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NumberAndBicAccountIdentification {
@@ -16495,6 +17044,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16646,6 +17196,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NzLocalAccountIdentification {
@@ -16764,6 +17315,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17009,6 +17561,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PartyIdentification {
@@ -17226,6 +17779,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17424,6 +17978,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PaymentInstrument {
@@ -17578,6 +18133,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17652,6 +18208,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PlLocalAccountIdentification {
@@ -17770,6 +18327,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17996,6 +18554,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PlatformPayment {
@@ -18190,6 +18749,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -18566,6 +19126,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for RelayedAuthorisationData {
@@ -18693,6 +19254,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -18772,6 +19334,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Repayment {
@@ -18900,6 +19463,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -18971,6 +19535,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for RepaymentTerm {
@@ -19088,6 +19653,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -19173,6 +19739,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ResourceReference {
@@ -19313,6 +19880,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -19452,6 +20020,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for RestServiceError {
@@ -19663,6 +20232,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -19742,6 +20312,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ReturnTransferRequest {
@@ -19860,6 +20431,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -19964,6 +20536,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ReturnTransferResponse {
@@ -20117,6 +20690,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -20312,6 +20886,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for RoutingDetails {
@@ -20465,6 +21040,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -20672,6 +21248,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SeLocalAccountIdentification {
@@ -20806,6 +21383,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -20989,6 +21567,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ServiceError {
@@ -21155,6 +21734,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -21236,6 +21816,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SgLocalAccountIdentification {
@@ -21374,6 +21955,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -21515,6 +22097,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ThreeDSecure {
@@ -21626,6 +22209,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -21689,6 +22273,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ThresholdRepayment {
@@ -21787,6 +22372,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -21964,6 +22550,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Transaction {
@@ -22222,6 +22809,12 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("transfer"),
+                    ::daplug_runtime::PathStep::Field("categoryData"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -22311,6 +22904,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransactionEventViolation {
@@ -22453,6 +23047,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -22562,6 +23157,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransactionRuleReference {
@@ -22726,6 +23322,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -22816,6 +23413,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransactionRuleSource {
@@ -22938,6 +23536,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23040,6 +23639,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransactionRulesResult {
@@ -23191,6 +23791,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23267,6 +23868,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransactionSearchResponse {
@@ -23386,6 +23988,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23753,6 +24356,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Transfer {
@@ -24103,6 +24707,14 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[::daplug_runtime::PathStep::Field("categoryData")],
+                &[
+                    ::daplug_runtime::PathStep::Field("counterparty"),
+                    ::daplug_runtime::PathStep::Field("bankAccount"),
+                    ::daplug_runtime::PathStep::Field("accountIdentification"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -24262,36 +24874,161 @@ const _: () = {
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[serde(untagged)]
 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 pub enum TransferCategoryData {
-    /// A [`BankCategoryData`] value.
+    /// A [`BankCategoryData`] value (tagged `bank`).
     BankCategoryData(BankCategoryData),
-    /// A [`InternalCategoryData`] value.
+    /// A [`InternalCategoryData`] value (tagged `internal`).
     InternalCategoryData(InternalCategoryData),
-    /// A [`IssuedCard`] value.
+    /// A [`IssuedCard`] value (tagged `issuedCard`).
     IssuedCard(IssuedCard),
-    /// A [`PlatformPayment`] value.
+    /// A [`PlatformPayment`] value (tagged `platformPayment`).
     PlatformPayment(PlatformPayment),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TransferCategoryData {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::TaggedUnion for TransferCategoryData {
+        const NAME: &'static str = "TransferCategoryData";
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &[
+            "bank",
+            "internal",
+            "issuedCard",
+            "platformPayment",
+        ];
+        const ALTERNATIVE_OF: &'static [usize] = &[0usize, 1usize, 2usize, 3usize];
+        const KEEPS_TAG: &'static [bool] = &[true, true, true, true];
+        #[inline]
+        fn tag_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bank" => 0usize,
+                    b"internal" => 1usize,
+                    b"issuedCard" => 2usize,
+                    b"platformPayment" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        #[inline]
+        fn deserialize_alternative<'de, D: __p::serde::Deserializer<'de>>(
+            index: usize,
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            match index {
+                0usize => {
+                    <BankCategoryData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::BankCategoryData)
+                }
+                1usize => {
+                    <InternalCategoryData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::InternalCategoryData)
+                }
+                2usize => {
+                    <IssuedCard as __p::serde::Deserialize>::deserialize(deserializer)
+                        .map(Self::IssuedCard)
+                }
+                _ => {
+                    <PlatformPayment as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::PlatformPayment)
+                }
+            }
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferCategoryData {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_tagged(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TransferCategoryData {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::BankCategoryData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["bank"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+                Self::InternalCategoryData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["internal"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+                Self::IssuedCard(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["issuedCard"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+                Self::PlatformPayment(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["platformPayment"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TransferCategoryData {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            match __p::tagged_alternative::<Self>(value, depth)? {
+                (0usize, v) => {
+                    <BankCategoryData as __p::Decode>::decode(v, depth)
+                        .map(Self::BankCategoryData)
+                }
+                (1usize, v) => {
+                    <InternalCategoryData as __p::Decode>::decode(v, depth)
+                        .map(Self::InternalCategoryData)
+                }
+                (2usize, v) => {
+                    <IssuedCard as __p::Decode>::decode(v, depth).map(Self::IssuedCard)
+                }
+                (_, v) => {
+                    <PlatformPayment as __p::Decode>::decode(v, depth)
+                        .map(Self::PlatformPayment)
+                }
+            }
+        }
+    }
+};
 /// The `TransferData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24633,6 +25370,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferData {
@@ -25105,6 +25843,15 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[::daplug_runtime::PathStep::Field("categoryData")],
+                &[
+                    ::daplug_runtime::PathStep::Field("counterparty"),
+                    ::daplug_runtime::PathStep::Field("bankAccount"),
+                    ::daplug_runtime::PathStep::Field("accountIdentification"),
+                ],
+                &[::daplug_runtime::PathStep::Field("tracking")],
+            ],
         };
         #[inline]
         fn from_item(
@@ -25264,36 +26011,161 @@ const _: () = {
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[serde(untagged)]
 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 pub enum TransferDataCategoryData {
-    /// A [`BankCategoryData`] value.
+    /// A [`BankCategoryData`] value (tagged `bank`).
     BankCategoryData(BankCategoryData),
-    /// A [`InternalCategoryData`] value.
+    /// A [`InternalCategoryData`] value (tagged `internal`).
     InternalCategoryData(InternalCategoryData),
-    /// A [`IssuedCard`] value.
+    /// A [`IssuedCard`] value (tagged `issuedCard`).
     IssuedCard(IssuedCard),
-    /// A [`PlatformPayment`] value.
+    /// A [`PlatformPayment`] value (tagged `platformPayment`).
     PlatformPayment(PlatformPayment),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TransferDataCategoryData {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::TaggedUnion for TransferDataCategoryData {
+        const NAME: &'static str = "TransferDataCategoryData";
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &[
+            "bank",
+            "internal",
+            "issuedCard",
+            "platformPayment",
+        ];
+        const ALTERNATIVE_OF: &'static [usize] = &[0usize, 1usize, 2usize, 3usize];
+        const KEEPS_TAG: &'static [bool] = &[true, true, true, true];
+        #[inline]
+        fn tag_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bank" => 0usize,
+                    b"internal" => 1usize,
+                    b"issuedCard" => 2usize,
+                    b"platformPayment" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        #[inline]
+        fn deserialize_alternative<'de, D: __p::serde::Deserializer<'de>>(
+            index: usize,
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            match index {
+                0usize => {
+                    <BankCategoryData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::BankCategoryData)
+                }
+                1usize => {
+                    <InternalCategoryData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::InternalCategoryData)
+                }
+                2usize => {
+                    <IssuedCard as __p::serde::Deserialize>::deserialize(deserializer)
+                        .map(Self::IssuedCard)
+                }
+                _ => {
+                    <PlatformPayment as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::PlatformPayment)
+                }
+            }
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferDataCategoryData {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_tagged(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TransferDataCategoryData {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::BankCategoryData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["bank"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+                Self::InternalCategoryData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["internal"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+                Self::IssuedCard(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["issuedCard"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+                Self::PlatformPayment(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["platformPayment"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TransferDataCategoryData {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            match __p::tagged_alternative::<Self>(value, depth)? {
+                (0usize, v) => {
+                    <BankCategoryData as __p::Decode>::decode(v, depth)
+                        .map(Self::BankCategoryData)
+                }
+                (1usize, v) => {
+                    <InternalCategoryData as __p::Decode>::decode(v, depth)
+                        .map(Self::InternalCategoryData)
+                }
+                (2usize, v) => {
+                    <IssuedCard as __p::Decode>::decode(v, depth).map(Self::IssuedCard)
+                }
+                (_, v) => {
+                    <PlatformPayment as __p::Decode>::decode(v, depth)
+                        .map(Self::PlatformPayment)
+                }
+            }
+        }
+    }
+};
 /// The direction of the transfer.
 ///
 /// Possible values: **incoming**, **outgoing**.
@@ -26478,34 +27350,150 @@ const _: () = {
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[serde(untagged)]
 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 pub enum TransferDataTracking {
-    /// A [`ConfirmationTrackingData`] value.
+    /// A [`ConfirmationTrackingData`] value (tagged `confirmation`).
     ConfirmationTrackingData(ConfirmationTrackingData),
-    /// A [`EstimationTrackingData`] value.
+    /// A [`EstimationTrackingData`] value (tagged `estimation`).
     EstimationTrackingData(EstimationTrackingData),
-    /// A [`InternalReviewTrackingData`] value.
+    /// A [`InternalReviewTrackingData`] value (tagged `internalReview`).
     InternalReviewTrackingData(InternalReviewTrackingData),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TransferDataTracking {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::TaggedUnion for TransferDataTracking {
+        const NAME: &'static str = "TransferDataTracking";
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &[
+            "confirmation",
+            "estimation",
+            "internalReview",
+        ];
+        const ALTERNATIVE_OF: &'static [usize] = &[0usize, 1usize, 2usize];
+        const KEEPS_TAG: &'static [bool] = &[true, true, true];
+        #[inline]
+        fn tag_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"confirmation" => 0usize,
+                    b"estimation" => 1usize,
+                    b"internalReview" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        #[inline]
+        fn deserialize_alternative<'de, D: __p::serde::Deserializer<'de>>(
+            index: usize,
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            match index {
+                0usize => {
+                    <ConfirmationTrackingData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::ConfirmationTrackingData)
+                }
+                1usize => {
+                    <EstimationTrackingData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::EstimationTrackingData)
+                }
+                _ => {
+                    <InternalReviewTrackingData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::InternalReviewTrackingData)
+                }
+            }
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferDataTracking {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_tagged(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TransferDataTracking {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::ConfirmationTrackingData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["confirmation"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::EstimationTrackingData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["estimation"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::InternalReviewTrackingData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["internalReview"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TransferDataTracking {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            match __p::tagged_alternative::<Self>(value, depth)? {
+                (0usize, v) => {
+                    <ConfirmationTrackingData as __p::Decode>::decode(v, depth)
+                        .map(Self::ConfirmationTrackingData)
+                }
+                (1usize, v) => {
+                    <EstimationTrackingData as __p::Decode>::decode(v, depth)
+                        .map(Self::EstimationTrackingData)
+                }
+                (_, v) => {
+                    <InternalReviewTrackingData as __p::Decode>::decode(v, depth)
+                        .map(Self::InternalReviewTrackingData)
+                }
+            }
+        }
+    }
+};
 /// The type of transfer or transaction. For example, **refund**, **payment**, **internalTransfer**, **bankTransfer**.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27089,6 +28077,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferEvent {
@@ -27415,6 +28404,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("trackingData")]],
         };
         #[inline]
         fn from_item(
@@ -27450,34 +28440,150 @@ const _: () = {
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[serde(untagged)]
 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 pub enum TransferEventEventsDataItem {
-    /// A [`InterchangeData`] value.
+    /// A [`InterchangeData`] value (tagged `interchangeData`).
     InterchangeData(InterchangeData),
-    /// A [`IssuingTransactionData`] value.
+    /// A [`IssuingTransactionData`] value (tagged `issuingTransactionData`).
     IssuingTransactionData(IssuingTransactionData),
-    /// A [`MerchantPurchaseData`] value.
+    /// A [`MerchantPurchaseData`] value (tagged `merchantPurchaseData`).
     MerchantPurchaseData(MerchantPurchaseData),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TransferEventEventsDataItem {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::TaggedUnion for TransferEventEventsDataItem {
+        const NAME: &'static str = "TransferEventEventsDataItem";
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &[
+            "interchangeData",
+            "issuingTransactionData",
+            "merchantPurchaseData",
+        ];
+        const ALTERNATIVE_OF: &'static [usize] = &[0usize, 1usize, 2usize];
+        const KEEPS_TAG: &'static [bool] = &[true, true, true];
+        #[inline]
+        fn tag_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"interchangeData" => 0usize,
+                    b"issuingTransactionData" => 1usize,
+                    b"merchantPurchaseData" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        #[inline]
+        fn deserialize_alternative<'de, D: __p::serde::Deserializer<'de>>(
+            index: usize,
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            match index {
+                0usize => {
+                    <InterchangeData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::InterchangeData)
+                }
+                1usize => {
+                    <IssuingTransactionData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::IssuingTransactionData)
+                }
+                _ => {
+                    <MerchantPurchaseData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::MerchantPurchaseData)
+                }
+            }
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferEventEventsDataItem {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_tagged(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TransferEventEventsDataItem {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::InterchangeData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["interchangeData"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::IssuingTransactionData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["issuingTransactionData"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::MerchantPurchaseData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["merchantPurchaseData"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TransferEventEventsDataItem {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            match __p::tagged_alternative::<Self>(value, depth)? {
+                (0usize, v) => {
+                    <InterchangeData as __p::Decode>::decode(v, depth)
+                        .map(Self::InterchangeData)
+                }
+                (1usize, v) => {
+                    <IssuingTransactionData as __p::Decode>::decode(v, depth)
+                        .map(Self::IssuingTransactionData)
+                }
+                (_, v) => {
+                    <MerchantPurchaseData as __p::Decode>::decode(v, depth)
+                        .map(Self::MerchantPurchaseData)
+                }
+            }
+        }
+    }
+};
 /// The reason for the transfer status.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -28572,34 +29678,150 @@ const _: () = {
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[serde(untagged)]
 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 pub enum TransferEventTrackingData {
-    /// A [`ConfirmationTrackingData`] value.
+    /// A [`ConfirmationTrackingData`] value (tagged `confirmation`).
     ConfirmationTrackingData(ConfirmationTrackingData),
-    /// A [`EstimationTrackingData`] value.
+    /// A [`EstimationTrackingData`] value (tagged `estimation`).
     EstimationTrackingData(EstimationTrackingData),
-    /// A [`InternalReviewTrackingData`] value.
+    /// A [`InternalReviewTrackingData`] value (tagged `internalReview`).
     InternalReviewTrackingData(InternalReviewTrackingData),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TransferEventTrackingData {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::TaggedUnion for TransferEventTrackingData {
+        const NAME: &'static str = "TransferEventTrackingData";
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &[
+            "confirmation",
+            "estimation",
+            "internalReview",
+        ];
+        const ALTERNATIVE_OF: &'static [usize] = &[0usize, 1usize, 2usize];
+        const KEEPS_TAG: &'static [bool] = &[true, true, true];
+        #[inline]
+        fn tag_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"confirmation" => 0usize,
+                    b"estimation" => 1usize,
+                    b"internalReview" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        #[inline]
+        fn deserialize_alternative<'de, D: __p::serde::Deserializer<'de>>(
+            index: usize,
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            match index {
+                0usize => {
+                    <ConfirmationTrackingData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::ConfirmationTrackingData)
+                }
+                1usize => {
+                    <EstimationTrackingData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::EstimationTrackingData)
+                }
+                _ => {
+                    <InternalReviewTrackingData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::InternalReviewTrackingData)
+                }
+            }
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferEventTrackingData {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_tagged(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TransferEventTrackingData {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::ConfirmationTrackingData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["confirmation"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::EstimationTrackingData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["estimation"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+                Self::InternalReviewTrackingData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(
+                            &["internalReview"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
+                        v,
+                    )
+                }
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TransferEventTrackingData {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            match __p::tagged_alternative::<Self>(value, depth)? {
+                (0usize, v) => {
+                    <ConfirmationTrackingData as __p::Decode>::decode(v, depth)
+                        .map(Self::ConfirmationTrackingData)
+                }
+                (1usize, v) => {
+                    <EstimationTrackingData as __p::Decode>::decode(v, depth)
+                        .map(Self::EstimationTrackingData)
+                }
+                (_, v) => {
+                    <InternalReviewTrackingData as __p::Decode>::decode(v, depth)
+                        .map(Self::InternalReviewTrackingData)
+                }
+            }
+        }
+    }
+};
 /// The type of the transfer event. Possible values: **accounting**, **tracking**.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -28900,6 +30122,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferInfo {
@@ -29167,6 +30390,13 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("counterparty"),
+                    ::daplug_runtime::PathStep::Field("bankAccount"),
+                    ::daplug_runtime::PathStep::Field("accountIdentification"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -29730,6 +30960,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferNotificationCounterParty {
@@ -29895,6 +31126,12 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("bankAccount"),
+                    ::daplug_runtime::PathStep::Field("accountIdentification"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -30036,6 +31273,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferNotificationMerchantData {
@@ -30247,6 +31485,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -30328,6 +31567,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferNotificationValidationFact {
@@ -30452,6 +31692,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -31117,6 +32358,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferRequestReview {
@@ -31248,6 +32490,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -31328,6 +32571,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferReview {
@@ -31462,6 +32706,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -31707,6 +32952,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferServiceRestServiceError {
@@ -31934,6 +33180,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -32836,6 +34083,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferView {
@@ -32972,6 +34220,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("categoryData")]],
         };
         #[inline]
         fn from_item(
@@ -33007,36 +34256,161 @@ const _: () = {
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[serde(untagged)]
 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 pub enum TransferViewCategoryData {
-    /// A [`BankCategoryData`] value.
+    /// A [`BankCategoryData`] value (tagged `bank`).
     BankCategoryData(BankCategoryData),
-    /// A [`InternalCategoryData`] value.
+    /// A [`InternalCategoryData`] value (tagged `internal`).
     InternalCategoryData(InternalCategoryData),
-    /// A [`IssuedCard`] value.
+    /// A [`IssuedCard`] value (tagged `issuedCard`).
     IssuedCard(IssuedCard),
-    /// A [`PlatformPayment`] value.
+    /// A [`PlatformPayment`] value (tagged `platformPayment`).
     PlatformPayment(PlatformPayment),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for TransferViewCategoryData {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::TaggedUnion for TransferViewCategoryData {
+        const NAME: &'static str = "TransferViewCategoryData";
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &[
+            "bank",
+            "internal",
+            "issuedCard",
+            "platformPayment",
+        ];
+        const ALTERNATIVE_OF: &'static [usize] = &[0usize, 1usize, 2usize, 3usize];
+        const KEEPS_TAG: &'static [bool] = &[true, true, true, true];
+        #[inline]
+        fn tag_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bank" => 0usize,
+                    b"internal" => 1usize,
+                    b"issuedCard" => 2usize,
+                    b"platformPayment" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        #[inline]
+        fn deserialize_alternative<'de, D: __p::serde::Deserializer<'de>>(
+            index: usize,
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            match index {
+                0usize => {
+                    <BankCategoryData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::BankCategoryData)
+                }
+                1usize => {
+                    <InternalCategoryData as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::InternalCategoryData)
+                }
+                2usize => {
+                    <IssuedCard as __p::serde::Deserialize>::deserialize(deserializer)
+                        .map(Self::IssuedCard)
+                }
+                _ => {
+                    <PlatformPayment as __p::serde::Deserialize>::deserialize(
+                            deserializer,
+                        )
+                        .map(Self::PlatformPayment)
+                }
+            }
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferViewCategoryData {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_tagged(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for TransferViewCategoryData {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::BankCategoryData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["bank"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+                Self::InternalCategoryData(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["internal"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+                Self::IssuedCard(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["issuedCard"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+                Self::PlatformPayment(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["platformPayment"], v.type_.map(__p::unit_text)),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for TransferViewCategoryData {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            match __p::tagged_alternative::<Self>(value, depth)? {
+                (0usize, v) => {
+                    <BankCategoryData as __p::Decode>::decode(v, depth)
+                        .map(Self::BankCategoryData)
+                }
+                (1usize, v) => {
+                    <InternalCategoryData as __p::Decode>::decode(v, depth)
+                        .map(Self::InternalCategoryData)
+                }
+                (2usize, v) => {
+                    <IssuedCard as __p::Decode>::decode(v, depth).map(Self::IssuedCard)
+                }
+                (_, v) => {
+                    <PlatformPayment as __p::Decode>::decode(v, depth)
+                        .map(Self::PlatformPayment)
+                }
+            }
+        }
+    }
+};
 /// The `UKLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33085,6 +34459,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for UkLocalAccountIdentification {
@@ -33219,6 +34594,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -33476,6 +34852,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for UltimatePartyIdentification {
@@ -33708,6 +35085,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -33902,6 +35280,7 @@ const _: () = {
                 },
             )
         }
+        const DENY_UNKNOWN: bool = true;
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for UsLocalAccountIdentification {
@@ -34054,6 +35433,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(

@@ -243,6 +243,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -507,6 +508,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -786,6 +788,27 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("template"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("overhead"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("updateStrategy"),
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxSurge"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("updateStrategy"),
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxUnavailable"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -1061,6 +1084,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1319,6 +1343,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1582,6 +1607,24 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("template"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("overhead"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("updateStrategy"),
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxSurge"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("updateStrategy"),
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxUnavailable"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -1937,6 +1980,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2140,6 +2184,16 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxSurge"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxUnavailable"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -2419,6 +2473,27 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("strategy"),
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxSurge"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("strategy"),
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxUnavailable"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("template"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("overhead"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -2717,6 +2792,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2976,6 +3052,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3291,6 +3368,24 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("strategy"),
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxSurge"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("strategy"),
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxUnavailable"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("template"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("overhead"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -3611,6 +3706,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3814,6 +3910,16 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxSurge"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxUnavailable"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -4093,6 +4199,15 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("template"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("overhead"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -4368,6 +4483,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4627,6 +4743,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4870,6 +4987,14 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("template"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("overhead"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -5153,6 +5278,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -5356,6 +5482,10 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[::daplug_runtime::PathStep::Field("maxSurge")],
+                &[::daplug_runtime::PathStep::Field("maxUnavailable")],
+            ],
         };
         #[inline]
         fn from_item(
@@ -5562,6 +5692,10 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[::daplug_runtime::PathStep::Field("maxSurge")],
+                &[::daplug_runtime::PathStep::Field("maxUnavailable")],
+            ],
         };
         #[inline]
         fn from_item(
@@ -5763,6 +5897,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("maxUnavailable")]],
         };
         #[inline]
         fn from_item(
@@ -6046,6 +6181,21 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("template"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("overhead"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("updateStrategy"),
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxUnavailable"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -6321,6 +6471,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6581,6 +6732,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6756,6 +6908,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6971,6 +7124,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -7391,6 +7545,19 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("template"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("overhead"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("updateStrategy"),
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxUnavailable"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -7761,6 +7928,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -7964,6 +8132,12 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("rollingUpdate"),
+                    ::daplug_runtime::PathStep::Field("maxUnavailable"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -8243,6 +8417,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8415,6 +8590,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8611,6 +8787,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8844,6 +9021,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9094,6 +9272,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9392,6 +9571,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9612,6 +9792,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9834,6 +10015,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10140,6 +10322,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10396,6 +10579,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10623,6 +10807,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10821,6 +11006,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -11036,6 +11222,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -11257,6 +11444,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -11512,6 +11700,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -12197,6 +12386,72 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("lifecycle"),
+                    ::daplug_runtime::PathStep::Field("postStart"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("lifecycle"),
+                    ::daplug_runtime::PathStep::Field("postStart"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("lifecycle"),
+                    ::daplug_runtime::PathStep::Field("preStop"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("lifecycle"),
+                    ::daplug_runtime::PathStep::Field("preStop"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("livenessProbe"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("livenessProbe"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("readinessProbe"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("readinessProbe"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("limits"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("requests"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("startupProbe"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("startupProbe"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -12466,6 +12721,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -12755,6 +13011,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -12938,6 +13195,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -13192,6 +13450,12 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("resourceFieldRef"),
+                    ::daplug_runtime::PathStep::Field("divisor"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -13396,6 +13660,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -13601,6 +13866,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("sizeLimit")]],
         };
         #[inline]
         fn from_item(
@@ -13830,6 +14096,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14045,6 +14312,13 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("valueFrom"),
+                    ::daplug_runtime::PathStep::Field("resourceFieldRef"),
+                    ::daplug_runtime::PathStep::Field("divisor"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -14304,6 +14578,12 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("resourceFieldRef"),
+                    ::daplug_runtime::PathStep::Field("divisor"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -15022,6 +15302,72 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("lifecycle"),
+                    ::daplug_runtime::PathStep::Field("postStart"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("lifecycle"),
+                    ::daplug_runtime::PathStep::Field("postStart"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("lifecycle"),
+                    ::daplug_runtime::PathStep::Field("preStop"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("lifecycle"),
+                    ::daplug_runtime::PathStep::Field("preStop"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("livenessProbe"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("livenessProbe"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("readinessProbe"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("readinessProbe"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("limits"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("requests"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("startupProbe"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("startupProbe"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -15211,6 +15557,22 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("volumeClaimTemplate"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("limits"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("volumeClaimTemplate"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("requests"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -15401,6 +15763,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -15692,6 +16055,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -15980,6 +16344,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16183,6 +16548,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16436,6 +16802,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16662,6 +17029,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16880,6 +17248,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17079,6 +17448,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17288,6 +17658,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17488,6 +17859,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17768,6 +18140,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("port")]],
         };
         #[inline]
         fn from_item(
@@ -17958,6 +18331,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -18364,6 +18738,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -18572,6 +18947,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -18772,6 +19148,28 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("postStart"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("postStart"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("preStop"),
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("preStop"),
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -18994,6 +19392,16 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -19171,6 +19579,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -19385,6 +19794,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -19627,6 +20037,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -19806,6 +20217,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -20031,6 +20443,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -20245,6 +20658,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -20446,6 +20860,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -20729,6 +21144,30 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("limits"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("requests"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("status"),
+                    ::daplug_runtime::PathStep::Field("allocatedResources"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("status"),
+                    ::daplug_runtime::PathStep::Field("capacity"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -21029,6 +21468,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -21400,6 +21840,18 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("limits"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("requests"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -21756,6 +22208,16 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("allocatedResources"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("capacity"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -21959,6 +22421,20 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("limits"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("requests"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -22159,6 +22635,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -22364,6 +22841,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -22611,6 +23089,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -22878,6 +23357,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23124,6 +23604,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23373,6 +23854,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23573,6 +24055,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23740,6 +24223,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23911,6 +24395,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -24109,6 +24594,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -24279,6 +24765,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -24668,6 +25155,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -25791,6 +26279,12 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("overhead"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -25987,6 +26481,13 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("overhead"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -26206,6 +26707,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -26398,6 +26900,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -26772,6 +27275,16 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("httpGet"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("tcpSocket"),
+                    ::daplug_runtime::PathStep::Field("port"),
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -26973,6 +27486,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -27267,6 +27781,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -27617,6 +28132,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -27785,6 +28301,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -28011,6 +28528,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("divisor")]],
         };
         #[inline]
         fn from_item(
@@ -28271,6 +28789,16 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("limits"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("requests"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -28657,6 +29185,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -28912,6 +29441,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -29114,6 +29644,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -29312,6 +29843,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -29524,6 +30056,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -29742,6 +30275,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -29995,6 +30529,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -30399,6 +30934,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -30621,6 +31157,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -30903,6 +31440,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -31096,6 +31634,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -31295,6 +31834,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("port")]],
         };
         #[inline]
         fn from_item(
@@ -31568,6 +32108,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -31925,6 +32466,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -32144,6 +32686,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -32396,6 +32939,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -33252,6 +33796,28 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[
+                &[
+                    ::daplug_runtime::PathStep::Field("emptyDir"),
+                    ::daplug_runtime::PathStep::Field("sizeLimit"),
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("ephemeral"),
+                    ::daplug_runtime::PathStep::Field("volumeClaimTemplate"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("limits"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+                &[
+                    ::daplug_runtime::PathStep::Field("ephemeral"),
+                    ::daplug_runtime::PathStep::Field("volumeClaimTemplate"),
+                    ::daplug_runtime::PathStep::Field("spec"),
+                    ::daplug_runtime::PathStep::Field("resources"),
+                    ::daplug_runtime::PathStep::Field("requests"),
+                    ::daplug_runtime::PathStep::AnyKey,
+                ],
+            ],
         };
         #[inline]
         fn from_item(
@@ -33443,6 +34009,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -33736,6 +34303,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -33995,6 +34563,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -34254,6 +34823,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -34444,6 +35014,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -34704,6 +35275,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -34791,19 +35363,35 @@ pub enum IoK8sApimachineryPkgApiResourceQuantity {
     /// A [`Number`] value.
     Number(f64),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for IoK8sApimachineryPkgApiResourceQuantity {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::Decode for IoK8sApimachineryPkgApiResourceQuantity {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_untagged(
+                value,
+                depth,
+                "IoK8sApimachineryPkgApiResourceQuantity",
+                &[
+                    |v, d| {
+                        <::daplug_runtime::__private::std::string::String as __p::Decode>::decode(
+                                v,
+                                d,
+                            )
+                            .map(Self::String)
+                    },
+                    |v, d| <f64 as __p::Decode>::decode(v, d).map(Self::Number),
+                ],
+            )
+        }
     }
-}
+};
 /// APIResource specifies the name of a resource and whether it is namespaced.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35183,6 +35771,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -35447,6 +36036,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -35779,6 +36369,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -35818,7 +36409,10 @@ const _: () = {
 /// Each key is either a '.' representing the field itself, and will always map to an empty set, or a string representing a sub-field or item. The string will follow one of these four formats: 'f:<name>', where <name> is the name of a field in a struct, or key in a map 'v:<value>', where <value> is the exact json formatted value of a list item 'i:<index>', where <index> is position of a item in a list 'k:<keys>', where <keys> is a map of  a list item's key fields to their unique values If a key maps to an empty Fields value, the field that key represents is part of the set.
 ///
 /// The exact format is defined in sigs.k8s.io/structured-merge-diff
-pub type IoK8sApimachineryPkgApisMetaV1FieldsV1 = ::daplug_runtime::__private::serde_json::Value;
+pub type IoK8sApimachineryPkgApisMetaV1FieldsV1 = ::daplug_runtime::__private::serde_json::Map<
+    ::daplug_runtime::__private::std::string::String,
+    ::daplug_runtime::__private::serde_json::Value,
+>;
 /// A label selector is a label query over a set of resources. The result of matchLabels and matchExpressions are ANDed. An empty label selector matches all objects. A null label selector matches no objects.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -36016,6 +36610,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -36248,6 +36843,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -36507,6 +37103,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -36836,6 +37433,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -37426,6 +38024,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -37708,6 +38307,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -37743,7 +38343,10 @@ const _: () = {
     }
 };
 /// Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.
-pub type IoK8sApimachineryPkgApisMetaV1Patch = ::daplug_runtime::__private::serde_json::Value;
+pub type IoK8sApimachineryPkgApisMetaV1Patch = ::daplug_runtime::__private::serde_json::Map<
+    ::daplug_runtime::__private::std::string::String,
+    ::daplug_runtime::__private::serde_json::Value,
+>;
 /// Preconditions must be fulfilled before an operation (update, delete, etc.) is carried out.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -37916,6 +38519,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -38260,6 +38864,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -38491,6 +39096,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -38802,6 +39408,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -39008,6 +39615,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -39080,7 +39688,10 @@ const _: () = {
 ///     }
 ///
 /// So what happens? Decode first uses json or yaml to unmarshal the serialized data into your external MyAPIObject. That causes the raw JSON to be stored, but not unpacked. The next step is to copy (using pkg/conversion) into the internal struct. The runtime package's DefaultScheme has conversion functions installed which will unpack the JSON stored in RawExtension, turning it into the correct object type, and storing it in the Object. (TODO: In the case where the object is of an unknown type, a runtime.Unknown object will be created and stored.)
-pub type IoK8sApimachineryPkgRuntimeRawExtension = ::daplug_runtime::__private::serde_json::Value;
+pub type IoK8sApimachineryPkgRuntimeRawExtension = ::daplug_runtime::__private::serde_json::Map<
+    ::daplug_runtime::__private::std::string::String,
+    ::daplug_runtime::__private::serde_json::Value,
+>;
 /// IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -39098,16 +39709,32 @@ pub enum IoK8sApimachineryPkgUtilIntstrIntOrString {
     /// A [`String`] value.
     String(::daplug_runtime::__private::std::string::String),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for IoK8sApimachineryPkgUtilIntstrIntOrString {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::Decode for IoK8sApimachineryPkgUtilIntstrIntOrString {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_untagged(
+                value,
+                depth,
+                "IoK8sApimachineryPkgUtilIntstrIntOrString",
+                &[
+                    |v, d| <i64 as __p::Decode>::decode(v, d).map(Self::Integer),
+                    |v, d| {
+                        <::daplug_runtime::__private::std::string::String as __p::Decode>::decode(
+                                v,
+                                d,
+                            )
+                            .map(Self::String)
+                    },
+                ],
+            )
+        }
     }
-}
+};

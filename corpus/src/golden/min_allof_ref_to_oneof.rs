@@ -134,6 +134,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -181,19 +182,29 @@ pub enum AOrB {
     /// A [`B`] value.
     B(B),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for AOrB {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::Decode for AOrB {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_untagged(
+                value,
+                depth,
+                "AOrB",
+                &[
+                    |v, d| <A as __p::Decode>::decode(v, d).map(Self::A),
+                    |v, d| <B as __p::Decode>::decode(v, d).map(Self::B),
+                ],
+            )
+        }
     }
-}
+};
 /// The `B` schema of `allof-ref-to-oneof.yml`.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -328,6 +339,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -485,6 +497,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("x")]],
         };
         #[inline]
         fn from_item(

@@ -161,6 +161,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -352,6 +353,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -517,6 +519,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -551,32 +554,105 @@ const _: () = {
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
-    ::daplug_runtime::__private::std::cmp::PartialEq,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
+    ::daplug_runtime::__private::std::cmp::PartialEq
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
-#[serde(untagged)]
 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 pub enum InputItem {
-    /// A [`Item`] value.
+    /// A [`Item`] value (tagged `Item`).
     Item(Item),
-    /// A [`C`] value.
+    /// A [`C`] value (tagged `C`).
     C(C),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for InputItem {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::TaggedUnion for InputItem {
+        const NAME: &'static str = "InputItem";
+        const TAG: &'static str = "type";
+        const TAGS: &'static [&'static str] = &["Item", "C"];
+        const ALTERNATIVE_OF: &'static [usize] = &[0usize, 1usize];
+        const KEEPS_TAG: &'static [bool] = &[true, true];
+        #[inline]
+        fn tag_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"Item" => 0usize,
+                    b"C" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        #[inline]
+        fn deserialize_alternative<'de, D: __p::serde::Deserializer<'de>>(
+            index: usize,
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            match index {
+                0usize => {
+                    <Item as __p::serde::Deserialize>::deserialize(deserializer)
+                        .map(Self::Item)
+                }
+                _ => {
+                    <C as __p::serde::Deserialize>::deserialize(deserializer)
+                        .map(Self::C)
+                }
+            }
+        }
     }
-}
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for InputItem {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_tagged(deserializer)
+        }
+    }
+    #[automatically_derived]
+    impl __p::serde::Serialize for InputItem {
+        #[inline]
+        fn serialize<S: __p::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> __p::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::Item(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["Item"], __p::std::option::Option::None),
+                        false,
+                        v,
+                    )
+                }
+                Self::C(v) => {
+                    __p::serialize_tagged(
+                        serializer,
+                        "type",
+                        __p::tag_text(&["C"], v.type_.as_deref()),
+                        v.type_.is_some(),
+                        v,
+                    )
+                }
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __p::Decode for InputItem {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            match __p::tagged_alternative::<Self>(value, depth)? {
+                (0usize, v) => <Item as __p::Decode>::decode(v, depth).map(Self::Item),
+                (_, v) => <C as __p::Decode>::decode(v, depth).map(Self::C),
+            }
+        }
+    }
+};
 /// The `Item` schema of `discriminator-alternative-is-oneof.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -594,16 +670,26 @@ pub enum Item {
     /// A [`B`] value.
     B(B),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for Item {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::Decode for Item {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_untagged(
+                value,
+                depth,
+                "Item",
+                &[
+                    |v, d| <A as __p::Decode>::decode(v, d).map(Self::A),
+                    |v, d| <B as __p::Decode>::decode(v, d).map(Self::B),
+                ],
+            )
+        }
     }
-}
+};

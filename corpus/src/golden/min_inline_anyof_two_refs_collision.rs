@@ -145,6 +145,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("acss_debit")]],
         };
         #[inline]
         fn from_item(
@@ -321,6 +322,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -374,19 +376,41 @@ pub enum SetupIntentPaymentMethodOptionsAcssDebit2 {
         SetupIntentTypeSpecificPaymentMethodOptionsClient,
     ),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for SetupIntentPaymentMethodOptionsAcssDebit2 {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::Decode for SetupIntentPaymentMethodOptionsAcssDebit2 {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_untagged(
+                value,
+                depth,
+                "SetupIntentPaymentMethodOptionsAcssDebit2",
+                &[
+                    |v, d| {
+                        <SetupIntentPaymentMethodOptionsAcssDebit as __p::Decode>::decode(
+                                v,
+                                d,
+                            )
+                            .map(Self::SetupIntentPaymentMethodOptionsAcssDebit)
+                    },
+                    |v, d| {
+                        <SetupIntentTypeSpecificPaymentMethodOptionsClient as __p::Decode>::decode(
+                                v,
+                                d,
+                            )
+                            .map(Self::SetupIntentTypeSpecificPaymentMethodOptionsClient)
+                    },
+                ],
+            )
+        }
     }
-}
+};
 /// The `setup_intent_type_specific_payment_method_options_client` schema of `inline-anyof-two-refs-collision.yml`.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -535,6 +559,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(

@@ -179,6 +179,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -371,6 +372,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -642,6 +644,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1006,6 +1009,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1278,6 +1282,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1607,6 +1612,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(

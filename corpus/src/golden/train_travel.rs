@@ -236,6 +236,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -497,6 +498,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[&[::daplug_runtime::PathStep::Field("source")]],
         };
         #[inline]
         fn from_item(
@@ -667,19 +669,35 @@ pub enum BookingPaymentSource {
     /// A [`Variant1`] value.
     Variant1(BookingPaymentSourceVariant1),
 }
-#[automatically_derived]
-impl ::daplug_runtime::__private::Decode for BookingPaymentSource {
-    #[inline]
-    fn decode(
-        value: ::daplug_runtime::__private::AttributeValue,
-        depth: usize,
-    ) -> ::daplug_runtime::__private::std::result::Result<
-        Self,
-        ::daplug_runtime::__private::DecodeError,
-    > {
-        ::daplug_runtime::__private::serde_decode(value, depth)
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::Decode for BookingPaymentSource {
+        #[inline]
+        fn decode(
+            value: __p::AttributeValue,
+            depth: usize,
+        ) -> __p::std::result::Result<Self, __p::DecodeError> {
+            __p::decode_untagged(
+                value,
+                depth,
+                "BookingPaymentSource",
+                &[
+                    |v, d| {
+                        <BookingPaymentSourceVariant0 as __p::Decode>::decode(v, d)
+                            .map(Self::Variant0)
+                    },
+                    |v, d| {
+                        <BookingPaymentSourceVariant1 as __p::Decode>::decode(v, d)
+                            .map(Self::Variant1)
+                    },
+                ],
+            )
+        }
     }
-}
+};
 /// A card (debit or credit) to take payment from.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1533,6 +1551,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1699,6 +1718,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1865,6 +1885,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2062,6 +2083,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2228,6 +2250,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2501,6 +2524,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2759,6 +2783,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3113,6 +3138,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3154,12 +3180,18 @@ pub struct WrapperCollection {
     /// The wrapper for a collection is an array of objects.
     pub data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::serde_json::Value,
+            ::daplug_runtime::__private::serde_json::Map<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::serde_json::Value,
+            >,
         >,
     >,
     /// A set of hypermedia links which serve as controls for the client.
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[doc(hidden)]
@@ -3173,10 +3205,18 @@ const _: () = {
         type Fields = (
             __p::Optional<
                 ::daplug_runtime::__private::std::vec::Vec<
+                    ::daplug_runtime::__private::serde_json::Map<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+            >,
+            __p::Optional<
+                ::daplug_runtime::__private::serde_json::Map<
+                    ::daplug_runtime::__private::std::string::String,
                     ::daplug_runtime::__private::serde_json::Value,
                 >,
             >,
-            __p::Optional<::daplug_runtime::__private::serde_json::Value>,
         );
         #[inline]
         fn build(
@@ -3251,12 +3291,18 @@ impl WrapperCollection {
     pub const DATA: ::daplug_runtime::Field<
         Self,
         ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::serde_json::Value,
+            ::daplug_runtime::__private::serde_json::Map<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::serde_json::Value,
+            >,
         >,
     > = ::daplug_runtime::Field::new("data");
     pub const LINKS: ::daplug_runtime::Field<
         Self,
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     > = ::daplug_runtime::Field::new("links");
 }
 /// A partial update of [`WrapperCollection`]: `None` fields are left as stored; each field is the model's field of the same name.
@@ -3269,11 +3315,17 @@ impl WrapperCollection {
 pub struct WrapperCollectionPatch {
     pub data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::serde_json::Value,
+            ::daplug_runtime::__private::serde_json::Map<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::serde_json::Value,
+            >,
         >,
     >,
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[automatically_derived]
@@ -3322,6 +3374,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(

@@ -2348,6 +2348,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2569,6 +2570,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2674,7 +2676,10 @@ pub struct VerifyV2Service {
     >,
     /// The URLs of related resources.
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[doc(hidden)]
@@ -2733,7 +2738,12 @@ const _: () = {
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<
+                    ::daplug_runtime::__private::serde_json::Map<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
             ),
         );
         #[inline]
@@ -3012,7 +3022,10 @@ impl VerifyV2Service {
     > = ::daplug_runtime::Field::new("url");
     pub const LINKS: ::daplug_runtime::Field<
         Self,
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     > = ::daplug_runtime::Field::new("links");
 }
 /// A partial update of [`VerifyV2Service`]: `None` fields are left as stored; each field is the model's field of the same name.
@@ -3072,7 +3085,10 @@ pub struct VerifyV2ServicePatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[automatically_derived]
@@ -3187,6 +3203,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3572,6 +3589,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3640,7 +3658,10 @@ pub struct VerifyV2ServiceEntity {
     >,
     /// Contains a dictionary of URL links to nested resources of this Entity.
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[doc(hidden)]
@@ -3668,7 +3689,12 @@ const _: () = {
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
             __p::Optional<::daplug_runtime::__private::std::string::String>,
-            __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+            __p::Optional<
+                ::daplug_runtime::__private::serde_json::Map<
+                    ::daplug_runtime::__private::std::string::String,
+                    ::daplug_runtime::__private::serde_json::Value,
+                >,
+            >,
         );
         #[inline]
         fn build(
@@ -3812,7 +3838,10 @@ impl VerifyV2ServiceEntity {
     > = ::daplug_runtime::Field::new("url");
     pub const LINKS: ::daplug_runtime::Field<
         Self,
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     > = ::daplug_runtime::Field::new("links");
 }
 /// A partial update of [`VerifyV2ServiceEntity`]: `None` fields are left as stored; each field is the model's field of the same name.
@@ -3845,7 +3874,10 @@ pub struct VerifyV2ServiceEntityPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[automatically_derived]
@@ -3915,6 +3947,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4020,7 +4053,10 @@ pub struct VerifyV2ServiceEntityChallenge {
     >,
     /// Contains a dictionary of URL links to nested resources of this Challenge.
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[doc(hidden)]
@@ -4073,7 +4109,12 @@ const _: () = {
             ),
             (
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
-                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<
+                    ::daplug_runtime::__private::serde_json::Map<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
             ),
         );
         #[inline]
@@ -4319,7 +4360,10 @@ impl VerifyV2ServiceEntityChallenge {
     > = ::daplug_runtime::Field::new("url");
     pub const LINKS: ::daplug_runtime::Field<
         Self,
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     > = ::daplug_runtime::Field::new("links");
 }
 /// A partial update of [`VerifyV2ServiceEntityChallenge`]: `None` fields are left as stored; each field is the model's field of the same name.
@@ -4382,7 +4426,10 @@ pub struct VerifyV2ServiceEntityChallengePatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[automatically_derived]
@@ -4484,6 +4531,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4851,6 +4899,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -5305,6 +5354,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -5815,6 +5865,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6138,6 +6189,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6213,7 +6265,10 @@ pub struct VerifyV2ServiceRateLimit {
     >,
     /// The URLs of related resources.
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[doc(hidden)]
@@ -6245,7 +6300,14 @@ const _: () = {
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
                 __p::Optional<::daplug_runtime::__private::std::string::String>,
             ),
-            (__p::Optional<::daplug_runtime::__private::serde_json::Value>,),
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::serde_json::Map<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+            ),
         );
         #[inline]
         fn build(
@@ -6401,7 +6463,10 @@ impl VerifyV2ServiceRateLimit {
     > = ::daplug_runtime::Field::new("url");
     pub const LINKS: ::daplug_runtime::Field<
         Self,
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     > = ::daplug_runtime::Field::new("links");
 }
 /// A partial update of [`VerifyV2ServiceRateLimit`]: `None` fields are left as stored; each field is the model's field of the same name.
@@ -6437,7 +6502,10 @@ pub struct VerifyV2ServiceRateLimitPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::serde_json::Map<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[automatically_derived]
@@ -6510,6 +6578,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6871,6 +6940,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -7379,6 +7449,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -7818,6 +7889,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8251,6 +8323,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8660,6 +8733,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8923,6 +8997,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9214,6 +9289,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(

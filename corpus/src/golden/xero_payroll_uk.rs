@@ -216,6 +216,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -499,6 +500,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -768,6 +770,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -985,6 +988,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1430,6 +1434,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -1849,6 +1854,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2058,6 +2064,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2270,6 +2277,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2675,6 +2683,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -2870,6 +2879,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3380,6 +3390,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -3833,6 +3844,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4042,6 +4054,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4254,6 +4267,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4502,6 +4516,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -4853,6 +4868,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -5132,6 +5148,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -5348,6 +5365,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -5565,6 +5583,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -5942,6 +5961,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6384,6 +6404,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6693,6 +6714,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -6982,6 +7004,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -7198,6 +7221,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -7773,6 +7797,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8164,6 +8189,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8416,6 +8442,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8635,6 +8662,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -8842,6 +8870,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9144,6 +9173,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9352,6 +9382,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9663,6 +9694,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -9875,6 +9907,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10082,6 +10115,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10367,6 +10401,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10585,6 +10620,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10782,6 +10818,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -10998,6 +11035,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -11214,6 +11252,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -11441,6 +11480,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -11776,6 +11816,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -12176,6 +12217,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -12603,6 +12645,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -13132,6 +13175,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -13464,6 +13508,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -13686,6 +13731,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14085,6 +14131,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14297,6 +14344,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14509,6 +14557,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14792,6 +14841,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -14999,6 +15049,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -15278,6 +15329,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -15474,6 +15526,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -15757,6 +15810,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16014,6 +16068,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16303,6 +16358,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16628,6 +16684,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -16836,6 +16893,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17049,6 +17107,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17330,6 +17389,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -17740,6 +17800,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -18168,6 +18229,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -18482,6 +18544,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -18808,6 +18871,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -19135,6 +19199,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -19343,6 +19408,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -19725,6 +19791,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -20001,6 +20068,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -20201,6 +20269,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -20413,6 +20482,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -21232,6 +21302,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -21440,6 +21511,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -21737,6 +21809,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -22036,6 +22109,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -22280,6 +22354,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -22505,6 +22580,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -22720,6 +22796,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -22936,6 +23013,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23275,6 +23353,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23491,6 +23570,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -23865,6 +23945,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -24072,6 +24153,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -24352,6 +24434,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -24802,6 +24885,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -25157,6 +25241,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -25436,6 +25521,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -25706,6 +25792,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -25918,6 +26005,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -26127,6 +26215,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -26419,6 +26508,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -26635,6 +26725,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(
@@ -26869,6 +26960,7 @@ const _: () = {
             range_prefix: ::daplug_runtime::__private::std::option::Option::None,
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
+            replaced: &[],
         };
         #[inline]
         fn from_item(

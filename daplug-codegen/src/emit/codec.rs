@@ -1,13 +1,33 @@
-//! The item decoder (`daplug_runtime`'s `Decode`) of the generated types that are read through
-//! serde: `oneOf` and integer enums and newtypes. (A struct's and a string enum's are in
-//! `impls.rs`.)
+//! The item decoder (`daplug_runtime`'s `Decode`) of integer enums (read through serde) and
+//! newtypes (through the wrapped type's decoder). A struct's and a string enum's are in `impls.rs`,
+//! a union's in `unions.rs`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::ident;
+use super::tokens::{ident, ty};
+use crate::ir::Alias;
 
-/// `Decode` for a generated enum or newtype: serde's reading.
+/// `Decode` for a newtype: the wrapped type's decoder.
+pub(super) fn newtype_decoder(a: &Alias) -> TokenStream {
+    let p = quote!(::daplug_runtime::__private);
+    let name = ident(&a.name);
+    let inner = ty(&a.ty);
+    quote! {
+        #[automatically_derived]
+        impl #p::Decode for #name {
+            #[inline]
+            fn decode(
+                value: #p::AttributeValue,
+                depth: usize,
+            ) -> #p::std::result::Result<Self, #p::DecodeError> {
+                <#inner as #p::Decode>::decode(value, depth).map(Self)
+            }
+        }
+    }
+}
+
+/// `Decode` for an integer enum: serde's reading.
 pub(super) fn serde_decoder(name: &str) -> TokenStream {
     let p = quote!(::daplug_runtime::__private);
     let name = ident(name);

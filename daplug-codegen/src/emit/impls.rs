@@ -18,7 +18,7 @@ use crate::ir::{Struct, Variant};
 
 /// Everything in one `const _: () = { ... };` block (serde's `dummy.rs`), where the runtime's
 /// `__private` is spelt `__p`: the fewer tokens, the less the crate holding `schema!` parses.
-fn block(items: TokenStream) -> TokenStream {
+pub(super) fn block(items: TokenStream) -> TokenStream {
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications)]
@@ -54,6 +54,11 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
     let written: Vec<Written> =
         s.fields.iter().map(|f| Written { ident: &f.ident, wire: &f.wire_name, optional: f.optional }).collect();
     let p = quote!(__p);
+    let deny = s.deny_unknown.then(|| {
+        quote!(
+            const DENY_UNKNOWN: bool = true;
+        )
+    });
     let serialize = serialize_impl(&p, &name, &written);
     let debug = debug_impl(&p, &name, &written);
     block(quote! {
@@ -67,6 +72,7 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
                 Self { #(#members: #slots),* }
             }
             #index
+            #deny
         }
         #[automatically_derived]
         impl<'de> __p::serde::Deserialize<'de> for #name {
@@ -141,7 +147,7 @@ pub(super) fn serialize_impl(p: &TokenStream, name: &Ident, fields: &[Written]) 
 
 /// `fn <name>(key: &[u8]) -> Option<usize>`: the position of the wire name `key` among `wires`, as a
 /// `match` (a switch on the length and word compares once compiled, where a table would be scanned).
-fn index_fn(name: &Ident, wires: &[&str]) -> TokenStream {
+pub(super) fn index_fn(name: &Ident, wires: &[&str]) -> TokenStream {
     if wires.is_empty() {
         return quote! {
             #[inline]

@@ -16,6 +16,7 @@ mod impls;
 mod model;
 mod tokens;
 mod types;
+mod unions;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -58,13 +59,15 @@ pub fn type_def(def: &TypeDef, stored: bool) -> TokenStream {
             let item = types::enumeration(e, Impls::Generated);
             let impls = match &e.kind {
                 EnumKind::Strings(variants) => impls::unit_enum(&e.name, variants),
-                _ => codec::serde_decoder(&e.name),
+                EnumKind::OneOf { tag: Some(tag), alternatives } => unions::tagged(e, tag, alternatives),
+                EnumKind::OneOf { tag: None, alternatives } => unions::untagged_decoder(e, alternatives),
+                EnumKind::Integers(_) => codec::serde_decoder(&e.name),
             };
             quote!(#item #impls)
         }
         TypeDef::Alias(a) if a.newtype => {
             let item = types::alias(a);
-            let decoder = codec::serde_decoder(&a.name);
+            let decoder = codec::newtype_decoder(a);
             quote!(#item #decoder)
         }
         TypeDef::Alias(a) => types::alias(a),

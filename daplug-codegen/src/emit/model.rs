@@ -189,6 +189,13 @@ fn model_meta(meta: &KeyMeta) -> TokenStream {
             }
         }
     });
+    let replaced = meta.replaced.iter().map(|path| {
+        let steps = path.iter().map(|step| match step {
+            Some(name) => quote!(::daplug_runtime::PathStep::Field(#name)),
+            None => quote!(::daplug_runtime::PathStep::AnyKey),
+        });
+        quote!(&[#(#steps),*])
+    });
     quote! {
         ::daplug_runtime::ModelMeta {
             schema: #schema,
@@ -198,6 +205,7 @@ fn model_meta(meta: &KeyMeta) -> TokenStream {
             range_prefix: #range_prefix,
             idempotence_key: #idempotence_key,
             indexes: &[#(#indexes),*],
+            replaced: &[#(#replaced),*],
         }
     }
 }

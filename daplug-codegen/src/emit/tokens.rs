@@ -26,6 +26,9 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::Decimal => quote!(::daplug_runtime::Decimal),
         Ty::Bool => quote!(bool),
         Ty::Json => quote!(::daplug_runtime::__private::serde_json::Value),
+        Ty::Object => quote!(
+            ::daplug_runtime::__private::serde_json::Map<#std::string::String, ::daplug_runtime::__private::serde_json::Value>
+        ),
         Ty::Vec(inner) => {
             let inner = ty(inner);
             quote!(#std::vec::Vec<#inner>)

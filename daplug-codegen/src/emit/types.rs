@@ -76,19 +76,31 @@ pub(super) fn enumeration(e: &Enum, impls: Impls) -> TokenStream {
         EnumKind::Strings(variants) => string_enum(&name, &doc, variants, impls),
         EnumKind::Integers(variants) => integer_enum(&name, &doc, variants),
         EnumKind::OneOf { tag, alternatives } => {
-            let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
-            let repr = match tag {
-                Some(tag) => quote!(#[serde(tag = #tag)]),
-                None => quote!(#[serde(untagged)]),
+            // A tagged union's serde impls are the runtime's (`unions.rs`), except in the
+            // hand-written twin, which says what a user would write: serde's internal tagging.
+            let (derives, repr) = match (tag, impls) {
+                (Some(_), Impls::Generated) => (std_derives(&["Debug", "Clone", "PartialEq"]), quote!()),
+                (Some(tag), Impls::Derived) => {
+                    (derives(&["Debug", "Clone", "PartialEq"], &[]), quote!(#[serde(tag = #tag)]))
+                }
+                (None, _) => (derives(&["Debug", "Clone", "PartialEq"], &[]), quote!(#[serde(untagged)])),
             };
             let variants = alternatives.iter().map(|a| {
                 let variant = ident(&a.ident);
                 let t = ty(&a.ty);
-                let rename = match &a.tag_value {
-                    Some(value) if tag.is_some() => rename(&a.ident, value),
+                let rename = match a.tags.first() {
+                    Some(value) if tag.is_some() && impls == Impls::Derived => rename(&a.ident, value),
                     _ => quote!(),
                 };
-                let doc = crate::emit::doc(&format!("A [`{}`] value.", a.ident));
+                let text = match &a.doc {
+                    Some(more) => format!("A [`{}`] value.\n\n{more}", a.ident),
+                    None if a.tags.is_empty() => format!("A [`{}`] value.", a.ident),
+                    None => {
+                        let tags: Vec<String> = a.tags.iter().map(|t| format!("`{t}`")).collect();
+                        format!("A [`{}`] value (tagged {}).", a.ident, tags.join(", "))
+                    }
+                };
+                let doc = crate::emit::doc(&text);
                 quote!(#doc #rename #variant(#t),)
             });
             quote! {

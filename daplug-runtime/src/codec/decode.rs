@@ -50,7 +50,23 @@ macro_rules! through_serde {
     )*};
 }
 
-through_serde!(String, bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, crate::Decimal, serde_json::Value);
+through_serde!(
+    String,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    crate::Decimal,
+    serde_json::Value,
+    serde_json::Map<String, serde_json::Value>
+);
 
 impl<T: Decode> Decode for Option<T> {
     #[inline]

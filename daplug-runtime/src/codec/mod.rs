@@ -8,6 +8,7 @@ pub(crate) mod decode;
 mod float_text;
 pub(crate) mod ser;
 pub(crate) mod steps;
+pub(crate) mod union;
 
 use crate::item::Item;
 use aws_sdk_dynamodb::types::AttributeValue;

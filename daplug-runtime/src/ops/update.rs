@@ -240,7 +240,10 @@ impl<M: Model> Update<M> {
         let inner = &self.repo.adapter.inner;
         let schema = M::META.schema;
         let patch = self.patch.as_ref().map_err(|message| Error::Serialize { schema, message: message.clone() })?;
-        let options = MergeOptions::protecting(inner.keys.attributes()).with_list(self.list).with_map(self.map);
+        let options = MergeOptions::protecting(inner.keys.attributes())
+            .with_list(self.list)
+            .with_map(self.map)
+            .with_replaced(M::META.replaced);
         // On attribute values, not JSON: numbers the patch does not touch keep their stored text.
         let merged = merge(&original, patch, &options).map_err(|err| Error::Validation {
             schema,

@@ -23,7 +23,8 @@ use crate::item::Item;
 use crate::key::KeyConfig;
 use crate::limits::check_item;
 use crate::lock::{LockConfig, LockError, LockPolicy, LockSide};
-use crate::merge::{type_name, value_eq, ListOp, MapOp, MergeError};
+use crate::merge::{type_name, value_eq, ListOp, MapOp, MergeError, Replaced};
+use crate::model::PathStep;
 use crate::number;
 use crate::timestamp::parse_timestamp;
 
@@ -65,6 +66,8 @@ pub(crate) struct Request<'a> {
     pub(crate) lock: Option<&'a LockConfig>,
     /// The lock value the caller read (`if_lock_value`).
     pub(crate) expected_lock: Option<&'a Value>,
+    /// Where the patch's maps replace the stored value whole (the model's unions).
+    pub(crate) replaced: &'static [&'static [PathStep]],
 }
 
 /// The plan: the actions and the guards of one `UpdateItem`.
@@ -104,10 +107,14 @@ pub(crate) fn plan(request: &Request<'_>) -> Result<Plan> {
             return Err(Error::InvalidKey { attribute: name.clone(), message: KEY_CHANGE.into() });
         }
     }
+    let replaced = Replaced::all(request.replaced);
     for (name, value) in top {
         let path = AttrPath::new(name.clone());
         match request.map {
-            MapOp::Upsert => plan.upsert(path, value, request.list)?,
+            MapOp::Upsert => {
+                let (whole, below) = replaced.enter(name);
+                plan.upsert(path, value, request.list, whole, &below)?
+            }
             MapOp::Remove => plan.remove(path, value),
         }
     }
@@ -136,13 +143,24 @@ fn sorted(map: &Item) -> Vec<(&String, &AttributeValue)> {
 
 impl Plan {
     /// One entry of the patch under `MapOp::Upsert`, with the merge's rules.
-    fn upsert(&mut self, path: AttrPath, value: &AttributeValue, list: ListOp) -> Result<()> {
+    /// `whole`: the value at `path` is a union's, set whole; `below`: the union paths inside it.
+    fn upsert(
+        &mut self,
+        path: AttrPath,
+        value: &AttributeValue,
+        list: ListOp,
+        whole: bool,
+        below: &Replaced,
+    ) -> Result<()> {
         match value {
+            // A union's value is one alternative: set whole, as the merge replaces it.
+            AttributeValue::M(_) if whole => self.actions.push(Action::Set(path, value.clone())),
             AttributeValue::M(map) => {
                 // The merge merges into a stored map: the request writes inside it, so it must be one.
                 self.guard(Guard::Container { path: path.clone(), kind: Container::Map, by: By::Patch });
                 for (name, value) in sorted(map) {
-                    self.upsert(path.clone().field(name.clone()), value, list)?;
+                    let (whole, inner) = below.enter(name);
+                    self.upsert(path.clone().field(name.clone()), value, list, whole, &inner)?;
                 }
             }
             AttributeValue::L(elements) => {

@@ -333,6 +333,7 @@ fn request<'a>(
         ops: ops.unwrap_or(&[]),
         lock,
         expected_lock: None,
+        replaced: &[],
     }
 }
 
@@ -495,4 +496,39 @@ fn timestamps_compare_as_text_only_in_fixed_width_forms() {
     ] {
         assert_eq!(comparable_as_text(text), form, "{text}");
     }
+}
+
+#[test]
+fn a_union_value_in_the_patch_is_set_whole() {
+    use crate::model::PathStep;
+    static REPLACED: &[&[PathStep]] =
+        &[&[PathStep::Field("method")], &[PathStep::Field("billing"), PathStep::AnyKey, PathStep::Field("method")]];
+    let (keys, key) = thing_key();
+    let patch = av(json!({
+        "method": {"type": "paypal", "email": "a@b.c"},
+        "billing": {"home": {"method": {"type": "card", "last4": "4242"}, "city": "Oslo"}},
+        "address": {"city": "Oslo"},
+    }));
+    let mut request = request(&keys, &key, &patch, None, None);
+    request.replaced = REPLACED;
+    let plan = plan(&request).unwrap();
+    let set_paths: Vec<String> = plan
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Set(path, _) => Some(path.to_string()),
+            _ => None,
+        })
+        .collect();
+    // The unions are set whole; the plain map is merged field by field, as before.
+    assert_eq!(set_paths, ["address.city", "billing.home.city", "billing.home.method", "method"]);
+    let guarded: Vec<String> = plan
+        .guards
+        .iter()
+        .filter_map(|g| match g {
+            Guard::Container { path, .. } => Some(path.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(guarded, ["address", "billing", "billing.home"]);
 }

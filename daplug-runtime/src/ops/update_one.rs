@@ -336,6 +336,7 @@ impl<M: Model> OneRequestUpdate<M> {
             ops: &self.ops,
             lock: lock.as_ref(),
             expected_lock: expected.as_ref(),
+            replaced: M::META.replaced,
         };
         let plan = plan(&request)?;
         self.events.check_before_write(inner, Operation::Update, schema)?;

@@ -265,17 +265,38 @@ impl<'de, S: StructDef> Visitor<'de> for FieldKey<S> {
 
     #[inline]
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<Option<usize>, E> {
-        Ok(usize::try_from(index).ok().filter(|index| *index < S::FIELDS.len()))
+        match usize::try_from(index).ok().filter(|index| *index < S::FIELDS.len()) {
+            None if S::DENY_UNKNOWN => {
+                Err(de::Error::invalid_value(Unexpected::Unsigned(index), &FieldIndex(S::FIELDS.len())))
+            }
+            found => Ok(found),
+        }
     }
 
     #[inline]
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
-        Ok(S::field_index(key.as_bytes()))
+        match S::field_index(key.as_bytes()) {
+            None if S::DENY_UNKNOWN => Err(de::Error::unknown_field(key, S::FIELDS)),
+            found => Ok(found),
+        }
     }
 
     #[inline]
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Option<usize>, E> {
-        Ok(S::field_index(key))
+        match S::field_index(key) {
+            None if S::DENY_UNKNOWN => Err(de::Error::unknown_field(&String::from_utf8_lossy(key), S::FIELDS)),
+            found => Ok(found),
+        }
+    }
+}
+
+/// `field index 0 <= i < 3`, the derive's text for a field index out of range under
+/// `deny_unknown_fields`.
+struct FieldIndex(usize);
+
+impl Expected for FieldIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "field index 0 <= i < {}", self.0)
     }
 }
 

@@ -12,14 +12,18 @@
 //!
 //! Only serde here: daplug-macros' test stub compiles these files too.
 
+mod content;
 mod de;
 mod ser;
 mod shape;
+mod union;
 
+pub(crate) use content::HeldError;
 pub use de::{deserialize_struct, deserialize_unit_enum, Elements, MissingField, SerdeFields};
 pub use ser::{fields, serialize_unit_enum, Fields};
-pub use shape::{debug_unit_enum, FieldList, Optional, Required, StructDef, UnitEnum};
+pub use shape::{debug_unit_enum, unit_text, FieldList, Optional, Required, StructDef, UnitEnum};
 pub(crate) use shape::{each_tuple, name};
+pub use union::{deserialize_tagged, serialize_tagged, tag_text, TagSeed, TaggedUnion};
 
 #[cfg(test)]
 mod tests;

@@ -83,6 +83,10 @@ pub trait StructDef: Sized {
     /// which the compiler turns into a switch on the length and a few word compares (as for the
     /// derive's field identifiers): a table scanned at run time took a fifth longer to read JSON.
     fn field_index(key: &[u8]) -> Option<usize>;
+    /// Whether JSON naming a field the struct does not have is refused (the schema's
+    /// `additionalProperties: false`), as serde's `deny_unknown_fields` refuses it. Items read from
+    /// the table skip such attributes either way: other writers may add attributes.
+    const DENY_UNKNOWN: bool = false;
 }
 
 /// The wire name at `index` of `names` (empty past the end, which the generated tables never reach).
@@ -111,4 +115,10 @@ pub trait UnitEnum: Copy + 'static {
 #[inline]
 pub fn debug_unit_enum<E: UnitEnum>(value: E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     f.write_str(name(E::IDENTS, value.index()))
+}
+
+/// The wire text of a string enum's variant (what it is written as).
+#[inline]
+pub fn unit_text<E: UnitEnum>(value: E) -> &'static str {
+    name(E::VARIANTS, value.index())
 }

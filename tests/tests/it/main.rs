@@ -25,6 +25,7 @@ mod tables;
 mod timeouts;
 mod transact;
 mod typed_names;
+mod unions;
 mod update;
 mod update_one;
 mod vectors;

@@ -82,6 +82,17 @@ pub struct ModelMeta {
     pub idempotence_key: Option<&'static str>,
     /// Indexes.
     pub indexes: &'static [IndexMeta],
+    /// Union paths an update replaces whole.
+    pub replaced: &'static [&'static [PathStep]],
+}
+
+/// Mirrors `daplug_runtime::PathStep`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PathStep {
+    /// A field.
+    Field(&'static str),
+    /// Any map key.
+    AnyKey,
 }
 
 /// Mirrors `daplug_runtime::Model` (same items, JSON instead of DynamoDB items).
@@ -121,7 +132,7 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
 // compiled from the runtime's own files (they depend only on serde). The runtime's item decoder
 // uses `each_tuple` and `name`, the stub does not.
 #[path = "../../../../daplug-runtime/src/support/mod.rs"]
-#[allow(unused_imports)]
+#[allow(unused_imports, dead_code)]
 mod support;
 
 // The typed attribute names (`Field`, `AttrPath`, the traits requests take), compiled from the
@@ -181,8 +192,9 @@ impl<M> Default for Query<M> {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::support::{
-        debug_unit_enum, deserialize_struct, deserialize_unit_enum, fields, serialize_unit_enum, Elements, FieldList,
-        Fields, MissingField, Optional, Required, SerdeFields, StructDef, UnitEnum,
+        debug_unit_enum, deserialize_struct, deserialize_tagged, deserialize_unit_enum, fields, serialize_tagged,
+        serialize_unit_enum, tag_text, unit_text, Elements, FieldList, Fields, MissingField, Optional, Required,
+        SerdeFields, StructDef, TaggedUnion, UnitEnum,
     };
     pub use serde;
     pub use serde_json;
@@ -202,6 +214,45 @@ pub mod __private {
         fn decode(value: AttributeValue, depth: usize) -> Result<Self, DecodeError>;
     }
 
+    macro_rules! through_serde {
+        ($($ty:ty),*) => {$(
+            impl Decode for $ty {
+                fn decode(value: AttributeValue, depth: usize) -> Result<Self, DecodeError> {
+                    serde_decode(value, depth)
+                }
+            }
+        )*};
+    }
+
+    through_serde!(String, bool, i32, i64, f32, f64, Value, serde_json::Map<String, Value>);
+
+    impl<T: DeserializeOwned> Decode for Vec<T> {
+        fn decode(value: AttributeValue, depth: usize) -> Result<Self, DecodeError> {
+            serde_decode(value, depth)
+        }
+    }
+
+    impl<T: DeserializeOwned> Decode for std::collections::BTreeMap<String, T> {
+        fn decode(value: AttributeValue, depth: usize) -> Result<Self, DecodeError> {
+            serde_decode(value, depth)
+        }
+    }
+
+    impl<T: Decode> Decode for Option<T> {
+        fn decode(value: AttributeValue, depth: usize) -> Result<Self, DecodeError> {
+            match value {
+                Value::Null => Ok(None),
+                value => T::decode(value, depth).map(Some),
+            }
+        }
+    }
+
+    impl<T: Decode> Decode for Box<T> {
+        fn decode(value: AttributeValue, depth: usize) -> Result<Self, DecodeError> {
+            T::decode(value, depth).map(Box::new)
+        }
+    }
+
     /// Mirrors `daplug_runtime::__private::serde_decode`.
     pub fn serde_decode<T: DeserializeOwned>(value: AttributeValue, _depth: usize) -> Result<T, DecodeError> {
         serde_json::from_value(value)
@@ -214,6 +265,36 @@ pub mod __private {
         _depth: usize,
     ) -> Result<S, DecodeError> {
         serde_json::from_value(value)
+    }
+
+    /// Mirrors `daplug_runtime::__private::tagged_alternative` (JSON maps here).
+    pub fn tagged_alternative<U: TaggedUnion + DeserializeOwned>(
+        value: AttributeValue,
+        _depth: usize,
+    ) -> Result<(usize, AttributeValue), DecodeError> {
+        use serde::de::Error as _;
+        let tag = value.get(U::TAG).and_then(Value::as_str).ok_or_else(|| DecodeError::missing_field(U::TAG))?;
+        let index = U::tag_index(tag.as_bytes())
+            .and_then(|i| U::ALTERNATIVE_OF.get(i).copied())
+            .ok_or_else(|| DecodeError::unknown_variant(tag, U::TAGS))?;
+        Ok((index, value))
+    }
+
+    /// Mirrors `daplug_runtime::__private::AlternativeDecoder`.
+    pub type AlternativeDecoder<T> = fn(AttributeValue, usize) -> Result<T, DecodeError>;
+
+    /// Mirrors `daplug_runtime::__private::decode_untagged`.
+    pub fn decode_untagged<T>(
+        value: AttributeValue,
+        depth: usize,
+        name: &'static str,
+        alternatives: &[AlternativeDecoder<T>],
+    ) -> Result<T, DecodeError> {
+        use serde::de::Error as _;
+        alternatives
+            .iter()
+            .find_map(|alternative| alternative(value.clone(), depth).ok())
+            .ok_or_else(|| DecodeError::custom(format!("data did not match any variant of untagged enum {name}")))
     }
 
     /// Mirrors `daplug_runtime::__private::decode_model`.

@@ -70,7 +70,10 @@ pub struct Line {
     pub price: ::daplug_runtime::__private::std::option::Option<f64>,
 }
 /// The `Nothing` schema of `serde-twin.yml`.
-pub type Nothing = ::daplug_runtime::__private::serde_json::Value;
+pub type Nothing = ::daplug_runtime::__private::serde_json::Map<
+    ::daplug_runtime::__private::std::string::String,
+    ::daplug_runtime::__private::serde_json::Value,
+>;
 /// The `Order` schema of `serde-twin.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -162,10 +165,10 @@ pub struct Order {
 #[serde(tag = "method")]
 #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 pub enum Payment {
-    /// A [`Card`] value.
+    /// A [`Card`] value (tagged `card`).
     #[serde(rename = "card")]
     Card(Card),
-    /// A [`Transfer`] value.
+    /// A [`Transfer`] value (tagged `transfer`).
     #[serde(rename = "transfer")]
     Transfer(Transfer),
 }

@@ -27,14 +27,14 @@
 use std::collections::BTreeMap;
 
 use crate::cycles;
-use crate::ir::{
-    Alias, Alternative, Companions, Enum, EnumKind, Errors, Field, IntVariant, Module, Struct, Ty, TypeDef, Variant,
-};
+use crate::ir::{Alias, Companions, Enum, EnumKind, Errors, Field, IntVariant, Module, Struct, Ty, TypeDef, Variant};
 use crate::meta;
 use crate::names::{self, is_component, is_named, Names};
 use crate::naming;
 use crate::spec::{self, join, Spec};
 use crate::value::Value;
+
+mod unions;
 
 /// Lowers every component schema of `spec` (and everything they reach).
 pub fn lower(spec: &Spec) -> syn::Result<Module> {
@@ -51,6 +51,7 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
         None => all.clone(),
         Some(wanted) => select(spec, &all, wanted)?,
     };
+    let settings = meta::spec_settings(spec)?;
     let mut lowerer = Lowerer {
         spec,
         defs: BTreeMap::new(),
@@ -58,13 +59,16 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
         reserved: BTreeMap::new(),
         assigned: BTreeMap::new(),
         adopted: BTreeMap::new(),
-        numbers: match meta::spec_settings(spec)? {
+        numbers: match settings.numbers {
             meta::Numbers::F64 => Ty::F64,
             meta::Numbers::Decimal => Ty::Decimal,
         },
+        closed_objects: settings.closed_objects,
+        bases: BTreeMap::new(),
         errors: Errors::default(),
     };
     lowerer.reserve_components(&all);
+    lowerer.find_bases(&all);
     for pointer in &schemas {
         let result = lowerer.ensure_def(pointer);
         lowerer.errors.ok(result);
@@ -75,6 +79,8 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
     if let Err(err) = cycles::fix(spec, &mut defs) {
         errors.push(err);
     }
+    unions::find_tag_fields(&mut defs);
+    unions::find_replaced(&mut defs);
     let includes = spec.files().iter().map(|p| p.display().to_string()).collect();
     errors.finish(Module { defs, includes })
 }
@@ -132,6 +138,9 @@ enum Shape {
     Member(String),
     /// An object, possibly assembled from `allOf` members: a struct.
     Object,
+    /// An `allOf` inheritance base with a discriminator: an enum of the schemas extending it
+    /// (these locations, see `unions.rs`).
+    Inheritance(Vec<String>),
     /// `oneOf`/`anyOf` (the key used): an enum.
     OneOf(&'static str),
     /// String values: a Rust enum.
@@ -156,6 +165,11 @@ struct Lowerer<'a> {
     adopted: BTreeMap<String, String>,
     /// What a `type: number` without a format becomes (the root's `x-daplug: {numbers: ...}`).
     numbers: Ty,
+    /// Whether `additionalProperties: false` refuses unknown fields (the root's
+    /// `x-daplug: {unknown_fields: ...}`).
+    closed_objects: bool,
+    /// Inheritance bases (see `unions.rs`) → the components that extend them, in order.
+    bases: BTreeMap<String, Vec<String>>,
     errors: Errors,
 }
 
@@ -173,6 +187,66 @@ impl Lowerer<'_> {
                 if !is_component(&target) && is_named(&target) && !self.adopted.contains_key(&target) {
                     self.adopted.insert(target, pointer.clone());
                 }
+            }
+        }
+    }
+
+    /// Finds the inheritance bases among the components (see `unions.rs`): an object schema with a
+    /// `discriminator`, no `oneOf` / `anyOf` and no `x-daplug`, that other components extend through
+    /// `allOf` (directly or through another child) or that its `mapping` names. Its children are the
+    /// mapping's targets in mapping order, then the other extending components in file order.
+    fn find_bases(&mut self, schemas: &[String]) {
+        let spec = self.spec;
+        let mut extends: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for pointer in schemas {
+            let members = spec.lookup(pointer).and_then(|v| v.get("allOf")).and_then(Value::as_sequence);
+            for (i, member) in members.into_iter().flatten().enumerate() {
+                let at = join(&join(pointer, "allOf"), &i.to_string());
+                if let Ok((_, target)) = spec.resolve(member, &at) {
+                    if target != at {
+                        extends.entry(target).or_default().push(pointer.clone());
+                    }
+                }
+            }
+        }
+        for pointer in schemas {
+            let Some(value) = spec.lookup(pointer) else {
+                continue;
+            };
+            let Some(discriminator) = value.get("discriminator") else {
+                continue;
+            };
+            if ["oneOf", "anyOf", "x-daplug"].iter().any(|k| value.get(k).is_some()) {
+                continue;
+            }
+            let mapping_at = join(&join(pointer, "discriminator"), "mapping");
+            let mut children: Vec<String> = match discriminator.get("mapping") {
+                Some(mapping) => self.mapping_targets(mapping, &mapping_at).unwrap_or_default(),
+                None => Vec::new(),
+            }
+            .into_iter()
+            .map(|(_, target)| target)
+            .filter(|target| target != pointer)
+            .collect();
+            let mut queue = vec![pointer.clone()];
+            let mut descendants = Vec::new();
+            while let Some(parent) = queue.pop() {
+                for child in extends.get(&parent).into_iter().flatten() {
+                    if child != pointer && !descendants.contains(child) {
+                        descendants.push(child.clone());
+                        queue.push(child.clone());
+                    }
+                }
+            }
+            descendants.sort_by_key(|d| schemas.iter().position(|s| s == d));
+            for child in descendants {
+                if !children.contains(&child) {
+                    children.push(child);
+                }
+            }
+            children.dedup();
+            if children.iter().any(|c| extends.values().flatten().any(|e| e == c)) {
+                self.bases.insert(pointer.clone(), children);
             }
         }
     }
@@ -216,6 +290,9 @@ impl Lowerer<'_> {
         if let Some(target) = spec.reference(value, at)? {
             return Ok(Shape::Ref(target));
         }
+        if let Some(children) = self.bases.get(at) {
+            return Ok(Shape::Inheritance(children.clone()));
+        }
         let props = match value.get("properties") {
             Some(props) => Some(spec.properties_map(props, &join(at, "properties"))?.0),
             None => None,
@@ -234,7 +311,14 @@ impl Lowerer<'_> {
             let members = spec.list(members, &members_at)?;
             let meaningful: Vec<usize> = (0..members.len()).filter(|&i| !annotation_only(&members[i])).collect();
             if let ([only], false, None) = (meaningful.as_slice(), has_props, alternatives) {
-                return Ok(Shape::Member(join(&members_at, &only.to_string())));
+                let member_at = join(&members_at, &only.to_string());
+                // A child that adds nothing to its inheritance base is still a child: a struct of
+                // the base's fields (the base's own name is the enum of its children).
+                let extends_base =
+                    spec.resolve(&members[*only], &member_at).is_ok_and(|(_, target)| self.bases.contains_key(&target));
+                // An inline object member is this schema's own object (named after it, not `Name2`).
+                let inline_object = members[*only].get("$ref").is_none() && members[*only].get("properties").is_some();
+                return Ok(if extends_base || inline_object { Shape::Object } else { Shape::Member(member_at) });
             }
             if !meaningful.is_empty() || has_props || alternatives.is_some() {
                 return Ok(Shape::Object);
@@ -274,6 +358,11 @@ impl Lowerer<'_> {
         if has_props && matches!(ty, None | Some("object")) {
             return Ok(Shape::Object);
         }
+        // `{type: object, additionalProperties: false}` admits only `{}`: an empty struct that
+        // refuses every field.
+        if ty == Some("object") && self.closed_objects && closed(value) {
+            return Ok(Shape::Object);
+        }
         Ok(Shape::Other)
     }
 
@@ -288,7 +377,9 @@ impl Lowerer<'_> {
                 let (ty, target_nullable) = self.ty_of(target_value, &target)?;
                 return Ok((ty, nullable || target_nullable));
             }
-            Shape::Object | Shape::StrEnum(_) | Shape::IntEnum(_) | Shape::OneOf(_) => Ty::Named(self.ensure_def(at)?),
+            Shape::Object | Shape::StrEnum(_) | Shape::IntEnum(_) | Shape::OneOf(_) | Shape::Inheritance(_) => {
+                Ty::Named(self.ensure_def(at)?)
+            }
             Shape::Other => self.primitive(value, at)?,
         };
         Ok((ty, nullable))
@@ -331,6 +422,8 @@ impl Lowerer<'_> {
             }
             Some("array") => Ty::Vec(Box::new(Ty::Json)),
             Some("object") | None => match value.get("additionalProperties") {
+                // Any object, and only objects (`Value` would take `"order 6735"` or `42` too).
+                None | Some(Value::Bool(false)) if ty == Some("object") => Ty::Object,
                 Some(Value::Bool(true)) => Ty::Map(Box::new(Ty::Json)),
                 Some(extra @ Value::Mapping(m)) if !m.is_empty() => {
                     let (item, nullable) = self.ty_of(extra, &join(at, "additionalProperties"))?;
@@ -354,8 +447,9 @@ impl Lowerer<'_> {
     fn convert(&mut self, name: &str, schema_name: &str, value: &Value, at: &str) -> syn::Result<TypeDef> {
         let doc = spec::description(value).unwrap_or_else(|| default_doc(self.spec, at));
         match self.shape(value, at)? {
-            Shape::Object => self.convert_struct(name, schema_name, value, at).map(TypeDef::Struct),
+            Shape::Object => self.convert_struct(name, schema_name, value, at, true).map(TypeDef::Struct),
             Shape::OneOf(key) => self.convert_one_of(name, doc, value, at, key),
+            Shape::Inheritance(children) => self.convert_inheritance(name, doc, value, at, &children),
             Shape::StrEnum(values) => Ok(self.convert_str_enum(name, doc, &values, at)),
             Shape::IntEnum(values) => Ok(convert_int_enum(name, doc, values, at)),
             Shape::Ref(_) | Shape::Member(_) | Shape::Other => {
@@ -370,7 +464,16 @@ impl Lowerer<'_> {
         }
     }
 
-    fn convert_struct(&mut self, name: &str, schema_name: &str, value: &Value, at: &str) -> syn::Result<Struct> {
+    /// The struct of the object schema at `at`; a model (with companions and `x-daplug`) when it is
+    /// a named schema and `as_model` is set.
+    fn convert_struct(
+        &mut self,
+        name: &str,
+        schema_name: &str,
+        value: &Value,
+        at: &str,
+        as_model: bool,
+    ) -> syn::Result<Struct> {
         let spec = self.spec;
         let merged = spec.merge(value, at)?;
         let mut fields: Vec<Field> = Vec::new();
@@ -404,7 +507,7 @@ impl Lowerer<'_> {
                 span: spec.span,
             });
         }
-        let (model, companions) = if is_named(at) {
+        let (model, companions) = if is_named(at) && as_model {
             let mut companions = Companions {
                 key: self.names.claim(&format!("{name}Key"), at),
                 patch: self.names.claim(&format!("{name}Patch"), at),
@@ -433,83 +536,10 @@ impl Lowerer<'_> {
             fields,
             pointer: at.to_owned(),
             model,
+            deny_unknown: self.closed_objects && closed(value),
             vis: None,
             companions,
         })
-    }
-
-    fn convert_one_of(&mut self, name: &str, doc: String, value: &Value, at: &str, key: &str) -> syn::Result<TypeDef> {
-        let spec = self.spec;
-        let members_at = join(at, key);
-        let members = spec.list(value.get(key).unwrap_or(&Value::Null), &members_at)?;
-        let discriminator = value.get("discriminator");
-        let tag = discriminator.and_then(|d| d.get("propertyName")).and_then(Value::as_str);
-        let mapping = discriminator.and_then(|d| d.get("mapping"));
-        if let Some(mapping) = mapping {
-            self.check_mapping(mapping, &join(&join(at, "discriminator"), "mapping"))?;
-        }
-        let mut alternatives: Vec<Alternative> = Vec::new();
-        let mut all_tagged = tag.is_some();
-        for (i, member) in members.iter().enumerate() {
-            if is_null_schema(member) {
-                continue;
-            }
-            let member_at = join(&members_at, &i.to_string());
-            let (ty, nullable) = self.ty_of(member, &member_at)?;
-            let ty = optional(ty, nullable);
-            let target = spec.reference(member, &member_at)?;
-            let wanted = match (&target, &ty) {
-                (Some(_), Ty::Named(n)) => n.clone(),
-                _ => kind_name(&ty, i),
-            };
-            let ident = names::unique(&wanted, |c| alternatives.iter().any(|a| a.ident == c), "");
-            let tag_value = match (&target, tag) {
-                (Some(target), Some(tag)) if is_named(target) => {
-                    // Tagged only when every alternative is an object without the tag of its own:
-                    // serde writes the tag into the alternative's map, which a string or a list has
-                    // not (it would be a serialisation error; untagged never is).
-                    let taggable = spec.lookup(target).map(|t| spec.merge(t, target)).transpose()?.is_some_and(|m| {
-                        !m.props.is_empty() && !m.props.iter().any(|p| p.name == tag) && m.alternatives.is_empty()
-                    });
-                    all_tagged &= taggable;
-                    Some(tag_value_for(mapping, target))
-                }
-                _ => {
-                    all_tagged = false;
-                    None
-                }
-            };
-            alternatives.push(Alternative { ident, tag_value, ty });
-        }
-        if alternatives.is_empty() {
-            return Err(spec.error(&members_at, format!("`{key}` has no alternatives")));
-        }
-        Ok(TypeDef::Enum(Enum {
-            name: name.to_owned(),
-            doc,
-            kind: EnumKind::OneOf { tag: tag.filter(|_| all_tagged).map(str::to_owned), alternatives },
-            pointer: at.to_owned(),
-        }))
-    }
-
-    /// Every `discriminator.mapping` value must name a schema that exists.
-    fn check_mapping(&self, mapping: &Value, at: &str) -> syn::Result<()> {
-        let spec = self.spec;
-        let Some(mapping) = mapping.as_mapping() else {
-            return Err(spec.error(at, format!("`mapping` must be a map, found {}", mapping.kind())));
-        };
-        for (key, target) in mapping.iter() {
-            let Some(target) = target.as_str() else {
-                return Err(spec.error(&join(at, key), "a mapping value must be a string"));
-            };
-            let reference = if target.contains('#') || target.contains('/') || target.contains('.') {
-                target.to_owned()
-            } else {
-                format!("#{}", join("/components/schemas", target))
-            };
-            spec.ref_target(&reference, at, &join(at, key))?;
-        }
-        Ok(())
     }
 
     fn convert_str_enum(&mut self, name: &str, doc: String, values: &[String], at: &str) -> TypeDef {
@@ -577,32 +607,6 @@ fn values_shape(schema: &Value, values: Vec<Listed<Value>>) -> Option<Shape> {
     None
 }
 
-/// Tag value of a discriminated alternative: the `mapping` key pointing at it, else the schema name.
-fn tag_value_for(mapping: Option<&Value>, target: &str) -> String {
-    let schema = names::schema_name(target);
-    let by_mapping = mapping.and_then(Value::as_mapping).and_then(|m| {
-        m.iter().find_map(|(k, v)| {
-            let v = v.as_str()?;
-            let points_here = v.strip_prefix('#') == Some(target) || v == schema;
-            points_here.then(|| k.to_owned())
-        })
-    });
-    by_mapping.unwrap_or(schema)
-}
-
-/// A variant name for an inline alternative, from its type.
-fn kind_name(ty: &Ty, index: usize) -> String {
-    match ty {
-        Ty::String => "String".to_owned(),
-        Ty::I64 | Ty::I32 => "Integer".to_owned(),
-        Ty::F64 | Ty::F32 | Ty::Decimal => "Number".to_owned(),
-        Ty::Bool => "Boolean".to_owned(),
-        Ty::Vec(_) => "Array".to_owned(),
-        Ty::Map(_) => "Map".to_owned(),
-        _ => format!("Variant{index}"),
-    }
-}
-
 /// An `allOf` member that only annotates (`{description: ...}`).
 fn annotation_only(member: &Value) -> bool {
     member.as_mapping().is_some_and(|m| m.keys().all(|k| ANNOTATIONS.contains(&k) || k.starts_with("x-")))
@@ -633,6 +637,15 @@ fn has_null_member(value: &Value) -> bool {
         .into_iter()
         .filter_map(|k| value.get(k).and_then(Value::as_sequence))
         .any(|members| members.iter().any(is_null_schema))
+}
+
+/// The schema refuses properties it does not declare (`additionalProperties: false`, or 3.1's
+/// `unevaluatedProperties: false`), on the schema itself (an `allOf` member's says nothing about the
+/// whole).
+fn closed(value: &Value) -> bool {
+    ["additionalProperties", "unevaluatedProperties"]
+        .iter()
+        .any(|k| value.get(k).and_then(Value::as_bool) == Some(false))
 }
 
 fn optional(ty: Ty, nullable: bool) -> Ty {
