@@ -27,7 +27,7 @@ schemas, which should grow linearly.
 
 Prints one JSON object.
 
-    compile_cost.py [--schemas 200,1000] [--corpus adyen-transfer-v4.yaml,xero-payroll-uk.yaml] [--reps 1]
+    compile_cost.py [--schemas 200,1000] [--corpus adyen-transfer-v4.yaml,xero-payroll-uk.yaml,box.json] [--reps 1]
 """
 import argparse
 import json
@@ -274,7 +274,7 @@ def expansion_seconds(spec_path: str, reps: int = 3) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schemas", default="200,1000")
-    parser.add_argument("--corpus", default="adyen-transfer-v4.yaml,xero-payroll-uk.yaml")
+    parser.add_argument("--corpus", default="adyen-transfer-v4.yaml,xero-payroll-uk.yaml,box.json")
     parser.add_argument("--reps", type=int, default=1)
     parser.add_argument("--out", default=os.path.join(ROOT, "target", "bench", "compile"))
     args = parser.parse_args()

@@ -401,7 +401,12 @@ impl<M: SerializeMap> SerializeMap for TaggedMap<'_, M> {
     type Error = M::Error;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), M::Error> {
-        self.skip_value = key.serialize(IsText(self.tag)).unwrap_or(false);
+        // Map alternatives are rare (a free-form object in a tagged union): the key is looked at
+        // through serde_json's value serializer rather than a serializer of its own.
+        self.skip_value = matches!(
+            key.serialize(serde_json::value::Serializer),
+            Ok(serde_json::Value::String(key)) if key == self.tag
+        );
         if self.skip_value {
             return Ok(());
         }
@@ -420,112 +425,94 @@ impl<M: SerializeMap> SerializeMap for TaggedMap<'_, M> {
     }
 }
 
-/// Whether a map key is the text `0` (anything but a string is not).
-struct IsText(&'static str);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::{json, Map, Value};
 
-/// The error of [`IsText`]: never produced (every other shape answers `false`).
-#[derive(Debug)]
-struct NotText;
-
-impl fmt::Display for NotText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not a text")
+    /// A union with a struct alternative that does not declare the tag and a map alternative.
+    #[derive(Debug, PartialEq)]
+    enum Shape {
+        Dot(Dot),
+        Free(Map<String, Value>),
     }
-}
 
-impl std::error::Error for NotText {}
-
-impl ser::Error for NotText {
-    fn custom<T: fmt::Display>(_: T) -> Self {
-        NotText
+    #[derive(Debug, PartialEq, Deserialize, serde::Serialize)]
+    struct Dot {
+        x: i64,
     }
-}
 
-macro_rules! not_text {
-    ($($method:ident($($arg:ty),*);)*) => {$(
-        fn $method(self, $(_: $arg),*) -> Result<bool, NotText> {
-            Ok(false)
+    impl TaggedUnion for Shape {
+        const NAME: &'static str = "Shape";
+        const TAG: &'static str = "kind";
+        const TAGS: &'static [&'static str] = &["dot", "free", "other"];
+        const ALTERNATIVE_OF: &'static [usize] = &[0, 1, 1];
+        const KEEPS_TAG: &'static [bool] = &[false, true];
+
+        fn tag_index(tag: &[u8]) -> Option<usize> {
+            Self::TAGS.iter().position(|t| t.as_bytes() == tag)
         }
-    )*};
-}
 
-impl Serializer for IsText {
-    type Ok = bool;
-    type Error = NotText;
-    type SerializeSeq = Impossible<bool, NotText>;
-    type SerializeTuple = Impossible<bool, NotText>;
-    type SerializeTupleStruct = Impossible<bool, NotText>;
-    type SerializeTupleVariant = Impossible<bool, NotText>;
-    type SerializeMap = Impossible<bool, NotText>;
-    type SerializeStruct = Impossible<bool, NotText>;
-    type SerializeStructVariant = Impossible<bool, NotText>;
-
-    fn serialize_str(self, v: &str) -> Result<bool, NotText> {
-        Ok(v == self.0)
+        fn deserialize_alternative<'de, D: Deserializer<'de>>(index: usize, deserializer: D) -> Result<Self, D::Error> {
+            match index {
+                0 => Dot::deserialize(deserializer).map(Shape::Dot),
+                _ => Map::deserialize(deserializer).map(Shape::Free),
+            }
+        }
     }
 
-    not_text! {
-        serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32); serialize_i64(i64);
-        serialize_u8(u8); serialize_u16(u16); serialize_u32(u32); serialize_u64(u64); serialize_f32(f32);
-        serialize_f64(f64); serialize_char(char); serialize_bytes(&[u8]); serialize_none(); serialize_unit();
-        serialize_unit_struct(&'static str); serialize_unit_variant(&'static str, u32, &'static str);
+    impl<'de> Deserialize<'de> for Shape {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_tagged(deserializer)
+        }
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<bool, NotText> {
-        Ok(false)
+    impl Serialize for Shape {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Shape::Dot(v) => serialize_tagged(serializer, "kind", tag_text(&["dot"], None), false, v),
+                Shape::Free(v) => {
+                    let current = v.get("kind").and_then(Value::as_str);
+                    serialize_tagged(serializer, "kind", tag_text(&["free", "other"], current), false, v)
+                }
+            }
+        }
     }
 
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<bool, NotText> {
-        value.serialize(self)
+    #[test]
+    fn a_map_alternative_keeps_its_entries_and_gets_the_tag_once() {
+        // The tag after other entries: they are held, then handed on in order with the tag.
+        let free: Shape = serde_json::from_str(r#"{"a": 1, "kind": "other", "b": [2]}"#).unwrap();
+        let Shape::Free(map) = &free else { panic!("{free:?}") };
+        assert_eq!(Value::Object(map.clone()), json!({"a": 1, "kind": "other", "b": [2]}));
+        // Written with the value it holds (one of its own), once, first.
+        assert_eq!(serde_json::to_string(&free).unwrap(), r#"{"kind":"other","a":1,"b":[2]}"#);
+        // A map whose own entry names another alternative is written as what it is.
+        let mut wrong = map.clone();
+        wrong.insert("kind".into(), json!("dot"));
+        assert_eq!(serde_json::to_string(&Shape::Free(wrong)).unwrap(), r#"{"kind":"free","a":1,"b":[2]}"#);
     }
 
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<bool, NotText> {
-        Ok(false)
+    #[test]
+    fn a_struct_alternative_without_the_tag_field_is_written_with_it() {
+        let dot = Shape::Dot(Dot { x: 3 });
+        assert_eq!(serde_json::to_string(&dot).unwrap(), r#"{"kind":"dot","x":3}"#);
+        assert_eq!(serde_json::from_str::<Shape>(r#"{"x": 3, "kind": "dot"}"#).unwrap(), dot);
+        // serde's seq form: the tag first, then the fields.
+        assert_eq!(serde_json::from_str::<Shape>(r#"["dot", 3]"#).unwrap(), dot);
     }
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotText> {
-        Err(NotText)
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotText> {
-        Err(NotText)
-    }
-
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, NotText> {
-        Err(NotText)
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, NotText> {
-        Err(NotText)
-    }
-
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotText> {
-        Err(NotText)
-    }
-
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, NotText> {
-        Err(NotText)
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, NotText> {
-        Err(NotText)
+    #[test]
+    fn refusals_are_serde_s() {
+        let err = |text: &str| serde_json::from_str::<Shape>(text).unwrap_err().to_string();
+        assert!(err(r#"{"kind": "dot", "x": 1, "kind": "dot"}"#).starts_with("duplicate field `kind`"));
+        assert!(err(r#"{"x": 1}"#).starts_with("missing field `kind`"));
+        assert!(
+            err(r#"{"kind": "line"}"#).starts_with("unknown variant `line`, expected one of `dot`, `free`, `other`")
+        );
+        assert!(err(r#"{"kind": 7}"#).starts_with("invalid type: integer `7`, expected variant identifier"));
+        assert!(err(r#""dot""#).starts_with("invalid type: string \"dot\", expected internally tagged enum Shape"));
+        assert!(err("[]").starts_with("missing field `kind`"));
     }
 }
