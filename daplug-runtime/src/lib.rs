@@ -52,7 +52,8 @@ pub use path::MAX_DEPTH as MAX_NESTING_DEPTH;
 pub use daplug_macros::{payload, schema, DaplugModel};
 
 // What generated code names (`::daplug_runtime::ModelMeta`, ...), and hand-written models with it.
-pub use model::{IndexMeta, KeyAttribute, KeyType, ModelMeta, PathStep};
+pub use merge::PathStep;
+pub use model::{IndexMeta, KeyAttribute, KeyType, ModelMeta};
 
 /// The AWS SDK crates daplug is built on, for callers who need raw types (clients, `AttributeValue`).
 pub mod aws {

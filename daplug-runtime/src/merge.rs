@@ -5,7 +5,6 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::item::Item;
-use crate::model::PathStep;
 use crate::number;
 
 /// How a list in the patch combines with the list stored under the same key.
@@ -43,6 +42,26 @@ pub enum MapOp {
     /// [`MapOp::Upsert`] to remove elements). Protected attributes are never deleted (an error).
     /// daplug-ddb's `'remove'`, minus its mixing in of list operations.
     Remove,
+}
+
+/// One step of a path in [`ModelMeta::replaced`](crate::ModelMeta::replaced): a field, or any key of
+/// a map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PathStep {
+    /// The field (or map key) with this name.
+    Field(&'static str),
+    /// Any key of a map (`additionalProperties`).
+    AnyKey,
+}
+
+impl PathStep {
+    /// Whether this step names the map key `key`.
+    pub fn matches(self, key: &str) -> bool {
+        match self {
+            PathStep::Field(name) => name == key,
+            PathStep::AnyKey => true,
+        }
+    }
 }
 
 /// Options of one [`merge`].

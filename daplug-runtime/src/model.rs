@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::{CancellationReason, Error, Result};
 use crate::item::Item;
+use crate::merge::PathStep;
 
 /// The DynamoDB scalar type of a key attribute (`AttributeDefinition.AttributeType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,25 +67,6 @@ pub struct ModelMeta {
     /// switching a payment method from card to PayPal stores the PayPal value alone, never the
     /// card's fields with PayPal's mixed in. `schema!` lists every such place its models hold.
     pub replaced: &'static [&'static [PathStep]],
-}
-
-/// One step of a path in [`ModelMeta::replaced`]: a field, or any key of a map.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PathStep {
-    /// The field (or map key) with this name.
-    Field(&'static str),
-    /// Any key of a map (`additionalProperties`).
-    AnyKey,
-}
-
-impl PathStep {
-    /// Whether this step names the map key `key`.
-    pub fn matches(self, key: &str) -> bool {
-        match self {
-            PathStep::Field(name) => name == key,
-            PathStep::AnyKey => true,
-        }
-    }
 }
 
 impl ModelMeta {

@@ -23,8 +23,8 @@ use crate::item::Item;
 use crate::key::KeyConfig;
 use crate::limits::check_item;
 use crate::lock::{LockConfig, LockError, LockPolicy, LockSide};
+use crate::merge::PathStep;
 use crate::merge::{type_name, value_eq, ListOp, MapOp, MergeError, Replaced};
-use crate::model::PathStep;
 use crate::number;
 use crate::timestamp::parse_timestamp;
 
