@@ -603,6 +603,10 @@ fn pointers_through_refs_resolve_and_missing_steps_name_the_pointer() {
     assert_eq!(r.ty, Ty::Named("W".into()));
     let err = lower_err(&text.replace("allOf/0/properties/data'}\n", "allOf/0/properties/nope'}\n"));
     assert!(err.contains("#/components/schemas/R/$ref: dangling reference"), "{err}");
+    // A pointer through `$ref`s that refer to each other reaches nothing, and says so.
+    let cycle = "    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n    R: {$ref: '#/components/schemas/A/properties/x'}\n";
+    let err = lower_err(&components(cycle));
+    assert!(err.contains("#/components/schemas/R/$ref: dangling reference"), "{err}");
 }
 
 #[test]

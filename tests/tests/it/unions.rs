@@ -244,6 +244,12 @@ fn closed_objects_refuse_unknown_fields_in_json_and_skip_them_in_items() {
     let err = serde_json::from_str::<Closed>(r#"{"a": "x", "b": 1}"#).unwrap_err();
     assert!(err.to_string().starts_with("unknown field `b`, expected `a`"), "{err}");
     assert_eq!(serde_json::from_str::<Closed>(r#"{"a": "x"}"#).unwrap(), Closed { a: "x".into() });
+    match Closed::from_json(&json!({"a": "x", "b": 1})) {
+        Err(Error::Validation { path, message, .. }) => {
+            assert_eq!((path.as_str(), message.as_str()), ("b", "unknown field `b`, expected `a`"));
+        }
+        other => panic!("expected the unknown field refused, got {other:?}"),
+    }
     // Another writer's extra attribute in the table does not make the item unreadable.
     use daplug_runtime::__private::{AttributeValue, Decode};
     let item = AttributeValue::M(
