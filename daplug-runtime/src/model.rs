@@ -6,8 +6,8 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::codec::item::Item;
 use crate::error::{CancellationReason, Error, Result};
-use crate::item::Item;
 
 /// The DynamoDB scalar type of a key attribute (`AttributeDefinition.AttributeType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -146,7 +146,7 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// so are nesting deeper than [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH) and a number too
     /// large for its field (`3.5e38` for an `f32`).
     fn from_json(value: &serde_json::Value) -> Result<Self> {
-        crate::path::deserialize(value).map_err(|(path, err)| Error::Validation {
+        crate::codec::json::deserialize(value).map_err(|(path, err)| Error::Validation {
             schema: Self::META.schema,
             path,
             message: err.to_string(),
@@ -206,7 +206,7 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::path::MAX_DEPTH;
+    use crate::codec::limits::MAX_DEPTH;
 
     #[derive(Debug, Serialize, Deserialize)]
     struct Doc {

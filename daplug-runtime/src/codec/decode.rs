@@ -21,9 +21,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::de::{nested, AttributeDeserializer, DeError};
-use super::steps::Step;
-use crate::item::Item;
-use crate::support::{each_tuple, name, FieldList, MissingField, Optional, Required, StructDef};
+use super::path::Step;
+use crate::codec::item::Item;
+use crate::codec::support::{each_tuple, name, FieldList, MissingField, Optional, Required, StructDef};
 
 /// A type read straight from an attribute value `depth` levels below the item, with the value and
 /// the error its `Deserialize` gives through daplug's deserializer. Implemented by the structs,
@@ -50,7 +50,22 @@ macro_rules! through_serde {
     )*};
 }
 
-through_serde!(String, bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, crate::Decimal, serde_json::Value);
+through_serde!(
+    String,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    super::decimal::Decimal,
+    serde_json::Value
+);
 
 impl<T: Decode> Decode for Option<T> {
     #[inline]

@@ -13,9 +13,9 @@ use tracing::Instrument;
 use super::options::{option_setters, publish, EventOptions, KeyOptions};
 use crate::adapter::Repository;
 use crate::attempts::counted;
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::events::{to_python_json, Operation};
-use crate::item::Item;
 use crate::key::check_key;
 use crate::model::Model;
 

@@ -16,15 +16,15 @@ use serde_json::Value;
 
 use crate::attr::{AttrPath, Step};
 use crate::codec;
+use crate::codec::item::Item;
+use crate::codec::limits::check_item;
+use crate::codec::number;
 use crate::error::{Error, Result};
 use crate::expr::update::{first_overlap, Action};
 use crate::expr::Condition;
-use crate::item::Item;
 use crate::key::KeyConfig;
-use crate::limits::check_item;
 use crate::lock::{LockConfig, LockError, LockPolicy, LockSide};
 use crate::merge::{type_name, value_eq, ListOp, MapOp, MergeError};
-use crate::number;
 use crate::timestamp::parse_timestamp;
 
 use super::update_guard::{needs_stored, value_at};

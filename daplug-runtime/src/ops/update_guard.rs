@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use crate::attr::{AttrPath, Step};
 use crate::codec;
+use crate::codec::item::Item;
 use crate::error::Error;
 use crate::expr::Condition;
-use crate::item::Item;
 use crate::lock::{LockCondition, LockDecision, LockError, LockPolicy, LockSide};
 use crate::merge::{type_name, MergeError};
 

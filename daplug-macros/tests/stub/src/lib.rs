@@ -120,7 +120,7 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
 // The runtime's serde impls for generated types (`StructDef`, `fields`, `deserialize_struct`, ...),
 // compiled from the runtime's own files (they depend only on serde). The runtime's item decoder
 // uses `each_tuple` and `name`, the stub does not.
-#[path = "../../../../daplug-runtime/src/support/mod.rs"]
+#[path = "../../../../daplug-runtime/src/codec/support/mod.rs"]
 #[allow(unused_imports)]
 mod support;
 

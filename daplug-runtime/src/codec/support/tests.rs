@@ -62,13 +62,13 @@ mod derived {
 }
 
 mod table {
-    use crate::support::{FieldList, Optional, Required, StructDef, UnitEnum};
+    use super::super::{FieldList, Optional, Required, StructDef, UnitEnum};
 
     macro_rules! serde_impls {
         ($($name:ident),*) => {$(
             impl<'de> serde::Deserialize<'de> for $name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    crate::support::deserialize_struct(deserializer)
+                    super::super::deserialize_struct(deserializer)
                 }
             }
         )*};
@@ -113,7 +113,7 @@ mod table {
 
     impl serde::Serialize for Pet {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            crate::support::fields(serializer, "Pet", 4, &[self.tag.is_some(), self.kinds.is_some()])
+            super::super::fields(serializer, "Pet", 4, &[self.tag.is_some(), self.kinds.is_some()])
                 .field("id", &self.id)
                 .field("Name", &self.name)
                 .optional("tag", &self.tag)
@@ -146,7 +146,7 @@ mod table {
 
     impl serde::Serialize for Owner {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            crate::support::fields(serializer, "Owner", 1, &[]).field("name", &self.name).end()
+            super::super::fields(serializer, "Owner", 1, &[]).field("name", &self.name).end()
         }
     }
 
@@ -167,7 +167,7 @@ mod table {
 
     impl serde::Serialize for Empty {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            crate::support::fields(serializer, "Empty", 0, &[]).end()
+            super::super::fields(serializer, "Empty", 0, &[]).end()
         }
     }
 
@@ -198,13 +198,13 @@ mod table {
 
     impl<'de> serde::Deserialize<'de> for Kind {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            crate::support::deserialize_unit_enum(deserializer)
+            super::super::deserialize_unit_enum(deserializer)
         }
     }
 
     impl serde::Serialize for Kind {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            crate::support::serialize_unit_enum(*self, serializer)
+            super::super::serialize_unit_enum(*self, serializer)
         }
     }
 
@@ -264,7 +264,7 @@ mod table {
     impl serde::Serialize for Wide {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let present = [self.ccc.is_some(), self.ee.is_some(), self.hh.is_some(), self.jj.is_some()];
-            crate::support::fields(serializer, "Wide", 7, &present)
+            super::super::fields(serializer, "Wide", 7, &present)
                 .field("a", &self.a)
                 .field("bb", &self.bb)
                 .optional("ccc", &self.ccc)
@@ -383,11 +383,11 @@ fn unit_enums_read_and_write_as_the_derive_does() {
 }
 
 /// `debug_unit_enum`'s output, through a `Display` (only `format!` makes a `Formatter`).
-fn debug_text<E: crate::support::UnitEnum>(kind: E) -> String {
+fn debug_text<E: super::UnitEnum>(kind: E) -> String {
     struct Show<E>(E);
-    impl<E: crate::support::UnitEnum> std::fmt::Display for Show<E> {
+    impl<E: super::UnitEnum> std::fmt::Display for Show<E> {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            crate::support::debug_unit_enum(self.0, f)
+            super::debug_unit_enum(self.0, f)
         }
     }
     Show(kind).to_string()

@@ -3,9 +3,9 @@
 //! `serde_dynamo::to_item` builds serde_dynamo's own attribute tree and then converts it, map by map,
 //! into the SDK's; this writes the SDK's tree in one pass. The values are exactly serde_dynamo's (the
 //! same `N` text, `Null(true)` for `None` and `()`, `{variant: value}` for data-carrying enum
-//! variants, `L` for tuples), which the unit tests check against serde_dynamo on every shape; serde_dynamo's
-//! set wrappers (`StringSet`, `NumberSet`, `BinarySet`) are handed to serde_dynamo itself, because it
-//! recognises them by the address of a private name.
+//! variants, `L` for tuples), which the unit tests check against serde_dynamo on every shape. Sets
+//! are written as serde_dynamo's set wrappers (`StringSet`, `NumberSet`, `BinarySet`) ask, by the
+//! names they give (`sets.rs`); the maps, lists and structs being written are `writers.rs`.
 //!
 //! [`AttributeSerializer::checked`] also enforces what DynamoDB can store (`limits.rs`'s rules:
 //! nesting, and numbers' range and precision) while it writes, instead of walking the finished item
@@ -18,11 +18,16 @@ use std::fmt;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::ser::{self, Serialize};
 
+mod sets;
+mod writers;
+
+pub use writers::{MapWriter, SeqWriter, StructWriter, VariantWriter};
+
+use super::decimal::RAW_VALUE;
 use super::float_text::{f32_text, f64_text};
-use super::steps::{render, Step};
-use crate::decimal::RAW_VALUE;
-use crate::number;
-use crate::path::MAX_DEPTH;
+use super::limits::{self, MAX_DEPTH};
+use super::number;
+use super::path::{render, Step};
 
 /// Why a value could not be written as an attribute value: a value serde cannot write as one, or
 /// (when checked) one DynamoDB cannot store, with its path. Boxed: every write returns a `Result`
@@ -83,9 +88,6 @@ pub struct AttributeSerializer {
     checked_depth: Option<usize>,
 }
 
-/// The private newtype names serde_dynamo gives its set wrappers all start with this character.
-const SET_MARKER: char = '\u{037E}';
-
 /// The magnitudes whose `f64` text needs no check: DynamoDB stores 1E-130 to
 /// 9.9999999999999999999999999999999999999E+125, and an `f64` has at most 17 significant digits.
 const SAFE_FLOATS: std::ops::Range<f64> = 1e-129..9.9e125;
@@ -132,7 +134,7 @@ impl AttributeSerializer {
 
 #[cold]
 fn too_deep() -> SerError {
-    SerError::limit(format!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)"))
+    SerError::limit(limits::too_deep())
 }
 
 /// An integer's `N` (at most 20 digits: always storable), written by itoa (what serde_json
@@ -232,18 +234,11 @@ impl ser::Serializer for AttributeSerializer {
         Ok(AttributeValue::S(variant.to_owned()))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<AttributeValue> {
-        if name.starts_with(SET_MARKER) {
-            let set = ser::Serializer::serialize_newtype_struct(serde_dynamo::Serializer, name, value)
-                .map(AttributeValue::from)
-                .map_err(|err| SerError::new(err.to_string()))?;
-            if let (AttributeValue::Ns(numbers), Some(_)) = (&set, self.checked_depth) {
-                for (index, text) in numbers.iter().enumerate() {
-                    number::check(text).map_err(|message| SerError::limit(message).at(|| Step::Index(index)))?;
-                }
-            }
-            return Ok(set);
+        let written = value.serialize(self)?;
+        match sets::SetKind::named(name) {
+            Some(kind) => kind.set(written),
+            None => Ok(written),
         }
-        value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -298,201 +293,5 @@ impl ser::Serializer for AttributeSerializer {
     ) -> Result<VariantWriter<StructWriter>> {
         let content = self.child().map_err(|err| err.at(|| Step::Key(variant.to_owned())))?;
         Ok(VariantWriter { variant, inner: StructWriter::Map(HashMap::with_capacity(len), content) })
-    }
-}
-
-/// A list (`L`) being written.
-#[derive(Debug)]
-pub struct SeqWriter {
-    values: Vec<AttributeValue>,
-    /// The list's own serializer (its elements are one level down).
-    ser: AttributeSerializer,
-}
-
-impl SeqWriter {
-    #[inline]
-    fn new(ser: AttributeSerializer, len: usize) -> Self {
-        SeqWriter { values: Vec::with_capacity(len), ser }
-    }
-
-    #[inline]
-    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let index = self.values.len();
-        let value =
-            self.ser.child().and_then(|child| value.serialize(child)).map_err(|err| err.at(|| Step::Index(index)))?;
-        self.values.push(value);
-        Ok(())
-    }
-}
-
-impl ser::SerializeSeq for SeqWriter {
-    type Ok = AttributeValue;
-    type Error = SerError;
-    #[inline]
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    #[inline]
-    fn end(self) -> Result<AttributeValue> {
-        Ok(AttributeValue::L(self.values))
-    }
-}
-
-impl ser::SerializeTuple for SeqWriter {
-    type Ok = AttributeValue;
-    type Error = SerError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<AttributeValue> {
-        Ok(AttributeValue::L(self.values))
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqWriter {
-    type Ok = AttributeValue;
-    type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<AttributeValue> {
-        Ok(AttributeValue::L(self.values))
-    }
-}
-
-/// A struct (`M`) being written, or the raw JSON fragment a [`Decimal`](crate::Decimal) (or a
-/// serde_json `RawValue`) writes itself as, which becomes an `N` when it is a number; each with the
-/// serializer of the value itself.
-#[derive(Debug)]
-pub enum StructWriter {
-    /// An ordinary struct.
-    Map(HashMap<String, AttributeValue>, AttributeSerializer),
-    /// A raw fragment: its text, once written.
-    Number(Option<String>, AttributeSerializer),
-}
-
-impl StructWriter {
-    fn map(self) -> HashMap<String, AttributeValue> {
-        match self {
-            StructWriter::Map(map, _) => map,
-            StructWriter::Number(..) => HashMap::new(),
-        }
-    }
-}
-
-/// A field or map value, one level below `ser`'s value; an error gains the key.
-#[inline]
-fn entry<T: Serialize + ?Sized>(ser: AttributeSerializer, key: &str, value: &T) -> Result<AttributeValue> {
-    ser.child().and_then(|child| value.serialize(child)).map_err(|err| err.at(|| Step::Key(key.to_owned())))
-}
-
-impl ser::SerializeStruct for StructWriter {
-    type Ok = AttributeValue;
-    type Error = SerError;
-    #[inline]
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
-        match self {
-            StructWriter::Map(map, ser) => {
-                let value = entry(*ser, key, value)?;
-                map.insert(key.to_owned(), value);
-            }
-            StructWriter::Number(text, _) => match value.serialize(AttributeSerializer::PLAIN)? {
-                AttributeValue::S(raw) if number::is_json(&raw) => *text = Some(raw),
-                _ => return Err(SerError::new("a raw JSON value is stored only when it is a number")),
-            },
-        }
-        Ok(())
-    }
-    #[inline]
-    fn end(self) -> Result<AttributeValue> {
-        match self {
-            StructWriter::Map(map, _) => Ok(AttributeValue::M(map)),
-            StructWriter::Number(Some(text), ser) => ser.number(text),
-            StructWriter::Number(None, _) => Err(SerError::new("a raw JSON value without its text")),
-        }
-    }
-}
-
-/// A map (`M`) being written; keys must be strings or integers, as in serde_dynamo.
-#[derive(Debug)]
-pub struct MapWriter {
-    map: HashMap<String, AttributeValue>,
-    key: Option<String>,
-    /// The map's own serializer (its values are one level down).
-    ser: AttributeSerializer,
-}
-
-impl ser::SerializeMap for MapWriter {
-    type Ok = AttributeValue;
-    type Error = SerError;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
-        self.key = Some(map_key(key)?);
-        Ok(())
-    }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let key = self.key.take().ok_or_else(|| SerError::new("map value without a key"))?;
-        let value = entry(self.ser, &key, value)?;
-        self.map.insert(key, value);
-        Ok(())
-    }
-    #[inline]
-    fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(&mut self, key: &K, value: &V) -> Result<()> {
-        let key = map_key(key)?;
-        let value = entry(self.ser, &key, value)?;
-        self.map.insert(key, value);
-        Ok(())
-    }
-    fn end(self) -> Result<AttributeValue> {
-        Ok(AttributeValue::M(self.map))
-    }
-}
-
-/// A map key as text: strings, integers and booleans, as serde_dynamo accepts them (also a newtype
-/// or unit variant that writes a string, which serde_dynamo refuses); anything else is refused with
-/// serde_dynamo's reason.
-fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String> {
-    match key.serialize(AttributeSerializer::PLAIN)? {
-        AttributeValue::S(text) => Ok(text),
-        AttributeValue::Bool(value) => Ok(value.to_string()),
-        AttributeValue::N(text) if !text.contains(['.', 'e', 'E', 'N', 'i']) => Ok(text),
-        _ => Err(SerError::new("Key must be a string")),
-    }
-}
-
-/// A data-carrying enum variant: `{variant: value}`.
-#[derive(Debug)]
-pub struct VariantWriter<W> {
-    variant: &'static str,
-    inner: W,
-}
-
-impl VariantWriter<SeqWriter> {
-    fn finish(self) -> AttributeValue {
-        AttributeValue::M(HashMap::from([(self.variant.to_owned(), AttributeValue::L(self.inner.values))]))
-    }
-}
-
-impl ser::SerializeTupleVariant for VariantWriter<SeqWriter> {
-    type Ok = AttributeValue;
-    type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let variant = self.variant;
-        self.inner.push(value).map_err(|err| err.at(|| Step::Key(variant.to_owned())))
-    }
-    fn end(self) -> Result<AttributeValue> {
-        Ok(self.finish())
-    }
-}
-
-impl ser::SerializeStructVariant for VariantWriter<StructWriter> {
-    type Ok = AttributeValue;
-    type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
-        let variant = self.variant;
-        ser::SerializeStruct::serialize_field(&mut self.inner, key, value)
-            .map_err(|err| err.at(|| Step::Key(variant.to_owned())))
-    }
-    fn end(self) -> Result<AttributeValue> {
-        Ok(AttributeValue::M(HashMap::from([(self.variant.to_owned(), AttributeValue::M(self.inner.map()))])))
     }
 }

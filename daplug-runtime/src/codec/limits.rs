@@ -1,14 +1,25 @@
-//! What DynamoDB can store, checked on an item before it is sent: nesting at most
-//! [`MAX_DEPTH`] levels, and numbers DynamoDB accepts (finite, at most 38 significant digits,
-//! magnitude between 1E-130 and 9.9999999999999999999999999999999999999E+125, or zero). A violation
-//! names the attribute's path, as decoding errors do.
+//! What DynamoDB can store: nesting at most [`MAX_DEPTH`] levels (the one limit, and its one
+//! message, for every reader and writer of the codec), and numbers DynamoDB accepts (finite, at
+//! most 38 significant digits, magnitude between 1E-130 and
+//! 9.9999999999999999999999999999999999999E+125, or zero). [`check_item`] checks an item built
+//! outside the checked serializer (merged updates, patches); a violation names the attribute's
+//! path, as decoding errors do.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::steps::{render, Step};
-use crate::item::Item;
-use crate::number;
-use crate::path::MAX_DEPTH;
+use super::item::Item;
+use super::number;
+use super::path::{render, Step};
+
+/// How deep a value may be nested: 32 levels below the item, DynamoDB's own limit for nested
+/// attributes (a top-level attribute is at level 1).
+pub const MAX_DEPTH: usize = 32;
+
+/// The one message for a value nested deeper than [`MAX_DEPTH`], whoever reads or writes it.
+#[cold]
+pub(crate) fn too_deep() -> String {
+    format!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)")
+}
 
 /// Checks every attribute of `item`; the error is (path, message).
 pub(crate) fn check_item(item: &Item) -> Result<(), (String, String)> {
@@ -24,7 +35,7 @@ pub(crate) fn check_item(item: &Item) -> Result<(), (String, String)> {
 /// Checks `value` at `depth` levels below the item; on error the steps are innermost first.
 fn check_value(value: &AttributeValue, depth: usize) -> Result<(), (Vec<Step>, String)> {
     if depth > MAX_DEPTH {
-        return Err((Vec::new(), format!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)")));
+        return Err((Vec::new(), too_deep()));
     }
     match value {
         AttributeValue::N(text) => number::check(text).map_err(|message| (Vec::new(), message)),

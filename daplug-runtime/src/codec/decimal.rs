@@ -9,7 +9,7 @@ use std::str::FromStr;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::number;
+use crate::codec::number;
 
 /// The struct name under which serde_json writes and reads a raw JSON fragment (its `RawValue`,
 /// enabled by the `raw_value` feature). A [`Decimal`] serialises as that struct, so serde_json
