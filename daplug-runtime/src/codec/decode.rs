@@ -257,7 +257,7 @@ each_tuple!(tuple_fields);
 #[inline]
 fn field<T: Decode>(value: AttributeValue, depth: usize, key: &str) -> Result<T, DeError> {
     let depth = depth + 1;
-    nested(depth).and_then(|()| T::decode(value, depth)).map_err(|err| err.at(Step::Key(key.to_owned())))
+    nested(depth).and_then(|()| T::decode(value, depth)).map_err(|err| err.at(Step::key(key.to_owned())))
 }
 
 /// An entry that is no field of the struct: skipped, but read as serde skips it (a number that

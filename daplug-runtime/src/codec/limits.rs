@@ -25,7 +25,7 @@ pub(crate) fn too_deep() -> String {
 pub(crate) fn check_item(item: &Item) -> Result<(), (String, String)> {
     for (name, value) in item {
         check_value(value, 1).map_err(|(mut steps, message)| {
-            steps.push(Step::Key(name.clone()));
+            steps.push(Step::key(name.clone()));
             (render(&steps), message)
         })?;
     }
@@ -51,7 +51,7 @@ fn check_value(value: &AttributeValue, depth: usize) -> Result<(), (Vec<Step>, S
         }),
         AttributeValue::M(map) => map.iter().try_for_each(|(name, value)| {
             check_value(value, depth + 1).map_err(|(mut steps, message)| {
-                steps.push(Step::Key(name.clone()));
+                steps.push(Step::key(name.clone()));
                 (steps, message)
             })
         }),

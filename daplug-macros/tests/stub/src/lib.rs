@@ -125,11 +125,19 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
 mod support;
 
 // The typed attribute names (`Field`, `AttrPath`, the traits requests take), compiled from the
-// runtime's own file (std and serde only), so compile-fail tests pin the runtime's errors.
-// (`steps` is for the runtime's expression renderer, which the stub does not have.)
+// runtime's own file (std and serde only), so compile-fail tests pin the runtime's errors; with the
+// path type it names its steps with.
 #[path = "../../../../daplug-runtime/src/attr.rs"]
 #[allow(dead_code)]
 mod attr;
+
+#[path = "../../../../daplug-runtime/src/codec/path.rs"]
+#[allow(dead_code)]
+mod path;
+
+mod codec {
+    pub(crate) use super::path;
+}
 
 pub use attr::{AttrPath, Attribute, AttributeIn, AttributeOf, Field, IndexOf};
 

@@ -137,7 +137,7 @@ impl Map {
 
 fn key_step(key: String, seen: bool) -> Step {
     if seen {
-        Step::Key(key)
+        Step::key(key)
     } else {
         Step::Unknown
     }

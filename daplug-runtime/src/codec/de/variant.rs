@@ -32,17 +32,17 @@ impl<'de> de::VariantAccess<'de> for UnitVariant {
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, _seed: T) -> Result<T::Value> {
         Err(de::Error::invalid_type(Unexpected::UnitVariant, &"newtype variant"))
-            .map_err(|err: DeError| err.at(Step::Key(self.0)))
+            .map_err(|err: DeError| err.at(Step::key(self.0)))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value> {
         Err(de::Error::invalid_type(Unexpected::UnitVariant, &"tuple variant"))
-            .map_err(|err: DeError| err.at(Step::Key(self.0)))
+            .map_err(|err: DeError| err.at(Step::key(self.0)))
     }
 
     fn struct_variant<V: Visitor<'de>>(self, _fields: &'static [&'static str], _visitor: V) -> Result<V::Value> {
         Err(de::Error::invalid_type(Unexpected::UnitVariant, &"struct variant"))
-            .map_err(|err: DeError| err.at(Step::Key(self.0)))
+            .map_err(|err: DeError| err.at(Step::key(self.0)))
     }
 }
 
@@ -86,18 +86,18 @@ impl<'de> de::VariantAccess<'de> for Variant {
         let Variant { name, value, depth } = self;
         nested(depth)
             .and_then(|()| seed.deserialize(AttributeDeserializer::nested(value, depth)))
-            .map_err(|err| err.at(Step::Key(name)))
+            .map_err(|err| err.at(Step::key(name)))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
         let Variant { name, value, depth } = self;
         de::Deserializer::deserialize_seq(AttributeDeserializer::nested(value, depth), visitor)
-            .map_err(|err| err.at(Step::Key(name)))
+            .map_err(|err| err.at(Step::key(name)))
     }
 
     fn struct_variant<V: Visitor<'de>>(self, _fields: &'static [&'static str], visitor: V) -> Result<V::Value> {
         let Variant { name, value, depth } = self;
         de::Deserializer::deserialize_map(AttributeDeserializer::nested(value, depth), visitor)
-            .map_err(|err| err.at(Step::Key(name)))
+            .map_err(|err| err.at(Step::key(name)))
     }
 }

@@ -84,7 +84,7 @@ impl<'a> Chain<'a> {
                     node = parent;
                 }
                 Chain::Key { parent, key } => {
-                    steps.push(Step::Key((*key).to_owned()));
+                    steps.push(Step::key((*key).to_owned()));
                     node = parent;
                 }
                 Chain::Unknown { parent } => {

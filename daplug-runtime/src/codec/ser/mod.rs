@@ -247,10 +247,8 @@ impl ser::Serializer for AttributeSerializer {
         variant: &'static str,
         value: &T,
     ) -> Result<AttributeValue> {
-        let value = self
-            .child()
-            .and_then(|child| value.serialize(child))
-            .map_err(|err| err.at(|| Step::Key(variant.to_owned())))?;
+        let value =
+            self.child().and_then(|child| value.serialize(child)).map_err(|err| err.at(|| Step::key(variant)))?;
         Ok(AttributeValue::M(HashMap::from([(variant.to_owned(), value)])))
     }
     #[inline]
@@ -270,7 +268,7 @@ impl ser::Serializer for AttributeSerializer {
         variant: &'static str,
         len: usize,
     ) -> Result<VariantWriter<SeqWriter>> {
-        let content = self.child().map_err(|err| err.at(|| Step::Key(variant.to_owned())))?;
+        let content = self.child().map_err(|err| err.at(|| Step::key(variant)))?;
         Ok(VariantWriter { variant, inner: SeqWriter::new(content, len) })
     }
     #[inline]
@@ -291,7 +289,7 @@ impl ser::Serializer for AttributeSerializer {
         variant: &'static str,
         len: usize,
     ) -> Result<VariantWriter<StructWriter>> {
-        let content = self.child().map_err(|err| err.at(|| Step::Key(variant.to_owned())))?;
+        let content = self.child().map_err(|err| err.at(|| Step::key(variant)))?;
         Ok(VariantWriter { variant, inner: StructWriter::Map(HashMap::with_capacity(len), content) })
     }
 }

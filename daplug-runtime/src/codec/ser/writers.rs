@@ -91,7 +91,7 @@ impl StructWriter {
 /// A field or map value, one level below `ser`'s value; an error gains the key.
 #[inline]
 fn entry<T: Serialize + ?Sized>(ser: AttributeSerializer, key: &str, value: &T) -> Result<AttributeValue> {
-    ser.child().and_then(|child| value.serialize(child)).map_err(|err| err.at(|| Step::Key(key.to_owned())))
+    ser.child().and_then(|child| value.serialize(child)).map_err(|err| err.at(|| Step::key(key.to_owned())))
 }
 
 impl ser::SerializeStruct for StructWriter {
@@ -185,7 +185,7 @@ impl ser::SerializeTupleVariant for VariantWriter<SeqWriter> {
     type Error = SerError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         let variant = self.variant;
-        self.inner.push(value).map_err(|err| err.at(|| Step::Key(variant.to_owned())))
+        self.inner.push(value).map_err(|err| err.at(|| Step::key(variant)))
     }
     fn end(self) -> Result<AttributeValue> {
         Ok(self.finish())
@@ -197,8 +197,7 @@ impl ser::SerializeStructVariant for VariantWriter<StructWriter> {
     type Error = SerError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
         let variant = self.variant;
-        ser::SerializeStruct::serialize_field(&mut self.inner, key, value)
-            .map_err(|err| err.at(|| Step::Key(variant.to_owned())))
+        ser::SerializeStruct::serialize_field(&mut self.inner, key, value).map_err(|err| err.at(|| Step::key(variant)))
     }
     fn end(self) -> Result<AttributeValue> {
         Ok(AttributeValue::M(HashMap::from([(self.variant.to_owned(), AttributeValue::M(self.inner.map()))])))
