@@ -5,11 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::ident;
+use super::tokens::{ident, private};
 
 /// `Decode` for a generated enum or newtype: serde's reading.
 pub(super) fn serde_decoder(name: &str) -> TokenStream {
-    let p = quote!(::daplug_runtime::__private);
+    let p = private();
     let name = ident(name);
     quote! {
         #[automatically_derived]
