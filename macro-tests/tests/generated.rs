@@ -1,9 +1,7 @@
-//! Compiles real expansions against the runtime stub under `deny(warnings)` (and clippy, via
+//! Compiles real expansions against the real runtime under `deny(warnings)` (and clippy, via
 //! `cargo clippy --all-targets`), with prelude names shadowed to catch any unqualified path.
 #![deny(warnings)]
 #![allow(dead_code)]
-
-extern crate daplug_runtime_stub as daplug_runtime;
 
 use daplug_runtime::__private::serde_json;
 use daplug_runtime::Model;
@@ -19,15 +17,15 @@ mod shadowed {
 use shadowed::*;
 
 mod seed {
-    daplug_macros::schema!("../tests/fixtures/seed-openapi.yml");
+    daplug_runtime::schema!("../tests/fixtures/seed-openapi.yml");
 }
 
 mod vectors {
-    daplug_macros::schema!("../tests/fixtures/vectors-openapi.yml");
+    daplug_runtime::schema!("../tests/fixtures/vectors-openapi.yml");
 }
 
 mod models {
-    daplug_macros::schema!("tests/fixtures/models.yml");
+    daplug_runtime::schema!("tests/fixtures/models.yml");
 }
 
 #[test]
@@ -100,7 +98,7 @@ mod derived {
     use daplug_runtime::__private::serde::{Deserialize, Serialize};
 
     /// A hand-written model checked against `models.yml#/components/schemas/Order`.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, daplug_macros::DaplugModel)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, daplug_runtime::DaplugModel)]
     #[serde(crate = "daplug_runtime::__private::serde", rename_all = "camelCase")]
     #[daplug(schema = "tests/fixtures/models.yml", name = "Order")]
     #[daplug(schema_name = "orders", index(name = "by-qty", hash_key = "qty"))]
@@ -140,7 +138,7 @@ fn derived_model() {
 
 #[test]
 fn payload_builds_the_model() {
-    let order = daplug_macros::payload!("tests/fixtures/models.yml", models::Order {
+    let order = daplug_runtime::payload!("tests/fixtures/models.yml", models::Order {
         "pk": "a",
         "sk": "b",
         "qty": 2,
@@ -152,7 +150,7 @@ fn payload_builds_the_model() {
     .expect("checked at compile time");
     assert_eq!(order.qty, 2);
     assert_eq!(order.status, Some(models::Status::InProgress));
-    let seed = daplug_macros::payload!("../tests/fixtures/seed-openapi.yml", seed::V1TestRequest {
+    let seed = daplug_runtime::payload!("../tests/fixtures/seed-openapi.yml", seed::V1TestRequest {
         "test_id": "abc",
         "object_key": {"string_key": "k"},
         "array_number": [1, 2.5, -3],

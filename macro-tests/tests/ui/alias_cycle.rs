@@ -1,3 +1,3 @@
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/alias-cycle.yml");
+daplug_runtime::schema!("fixtures/alias-cycle.yml");
 
 fn main() {}

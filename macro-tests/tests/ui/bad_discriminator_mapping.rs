@@ -1,3 +1,3 @@
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/bad-mapping.yml");
+daplug_runtime::schema!("fixtures/bad-mapping.yml");
 
 fn main() {}

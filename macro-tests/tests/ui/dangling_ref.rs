@@ -1,3 +1,3 @@
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/dangling.yml");
+daplug_runtime::schema!("fixtures/dangling.yml");
 
 fn main() {}

@@ -1,4 +1,4 @@
-#[derive(daplug_macros::DaplugModel)]
+#[derive(daplug_runtime::DaplugModel)]
 #[daplug(schema_name = "orders", schema_name = "again")]
 struct Order {
     #[daplug(hash_key)]

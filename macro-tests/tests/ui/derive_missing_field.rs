@@ -1,5 +1,5 @@
-#[derive(daplug_macros::DaplugModel)]
-#[daplug(schema = "../../../../daplug-macros/tests/ui/fixtures/orders.yml", name = "Order")]
+#[derive(daplug_runtime::DaplugModel)]
+#[daplug(schema = "fixtures/orders.yml", name = "Order")]
 struct Order {
     pk: String,
 }

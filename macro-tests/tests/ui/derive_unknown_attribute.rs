@@ -1,4 +1,4 @@
-#[derive(daplug_macros::DaplugModel)]
+#[derive(daplug_runtime::DaplugModel)]
 #[daplug(table = "orders")]
 struct Order {
     #[daplug(partition_key)]

@@ -1,9 +1,13 @@
 // A value of the wrong type for a typed attribute is a compile error.
-extern crate daplug_runtime_stub as daplug_runtime;
+use daplug_runtime::{Condition, Repository};
 
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/shipments.yml");
+daplug_runtime::schema!("fixtures/shipments.yml");
 
 fn main() {
-    let _ = daplug_runtime::Query::<Shipment>::new().key_eq(Shipment::QTY, "three");
-    let _ = daplug_runtime::Condition::eq(Shipment::CUSTOMER.then(Recipient::EMAIL), 7);
+    let _ = queries;
+}
+
+fn queries(shipments: Repository<Shipment>) {
+    let _ = shipments.query().key_eq(Shipment::QTY, "three");
+    let _ = Condition::eq(Shipment::CUSTOMER.then(Recipient::EMAIL), 7);
 }

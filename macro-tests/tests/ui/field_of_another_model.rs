@@ -1,10 +1,14 @@
 // A request names its own model's attributes and indexes, and a nested path follows the schema.
-extern crate daplug_runtime_stub as daplug_runtime;
+use daplug_runtime::Repository;
 
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/shipments.yml");
+daplug_runtime::schema!("fixtures/shipments.yml");
 
 fn main() {
-    let _ = daplug_runtime::Query::<Shipment>::new().key_eq(Parcel::PK, "p");
-    let _ = daplug_runtime::Query::<Shipment>::new().index(ParcelIndex::WeightIndex);
+    let _ = queries;
+}
+
+fn queries(shipments: Repository<Shipment>) {
+    let _ = shipments.query().key_eq(Parcel::PK, "p");
+    let _ = shipments.query().index(ParcelIndex::WeightIndex);
     let _ = Shipment::CUSTOMER.then(Shipment::QTY);
 }

@@ -1,3 +1,3 @@
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/missing-file.yml");
+daplug_runtime::schema!("fixtures/missing-file.yml");
 
 fn main() {}

@@ -1,3 +1,3 @@
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/does-not-exist.yml");
+daplug_runtime::schema!("fixtures/does-not-exist.yml");
 
 fn main() {}

@@ -1,5 +1,5 @@
 fn main() {
-    let _ = daplug_macros::payload!("../../../../daplug-macros/tests/ui/fixtures/orders.yml", Order {
+    let _ = daplug_runtime::payload!("fixtures/orders.yml", Order {
         "pk": "a",
         "qty": 1,
         "quantity": 2,

@@ -1,3 +1,3 @@
 fn main() {
-    let _ = daplug_macros::payload!("../../../../daplug-macros/tests/ui/fixtures/orders.yml", Invoice { "pk": "a" });
+    let _ = daplug_runtime::payload!("fixtures/orders.yml", Invoice { "pk": "a" });
 }

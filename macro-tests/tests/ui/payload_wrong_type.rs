@@ -1,5 +1,5 @@
 fn main() {
-    let order = daplug_macros::payload!("../../../../daplug-macros/tests/ui/fixtures/orders.yml", Order {
+    let order = daplug_runtime::payload!("fixtures/orders.yml", Order {
         "pk": "a",
         "qty": "two",
         "tags": ["x", 3],

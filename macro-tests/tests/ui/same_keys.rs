@@ -1,3 +1,3 @@
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/same-keys.yml");
+daplug_runtime::schema!("fixtures/same-keys.yml");
 
 fn main() {}

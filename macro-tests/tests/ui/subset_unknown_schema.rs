@@ -1,3 +1,3 @@
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/orders.yml", schemas = ["Ordr"]);
+daplug_runtime::schema!("fixtures/orders.yml", schemas = ["Ordr"]);
 
 fn main() {}

@@ -1,3 +1,3 @@
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/unsupported.yml");
+daplug_runtime::schema!("fixtures/unsupported.yml");
 
 fn main() {}

@@ -1,3 +1,3 @@
-daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/x-daplug-unknown.yml");
+daplug_runtime::schema!("fixtures/x-daplug-unknown.yml");
 
 fn main() {}
