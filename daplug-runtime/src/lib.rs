@@ -59,11 +59,11 @@ pub mod aws {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::codec::de::DeError as DecodeError;
-    pub use crate::codec::decode::{decode_struct, serde_decode, Decode, StructFields};
     pub use crate::codec::generated_item;
     pub use crate::codec::support::{
-        debug_unit_enum, deserialize_struct, deserialize_unit_enum, fields, serialize_unit_enum, Elements, FieldList,
-        Fields, MissingField, Optional, Required, SerdeFields, StructDef, UnitEnum,
+        debug_unit_enum, decode_struct, deserialize_struct, deserialize_unit_enum, fields, serde_decode,
+        serialize_unit_enum, Decode, Elements, FieldList, FieldReader, FieldSource, FieldValue, Fields, MissingField,
+        Optional, Required, StructDef, UnitEnum,
     };
     pub use crate::model::{decode_model, serde_model};
     pub use aws_sdk_dynamodb::types::AttributeValue;

@@ -169,11 +169,11 @@ pub fn serde_model<M: Model>(item: Item) -> Result<M> {
 }
 
 /// `Model::from_item` of a model `schema!` generates: through its generated
-/// [`Decode`](crate::codec::decode::Decode), with the values and errors of the default.
+/// [`Decode`](crate::codec::support::Decode), with the values and errors of the default.
 #[doc(hidden)]
 #[inline]
-pub fn decode_model<M: Model + crate::codec::decode::Decode>(item: Item) -> Result<M> {
-    crate::codec::decode::decode_item(item).map_err(decoding_error::<M>)
+pub fn decode_model<M: Model + crate::codec::support::Decode>(item: Item) -> Result<M> {
+    crate::codec::support::decode::decode_item(item).map_err(decoding_error::<M>)
 }
 
 fn decoding_error<M: Model>((path, err): (String, crate::codec::de::DeError)) -> Error {

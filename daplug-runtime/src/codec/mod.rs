@@ -3,10 +3,9 @@
 //! [`de::AttributeDeserializer`] reads any `Deserialize` type from them, moving strings out of the
 //! item. Both follow serde_dynamo's rules, so items and errors are the ones daplug had before.
 
-// In floor order: a module imports only the modules listed above it (ARCHITECTURE.md).
+// Alphabetical, as rustfmt keeps them; the floors (which module may import which) are in ARCHITECTURE.md.
 pub(crate) mod de;
 pub(crate) mod decimal;
-pub(crate) mod decode;
 mod float_text;
 pub(crate) mod item;
 pub(crate) mod json;

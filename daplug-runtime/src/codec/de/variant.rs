@@ -17,6 +17,7 @@ impl<'de> de::EnumAccess<'de> for UnitVariant {
     type Error = DeError;
     type Variant = UnitVariant;
 
+    #[inline]
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, UnitVariant)> {
         let name = seed.deserialize(de::value::StrDeserializer::<DeError>::new(&self.0))?;
         Ok((name, self))
@@ -26,6 +27,7 @@ impl<'de> de::EnumAccess<'de> for UnitVariant {
 impl<'de> de::VariantAccess<'de> for UnitVariant {
     type Error = DeError;
 
+    #[inline]
     fn unit_variant(self) -> Result<()> {
         Ok(())
     }

@@ -18,6 +18,7 @@ pub(super) struct TrackedSeed<'a, X> {
 impl<'de, X: DeserializeSeed<'de>> DeserializeSeed<'de> for TrackedSeed<'_, X> {
     type Value = X::Value;
 
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<X::Value, D::Error> {
         let TrackedSeed { seed, chain, track } = self;
         // Every nested value (element, map value, variant content) passes here: the one depth check.
@@ -38,6 +39,7 @@ pub(super) struct SeqAccess<'a, X> {
 impl<'de, X: de::SeqAccess<'de>> de::SeqAccess<'de> for SeqAccess<'_, X> {
     type Error = X::Error;
 
+    #[inline]
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, X::Error> {
         let parent = self.chain;
         let track = self.track;
@@ -64,6 +66,7 @@ pub(super) struct MapAccess<'a, 'de, X> {
 impl<'de, X: de::MapAccess<'de>> de::MapAccess<'de> for MapAccess<'_, 'de, X> {
     type Error = X::Error;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, X::Error> {
         self.key = None;
         let parent = self.chain;
@@ -74,6 +77,7 @@ impl<'de, X: de::MapAccess<'de>> de::MapAccess<'de> for MapAccess<'_, 'de, X> {
         }
     }
 
+    #[inline]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, X::Error> {
         let parent = self.chain;
         let track = self.track;
@@ -92,6 +96,7 @@ impl<'a, 'de, X: de::EnumAccess<'de>> de::EnumAccess<'de> for Wrap<'a, X> {
     type Error = X::Error;
     type Variant = WrapVariant<'a, 'de, X::Variant>;
 
+    #[inline]
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self::Variant), X::Error> {
         let Wrap { delegate, chain, track } = self;
         let mut variant = None;
@@ -113,12 +118,14 @@ pub(super) struct WrapVariant<'a, 'de, X> {
 impl<'de, X: de::VariantAccess<'de>> de::VariantAccess<'de> for WrapVariant<'_, 'de, X> {
     type Error = X::Error;
 
+    #[inline]
     fn unit_variant(self) -> Result<(), X::Error> {
         let WrapVariant { delegate, parent, track, variant } = self;
         let chain = Chain::key(parent, variant.as_deref());
         delegate.unit_variant().map_err(|err| track.trigger(&chain, err))
     }
 
+    #[inline]
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, X::Error> {
         let WrapVariant { delegate, parent, track, variant } = self;
         let chain = Chain::key(parent, variant.as_deref());
@@ -127,6 +134,7 @@ impl<'de, X: de::VariantAccess<'de>> de::VariantAccess<'de> for WrapVariant<'_, 
             .map_err(|err| track.trigger(&chain, err))
     }
 
+    #[inline]
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, X::Error> {
         let WrapVariant { delegate, parent, track, variant } = self;
         let chain = Chain::key(parent, variant.as_deref());
@@ -135,6 +143,7 @@ impl<'de, X: de::VariantAccess<'de>> de::VariantAccess<'de> for WrapVariant<'_, 
             .map_err(|err| track.trigger(&chain, err))
     }
 
+    #[inline]
     fn struct_variant<V: Visitor<'de>>(
         self,
         fields: &'static [&'static str],

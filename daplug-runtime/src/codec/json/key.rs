@@ -18,6 +18,7 @@ pub(super) struct CaptureKey<'s, 'de, X> {
 impl<'de, X: DeserializeSeed<'de>> DeserializeSeed<'de> for CaptureKey<'_, 'de, X> {
     type Value = X::Value;
 
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<X::Value, D::Error> {
         self.delegate.deserialize(CaptureKey { delegate: deserializer, key: self.key })
     }
@@ -61,37 +62,45 @@ impl<'de, X: Visitor<'de>> Visitor<'de> for CaptureKey<'_, 'de, X> {
         visit_unit(); visit_none();
     }
 
+    #[inline]
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         *self.key = Some(Cow::Owned(v.to_owned()));
         self.delegate.visit_str(v)
     }
 
+    #[inline]
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
         *self.key = Some(Cow::Borrowed(v));
         self.delegate.visit_borrowed_str(v)
     }
 
+    #[inline]
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
         let key = self.key.insert(Cow::Owned(v));
         self.delegate.visit_str(key)
     }
 
+    #[inline]
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         self.delegate.visit_some(deserializer)
     }
 
+    #[inline]
     fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         self.delegate.visit_newtype_struct(deserializer)
     }
 
+    #[inline]
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         self.delegate.visit_seq(seq)
     }
 
+    #[inline]
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         self.delegate.visit_map(map)
     }
 
+    #[inline]
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
         self.delegate.visit_enum(data)
     }

@@ -133,6 +133,7 @@ macro_rules! deserializer_methods {
             deserialize_string deserialize_bytes deserialize_byte_buf deserialize_option deserialize_unit
             deserialize_seq deserialize_map deserialize_identifier deserialize_ignored_any);
 
+        #[inline]
         fn deserialize_unit_struct<V: Visitor<'de>>(
             self,
             name: &'static str,
@@ -141,6 +142,7 @@ macro_rules! deserializer_methods {
             $call!(self, deserialize_unit_struct(name), visitor)
         }
 
+        #[inline]
         fn deserialize_newtype_struct<V: Visitor<'de>>(
             self,
             name: &'static str,
@@ -149,10 +151,12 @@ macro_rules! deserializer_methods {
             $call!(self, deserialize_newtype_struct(name), visitor)
         }
 
+        #[inline]
         fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Self::Error> {
             $call!(self, deserialize_tuple(len), visitor)
         }
 
+        #[inline]
         fn deserialize_tuple_struct<V: Visitor<'de>>(
             self,
             name: &'static str,
@@ -162,6 +166,7 @@ macro_rules! deserializer_methods {
             $call!(self, deserialize_tuple_struct(name, len), visitor)
         }
 
+        #[inline]
         fn deserialize_struct<V: Visitor<'de>>(
             self,
             name: &'static str,
@@ -171,6 +176,7 @@ macro_rules! deserializer_methods {
             $call!(self, deserialize_struct(name, fields), visitor)
         }
 
+        #[inline]
         fn deserialize_enum<V: Visitor<'de>>(
             self,
             name: &'static str,
@@ -182,6 +188,7 @@ macro_rules! deserializer_methods {
     };
     (@plain $call:ident; $($method:ident)*) => {
         $(
+            #[inline]
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
                 $call!(self, $method(), visitor)
             }
@@ -193,6 +200,7 @@ macro_rules! deserializer_methods {
 macro_rules! scalar_visits {
     ($call:ident; $($method:ident($($ty:ty)?);)*) => {
         $(
+            #[inline]
             fn $method<E: de::Error>(self $(, v: $ty)?) -> Result<Self::Value, E> {
                 $call!(self, $method($({ let v: $ty = v; v })?))
             }

@@ -56,11 +56,13 @@ impl<'de, X: Visitor<'de>> Visitor<'de> for Wrap<'_, X> {
         visit_unit(); visit_none();
     }
 
+    #[inline]
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         let Wrap { delegate, chain, track } = self;
         delegate.visit_some(PathDe { de: deserializer, chain, track }).map_err(|err| track.trigger(chain, err))
     }
 
+    #[inline]
     fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         let Wrap { delegate, chain, track } = self;
         delegate
@@ -68,11 +70,13 @@ impl<'de, X: Visitor<'de>> Visitor<'de> for Wrap<'_, X> {
             .map_err(|err| track.trigger(chain, err))
     }
 
+    #[inline]
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         let Wrap { delegate, chain, track } = self;
         delegate.visit_seq(SeqAccess { delegate: seq, chain, track, index: 0 }).map_err(|err| track.trigger(chain, err))
     }
 
+    #[inline]
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let Wrap { delegate, chain, track } = self;
         delegate
@@ -80,6 +84,7 @@ impl<'de, X: Visitor<'de>> Visitor<'de> for Wrap<'_, X> {
             .map_err(|err| track.trigger(chain, err))
     }
 
+    #[inline]
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
         let Wrap { delegate, chain, track } = self;
         delegate.visit_enum(Wrap { delegate: data, chain, track }).map_err(|err| track.trigger(chain, err))
@@ -96,6 +101,7 @@ impl<'de, X: Visitor<'de>> Visitor<'de> for F32Range<X> {
         self.0.expecting(f)
     }
 
+    #[inline]
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         if v.is_finite() && (v as f32).is_infinite() {
             return Err(E::custom(format!("{v} is out of range for a 32-bit float")));

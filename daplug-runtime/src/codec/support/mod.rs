@@ -1,6 +1,7 @@
 //! What generated code calls instead of expanding the same logic per type (reached through
-//! `__private`; not public API): serde's `Serialize` (`ser.rs`) and `Deserialize` (`de.rs`) for
-//! the structs and string enums `schema!` generates, as serde's derives write them.
+//! `__private`; not public API): what a generated type declares about itself (`shape.rs`), serde's
+//! `Serialize` (`ser.rs`) and `Deserialize` (`de.rs`) for the structs and string enums `schema!`
+//! generates, as serde's derives write them, and their item decoder (`decode.rs`, `fields.rs`).
 //!
 //! Why: the crate holding `schema!` parses, type-checks and borrow-checks every function body it
 //! contains, used or not. serde's derived `Deserialize` for a struct is a field enum, two visitors
@@ -10,16 +11,21 @@
 //! the errors and the calls made on the serializer or deserializer are the derive's (the tests
 //! compare both on every shape of input).
 //!
-//! Only serde here: daplug-macros' test stub compiles these files too.
+//! In floor order: `shape.rs`, `decode.rs` (the field types read from attribute values),
+//! `fields.rs` (the one reader of a struct's fields, from a serde map or an item, and
+//! `decode_struct`), `de.rs`, `ser.rs`.
 
 mod de;
+pub(crate) mod decode;
+mod fields;
 mod ser;
 mod shape;
 
-pub use de::{deserialize_struct, deserialize_unit_enum, Elements, MissingField, SerdeFields};
+pub use de::{deserialize_struct, deserialize_unit_enum};
+pub use decode::{serde_decode, Decode};
+pub use fields::{decode_struct, Elements, FieldReader, FieldSource, FieldValue, MissingField};
 pub use ser::{fields, serialize_unit_enum, Fields};
 pub use shape::{debug_unit_enum, FieldList, Optional, Required, StructDef, UnitEnum};
-pub(crate) use shape::{each_tuple, name};
 
 #[cfg(test)]
 mod tests;

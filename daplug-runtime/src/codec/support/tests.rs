@@ -64,11 +64,22 @@ mod derived {
 mod table {
     use super::super::{FieldList, Optional, Required, StructDef, UnitEnum};
 
+    // A struct's fields are read by the reader both `Deserialize` and the item decoder use, so a
+    // field's type reads both ways, as every generated type does.
     macro_rules! serde_impls {
         ($($name:ident),*) => {$(
             impl<'de> serde::Deserialize<'de> for $name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     super::super::deserialize_struct(deserializer)
+                }
+            }
+
+            impl super::super::Decode for $name {
+                fn decode(
+                    value: aws_sdk_dynamodb::types::AttributeValue,
+                    depth: usize,
+                ) -> Result<Self, crate::codec::de::DeError> {
+                    super::super::decode_struct(value, depth)
                 }
             }
         )*};
@@ -205,6 +216,15 @@ mod table {
     impl serde::Serialize for Kind {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             super::super::serialize_unit_enum(*self, serializer)
+        }
+    }
+
+    impl super::super::Decode for Kind {
+        fn decode(
+            value: aws_sdk_dynamodb::types::AttributeValue,
+            depth: usize,
+        ) -> Result<Self, crate::codec::de::DeError> {
+            super::super::serde_decode(value, depth)
         }
     }
 
