@@ -6,7 +6,7 @@
 // Alphabetical, as rustfmt keeps them; the floors (which module may import which) are in ARCHITECTURE.md.
 pub(crate) mod de;
 pub(crate) mod decimal;
-mod float_text;
+pub(crate) mod float_text;
 pub(crate) mod item;
 pub(crate) mod json;
 pub(crate) mod limits;
