@@ -6,8 +6,7 @@
 //! Every segment is rendered through a name placeholder (`#n0.#n1[1]`), so reserved words and names
 //! with dots or spaces need no escaping.
 //!
-//! This file names only std and serde (no AWS types): the macros' compile-fail tests include it into
-//! their stand-in runtime, so the errors they pin are this file's.
+//! Its steps are the codec's one path type ([`Step`], `codec/path.rs`), rendered by its one renderer.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -16,14 +15,7 @@ use std::marker::PhantomData;
 
 use serde::Serialize;
 
-/// One step of a path below its top-level attribute.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum Step {
-    /// A map entry (or a nested object's field) by name.
-    Name(Cow<'static, str>),
-    /// A list element by position.
-    Index(usize),
-}
+use crate::codec::path::{write_below, Step};
 
 /// The path of an attribute in an item: a top-level name, then map fields and list positions.
 ///
@@ -58,7 +50,7 @@ impl AttrPath {
 
     /// The map entry `name` below this path.
     pub fn field(mut self, name: impl Into<Cow<'static, str>>) -> Self {
-        self.rest.push(Step::Name(name.into()));
+        self.rest.push(Step::Key(name.into()));
         self
     }
 
@@ -78,13 +70,13 @@ impl AttrPath {
         self.rest.is_empty()
     }
 
-    /// The steps below the top-level attribute.
+    /// The steps below the top-level attribute (keys and indexes only).
     pub(crate) fn steps(&self) -> &[Step] {
         &self.rest
     }
 
     fn join(mut self, next: AttrPath) -> Self {
-        self.rest.push(Step::Name(next.top));
+        self.rest.push(Step::Key(next.top));
         self.rest.extend(next.rest);
         self
     }
@@ -92,14 +84,7 @@ impl AttrPath {
 
 impl fmt::Display for AttrPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.top)?;
-        for step in &self.rest {
-            match step {
-                Step::Name(name) => write!(f, ".{name}")?,
-                Step::Index(index) => write!(f, "[{index}]")?,
-            }
-        }
-        Ok(())
+        write_below(f, &self.top, &self.rest)
     }
 }
 

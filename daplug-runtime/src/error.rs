@@ -3,8 +3,8 @@
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
+use crate::codec::item::Item;
 use crate::failure::AwsErrorKind;
-use crate::item::Item;
 
 /// Result alias used throughout daplug.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -4,9 +4,9 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::codec::item::Item;
+use crate::codec::number;
 use crate::error::{Error, Result};
-use crate::item::Item;
-use crate::number;
 
 /// The table's primary key attribute names.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,36 +18,30 @@ mod attempts;
 mod attr;
 mod codec;
 pub mod compat;
-mod decimal;
 mod error;
 pub mod events;
 mod expr;
 mod failure;
-mod item;
 mod key;
-mod limits;
 pub mod lock;
 mod merge;
 mod model;
-mod number;
 pub mod ops;
-mod path;
 mod prefix;
 mod repo;
 pub mod retry;
-mod support;
 pub mod table;
 mod timestamp;
 
 pub use adapter::{Adapter, Repository};
 pub use attr::{AttrPath, Attribute, AttributeIn, AttributeOf, Field, IndexOf};
-pub use decimal::{Decimal, DecimalError};
+pub use codec::decimal::{Decimal, DecimalError};
+pub use codec::item::Item;
+pub use codec::limits::MAX_DEPTH as MAX_NESTING_DEPTH;
 pub use error::{Error, Result};
 pub use expr::Condition;
 pub use failure::{AwsErrorKind, DispatchCause};
-pub use item::Item;
 pub use model::Model;
-pub use path::MAX_DEPTH as MAX_NESTING_DEPTH;
 
 pub use daplug_macros::{payload, schema, DaplugModel};
 
@@ -66,18 +60,16 @@ pub mod aws {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::codec::de::DeError as DecodeError;
-    pub use crate::codec::decode::{decode_struct, serde_decode, Decode, StructFields};
     pub use crate::codec::generated_item;
-    pub use crate::codec::union::{decode_untagged, tagged_alternative};
-    pub use crate::model::{decode_model, serde_model};
-    pub use crate::support::{
-        debug_unit_enum, deserialize_struct, deserialize_tagged, deserialize_unit_enum, fields, serialize_tagged,
-        serialize_unit_enum, tag_text, unit_text, Elements, FieldList, Fields, MissingField, Optional, Required,
-        SerdeFields, StructDef, TaggedUnion, UnitEnum,
+    pub use crate::codec::support::{
+        debug_unit_enum, decode_struct, decode_untagged, deserialize_struct, deserialize_tagged, deserialize_unit_enum,
+        fields, serde_decode, serialize_tagged, serialize_unit_enum, tag_text, tagged_alternative, unit_text,
+        AlternativeDecoder, Decode, Elements, FieldList, FieldReader, FieldSource, FieldValue, Fields, MissingField,
+        Optional, Required, StructDef, TaggedUnion, UnitEnum,
     };
+    pub use crate::model::{decode_model, serde_model};
     pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use serde;
-    pub use serde_dynamo;
     pub use serde_json;
     pub use std;
 }

@@ -4,8 +4,8 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::item::Item;
-use crate::number;
+use crate::codec::item::Item;
+use crate::codec::number;
 
 /// How a list in the patch combines with the list stored under the same key.
 ///

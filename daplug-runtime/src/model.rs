@@ -6,8 +6,8 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::codec::item::Item;
 use crate::error::{CancellationReason, Error, Result};
-use crate::item::Item;
 use crate::merge::PathStep;
 
 /// The DynamoDB scalar type of a key attribute (`AttributeDefinition.AttributeType`).
@@ -153,7 +153,7 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// so are nesting deeper than [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH) and a number too
     /// large for its field (`3.5e38` for an `f32`).
     fn from_json(value: &serde_json::Value) -> Result<Self> {
-        crate::path::deserialize(value).map_err(|(path, err)| Error::Validation {
+        crate::codec::json::deserialize(value).map_err(|(path, err)| Error::Validation {
             schema: Self::META.schema,
             path,
             message: err.to_string(),
@@ -176,11 +176,11 @@ pub fn serde_model<M: Model>(item: Item) -> Result<M> {
 }
 
 /// `Model::from_item` of a model `schema!` generates: through its generated
-/// [`Decode`](crate::codec::decode::Decode), with the values and errors of the default.
+/// [`Decode`](crate::codec::support::Decode), with the values and errors of the default.
 #[doc(hidden)]
 #[inline]
-pub fn decode_model<M: Model + crate::codec::decode::Decode>(item: Item) -> Result<M> {
-    crate::codec::decode::decode_item(item).map_err(decoding_error::<M>)
+pub fn decode_model<M: Model + crate::codec::support::Decode>(item: Item) -> Result<M> {
+    crate::codec::support::decode::decode_item(item).map_err(decoding_error::<M>)
 }
 
 fn decoding_error<M: Model>((path, err): (String, crate::codec::de::DeError)) -> Error {
@@ -213,7 +213,7 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::path::MAX_DEPTH;
+    use crate::codec::limits::MAX_DEPTH;
 
     #[derive(Debug, Serialize, Deserialize)]
     struct Doc {

@@ -10,7 +10,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::item::Item;
+use crate::codec::item::Item;
 
 /// The prefix rules in force for one call: at most one prefix for the hash key attribute and one for
 /// the range key attribute. Only string values are touched.

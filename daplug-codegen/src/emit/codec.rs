@@ -5,12 +5,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{ident, ty};
+use super::tokens::{ident, private, ty};
 use crate::ir::Alias;
 
 /// `Decode` for a newtype: the wrapped type's decoder.
 pub(super) fn newtype_decoder(a: &Alias) -> TokenStream {
-    let p = quote!(::daplug_runtime::__private);
+    let p = private();
     let name = ident(&a.name);
     let inner = ty(&a.ty);
     quote! {
@@ -29,7 +29,7 @@ pub(super) fn newtype_decoder(a: &Alias) -> TokenStream {
 
 /// `Decode` for an integer enum: serde's reading.
 pub(super) fn serde_decoder(name: &str) -> TokenStream {
-    let p = quote!(::daplug_runtime::__private);
+    let p = private();
     let name = ident(name);
     quote! {
         #[automatically_derived]

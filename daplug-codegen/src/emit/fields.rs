@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::tokens::{doc, ident, is_option, ty};
+use super::tokens::{doc, ident, is_option, private, runtime, ty};
 use crate::ir::{Index, Struct, Ty};
 use crate::names::unique;
 use crate::naming;
@@ -30,6 +30,7 @@ pub fn field_constants(s: &Struct) -> TokenStream {
         None => (quote!(pub), quote!()),
     };
     let mut taken = BTreeSet::new();
+    let r = runtime();
     let constants = s.fields.iter().map(|f| {
         let bare = f.ident.strip_prefix("r#").unwrap_or(&f.ident);
         let wanted = bare.to_uppercase();
@@ -42,7 +43,7 @@ pub fn field_constants(s: &Struct) -> TokenStream {
         let doc = (wire != bare).then(|| doc(&format!("The `{wire}` attribute.")));
         quote! {
             #doc
-            #vis const #constant: ::daplug_runtime::Field<Self, #value> = ::daplug_runtime::Field::new(#wire);
+            #vis const #constant: #r::Field<Self, #value> = #r::Field::new(#wire);
         }
     });
     quote! {
@@ -82,7 +83,8 @@ pub(super) fn index_enum(model: &Ident, enum_name: &str, vis: &TokenStream, inde
     if indexes.is_empty() {
         return quote!();
     }
-    let std = quote!(::daplug_runtime::__private::std);
+    let (r, p) = (runtime(), private());
+    let std = quote!(#p::std);
     let name = ident(enum_name);
     let mut taken = BTreeSet::new();
     let variants: Vec<Ident> = indexes
@@ -104,7 +106,7 @@ pub(super) fn index_enum(model: &Ident, enum_name: &str, vis: &TokenStream, inde
         }
 
         #[automatically_derived]
-        impl ::daplug_runtime::IndexOf<#model> for #name {
+        impl #r::IndexOf<#model> for #name {
             #[inline]
             fn index_name(self) -> #std::string::String {
                 #std::string::ToString::to_string(match self {

@@ -13,20 +13,12 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 
-use super::tokens::{ident, ty};
+use super::tokens::{hidden, ident, ty};
 use crate::ir::{Struct, Variant};
 
-/// Everything in one `const _: () = { ... };` block (serde's `dummy.rs`), where the runtime's
-/// `__private` is spelt `__p`: the fewer tokens, the less the crate holding `schema!` parses.
+/// Everything in one `const _` block where the runtime's `__private` is spelt `__p` (`hidden`).
 pub(super) fn block(items: TokenStream) -> TokenStream {
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_qualifications)]
-        const _: () = {
-            use ::daplug_runtime::__private as __p;
-            #items
-        };
-    }
+    hidden(true, items)
 }
 
 /// `StructDef`, `Deserialize`, `Serialize`, `Debug` and the item decoder (`Decode`) of a struct.

@@ -6,9 +6,10 @@
 //! types).
 //!
 //! Generated code names nothing from the user's scope: std and serde are reached through
-//! `::daplug_runtime::__private` (so the user's crate needs no serde dependency and a local
-//! `struct String;` cannot break it), serde derives get `#[serde(crate = ...)]`, and impls sit in
-//! `const _: () = { ... };` (serde's `dummy.rs`) so nothing but the types lands in the user's module.
+//! `::daplug_runtime::__private` (`tokens::private`, so the user's crate needs no serde dependency
+//! and a local `struct String;` cannot break it), serde derives get `#[serde(crate = ...)]`, and
+//! impls sit in `const _: () = { ... };` (`tokens::hidden`, serde's `dummy.rs`) so nothing but the
+//! types lands in the user's module.
 
 mod codec;
 mod fields;
@@ -32,9 +33,10 @@ pub use tokens::{doc, ident, ty};
 pub fn module(module: &Module) -> TokenStream {
     let stored = module.stored_types();
     let defs = module.defs.iter().map(|def| type_def(def, stored.contains(def.name())));
+    let p = tokens::private();
     let include = module.includes.iter().map(|path| {
         quote! {
-            const _: &str = ::daplug_runtime::__private::std::include_str!(#path);
+            const _: &str = #p::std::include_str!(#path);
         }
     });
     quote! {

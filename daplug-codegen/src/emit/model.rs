@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::fields::index_enum;
 use super::impls::{debug_impl, serialize_impl, Written};
-use super::tokens::{doc, ident, is_option, option, some, ty};
+use super::tokens::{doc, hidden, ident, is_option, option, private, runtime, some, ty};
 use crate::ir::{KeyAttr, KeyMeta, KeyType, Struct, Ty};
 
 /// How a model becomes an `Item`.
@@ -26,6 +26,7 @@ pub enum IntoItem {
 /// The conversions are `#[inline]` so that they, and the serde code they instantiate, are compiled
 /// in the crate that converts the model, not in the crate holding `schema!`.
 pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStream {
+    let (r, p) = (runtime(), private());
     let name = ident(&s.name);
     let key_name = ident(&s.companions.key);
     let patch_name = ident(&s.companions.patch);
@@ -52,7 +53,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
     let patch_item = companion(&patch_name, &patch_doc, &vis, &patch_fields, true);
     let keys: Vec<_> = [&meta.hash_key, &meta.range_key].into_iter().flatten().collect();
     let (key_item, key_ty) = if keys.is_empty() {
-        (quote!(), quote!(::daplug_runtime::__private::serde_json::Value))
+        (quote!(), quote!(#p::serde_json::Value))
     } else {
         let key_fields: Vec<CompanionField> = keys
             .iter()
@@ -69,62 +70,63 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
         quote! {
             #[inline]
             fn from_item(
-                item: ::daplug_runtime::Item,
-            ) -> ::daplug_runtime::__private::std::result::Result<Self, ::daplug_runtime::Error> {
-                ::daplug_runtime::__private::decode_model(item)
+                item: #r::Item,
+            ) -> #p::std::result::Result<Self, #r::Error> {
+                #p::decode_model(item)
             }
         }
     });
     let to_item = match into_item {
         IntoItem::From => quote! {
             #[automatically_derived]
-            impl ::daplug_runtime::__private::std::convert::From<#name> for ::daplug_runtime::Item {
+            impl #p::std::convert::From<#name> for #r::Item {
                 #[inline]
                 fn from(model: #name) -> Self {
-                    ::daplug_runtime::__private::generated_item(&model)
+                    #p::generated_item(&model)
                 }
             }
         },
         IntoItem::TryFrom => quote! {
             #[automatically_derived]
-            impl ::daplug_runtime::__private::std::convert::TryFrom<#name> for ::daplug_runtime::Item {
-                type Error = ::daplug_runtime::Error;
+            impl #p::std::convert::TryFrom<#name> for #r::Item {
+                type Error = #r::Error;
 
                 #[inline]
-                fn try_from(model: #name) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-                    <#name as ::daplug_runtime::Model>::to_item(&model)
+                fn try_from(model: #name) -> #p::std::result::Result<Self, Self::Error> {
+                    <#name as #r::Model>::to_item(&model)
                 }
             }
         },
     };
-    quote! {
-        #key_item
-        #patch_item
-        #index_enum
-
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_qualifications)]
-        const _: () = {
+    let impls = hidden(
+        false,
+        quote! {
             #[automatically_derived]
-            impl ::daplug_runtime::Model for #name {
+            impl #r::Model for #name {
                 type Key = #key_ty;
                 type Patch = #patch_name;
-                const META: ::daplug_runtime::ModelMeta = #meta;
+                const META: #r::ModelMeta = #meta;
                 #from_item
             }
 
             #to_item
 
             #[automatically_derived]
-            impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item> for #name {
-                type Error = ::daplug_runtime::Error;
+            impl #p::std::convert::TryFrom<#r::Item> for #name {
+                type Error = #r::Error;
 
                 #[inline]
-                fn try_from(item: ::daplug_runtime::Item) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-                    <#name as ::daplug_runtime::Model>::from_item(item)
+                fn try_from(item: #r::Item) -> #p::std::result::Result<Self, Self::Error> {
+                    <#name as #r::Model>::from_item(item)
                 }
             }
-        };
+        },
+    );
+    quote! {
+        #key_item
+        #patch_item
+        #index_enum
+        #impls
     }
 }
 
@@ -146,7 +148,7 @@ struct CompanionField<'a> {
 /// `Serialize` is a chain of calls into `__private::fields` (one call per field, where the derive
 /// expands a length sum, a branch and a `?` per field), with the output of the derive.
 fn companion(name: &Ident, doc_text: &str, vis: &TokenStream, fields: &[CompanionField], default: bool) -> TokenStream {
-    let p = quote!(::daplug_runtime::__private);
+    let p = private();
     let doc = doc(doc_text);
     let default = default.then(|| quote!(#p::std::default::Default,));
     let idents: Vec<Ident> = fields.iter().map(|f| ident(f.ident)).collect();
@@ -177,12 +179,13 @@ fn model_meta(meta: &KeyMeta) -> TokenStream {
     let hash_prefix = text(&meta.hash_prefix);
     let range_prefix = text(&meta.range_prefix);
     let idempotence_key = text(&meta.idempotence_key);
+    let r = runtime();
     let indexes = meta.indexes.iter().map(|index| {
         let name = &index.name;
         let hash_key = key_attribute(&index.hash_key);
         let range_key = key(index.range_key.as_ref());
         quote! {
-            ::daplug_runtime::IndexMeta {
+            #r::IndexMeta {
                 name: #name,
                 hash_key: #hash_key,
                 range_key: #range_key,
@@ -197,7 +200,7 @@ fn model_meta(meta: &KeyMeta) -> TokenStream {
         quote!(&[#(#steps),*])
     });
     quote! {
-        ::daplug_runtime::ModelMeta {
+        #r::ModelMeta {
             schema: #schema,
             hash_key: #hash_key,
             range_key: #range_key,
@@ -217,10 +220,11 @@ fn key_attribute(attr: &KeyAttr) -> TokenStream {
         KeyType::N => quote!(N),
         KeyType::B => quote!(B),
     };
+    let r = runtime();
     quote! {
-        ::daplug_runtime::KeyAttribute {
+        #r::KeyAttribute {
             name: #name,
-            key_type: ::daplug_runtime::KeyType::#key_type,
+            key_type: #r::KeyType::#key_type,
         }
     }
 }

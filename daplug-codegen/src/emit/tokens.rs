@@ -1,5 +1,6 @@
-//! The small pieces every emitted item is made of: types by absolute path, derive lists, serde
-//! renames, doc comments and identifiers.
+//! The small pieces every emitted item is made of: the runtime's paths and the `const _` block
+//! (`runtime`, `private`, `hidden`), types by absolute path, derive lists, serde renames, doc
+//! comments and identifiers.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -7,28 +8,65 @@ use quote::quote;
 use crate::ir::Ty;
 use crate::naming;
 
+/// `::daplug_runtime`: generated code names the runtime by this absolute path only, so the user's
+/// crate needs no other dependency and a local module called `daplug_runtime` cannot shadow it.
+pub(super) fn runtime() -> TokenStream {
+    quote!(::daplug_runtime)
+}
+
+/// `::daplug_runtime::__private`: what the runtime lends generated code (std, serde, serde_json, the
+/// generated types' support), not public API.
+pub(super) fn private() -> TokenStream {
+    let runtime = runtime();
+    quote!(#runtime::__private)
+}
+
+/// `items` in one `const _: () = { ... };` block (serde's `dummy.rs`), so that nothing but the types
+/// lands in the user's module. With `alias`, the block spells the runtime's `__private` as `__p`
+/// (`use ::daplug_runtime::__private as __p;`): the fewer tokens, the less the crate holding
+/// `schema!` parses.
+pub(super) fn hidden(alias: bool, items: TokenStream) -> TokenStream {
+    let alias = if alias {
+        let private = private();
+        quote!(use #private as __p;)
+    } else {
+        quote!()
+    };
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications)]
+        const _: () = {
+            #alias
+            #items
+        };
+    }
+}
+
 pub(super) fn some(value: Option<TokenStream>) -> TokenStream {
+    let p = private();
     match value {
-        Some(value) => quote!(::daplug_runtime::__private::std::option::Option::Some(#value)),
-        None => quote!(::daplug_runtime::__private::std::option::Option::None),
+        Some(value) => quote!(#p::std::option::Option::Some(#value)),
+        None => quote!(#p::std::option::Option::None),
     }
 }
 
 /// The tokens of a type, always through absolute paths.
 pub fn ty(t: &Ty) -> TokenStream {
-    let std = quote!(::daplug_runtime::__private::std);
+    let p = private();
+    let std = quote!(#p::std);
     match t {
         Ty::String => quote!(#std::string::String),
         Ty::I64 => quote!(i64),
         Ty::I32 => quote!(i32),
         Ty::F64 => quote!(f64),
         Ty::F32 => quote!(f32),
-        Ty::Decimal => quote!(::daplug_runtime::Decimal),
+        Ty::Decimal => {
+            let runtime = runtime();
+            quote!(#runtime::Decimal)
+        }
         Ty::Bool => quote!(bool),
-        Ty::Json => quote!(::daplug_runtime::__private::serde_json::Value),
-        Ty::Object => quote!(
-            ::daplug_runtime::__private::serde_json::Map<#std::string::String, ::daplug_runtime::__private::serde_json::Value>
-        ),
+        Ty::Json => quote!(#p::serde_json::Value),
+        Ty::Object => quote!(#p::serde_json::Map<#std::string::String, #p::serde_json::Value>),
         Ty::Vec(inner) => {
             let inner = ty(inner);
             quote!(#std::vec::Vec<#inner>)
@@ -51,7 +89,8 @@ pub fn ty(t: &Ty) -> TokenStream {
 }
 
 pub(super) fn option(inner: TokenStream) -> TokenStream {
-    quote!(::daplug_runtime::__private::std::option::Option<#inner>)
+    let p = private();
+    quote!(#p::std::option::Option<#inner>)
 }
 
 /// True when a user-written type is syntactically an `Option<...>`.
@@ -65,11 +104,12 @@ pub(super) fn is_option(t: &syn::Type) -> bool {
 /// `#[derive(...)]` with std derives by absolute path, serde's two, and the serde crate path.
 pub(super) fn derives(std_derives: &[&str], extra: &[&str]) -> TokenStream {
     let std_paths = std_paths(std_derives.iter().chain(extra));
+    let p = private();
     quote! {
         #[derive(
             #(#std_paths,)*
-            ::daplug_runtime::__private::serde::Serialize,
-            ::daplug_runtime::__private::serde::Deserialize,
+            #p::serde::Serialize,
+            #p::serde::Deserialize,
         )]
         #[serde(crate = "::daplug_runtime::__private::serde")]
     }
@@ -82,6 +122,7 @@ pub(super) fn std_derives(names: &[&str]) -> TokenStream {
 }
 
 fn std_paths<'a>(names: impl Iterator<Item = &'a &'a str>) -> Vec<TokenStream> {
+    let p = private();
     names
         .map(|d| {
             let module = match *d {
@@ -93,7 +134,7 @@ fn std_paths<'a>(names: impl Iterator<Item = &'a &'a str>) -> Vec<TokenStream> {
                 _ => quote!(cmp),
             };
             let d = ident(d);
-            quote!(::daplug_runtime::__private::std::#module::#d)
+            quote!(#p::std::#module::#d)
         })
         .collect()
 }

@@ -3,15 +3,20 @@
 //! [`de::AttributeDeserializer`] reads any `Deserialize` type from them, moving strings out of the
 //! item. Both follow serde_dynamo's rules, so items and errors are the ones daplug had before.
 
+// Alphabetical, as rustfmt keeps them; the floors (which module may import which) are in ARCHITECTURE.md.
 pub(crate) mod de;
-pub(crate) mod decode;
-mod float_text;
+pub(crate) mod decimal;
+pub(crate) mod float_text;
+pub(crate) mod item;
+pub(crate) mod json;
+pub(crate) mod limits;
+pub(crate) mod number;
+pub(crate) mod path;
 pub(crate) mod ser;
-pub(crate) mod steps;
-pub(crate) mod union;
+pub(crate) mod support;
 
-use crate::item::Item;
 use aws_sdk_dynamodb::types::AttributeValue;
+use item::Item;
 use serde::Serialize;
 
 pub(crate) use ser::SerError;

@@ -164,12 +164,12 @@ fn generated_item_is_the_item() {
 fn reference_read<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, (String, String)> {
     let item: serde_dynamo::Item = item.into();
     let deserializer = serde_dynamo::Deserializer::from_attribute_value(serde_dynamo::AttributeValue::M(item.into()));
-    crate::path::deserialize(deserializer).map_err(|(path, err)| (path, err.to_string()))
+    crate::codec::json::deserialize(deserializer).map_err(|(path, err)| (path, err.to_string()))
 }
 
 /// What the path tracker finds around this codec's deserializer.
 fn tracked_read<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, (String, String)> {
-    crate::path::deserialize(de::AttributeDeserializer::new(AttributeValue::M(item)))
+    crate::codec::json::deserialize(de::AttributeDeserializer::new(AttributeValue::M(item)))
         .map_err(|(path, err)| (path, err.to_string()))
 }
 
@@ -341,9 +341,9 @@ fn errors_name_the_same_path_with_the_same_message() {
 
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct Priced {
-    total: crate::Decimal,
-    lines: Vec<crate::Decimal>,
-    maybe: Option<crate::Decimal>,
+    total: super::decimal::Decimal,
+    lines: Vec<super::decimal::Decimal>,
+    maybe: Option<super::decimal::Decimal>,
 }
 
 #[test]
@@ -433,7 +433,7 @@ struct Shapes {
     #[serde(default)]
     json: Option<serde_json::Value>,
     #[serde(default)]
-    total: Option<crate::Decimal>,
+    total: Option<super::decimal::Decimal>,
     #[serde(default)]
     pair: Option<(u8, Line)>,
 }
@@ -523,14 +523,14 @@ fn nesting_is_bounded_without_recursing_into_the_rest() {
     // Far deeper than the limit: refused at the limit, with the path to it.
     let item = Item::from([("json".to_owned(), nest(5_000, AttributeValue::Null(true)))]);
     let (path, message) = read::<Shapes>(item).unwrap_err();
-    assert_eq!(path, format!("json{}", ".x".repeat(crate::path::MAX_DEPTH)));
+    assert_eq!(path, format!("json{}", ".x".repeat(crate::codec::limits::MAX_DEPTH)));
     assert!(message.contains("nested deeper"), "{message}");
 }
 
 /// What `limits::check_item` says of the plain item: the walk the checked serializer replaces.
 fn walked<T: Serialize>(value: &T) -> Result<Item, (String, String)> {
     let item = to_item(value).expect("the plain serializer writes it");
-    crate::limits::check_item(&item).map(|()| item)
+    crate::codec::limits::check_item(&item).map(|()| item)
 }
 
 fn checked<T: Serialize>(value: &T) -> Result<Item, (String, String)> {
@@ -625,4 +625,87 @@ fn everything_storable() -> Everything {
         ..everything(some)
     };
     storable(Some(Box::new(storable(None))))
+}
+
+/// Bytes written as a binary (`B`) and read back from one, as `serde_bytes` does it.
+#[derive(Debug, Clone, PartialEq)]
+struct Binary(Vec<u8>);
+
+impl Serialize for Binary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Binary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Binary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Binary, E> {
+                Ok(Binary(v.to_vec()))
+            }
+        }
+        deserializer.deserialize_bytes(Bytes)
+    }
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Sets {
+    #[serde(with = "serde_dynamo::string_set")]
+    strings: Vec<String>,
+    #[serde(with = "serde_dynamo::number_set")]
+    numbers: Vec<f64>,
+    #[serde(with = "serde_dynamo::binary_set")]
+    binaries: Vec<Binary>,
+    one: Binary,
+}
+
+#[test]
+fn sets_and_binaries_are_written_and_read_as_serde_dynamo_does_without_it() {
+    let sets = Sets {
+        strings: vec!["a".into(), "b".into()],
+        numbers: vec![1.5, -2.0, 1e-7],
+        binaries: vec![Binary(vec![0, 255]), Binary(vec![])],
+        one: Binary(b"\x01\x02".to_vec()),
+    };
+    let item = to_item(&sets).unwrap();
+    assert_eq!(item, reference(&sets));
+    assert_eq!(item["binaries"], AttributeValue::Bs(vec![vec![0, 255].into(), vec![].into()]));
+    assert_eq!(item["one"], AttributeValue::B(vec![1, 2].into()));
+    let back: Sets = from_item(item.clone()).unwrap();
+    assert_eq!(back.strings, sets.strings);
+    assert_eq!(back.numbers, sets.numbers);
+    assert_eq!(back.binaries, sets.binaries);
+    assert_eq!(back.one, sets.one);
+    // JSON has no binaries: reading one as JSON is refused, with serde_dynamo's message.
+    let json = to_json(&item).unwrap_err().to_string();
+    let reference_json = serde_dynamo::from_item::<_, serde_json::Value>(serde_dynamo::Item::from(item)).unwrap_err();
+    assert_eq!(json, reference_json.to_string());
+    // A set nested in a map is a set too, and its numbers are checked as any number is.
+    let nested = BTreeMap::from([("n".to_owned(), serde_dynamo::number_set::NumberSet(vec![1_i64, 2]))]);
+    assert_eq!(to_item(&nested).unwrap(), reference(&nested));
+    let bad = BTreeMap::from([("n".to_owned(), serde_dynamo::number_set::NumberSet(vec![1.0, f64::NAN]))]);
+    assert_eq!(checked(&bad).unwrap_err().0, "n[1]");
+}
+
+#[test]
+fn what_cannot_be_a_set_is_refused_with_serde_dynamo_s_message() {
+    fn same_error<T: Serialize>(value: &T) {
+        let direct = to_attribute_value(value).unwrap_err().to_string();
+        let reference =
+            serde_dynamo::to_attribute_value::<_, AttributeValue>(value).map(|_| ()).unwrap_err().to_string();
+        assert_eq!(direct, reference);
+    }
+    same_error(&serde_dynamo::string_set::StringSet(vec![1, 2]));
+    same_error(&serde_dynamo::number_set::NumberSet(vec!["x"]));
+    same_error(&serde_dynamo::binary_set::BinarySet(vec!["x"]));
+    same_error(&serde_dynamo::string_set::StringSet("not a list"));
+    // A binary read where something else is expected, and the reverse.
+    let item = Item::from([("one".to_owned(), AttributeValue::S("x".into()))]);
+    let read = |item: Item| from_item::<BTreeMap<String, Binary>>(item).map_err(|(path, err)| (path, err.to_string()));
+    assert_eq!(read(item), Err(("one".into(), "Expected binary data".into())));
 }

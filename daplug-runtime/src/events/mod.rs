@@ -1,17 +1,19 @@
 //! Events published after successful writes: the [`EventSink`] trait and its SNS implementation.
 //!
 //! The message body is the JSON of the written item with prefixes stripped, formatted the way
-//! daplug-ddb formats it (`", "` / `": "` separators, non-ASCII escaped, integral numbers without a
-//! fraction), so subscribers cannot tell a Rust producer from a Python one.
+//! daplug-ddb formats it (`", "` / `": "` separators, non-ASCII escaped, numbers as the item
+//! stores them), so subscribers cannot tell a Rust producer from a Python one. Every write builds
+//! it in `body.rs`; the format is `python_json.rs`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use futures::future::BoxFuture;
 
+mod body;
 mod python_json;
 
-pub(crate) use python_json::to_python_json;
+pub(crate) use body::Body;
 
 /// The JSON of a formatted event body, for [`Error::Publish`](crate::Error::Publish)'s `written`.
 ///

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::attr::{AttrPath, AttributeOf, Step};
+use crate::attr::{AttrPath, AttributeOf};
+use crate::codec::path::Step;
 use crate::key::KeyConfig;
 use crate::prefix::Prefixes;
 
@@ -73,12 +74,14 @@ impl Placeholders {
         let mut text = self.name(path.top_level());
         for step in path.steps() {
             match step {
-                Step::Name(name) => {
+                Step::Key(name) => {
                     let placeholder = self.name(name);
                     text.push('.');
                     text.push_str(&placeholder);
                 }
                 Step::Index(index) => text.push_str(&format!("[{index}]")),
+                // An `AttrPath` is built from names and indexes only.
+                Step::Unknown => {}
             }
         }
         text

@@ -6,8 +6,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
 use crate::codec;
+use crate::codec::item::Item;
 use crate::expr::Condition;
-use crate::item::Item;
 use crate::timestamp::parse_timestamp;
 
 mod error;

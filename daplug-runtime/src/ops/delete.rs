@@ -13,9 +13,9 @@ use tracing::Instrument;
 use super::options::{option_setters, publish, EventOptions, KeyOptions};
 use crate::adapter::Repository;
 use crate::attempts::counted;
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
-use crate::events::{to_python_json, Operation};
-use crate::item::Item;
+use crate::events::{Body, Operation};
 use crate::key::check_key;
 use crate::model::Model;
 
@@ -120,7 +120,7 @@ impl<M: Model> Delete<M> {
             return Ok(None);
         };
         let model = M::from_item(old)?;
-        let event = events.event(&inner, Operation::Delete, M::META.schema, &to_python_json(&model), None)?;
+        let event = events.event(&inner, Operation::Delete, M::META.schema, || Body::model(&model), None)?;
         publish(&inner, event).await?;
         Ok(Some(model))
     }

@@ -10,8 +10,8 @@ use tracing::Instrument;
 
 use super::options::{option_setters, KeyOptions};
 use crate::adapter::Repository;
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
-use crate::item::Item;
 use crate::key::check_key;
 use crate::model::Model;
 

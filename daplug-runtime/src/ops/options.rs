@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::adapter::{AdapterInner, PrefixValues};
 use crate::error::{Error, Result};
-use crate::events::{to_python_json, Event, MessageAttribute, Operation};
+use crate::events::{Body, Event, MessageAttribute, Operation};
 use crate::prefix::Prefixes;
 
 /// Key settings layered over the adapter's for one call.
@@ -50,54 +50,36 @@ impl EventOptions {
     }
 
     /// Builds the event for a successful write, or `None` when no sink is configured or publishing
-    /// is off for this call. `body` is the unprefixed model or item rendered by
-    /// [`to_python_json`], rendered by the caller while it still holds the model. `position` is the
-    /// event's place in a call with several events (batches, transactions), `None` for single writes.
+    /// is off for this call (then `body` is never called: no body is built for nothing). `body`
+    /// builds the body of what was written (`events/body.rs`); a `publish_payload` replaces it.
+    /// `position` is the event's place in a call with several events (batches, transactions),
+    /// `None` for single writes. The publish contract is checked here, before the write.
     pub(crate) fn event(
         &self,
         adapter: &AdapterInner,
         operation: Operation,
         schema: &'static str,
-        body: &serde_json::Result<String>,
+        body: impl FnOnce() -> Result<Body>,
         position: Option<usize>,
     ) -> Result<Option<Event>> {
         if adapter.sink.is_none() || self.publish == Some(false) {
             return Ok(None);
         }
-        let mut attributes = adapter.attributes.clone();
-        attributes.insert("schema".into(), schema.into());
-        attributes.extend(self.attributes.iter().map(|(k, v)| (k.clone(), v.clone())));
-        // The operation is a fact about the write, not a setting: callers cannot override it.
-        attributes.insert("operation".into(), operation.as_str().into());
-        if let Some((name, _)) = attributes.iter().find(|(n, v)| n.is_empty() || v.as_str().is_empty()) {
-            return Err(Error::Config(format!("event attribute `{name}` has an empty name or value")));
-        }
-        let body = match (&self.payload, body) {
-            (Some(replacement), _) => to_python_json(replacement).map_err(|err| Error::serialize(schema, err))?,
-            (None, Ok(body)) => body.clone(),
-            (None, Err(err)) => return Err(Error::serialize(schema, err)),
+        let attributes = self.attributes(adapter, operation, schema)?;
+        let body = match &self.payload {
+            Some(replacement) => Body::payload(schema, replacement)?,
+            None => body()?,
         };
-        let contract = &adapter.contract;
-        if !contract.payload_keys.is_empty() || !contract.attributes.is_empty() {
-            let value: serde_json::Value = serde_json::from_str(&body).map_err(|err| Error::serialize(schema, err))?;
-            let missing_payload_keys: Vec<String> =
-                contract.payload_keys.iter().filter(|key| value.get(key.as_str()).is_none()).cloned().collect();
-            let missing_attributes: Vec<String> =
-                contract.attributes.iter().filter(|name| !attributes.contains_key(name.as_str())).cloned().collect();
-            if !missing_payload_keys.is_empty() || !missing_attributes.is_empty() {
-                return Err(Error::PublishContract { missing_payload_keys, missing_attributes });
-            }
-        }
+        check_contract(adapter, &attributes, |key| body.has_key(key))?;
         let deduplication_id = match (&self.deduplication_id, position) {
             (Some(id), Some(position)) => Some(format!("{id}-{position}")),
             (id, None) => id.clone(),
             (None, Some(_)) => None,
         };
+        let body = body.into_text();
         Ok(Some(Event { operation, schema, body, attributes, group_id: self.group_id.clone(), deduplication_id }))
     }
-}
 
-impl EventOptions {
     /// The checks of [`event`](Self::event) that need no written item, for writes whose item is
     /// known only once written (an update in one request): message attributes, and the publish
     /// contract's payload keys when the body is a replacement payload. Whether the written item has
@@ -108,13 +90,54 @@ impl EventOptions {
         operation: Operation,
         schema: &'static str,
     ) -> Result<()> {
-        // A stand-in body holding every required payload key: every other check runs as it will
-        // after the write (a replacement payload replaces it and is checked in full).
-        let stand_in: serde_json::Map<String, serde_json::Value> =
-            adapter.contract.payload_keys.iter().map(|key| (key.clone(), serde_json::Value::Null)).collect();
-        let body = serde_json::to_string(&stand_in).map_err(|err| Error::serialize(schema, err));
-        self.event(adapter, operation, schema, &Ok(body?), None).map(|_| ())
+        if adapter.sink.is_none() || self.publish == Some(false) {
+            return Ok(());
+        }
+        let attributes = self.attributes(adapter, operation, schema)?;
+        match &self.payload {
+            Some(replacement) => {
+                let body = Body::payload(schema, replacement)?;
+                check_contract(adapter, &attributes, |key| body.has_key(key))
+            }
+            None => check_contract(adapter, &attributes, |_| true),
+        }
     }
+
+    /// The event's attributes: the adapter's, overlaid by this call's, with `schema` and
+    /// `operation` (which callers cannot override); an empty name or value is a configuration error.
+    fn attributes(
+        &self,
+        adapter: &AdapterInner,
+        operation: Operation,
+        schema: &'static str,
+    ) -> Result<BTreeMap<String, MessageAttribute>> {
+        let mut attributes = adapter.attributes.clone();
+        attributes.insert("schema".into(), schema.into());
+        attributes.extend(self.attributes.iter().map(|(k, v)| (k.clone(), v.clone())));
+        // The operation is a fact about the write, not a setting: callers cannot override it.
+        attributes.insert("operation".into(), operation.as_str().into());
+        if let Some((name, _)) = attributes.iter().find(|(n, v)| n.is_empty() || v.as_str().is_empty()) {
+            return Err(Error::Config(format!("event attribute `{name}` has an empty name or value")));
+        }
+        Ok(attributes)
+    }
+}
+
+/// The publish contract (daplug-ddb's `required_payload_keys` / `required_headers`): every payload
+/// key in the body (`has_key`) and every attribute set, or [`Error::PublishContract`].
+fn check_contract(
+    adapter: &AdapterInner,
+    attributes: &BTreeMap<String, MessageAttribute>,
+    has_key: impl Fn(&str) -> bool,
+) -> Result<()> {
+    let contract = &adapter.contract;
+    let missing_payload_keys: Vec<String> = contract.payload_keys.iter().filter(|key| !has_key(key)).cloned().collect();
+    let missing_attributes: Vec<String> =
+        contract.attributes.iter().filter(|name| !attributes.contains_key(name.as_str())).cloned().collect();
+    if missing_payload_keys.is_empty() && missing_attributes.is_empty() {
+        return Ok(());
+    }
+    Err(Error::PublishContract { missing_payload_keys, missing_attributes })
 }
 
 /// Publishes `event` (if any) after a successful write; a failure carries the written item.
@@ -207,10 +230,10 @@ mod tests {
     fn deduplication_ids_get_the_position_in_multi_event_calls() {
         let adapter = adapter_with_sink();
         let options = EventOptions { deduplication_id: Some("run-7".into()), ..EventOptions::default() };
-        let body = Ok("{}".to_owned());
-        let single = options.event(&adapter.inner, Operation::Insert, "T", &body, None).unwrap().unwrap();
+        let body = || Body::payload("T", &serde_json::json!({}));
+        let single = options.event(&adapter.inner, Operation::Insert, "T", body, None).unwrap().unwrap();
         assert_eq!(single.deduplication_id.as_deref(), Some("run-7"));
-        let third = options.event(&adapter.inner, Operation::BatchInsert, "T", &body, Some(2)).unwrap().unwrap();
+        let third = options.event(&adapter.inner, Operation::BatchInsert, "T", body, Some(2)).unwrap().unwrap();
         assert_eq!(third.deduplication_id.as_deref(), Some("run-7-2"));
         assert_eq!(third.attributes["operation"].as_str(), "batch_insert");
     }
@@ -219,7 +242,8 @@ mod tests {
     fn publish_false_and_no_sink_build_no_event() {
         let adapter = adapter_with_sink();
         let off = EventOptions { publish: Some(false), ..EventOptions::default() };
-        assert!(off.event(&adapter.inner, Operation::Insert, "T", &Ok("{}".into()), None).unwrap().is_none());
+        let body = || -> Result<Body> { panic!("no body is built when nothing is published") };
+        assert!(off.event(&adapter.inner, Operation::Insert, "T", body, None).unwrap().is_none());
         assert!(!EventOptions::default().publishes(false) && EventOptions::default().publishes(true));
     }
 }

@@ -14,10 +14,10 @@ use tracing::Instrument;
 use super::options::{option_setters, publish, EventOptions, KeyOptions};
 use crate::adapter::{AdapterInner, Repository};
 use crate::attempts::counted;
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
-use crate::events::{to_python_json, Event, Operation};
+use crate::events::{Body, Event, Operation};
 use crate::expr::{KeyGuard, Placeholders};
-use crate::item::Item;
 use crate::key::{check_key, key_of};
 use crate::lock::{LockCondition, LockPolicy};
 use crate::model::Model;
@@ -103,22 +103,14 @@ pub(crate) async fn send_conditional_put(
     }
 }
 
-/// Renders the event body of `model` when the adapter publishes events (the work is skipped otherwise).
-pub(crate) fn event_body<M: Model>(inner: &AdapterInner, model: &M) -> serde_json::Result<String> {
-    if inner.sink.is_some() {
-        to_python_json(model)
-    } else {
-        Ok(String::new())
-    }
-}
-
 /// Shared body of insert / overwrite / create.
 struct Put<M: Model> {
     repo: Repository<M>,
     mode: WriteMode,
     item: Result<Item>,
-    /// The event body, rendered only when the adapter publishes events.
-    event_body: serde_json::Result<String>,
+    /// The model's event body, built while the model is at hand, only when the adapter publishes
+    /// events.
+    body: Option<Result<Body>>,
     keys: KeyOptions,
     events: EventOptions,
 }
@@ -133,12 +125,12 @@ struct Planned {
 
 impl<M: Model> Put<M> {
     fn new(repo: &Repository<M>, model: &M, mode: WriteMode) -> Self {
-        let event_body = event_body(&repo.adapter.inner, model);
+        let body = repo.adapter.inner.sink.is_some().then(|| Body::model(model));
         Put {
             repo: repo.clone(),
             mode,
             item: model.to_item(),
-            event_body,
+            body,
             keys: KeyOptions::default(),
             events: EventOptions::default(),
         }
@@ -154,7 +146,6 @@ impl<M: Model> Put<M> {
             WriteMode::Insert => Operation::Insert,
             WriteMode::Overwrite => Operation::Overwrite,
         };
-        let mut event_body = self.event_body;
         let lock = match &inner.lock {
             Some(lock) => {
                 lock.version_put(&mut item, self.mode == WriteMode::Insert).map_err(|e| e.into_validation(schema))?
@@ -165,13 +156,14 @@ impl<M: Model> Put<M> {
         let prefixes = self.keys.prefixes(inner);
         // The event carries the item as written: with the version daplug set, and with key values
         // stripped even when the caller gave them already prefixed (stored as is, like daplug-ddb).
-        if inner.sink.is_some() {
+        let body = || {
             let stripped = prefixes.stripped(item.clone());
-            if versioned || stripped != item {
-                event_body = to_python_json(&M::from_item(stripped)?);
+            match self.body {
+                Some(body) if !versioned && stripped == item => body,
+                _ => Body::item::<M>(stripped),
             }
-        }
-        let event = self.events.event(inner, operation, schema, &event_body, None)?;
+        };
+        let event = self.events.event(inner, operation, schema, body, None)?;
         let key = key_of(&inner.keys, &item);
         let guard = match self.mode {
             WriteMode::Insert => KeyGuard::Absent,

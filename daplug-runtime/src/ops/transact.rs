@@ -15,11 +15,10 @@ use tracing::Instrument;
 
 use super::options::{option_setters, EventOptions, KeyOptions};
 use crate::adapter::{Adapter, Repository};
-use crate::codec;
+use crate::codec::item::Item;
 use crate::error::{CancellationReason, Error, Result};
-use crate::events::{to_python_json, Event, EventSink, Operation, PublishBatchError};
+use crate::events::{Body, Event, EventSink, Operation, PublishBatchError};
 use crate::expr::{Condition, KeyGuard, Placeholders};
-use crate::item::Item;
 use crate::key::{check_key, key_of, KeyId};
 use crate::lock::LockCondition;
 use crate::model::Model;
@@ -61,8 +60,9 @@ struct Op {
     /// The full item for puts, the key otherwise.
     item: Item,
     condition: Option<Condition>,
-    /// Event body, rendered while the model is at hand: the model for puts, the key for deletes.
-    payload: Option<serde_json::Result<String>>,
+    /// The event body of a put's written item (unprefixed, its version set), read as the op's
+    /// model; a delete publishes its key.
+    body: fn(Item) -> Result<Body>,
 }
 
 /// A `TransactWriteItems` call being built; see [`Adapter::transact_write`]. `.await` it (or call
@@ -124,7 +124,7 @@ impl TransactWrite {
             schema: N::META.schema,
             item,
             condition,
-            payload: Some(to_python_json(model)),
+            body: Body::item::<N>,
         });
         self.ops.push(op);
         self
@@ -143,7 +143,7 @@ impl TransactWrite {
             schema: N::META.schema,
             item,
             condition,
-            payload: (kind == OpKind::Delete).then(|| to_python_json(key)),
+            body: Body::item::<N>,
         });
         self.ops.push(op);
         self
@@ -248,21 +248,15 @@ impl TransactWrite {
                 return Err(Error::DuplicateKey { table: inner.table.clone(), key: key_of(&inner.keys, &op.item) });
             }
             items.push(render(op, stored, &rules, lock.as_ref())?);
-            if let (Some(operation), Some(payload)) = (op.kind.operation(), &op.payload) {
+            if let Some(operation) = op.kind.operation() {
                 // The item as written (version set, key values stripped even when given prefixed), as
-                // single writes publish it.
-                let stripped = rules.stripped(item.clone());
-                let restripped;
-                let payload = if stripped == op.item {
-                    payload
-                } else {
-                    restripped = codec::to_json(&stripped)
-                        .map(|json| to_python_json(&json))
-                        .map_err(|err| Error::serialize(op.schema, err))?;
-                    &restripped
+                // single writes publish it; a delete's key.
+                let body = || match op.kind {
+                    OpKind::Delete => Body::key(&inner.keys, op.schema, &rules.stripped(op.item.clone())),
+                    _ => (op.body)(rules.stripped(item.clone())),
                 };
                 if let (Some(event), Some(sink)) =
-                    (self.events.event(inner, operation, op.schema, payload, Some(position))?, inner.sink.as_ref())
+                    (self.events.event(inner, operation, op.schema, body, Some(position))?, inner.sink.as_ref())
                 {
                     events.push((sink.clone(), event));
                 }

@@ -14,14 +14,14 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use super::options::{option_setters, publish, EventOptions, KeyOptions};
-use super::put::{conditional_put, event_body, send_conditional_put, PutOutcome};
+use super::put::{conditional_put, send_conditional_put, PutOutcome};
 use super::read::Query;
 use crate::adapter::Repository;
 use crate::codec;
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
-use crate::events::{Event, Operation};
+use crate::events::{Body, Event, Operation};
 use crate::expr::KeyGuard;
-use crate::item::Item;
 use crate::key::check_key;
 use crate::lock::{LockConfig, LockDecision, LockPolicy};
 use crate::merge::{merge, value_eq, ListOp, MapOp, MergeOptions};
@@ -312,7 +312,7 @@ impl<M: Model> Update<M> {
             }
         };
         let model = M::from_item(item.clone())?;
-        let event = self.events.event(inner, Operation::Update, schema, &event_body(inner, &model), None)?;
+        let event = self.events.event(inner, Operation::Update, schema, || Body::model(&model), None)?;
         let input = conditional_put(inner, prefixes, item, KeyGuard::Exists, condition.as_ref())?;
         Ok(Step::Write { input: Box::new(input), event, model })
     }

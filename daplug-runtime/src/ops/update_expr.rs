@@ -14,18 +14,18 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
-use crate::attr::{AttrPath, Step};
+use crate::attr::AttrPath;
 use crate::codec;
+use crate::codec::item::Item;
+use crate::codec::limits::check_item;
+use crate::codec::number;
+use crate::codec::path::Step;
 use crate::error::{Error, Result};
 use crate::expr::update::{first_overlap, Action};
 use crate::expr::Condition;
-use crate::item::Item;
 use crate::key::KeyConfig;
-use crate::limits::check_item;
 use crate::lock::{LockConfig, LockError, LockPolicy, LockSide};
-use crate::merge::PathStep;
-use crate::merge::{type_name, value_eq, ListOp, MapOp, MergeError, Replaced};
-use crate::number;
+use crate::merge::{type_name, value_eq, ListOp, MapOp, MergeError, PathStep, Replaced};
 use crate::timestamp::parse_timestamp;
 
 use super::update_guard::{needs_stored, value_at};
@@ -284,12 +284,13 @@ impl Plan {
         let mut container = AttrPath::new(path.top_level().to_owned());
         for step in parent {
             container = match step {
-                Step::Name(name) => container.field(name.clone()),
+                Step::Key(name) => container.field(name.clone()),
                 Step::Index(index) => container.index(*index),
+                Step::Unknown => container,
             };
         }
         let kind = match last {
-            Step::Name(_) => Container::Map,
+            Step::Key(_) | Step::Unknown => Container::Map,
             Step::Index(_) => Container::List,
         };
         self.guard(Guard::Container { path: container, kind, by: By::Op });
@@ -436,7 +437,7 @@ impl Plan {
                     && inner.len() > outer.len()
                     && inner[..outer.len()] == *outer
                     && match inner[outer.len()] {
-                        Step::Name(_) => *kind == Container::Map,
+                        Step::Key(_) | Step::Unknown => *kind == Container::Map,
                         Step::Index(_) => *kind == Container::List,
                     }
             }

@@ -6,11 +6,12 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
-use crate::attr::{AttrPath, Step};
+use crate::attr::AttrPath;
 use crate::codec;
+use crate::codec::item::Item;
+use crate::codec::path::Step;
 use crate::error::Error;
 use crate::expr::Condition;
-use crate::item::Item;
 use crate::lock::{LockCondition, LockDecision, LockError, LockPolicy, LockSide};
 use crate::merge::{type_name, MergeError};
 
@@ -88,7 +89,7 @@ pub(crate) fn value_at<'a>(item: &'a Item, path: &AttrPath) -> Option<&'a Attrib
     let mut value = item.get(path.top_level())?;
     for step in path.steps() {
         value = match (step, value) {
-            (Step::Name(name), AttributeValue::M(map)) => map.get(name.as_ref())?,
+            (Step::Key(name), AttributeValue::M(map)) => map.get(name.as_ref())?,
             (Step::Index(index), AttributeValue::L(list)) => list.get(*index)?,
             _ => return None,
         };

@@ -17,7 +17,6 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use super::options::{option_setters, publish, EventOptions, KeyOptions};
-use super::put::event_body;
 use super::update::{lock_for, LockChoice, Source, Update, UpdateOutcome};
 use super::update_expr::{plan, Op, Plan, Request};
 use super::update_guard::Refusal;
@@ -25,10 +24,10 @@ use crate::adapter::Repository;
 use crate::attempts::counted;
 use crate::attr::{AttributeIn, AttributeOf};
 use crate::codec;
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
-use crate::events::Operation;
+use crate::events::{Body, Operation};
 use crate::expr::{attribute_value, update, KeyGuard, Placeholders};
-use crate::item::Item;
 use crate::key::check_key;
 use crate::merge::{ListOp, MapOp};
 use crate::model::Model;
@@ -415,7 +414,7 @@ impl<M: Model> OneRequestUpdate<M> {
                 }
                 Err(other) => return Err(other),
             };
-            let event = events.event(&inner, Operation::Update, schema, &event_body(&inner, &model), None);
+            let event = events.event(&inner, Operation::Update, schema, || Body::model(&model), None);
             let event = event.map_err(|err| {
                 tracing::warn!(error = %err, "update written but its event cannot be built");
                 Error::Publish { written: vec![codec::to_json(&item).unwrap_or(Value::Null)], source: Box::new(err) }

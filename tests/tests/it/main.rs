@@ -8,6 +8,7 @@ mod fault_layer;
 mod harness;
 
 mod batch;
+mod bodies;
 mod crud;
 mod decimals;
 mod decoder;

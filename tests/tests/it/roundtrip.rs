@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// The macro crate's own fixture, with every construct in one file.
 pub mod constructs {
-    daplug_runtime::schema!("../daplug-macros/tests/fixtures/models.yml");
+    daplug_runtime::schema!("../macro-tests/tests/fixtures/models.yml");
 }
 
 use constructs::{Node, Order, Pet, Tree};

@@ -14,10 +14,10 @@ use futures::stream::{self, StreamExt};
 use super::prepare::Pending;
 use super::BatchProgress;
 use crate::adapter::AdapterInner;
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::events::{Event, PublishBatchError, SinkError};
 use crate::failure::AwsErrorKind;
-use crate::item::Item;
 use crate::key::KeyId;
 use crate::retry::RetryPolicy;
 

@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::adapter::AdapterInner;
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
-use crate::item::Item;
 use crate::key::{key_of, KeyId};
 
 /// One request of a batch: its position in the caller's list, its key, and the prefixed item or key.

@@ -11,10 +11,9 @@ use super::engine::{Engine, Kind, ProgressFn};
 use super::prepare::{Duplicates, Prepared};
 use super::{BatchSummary, BATCH_WRITE_LIMIT, DEFAULT_CONCURRENCY};
 use crate::adapter::Repository;
-use crate::codec;
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
-use crate::events::{to_python_json, Event, Operation};
-use crate::item::Item;
+use crate::events::{Body, Event, Operation};
 use crate::key::check_key;
 use crate::model::Model;
 use crate::ops::options::{option_setters, EventOptions, KeyOptions};
@@ -127,16 +126,17 @@ impl<M: Model> BatchWrite<M> {
             for pending in &prepared.pending {
                 let original = &originals[pending.index];
                 let position = Some(pending.index);
+                let schema = M::META.schema;
+                let stripped = || prefixes.stripped(original.clone());
+                // The same body as a single write's event: the model (or, deleted, the key), key values
+                // stripped.
                 let event = match self.kind {
                     Kind::Put => {
-                        // The same body as a single write's event: the model, key values stripped.
-                        let model = M::from_item(prefixes.stripped(original.clone()))?;
-                        self.events.event(&inner, operation, M::META.schema, &to_python_json(&model), position)?
+                        self.events.event(&inner, operation, schema, || Body::item::<M>(stripped()), position)?
                     }
                     _ => {
-                        let key = codec::to_json(&prefixes.stripped(original.clone()))
-                            .map_err(|err| Error::serialize(M::META.schema, err))?;
-                        self.events.event(&inner, operation, M::META.schema, &to_python_json(&key), position)?
+                        let body = || Body::key(&inner.keys, schema, &stripped());
+                        self.events.event(&inner, operation, schema, body, position)?
                     }
                 };
                 events.extend(event.map(|event| (pending.index, event)));

@@ -15,9 +15,9 @@ use tracing::Instrument;
 
 use super::options::KeyOptions;
 use crate::adapter::Repository;
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, Placeholders};
-use crate::item::Item;
 use crate::model::Model;
 use crate::prefix::Prefixes;
 

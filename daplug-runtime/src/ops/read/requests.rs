@@ -14,9 +14,9 @@ use futures::stream::BoxStream;
 use super::{Kind, Page, ReadSpec};
 use crate::adapter::Repository;
 use crate::attr::{AttributeIn, AttributeOf, IndexOf};
+use crate::codec::item::Item;
 use crate::error::Result;
 use crate::expr::Condition;
-use crate::item::Item;
 use crate::model::Model;
 use crate::ops::options::option_setters;
 

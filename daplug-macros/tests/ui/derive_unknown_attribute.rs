@@ -1,8 +1,0 @@
-#[derive(daplug_macros::DaplugModel)]
-#[daplug(table = "orders")]
-struct Order {
-    #[daplug(partition_key)]
-    pk: String,
-}
-
-fn main() {}

@@ -1,3 +1,0 @@
-fn main() {
-    let _ = daplug_macros::payload!("../../../../daplug-macros/tests/ui/fixtures/orders.yml", Order { "qty": 1 });
-}

@@ -1,0 +1,3 @@
+daplug_runtime::schema!("fixtures/alias-cycle.yml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+daplug_runtime::schema!("fixtures/bad.yml");
+
+fn main() {}

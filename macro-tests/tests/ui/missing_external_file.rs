@@ -1,0 +1,3 @@
+daplug_runtime::schema!("fixtures/missing-file.yml");
+
+fn main() {}

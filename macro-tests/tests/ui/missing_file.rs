@@ -1,0 +1,3 @@
+daplug_runtime::schema!("fixtures/does-not-exist.yml");
+
+fn main() {}

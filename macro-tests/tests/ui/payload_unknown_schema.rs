@@ -1,0 +1,3 @@
+fn main() {
+    let _ = daplug_runtime::payload!("fixtures/orders.yml", Invoice { "pk": "a" });
+}

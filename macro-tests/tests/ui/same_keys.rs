@@ -1,0 +1,3 @@
+daplug_runtime::schema!("fixtures/same-keys.yml");
+
+fn main() {}

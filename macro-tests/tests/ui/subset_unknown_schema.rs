@@ -1,0 +1,3 @@
+daplug_runtime::schema!("fixtures/orders.yml", schemas = ["Ordr"]);
+
+fn main() {}

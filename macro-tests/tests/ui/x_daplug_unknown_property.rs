@@ -1,0 +1,3 @@
+daplug_runtime::schema!("fixtures/x-daplug-unknown.yml");
+
+fn main() {}
