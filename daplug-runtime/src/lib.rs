@@ -24,7 +24,6 @@ mod expr;
 mod failure;
 mod key;
 pub mod lock;
-mod merge;
 mod model;
 pub mod ops;
 mod prefix;
