@@ -51,6 +51,7 @@ pub use model::{IndexMeta, KeyAttribute, KeyType, ModelMeta};
 pub mod aws {
     pub use aws_config;
     pub use aws_sdk_dynamodb as dynamodb;
+    #[cfg(feature = "sns")]
     pub use aws_sdk_sns as sns;
 }
 
