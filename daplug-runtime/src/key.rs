@@ -6,6 +6,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::codec::item::Item;
 use crate::codec::number;
+use crate::codec::value::type_name;
 use crate::error::{Error, Result};
 
 /// The table's primary key attribute names.
@@ -19,7 +20,7 @@ pub struct KeyConfig {
 
 impl KeyConfig {
     /// The key attribute names, hash first.
-    pub fn attributes(&self) -> impl Iterator<Item = &str> {
+    pub fn attributes(&self) -> impl Iterator<Item = &str> + Clone {
         std::iter::once(self.hash_key.as_str()).chain(self.range_key.as_deref())
     }
 }
@@ -52,16 +53,6 @@ pub(crate) fn check_key(keys: &KeyConfig, key: &Item, exact: bool) -> Result<()>
         }
     }
     Ok(())
-}
-
-fn type_name(value: &AttributeValue) -> &'static str {
-    match value {
-        AttributeValue::Bool(_) => "a boolean",
-        AttributeValue::L(_) => "a list",
-        AttributeValue::M(_) => "a map",
-        AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_) => "a set",
-        _ => "another type",
-    }
 }
 
 /// The key attributes of an item.

@@ -24,7 +24,6 @@ mod expr;
 mod failure;
 mod key;
 pub mod lock;
-mod merge;
 mod model;
 pub mod ops;
 mod prefix;
@@ -46,13 +45,13 @@ pub use model::Model;
 pub use daplug_macros::{payload, schema, DaplugModel};
 
 // What generated code names (`::daplug_runtime::ModelMeta`, ...), and hand-written models with it.
-pub use merge::PathStep;
-pub use model::{IndexMeta, KeyAttribute, KeyType, ModelMeta};
+pub use model::{IndexMeta, KeyAttribute, KeyType, ModelMeta, PathStep};
 
 /// The AWS SDK crates daplug is built on, for callers who need raw types (clients, `AttributeValue`).
 pub mod aws {
     pub use aws_config;
     pub use aws_sdk_dynamodb as dynamodb;
+    #[cfg(feature = "sns")]
     pub use aws_sdk_sns as sns;
 }
 

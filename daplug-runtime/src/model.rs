@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::codec::item::Item;
 use crate::error::{CancellationReason, Error, Result};
-use crate::merge::PathStep;
 
 /// The DynamoDB scalar type of a key attribute (`AttributeDefinition.AttributeType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,6 +80,26 @@ impl ModelMeta {
             idempotence_key: None,
             indexes: &[],
             replaced: &[],
+        }
+    }
+}
+
+/// One step of a path in [`ModelMeta::replaced`]: a field, or any key of
+/// a map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PathStep {
+    /// The field (or map key) with this name.
+    Field(&'static str),
+    /// Any key of a map (`additionalProperties`).
+    AnyKey,
+}
+
+impl PathStep {
+    /// Whether this step names the map key `key`.
+    pub fn matches(self, key: &str) -> bool {
+        match self {
+            PathStep::Field(name) => name == key,
+            PathStep::AnyKey => true,
         }
     }
 }

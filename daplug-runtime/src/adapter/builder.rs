@@ -9,7 +9,9 @@ use std::time::Duration;
 use super::clients::Timeouts;
 use super::{Adapter, AdapterInner, PrefixValues, PublishContract};
 use crate::error::{Error, Result};
-use crate::events::{EventSink, MessageAttribute, SnsSink};
+#[cfg(feature = "sns")]
+use crate::events::SnsSink;
+use crate::events::{EventSink, MessageAttribute};
 use crate::key::KeyConfig;
 use crate::lock::{LockConfig, LockPolicy};
 use crate::model::Model;
@@ -24,10 +26,12 @@ pub struct AdapterBuilder {
     range_key: Option<String>,
     prefixes: PrefixValues,
     client: Option<aws_sdk_dynamodb::Client>,
+    #[cfg(feature = "sns")]
     sns_client: Option<aws_sdk_sns::Client>,
     sdk_config: Option<aws_config::SdkConfig>,
     endpoint_url: Option<String>,
     region: Option<String>,
+    #[cfg(feature = "sns")]
     sns_topic: Option<String>,
     sink: Option<Arc<dyn EventSink>>,
     attributes: BTreeMap<String, MessageAttribute>,
@@ -40,18 +44,18 @@ pub struct AdapterBuilder {
 
 impl fmt::Debug for AdapterBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AdapterBuilder")
-            .field("table", &self.table)
+        let mut f = f.debug_struct("AdapterBuilder");
+        f.field("table", &self.table)
             .field("hash_key", &self.hash_key)
             .field("range_key", &self.range_key)
             .field("prefixes", &self.prefixes)
             .field("client", &self.client.is_some())
-            .field("sns_client", &self.sns_client.is_some())
             .field("sdk_config", &self.sdk_config.is_some())
             .field("endpoint_url", &self.endpoint_url)
-            .field("region", &self.region)
-            .field("sns_topic", &self.sns_topic)
-            .field("event_sink", &self.sink.is_some())
+            .field("region", &self.region);
+        #[cfg(feature = "sns")]
+        f.field("sns_client", &self.sns_client.is_some()).field("sns_topic", &self.sns_topic);
+        f.field("event_sink", &self.sink.is_some())
             .field("attributes", &self.attributes)
             .field("contract", &self.contract)
             .field("lock_attribute", &self.lock_attribute)
@@ -132,7 +136,8 @@ impl AdapterBuilder {
         self.client = Some(client);
         self
     }
-    /// Uses this SNS client for events instead of one built from the environment.
+    /// Uses this SNS client for events instead of one built from the environment (feature `sns`).
+    #[cfg(feature = "sns")]
     pub fn sns_client(mut self, client: aws_sdk_sns::Client) -> Self {
         self.sns_client = Some(client);
         self
@@ -169,7 +174,9 @@ impl AdapterBuilder {
         self.region = Some(region.into());
         self
     }
-    /// Publishes an event to this SNS topic after every successful write.
+    /// Publishes an event to this SNS topic after every successful write (feature `sns`, on by
+    /// default; without it, pass an [`event_sink`](Self::event_sink)).
+    #[cfg(feature = "sns")]
     pub fn sns_topic(mut self, topic_arn: impl Into<String>) -> Self {
         self.sns_topic = Some(topic_arn.into());
         self
@@ -220,8 +227,14 @@ impl AdapterBuilder {
         self.build()
     }
 
+    #[cfg(feature = "sns")]
     fn needs_sns_client(&self) -> bool {
         self.sink.is_none() && self.sns_topic.is_some() && self.sns_client.is_none()
+    }
+
+    #[cfg(not(feature = "sns"))]
+    fn needs_sns_client(&self) -> bool {
+        false
     }
 
     /// Builds with the given client(s) or [`sdk_config`](Self::sdk_config); use
@@ -270,6 +283,7 @@ impl AdapterBuilder {
                 ))
             }
         };
+        #[cfg(feature = "sns")]
         let sink: Option<Arc<dyn EventSink>> = match (self.sink, self.sns_topic) {
             (Some(sink), _) => Some(sink),
             (None, Some(topic)) => {
@@ -286,6 +300,8 @@ impl AdapterBuilder {
             }
             (None, None) => None,
         };
+        #[cfg(not(feature = "sns"))]
+        let sink = self.sink;
         if let Some((name, _)) =
             self.attributes.iter().find(|(name, value)| name.is_empty() || value.as_str().is_empty())
         {

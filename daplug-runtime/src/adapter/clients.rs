@@ -59,6 +59,7 @@ impl Timeouts {
     }
 
     /// `client` with these timeouts.
+    #[cfg(feature = "sns")]
     pub(crate) fn sns(self, client: &aws_sdk_sns::Client) -> aws_sdk_sns::Client {
         let config = client.config();
         let timeouts = self.applied_to(config.timeout_config());

@@ -14,6 +14,7 @@ pub(crate) mod number;
 pub(crate) mod path;
 pub(crate) mod ser;
 pub(crate) mod support;
+pub(crate) mod value;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use item::Item;
@@ -44,14 +45,15 @@ pub(crate) fn to_attribute_value<T: Serialize + ?Sized>(value: &T) -> Result<Att
     value.serialize(ser::AttributeSerializer::PLAIN)
 }
 
-/// An (unprefixed) item as JSON, for lock decisions and messages. Numbers become JSON numbers
-/// (`i64`, `u64` or `f64`, as serde_dynamo reads them), so a decimal's text is not kept here.
+/// An (unprefixed) item as JSON, for an [`Error::Publish`](crate::Error::Publish) that carries a
+/// written item. Numbers become JSON numbers (`i64`, `u64` or `f64`, as serde_dynamo reads them),
+/// so a decimal's text is not kept here.
 pub(crate) fn to_json(item: &Item) -> Result<serde_json::Value, de::DeError> {
     attribute_to_json(&AttributeValue::M(item.clone()))
 }
 
 /// One attribute value as JSON (see [`to_json`]).
-pub(crate) fn attribute_to_json(value: &AttributeValue) -> Result<serde_json::Value, de::DeError> {
+fn attribute_to_json(value: &AttributeValue) -> Result<serde_json::Value, de::DeError> {
     serde::Deserialize::deserialize(de::AttributeDeserializer::new(value.clone()))
 }
 

@@ -144,7 +144,7 @@ mod tests {
             double: f64,
             whole: f64,
             big: f64,
-            decimal: crate::Decimal,
+            decimal: crate::codec::decimal::Decimal,
         }
         let numbers = Numbers { single: 0.1, double: 0.1, whole: 2.0, big: 1e20, decimal: "12.50".parse().unwrap() };
         let (text, _) = to_python_json(&numbers).unwrap();

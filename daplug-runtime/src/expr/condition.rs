@@ -75,6 +75,10 @@ impl Condition {
     pub fn eq<V, A: AttributeOf<V>>(attribute: A, value: V) -> Self {
         Self::compare(attribute, "=", value)
     }
+    /// `attribute = value` for a value that already is an attribute value (a lock's).
+    pub(crate) fn eq_value(attribute: impl Attribute, value: AttributeValue) -> Self {
+        Condition(Node::Compare { op: "=", value: Ok(value), attribute: attribute.into_path() })
+    }
     /// `attribute <> value`
     pub fn ne<V, A: AttributeOf<V>>(attribute: A, value: V) -> Self {
         Self::compare(attribute, "<>", value)

@@ -46,7 +46,10 @@ impl KeyGuard {
 
 /// A value as the attribute `A` stores it (converted into a typed field's type first), or why it
 /// cannot be; conditions and update actions convert eagerly and report a failure when sent.
-pub(crate) fn attribute_value<V, A: AttributeOf<V>>(value: V) -> std::result::Result<AttributeValue, String> {
+/// A value converted eagerly; a conversion failure is reported when the request is planned or sent.
+pub(crate) type Converted = std::result::Result<AttributeValue, String>;
+
+pub(crate) fn attribute_value<V, A: AttributeOf<V>>(value: V) -> Converted {
     crate::codec::to_attribute_value(&A::stored(value)).map_err(|err| err.to_string())
 }
 

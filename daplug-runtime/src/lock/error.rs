@@ -1,7 +1,8 @@
 //! Why a locked write cannot proceed ([`LockError`]), and how daplug reports it.
 
-use serde_json::Value;
+use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::codec::value::Shown;
 use crate::error::Error;
 
 /// Which of the two items a lock error is about.
@@ -38,34 +39,38 @@ pub(crate) enum LockError {
         side: LockSide,
     },
     /// A [`LockPolicy::LatestWins`] value is not an accepted timestamp.
-    #[error("lock attribute `{attribute}`: the {side} value {value} is not an RFC 3339 date or date-time")]
+    #[error("lock attribute `{attribute}`: the {side} value {} is not an RFC 3339 date or date-time", Shown(value))]
     NotATimestamp {
         /// The lock attribute.
         attribute: String,
         /// Which item holds the value.
         side: LockSide,
         /// The value.
-        value: Value,
+        value: AttributeValue,
     },
     /// One timestamp has a UTC offset and the other does not, so they cannot be ordered.
-    #[error("lock attribute `{attribute}`: cannot order {stored} (stored) against {incoming} (incoming): only one has a UTC offset")]
+    #[error(
+        "lock attribute `{attribute}`: cannot order {} (stored) against {} (incoming): only one has a UTC offset",
+        Shown(&AttributeValue::S(stored.clone())),
+        Shown(&AttributeValue::S(incoming.clone()))
+    )]
     MixedOffsets {
         /// The lock attribute.
         attribute: String,
         /// The stored value.
-        stored: Value,
+        stored: String,
         /// The incoming value.
-        incoming: Value,
+        incoming: String,
     },
     /// A [`LockPolicy::Version`] value is not an integer.
-    #[error("lock attribute `{attribute}`: the {side} value {value} is not an integer version")]
+    #[error("lock attribute `{attribute}`: the {side} value {} is not an integer version", Shown(value))]
     NotAVersion {
         /// The lock attribute.
         attribute: String,
         /// Which item holds the value.
         side: LockSide,
         /// The value.
-        value: Value,
+        value: AttributeValue,
     },
     /// The stored version is `i64::MAX`.
     #[error("lock attribute `{attribute}`: version {value} cannot be incremented")]

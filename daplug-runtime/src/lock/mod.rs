@@ -5,7 +5,6 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
-use crate::codec;
 use crate::codec::item::Item;
 use crate::expr::Condition;
 use crate::timestamp::parse_timestamp;
@@ -78,7 +77,7 @@ pub(crate) enum LockCondition {
     /// (`attribute_not_exists` is false for a `NULL` attribute, so it cannot be used here.)
     IsNull(String),
     /// The attribute must still equal the value (as read, unprefixed): `#n0 = :v0`.
-    Equals(String, Value),
+    Equals(String, AttributeValue),
 }
 
 impl LockCondition {
@@ -87,7 +86,7 @@ impl LockCondition {
         match self {
             LockCondition::NotExists(name) => Condition::not_exists(name),
             LockCondition::IsNull(name) => Condition::is_null(name),
-            LockCondition::Equals(name, value) => Condition::eq(name, value),
+            LockCondition::Equals(name, value) => Condition::eq_value(name, value.clone()),
         }
     }
 }
@@ -101,7 +100,7 @@ pub(crate) enum LockDecision {
         /// The condition on the stored item.
         condition: LockCondition,
         /// An attribute to set on the item before writing it.
-        set: Option<(String, Value)>,
+        set: Option<(String, AttributeValue)>,
     },
     /// Do not write: the stored item is newer ([`LockPolicy::LatestWins`]). Return the stored item, as
     /// daplug-ddb did (no write, no event).
@@ -112,20 +111,20 @@ pub(crate) enum LockDecision {
 enum Found<'a> {
     Absent,
     Null,
-    Present(&'a Value),
+    Present(&'a AttributeValue),
 }
 
-fn find<'a>(item: &'a Value, attribute: &str) -> Found<'a> {
-    match item.get(attribute) {
+fn find(value: Option<&AttributeValue>) -> Found<'_> {
+    match value {
         None => Found::Absent,
-        Some(Value::Null) => Found::Null,
+        Some(AttributeValue::Null(_)) => Found::Null,
         Some(value) => Found::Present(value),
     }
 }
 
 impl LockPolicy {
-    /// Decides how to write `updated` (the merged item, unprefixed) over `original` (the item as read,
-    /// unprefixed), using lock attribute `attribute`.
+    /// Decides how to write an item whose lock attribute `attribute` is `updated` (in the merged
+    /// item) over one where it is `original` (as read); `None` where the item has no such attribute.
     ///
     /// `require_existing` (daplug-ddb's `raise_idempotence_error`): when the stored item has no value
     /// for the attribute (absent or `NULL`), return [`LockError::Missing`] instead of writing under an
@@ -133,8 +132,8 @@ impl LockPolicy {
     pub(crate) fn decide(
         self,
         attribute: &str,
-        original: &Value,
-        updated: &Value,
+        original: Option<&AttributeValue>,
+        updated: Option<&AttributeValue>,
         require_existing: bool,
     ) -> Result<LockDecision, LockError> {
         match self {
@@ -167,35 +166,47 @@ fn unset(attribute: &str, stored_null: bool, require_existing: bool) -> Result<L
     })
 }
 
-fn equality(attribute: &str, original: &Value, require_existing: bool) -> Result<LockDecision, LockError> {
-    let condition = match find(original, attribute) {
+fn equality(
+    attribute: &str,
+    original: Option<&AttributeValue>,
+    require_existing: bool,
+) -> Result<LockDecision, LockError> {
+    let condition = match find(original) {
         Found::Present(value) => LockCondition::Equals(attribute.to_owned(), value.clone()),
         found => unset(attribute, matches!(found, Found::Null), require_existing)?,
     };
     Ok(LockDecision::Write { condition, set: None })
 }
 
+/// The version a value names: an integer `N` (the one reading of a version, for every write).
+pub(crate) fn as_version(value: &AttributeValue) -> Option<i64> {
+    match value {
+        AttributeValue::N(text) => text.parse().ok(),
+        _ => None,
+    }
+}
+
 fn version(
     attribute: &str,
-    original: &Value,
-    updated: &Value,
+    original: Option<&AttributeValue>,
+    updated: Option<&AttributeValue>,
     require_existing: bool,
 ) -> Result<LockDecision, LockError> {
-    let as_version = |value: &Value, side| {
-        value.as_i64().ok_or_else(|| LockError::NotAVersion {
+    let as_version = |value: &AttributeValue, side| {
+        as_version(value).ok_or_else(|| LockError::NotAVersion {
             attribute: attribute.to_owned(),
             side,
             value: value.clone(),
         })
     };
-    let found = find(original, attribute);
+    let found = find(original);
     let stored_version = match found {
         Found::Present(value) => Some(as_version(value, LockSide::Stored)?),
         Found::Absent | Found::Null => None,
     };
     // The merged item still carries the stored version unless the patch named another one; a patch
     // naming another version was computed from another read, and writing it would lose an update.
-    if let Found::Present(value) = find(updated, attribute) {
+    if let Found::Present(value) = find(updated) {
         let expected = as_version(value, LockSide::Incoming)?;
         if stored_version != Some(expected) {
             return Err(LockError::VersionMismatch {
@@ -206,7 +217,7 @@ fn version(
         }
     }
     let (condition, next) = next_version(attribute, stored_version, matches!(found, Found::Null), require_existing)?;
-    Ok(LockDecision::Write { condition, set: Some((attribute.to_owned(), Value::from(next))) })
+    Ok(LockDecision::Write { condition, set: Some((attribute.to_owned(), number(next))) })
 }
 
 /// The one version rule: a write over an item at version `stored` requires that version to still be
@@ -223,7 +234,7 @@ fn next_version(
             let next = current
                 .checked_add(1)
                 .ok_or_else(|| LockError::VersionOverflow { attribute: attribute.to_owned(), value: current })?;
-            Ok((LockCondition::Equals(attribute.to_owned(), Value::from(current)), next))
+            Ok((LockCondition::Equals(attribute.to_owned(), number(current)), next))
         }
         None => Ok((unset(attribute, stored_null, require_existing)?, FIRST_VERSION)),
     }
@@ -241,50 +252,53 @@ impl LockConfig {
             return Ok(None);
         }
         let attribute = self.attribute.as_str();
-        let not_a_version = |value: &AttributeValue| LockError::NotAVersion {
-            attribute: attribute.to_owned(),
-            side: LockSide::Incoming,
-            value: codec::attribute_to_json(value).unwrap_or(Value::Null),
-        };
         let (condition, next) = match item.get(attribute) {
             _ if fresh => (None, FIRST_VERSION),
             None | Some(AttributeValue::Null(_)) => {
                 let (condition, next) = next_version(attribute, None, false, false)?;
                 (Some(condition), next)
             }
-            Some(value @ AttributeValue::N(text)) => {
-                let current = text.parse().map_err(|_| not_a_version(value))?;
+            Some(value) => {
+                let current = as_version(value).ok_or_else(|| LockError::NotAVersion {
+                    attribute: attribute.to_owned(),
+                    side: LockSide::Incoming,
+                    value: value.clone(),
+                })?;
                 let (condition, next) = next_version(attribute, Some(current), false, false)?;
                 (Some(condition), next)
             }
-            Some(value) => return Err(not_a_version(value)),
         };
-        item.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
+        item.insert(attribute.to_owned(), number(next));
         Ok(condition)
     }
 }
 
+/// A version's `N`.
+fn number(version: i64) -> AttributeValue {
+    AttributeValue::N(version.to_string())
+}
+
 fn latest_wins(
     attribute: &str,
-    original: &Value,
-    updated: &Value,
+    original: Option<&AttributeValue>,
+    updated: Option<&AttributeValue>,
     require_existing: bool,
 ) -> Result<LockDecision, LockError> {
-    let as_timestamp = |value: &Value, side| {
-        value.as_str().and_then(parse_timestamp).ok_or_else(|| LockError::NotATimestamp {
+    let as_timestamp = |value: &AttributeValue, side| {
+        value.as_s().ok().and_then(|text| parse_timestamp(text)).ok_or_else(|| LockError::NotATimestamp {
             attribute: attribute.to_owned(),
             side,
             value: value.clone(),
         })
     };
-    let incoming_value = match find(updated, attribute) {
+    let incoming_value = match find(updated) {
         Found::Present(value) => value,
         Found::Absent | Found::Null => {
             return Err(LockError::Missing { attribute: attribute.to_owned(), side: LockSide::Incoming });
         }
     };
     let incoming = as_timestamp(incoming_value, LockSide::Incoming)?;
-    let stored_value = match find(original, attribute) {
+    let stored_value = match find(original) {
         Found::Present(value) => value,
         found => {
             let condition = unset(attribute, matches!(found, Found::Null), require_existing)?;
@@ -293,16 +307,18 @@ fn latest_wins(
     };
     let stored = as_timestamp(stored_value, LockSide::Stored)?;
     if stored.zoned != incoming.zoned {
+        // Both are timestamps, so strings.
+        let text = |value: &AttributeValue| value.as_s().cloned().unwrap_or_default();
         return Err(LockError::MixedOffsets {
             attribute: attribute.to_owned(),
-            stored: stored_value.clone(),
-            incoming: incoming_value.clone(),
+            stored: text(stored_value),
+            incoming: text(incoming_value),
         });
     }
     if (stored.seconds, stored.nanos) > (incoming.seconds, incoming.nanos) {
         return Ok(LockDecision::Skip);
     }
-    // Equal or newer: write, but only over the value compared against. Equality of the JSON values
+    // Equal or newer: write, but only over the value compared against. Equality of the stored values
     // (not of the instants) is what DynamoDB checks, so pass the stored text through unchanged.
     Ok(LockDecision::Write { condition: LockCondition::Equals(attribute.to_owned(), stored_value.clone()), set: None })
 }

@@ -7,16 +7,23 @@ use serde_json::json;
 
 const K: &str = "modified";
 
+/// A JSON value as the attribute value an item holds (the cases are written in JSON to read well).
+fn av(value: Value) -> AttributeValue {
+    crate::codec::to_attribute_value(&value).unwrap()
+}
+
 fn write(condition: LockCondition, set: Option<(&str, Value)>) -> LockDecision {
-    LockDecision::Write { condition, set: set.map(|(k, v)| (k.to_owned(), v)) }
+    LockDecision::Write { condition, set: set.map(|(k, v)| (k.to_owned(), av(v))) }
 }
 
 fn equals(value: Value) -> LockCondition {
-    LockCondition::Equals(K.to_owned(), value)
+    LockCondition::Equals(K.to_owned(), av(value))
 }
 
+/// The decision on two items given as JSON objects.
 fn decide(policy: LockPolicy, original: Value, updated: Value, require: bool) -> Result<LockDecision, LockError> {
-    policy.decide(K, &original, &updated, require)
+    let (original, updated) = (crate::codec::to_item(&original).unwrap(), crate::codec::to_item(&updated).unwrap());
+    policy.decide(K, original.get(K), updated.get(K), require)
 }
 
 fn ts(text: &str) -> Timestamp {
@@ -103,9 +110,9 @@ fn version_named_by_the_patch_must_match_the_stored_one() {
 fn version_values_must_be_integers() {
     for bad in [json!("3"), json!(3.5), json!(true), json!(u64::MAX), json!([1])] {
         let err = decide(LockPolicy::Version, json!({ K: bad.clone() }), json!({}), false).unwrap_err();
-        assert_eq!(err, LockError::NotAVersion { attribute: K.into(), side: LockSide::Stored, value: bad.clone() });
+        assert_eq!(err, LockError::NotAVersion { attribute: K.into(), side: LockSide::Stored, value: av(bad.clone()) });
         let err = decide(LockPolicy::Version, json!({K: 1}), json!({ K: bad.clone() }), false).unwrap_err();
-        assert_eq!(err, LockError::NotAVersion { attribute: K.into(), side: LockSide::Incoming, value: bad });
+        assert_eq!(err, LockError::NotAVersion { attribute: K.into(), side: LockSide::Incoming, value: av(bad) });
     }
 }
 
@@ -198,11 +205,11 @@ fn latest_wins_rejects_non_timestamps_on_either_side() {
                 decide(LockPolicy::LatestWins, json!({K: "2024-01-01"}), json!({ K: bad.clone() }), false).unwrap_err();
             assert_eq!(
                 err,
-                LockError::NotATimestamp { attribute: K.into(), side: LockSide::Incoming, value: bad.clone() }
+                LockError::NotATimestamp { attribute: K.into(), side: LockSide::Incoming, value: av(bad.clone()) }
             );
             let err =
                 decide(LockPolicy::LatestWins, json!({ K: bad.clone() }), json!({K: "2024-01-01"}), false).unwrap_err();
-            assert_eq!(err, LockError::NotATimestamp { attribute: K.into(), side: LockSide::Stored, value: bad });
+            assert_eq!(err, LockError::NotATimestamp { attribute: K.into(), side: LockSide::Stored, value: av(bad) });
         }
     }
     let err = decide(LockPolicy::LatestWins, json!({K: "2024-01-01"}), json!({K: "x"}), false).unwrap_err();
@@ -224,8 +231,8 @@ fn latest_wins_refuses_to_order_naive_against_zoned() {
         err,
         LockError::MixedOffsets {
             attribute: K.into(),
-            stored: json!("2024-01-01T00:00:00+00:00"),
-            incoming: json!("2024-01-02")
+            stored: "2024-01-01T00:00:00+00:00".into(),
+            incoming: "2024-01-02".into()
         }
     );
 }

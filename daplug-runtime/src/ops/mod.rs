@@ -11,12 +11,8 @@ pub(crate) mod read;
 pub(crate) mod test_support;
 pub(crate) mod transact;
 pub(crate) mod update;
-pub(crate) mod update_expr;
-pub(crate) mod update_guard;
-pub(crate) mod update_one;
 
 pub use crate::error::CancellationReason;
-pub use crate::merge::{ListOp, MapOp};
 pub use batch::{
     BatchGet, BatchProgress, BatchSummary, BatchWrite, BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, DEFAULT_CONCURRENCY,
 };
@@ -25,5 +21,4 @@ pub use get::Get;
 pub use put::{Insert, Overwrite};
 pub use read::{Page, Query, Scan};
 pub use transact::{TransactWrite, TRANSACTION_LIMIT};
-pub use update::{Update, UpdateOutcome};
-pub use update_one::OneRequestUpdate;
+pub use update::{ListOp, MapOp, OneRequestUpdate, Update, UpdateOutcome};

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
-use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::forward_to_deserialize_any;
 
 use super::error::{error, nested, DeError, Result};
@@ -191,12 +191,19 @@ impl Key<'_> {
     }
 }
 
+/// A key read as a number, refused as serde_json refuses it: not a number at all, or a number the
+/// asked type cannot hold (handed to the visitor as what it is).
 macro_rules! integer_key {
     ($($method:ident => $visit:ident),*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
             match self.key.parse() {
                 Ok(n) => visitor.$visit(n),
-                Err(_) => Err(error("Expected num")),
+                Err(_) if self.key.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+                    && self.key.parse::<f64>().is_ok() =>
+                {
+                    de::Deserializer::deserialize_any(Number(self.key.to_owned()), visitor)
+                }
+                Err(_) => Err(error("invalid value: expected key to be a number in quotes")),
             }
         }
     )*};
@@ -228,7 +235,7 @@ impl<'de> de::Deserializer<'de> for Key<'_> {
         match self.key {
             "true" => visitor.visit_bool(true),
             "false" => visitor.visit_bool(false),
-            _ => Err(error("Expected string")),
+            _ => Err(de::Error::invalid_type(Unexpected::Str(self.key), &visitor)),
         }
     }
 

@@ -5,7 +5,9 @@
 //! decodes that; this decodes the SDK's tree directly. It follows serde_dynamo's rules (numbers
 //! parsed from their `N` text, `Null(true)` as `None` and `()`, an enum as `S` or a one-key `M`,
 //! sets as sequences, binaries as bytes) so a model reads the same values (checked against
-//! serde_dynamo in the tests).
+//! serde_dynamo in the tests). A value of the wrong type is refused as serde_json refuses it when a
+//! model is read from JSON (`invalid type: string "ten", expected i32`, from the visitor's own
+//! expectation): one mistake has one message, whichever way it is read.
 //!
 //! It also does, itself, what wrapping it in the path tracker (`json/`) would add, at no cost when
 //! nothing fails: an error carries the path of the value at fault, built while the error travels
@@ -24,11 +26,12 @@ mod number;
 mod variant;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use serde::de::{self, Visitor};
+use serde::de::{self, Unexpected, Visitor};
 
 use crate::codec::decimal::RAW_VALUE;
 #[cfg(doc)]
 use crate::codec::limits::MAX_DEPTH;
+use crate::codec::value::Shown;
 use access::{Map, Seq, Set};
 pub(crate) use error::nested;
 pub use error::DeError;
@@ -60,13 +63,40 @@ impl AttributeDeserializer {
     }
 }
 
+/// How serde names a value in an `invalid type` message, as serde_json names the same JSON value.
+fn unexpected(value: &AttributeValue) -> Unexpected<'_> {
+    match value {
+        AttributeValue::S(text) => Unexpected::Str(text),
+        AttributeValue::N(text) => {
+            if let Ok(n) = text.parse::<i64>() {
+                Unexpected::Signed(n)
+            } else if let Ok(n) = text.parse::<u64>() {
+                Unexpected::Unsigned(n)
+            } else {
+                text.parse::<f64>().map_or(Unexpected::Other("a number"), Unexpected::Float)
+            }
+        }
+        AttributeValue::Bool(value) => Unexpected::Bool(*value),
+        AttributeValue::Null(_) => Unexpected::Unit,
+        AttributeValue::M(_) => Unexpected::Map,
+        AttributeValue::B(blob) => Unexpected::Bytes(blob.as_ref()),
+        _ => Unexpected::Seq,
+    }
+}
+
+/// A value of another type than the visitor reads: serde_json's `invalid type` error.
+#[cold]
+fn invalid<'de, V: Visitor<'de>>(value: &AttributeValue, visitor: &V) -> DeError {
+    de::Error::invalid_type(unexpected(value), visitor)
+}
+
 macro_rules! number {
     ($($method:ident),*) => {$(
         #[inline]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
             match self.value {
                 AttributeValue::N(text) => Number(text).$method(visitor),
-                _ => Err(error("Expected num")),
+                other => Err(invalid(&other, &visitor)),
             }
         }
     )*};
@@ -109,23 +139,13 @@ impl<'de> de::Deserializer<'de> for AttributeDeserializer {
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.value {
             AttributeValue::Bool(value) => visitor.visit_bool(value),
-            _ => Err(error("Expected bool")),
+            other => Err(invalid(&other, &visitor)),
         }
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        match self.value {
-            AttributeValue::S(text) => {
-                let mut chars = text.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) => visitor.visit_char(c),
-                    // serde_dynamo visits the first character before it refuses a longer string.
-                    (Some(c), Some(_)) => visitor.visit_char(c).and(Err(error("Expected char"))),
-                    (None, _) => Err(error("Expected char")),
-                }
-            }
-            _ => Err(error("Expected char")),
-        }
+        // As serde_json: the string, which a character's visitor takes only when it is one.
+        self.deserialize_string(visitor)
     }
 
     #[inline]
@@ -137,7 +157,7 @@ impl<'de> de::Deserializer<'de> for AttributeDeserializer {
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.value {
             AttributeValue::S(text) => visitor.visit_string(text),
-            _ => Err(error("Expected string")),
+            other => Err(invalid(&other, &visitor)),
         }
     }
 
@@ -149,7 +169,7 @@ impl<'de> de::Deserializer<'de> for AttributeDeserializer {
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.value {
             AttributeValue::B(blob) => visitor.visit_bytes(blob.as_ref()),
-            _ => Err(error("Expected binary data")),
+            other => Err(invalid(&other, &visitor)),
         }
     }
 
@@ -168,27 +188,27 @@ impl<'de> de::Deserializer<'de> for AttributeDeserializer {
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.value {
             AttributeValue::Null(true) => visitor.visit_unit(),
-            _ => Err(error("Expected unit")),
+            other => Err(invalid(&other, &visitor)),
         }
     }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value> {
         match self.value {
             AttributeValue::Null(true) => visitor.visit_unit(),
-            _ => Err(error("Expected unit struct")),
+            other => Err(invalid(&other, &visitor)),
         }
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value> {
         if name == RAW_VALUE {
-            // A `Decimal` (or a serde_json `RawValue`): the `N` text, handed over the way serde_json
-            // hands out a raw fragment.
-            return match self.value {
-                AttributeValue::N(text) => {
-                    visitor.visit_map(de::value::MapDeserializer::new(std::iter::once((RAW_VALUE, text))))
-                }
-                _ => Err(error("Expected num")),
+            // A `Decimal` (or a serde_json `RawValue`): the value's JSON text, handed over the way
+            // serde_json hands out a raw fragment (an `N` is its text; anything else is refused by
+            // the visitor as the JSON reader's is).
+            let text = match self.value {
+                AttributeValue::N(text) => text,
+                other => Shown(&other).to_string(),
             };
+            return visitor.visit_map(de::value::MapDeserializer::new(std::iter::once((RAW_VALUE, text))));
         }
         visitor.visit_newtype_struct(self)
     }
@@ -201,7 +221,7 @@ impl<'de> de::Deserializer<'de> for AttributeDeserializer {
             value @ (AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_)) => {
                 visitor.visit_seq(Set::new(value, depth))
             }
-            _ => Err(error("Expected seq")),
+            other => Err(invalid(&other, &visitor)),
         }
     }
 
@@ -222,7 +242,7 @@ impl<'de> de::Deserializer<'de> for AttributeDeserializer {
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.value {
             AttributeValue::M(map) => visitor.visit_map(Map::new(map, self.depth)),
-            _ => Err(error("Expected map")),
+            other => Err(invalid(&other, &visitor)),
         }
     }
 
@@ -248,7 +268,7 @@ impl<'de> de::Deserializer<'de> for AttributeDeserializer {
         match self.value {
             AttributeValue::S(name) => visitor.visit_enum(UnitVariant(name)),
             AttributeValue::M(map) => visitor.visit_enum(Variant::new(map, self.depth)?),
-            _ => Err(error("Expected enum")),
+            other => Err(de::Error::invalid_type(unexpected(&other), &"string or map")),
         }
     }
 

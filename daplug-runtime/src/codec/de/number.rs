@@ -9,6 +9,8 @@ use super::error::{error, DeError, Result};
 
 /// The text of an `N`, parsed as the visitor asks (or as `i64`, then `u64`, then `f64`). A float
 /// that reads as `inf` or `NaN` is refused: DynamoDB cannot store it, and a model must not hold it.
+/// A number the asked type cannot hold is handed to the visitor as what it is, so the refusal is
+/// serde_json's for the same JSON number (`invalid type: floating point `1.5`, expected i32`).
 pub(super) struct Number(pub(super) String);
 
 /// The tracker's refusal of a float that is not finite.
@@ -22,12 +24,12 @@ fn finite<F: fmt::Display + Copy>(value: F, is_finite: bool) -> Result<F> {
 }
 
 macro_rules! parse {
-    ($($method:ident => $ty:ty, $visit:ident, $kind:literal;)*) => {$(
+    ($($method:ident => $ty:ty, $visit:ident;)*) => {$(
         #[inline]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
             match self.0.parse::<$ty>() {
                 Ok(n) => visitor.$visit(n),
-                Err(err) => Err(error(format_args!("Failed to parse '{}' as {}: {err}", self.0, $kind))),
+                Err(_) => self.deserialize_any(visitor),
             }
         }
     )*};
@@ -50,19 +52,24 @@ impl<'de> de::Deserializer<'de> for Number {
     }
 
     parse! {
-        deserialize_i8 => i8, visit_i8, "an integer";
-        deserialize_i16 => i16, visit_i16, "an integer";
-        deserialize_i32 => i32, visit_i32, "an integer";
-        deserialize_i64 => i64, visit_i64, "an integer";
-        deserialize_u8 => u8, visit_u8, "an integer";
-        deserialize_u16 => u16, visit_u16, "an integer";
-        deserialize_u32 => u32, visit_u32, "an integer";
-        deserialize_u64 => u64, visit_u64, "an integer";
+        deserialize_i8 => i8, visit_i8;
+        deserialize_i16 => i16, visit_i16;
+        deserialize_i32 => i32, visit_i32;
+        deserialize_i64 => i64, visit_i64;
+        deserialize_u8 => u8, visit_u8;
+        deserialize_u16 => u16, visit_u16;
+        deserialize_u32 => u32, visit_u32;
+        deserialize_u64 => u64, visit_u64;
     }
 
     fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.0.parse::<f32>() {
-            Ok(n) => visitor.visit_f32(finite(n, n.is_finite())?),
+            Ok(n) if n.is_finite() => visitor.visit_f32(n),
+            // A finite number beyond an `f32`'s range: the JSON reader's message for it.
+            Ok(_) => match self.0.parse::<f64>() {
+                Ok(wide) if wide.is_finite() => Err(error(format_args!("{wide} is out of range for a 32-bit float"))),
+                _ => Err(error(format_args!("{} is not a finite number", f32::INFINITY))),
+            },
             Err(err) => Err(error(format_args!("Failed to parse '{}' as a float: {err}", self.0))),
         }
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::{self, DeserializeSeed, Unexpected, Visitor};
 
-use super::error::{error, nested, DeError, Result};
+use super::error::{nested, DeError, Result};
 use super::AttributeDeserializer;
 use crate::codec::path::Step;
 
@@ -62,7 +62,7 @@ impl Variant {
         let mut entries = map.into_iter();
         match (entries.next(), entries.next()) {
             (Some((name, value)), None) => Ok(Variant { name, value, depth: depth + 1 }),
-            _ => Err(error("Expected an item with a single key")),
+            _ => Err(de::Error::invalid_value(Unexpected::Map, &"map with a single key")),
         }
     }
 }

@@ -69,7 +69,6 @@ pub fn serialize_unit_enum<E: UnitEnum, S: Serializer>(value: E, serializer: S) 
     serializer.serialize_unit_variant(E::NAME, u32::try_from(index).unwrap_or(u32::MAX), name(E::VARIANTS, index))
 }
 
-// Only serde and serde_json here: daplug-macros' test stub compiles this file too.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! The generic impls against serde's derive: the same types written both ways (`derived::*` with
 //! `#[derive(Serialize, Deserialize)]`, `table::*` through `StructDef` / `UnitEnum` as `schema!`
 //! writes them), read from the same inputs and written back: the values, the errors and the output
-//! must be equal. serde and serde_json only (daplug-macros' test stub compiles this module's parent).
+//! must be equal.
 
 use serde::de::value::MapDeserializer;
 use serde::de::{DeserializeOwned, IntoDeserializer};

@@ -1,6 +1,6 @@
-//! `update(..).in_one_request()`: the update as one conditional `UpdateItem` built from the patch
-//! and explicit actions (`ops/update_expr.rs` plans it), returning the written item (`ALL_NEW`), or
-//! on a refusal the stored one (`ALL_OLD`) from which the refusal is explained. No read, no window
+//! `update(..).in_one_request()`: the update as one conditional `UpdateItem` built from the patch's
+//! changes and explicit actions (`plan.rs` plans it), returning the written item (`ALL_NEW`), or on
+//! a refusal the stored one (`ALL_OLD`) from which the refusal is explained. No read, no window
 //! between a read and the write.
 
 use std::fmt;
@@ -10,17 +10,16 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::{UpdateItemFluentBuilder, UpdateItemInputBuilder};
-use aws_sdk_dynamodb::operation::update_item::{UpdateItemError, UpdateItemInput, UpdateItemOutput};
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::operation::update_item::{UpdateItemError, UpdateItemOutput};
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use futures::future::BoxFuture;
-use serde_json::Value;
 use tracing::Instrument;
 
-use super::options::{option_setters, publish, EventOptions, KeyOptions};
-use super::update::{lock_for, LockChoice, Source, Update, UpdateOutcome};
-use super::update_expr::{plan, Op, Plan, Request};
-use super::update_guard::Refusal;
-use crate::adapter::Repository;
+use super::expression::plan;
+use super::guard::Refusal;
+use super::plan::{Op, Plan, Request};
+use super::read_merge_write::{Source, Update};
+use super::spec::{UpdateOutcome, UpdateSpec};
 use crate::attempts::counted;
 use crate::attr::{AttributeIn, AttributeOf};
 use crate::codec;
@@ -29,8 +28,8 @@ use crate::error::{Error, Result};
 use crate::events::{Body, Operation};
 use crate::expr::{attribute_value, update, KeyGuard, Placeholders};
 use crate::key::check_key;
-use crate::merge::{ListOp, MapOp};
 use crate::model::Model;
+use crate::ops::options::{option_setters, publish, EventOptions};
 use crate::prefix::Prefixes;
 
 /// An update sent as **one** conditional `UpdateItem`, without reading the item first; see
@@ -123,33 +122,17 @@ use crate::prefix::Prefixes;
 /// sending it again is worth it.
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OneRequestUpdate<M: Model> {
-    repo: Repository<M>,
+    spec: UpdateSpec<M>,
     key: Result<Item>,
-    patch: std::result::Result<AttributeValue, String>,
-    list: ListOp,
-    map: MapOp,
-    lock: LockChoice,
-    require_lock_value: Option<bool>,
-    expected_lock: Option<std::result::Result<Value, String>>,
     ops: Vec<Op>,
-    keys: KeyOptions,
-    events: EventOptions,
 }
 
 impl<M: Model> fmt::Debug for OneRequestUpdate<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OneRequestUpdate")
-            .field("repo", &self.repo)
+            .field("spec", &self.spec)
             .field("key", &self.key)
-            .field("patch", &self.patch)
-            .field("list", &self.list)
-            .field("map", &self.map)
-            .field("lock", &self.lock)
-            .field("require_lock_value", &self.require_lock_value)
-            .field("expected_lock", &self.expected_lock)
             .field("ops", &self.ops)
-            .field("keys", &self.keys)
-            .field("events", &self.events)
             .finish()
     }
 }
@@ -190,25 +173,13 @@ impl<M: Model> Update<M> {
                     .into(),
             )),
         };
-        OneRequestUpdate {
-            repo: self.repo,
-            key,
-            patch: self.patch,
-            list: self.list,
-            map: self.map,
-            lock: self.lock,
-            require_lock_value: self.require_lock_value,
-            expected_lock: self.expected_lock,
-            ops: Vec::new(),
-            keys: self.keys,
-            events: self.events,
-        }
+        OneRequestUpdate { spec: self.spec, key, ops: Vec::new() }
     }
 }
 
-/// A planned request, ready to send.
+/// A planned request, ready to send: the request on the adapter's client, built from the plan.
 struct Prepared {
-    input: UpdateItemInputBuilder,
+    request: UpdateItemFluentBuilder,
     plan: Plan,
     prefixes: Prefixes,
     events: EventOptions,
@@ -312,33 +283,32 @@ impl<M: Model> OneRequestUpdate<M> {
     /// placeholders), built but not sent; for inspection and tests. Every error that can be known
     /// without the stored item is returned here.
     pub fn plan(self) -> Result<UpdateItemInputBuilder> {
-        Ok(self.prepare()?.input)
+        Ok(self.prepare()?.request.as_input().clone())
     }
 
     fn prepare(self) -> Result<Prepared> {
-        let inner = &self.repo.adapter.inner;
+        let spec = &self.spec;
+        let inner = &spec.repo.adapter.inner;
         let schema = M::META.schema;
         let key = self.key?;
         check_key(&inner.keys, &key, true)?;
-        let prefixes = self.keys.prefixes(inner);
-        let patch = self.patch.map_err(|message| Error::Serialize { schema, message })?;
-        let expected = self.expected_lock.transpose().map_err(|message| Error::Serialize { schema, message })?;
-        let lock = lock_for(&inner.lock, self.lock, self.require_lock_value)?;
+        let prefixes = spec.keys.prefixes(inner);
+        let lock = spec.lock()?;
         let unprefixed = prefixes.stripped(key.clone());
         let request = Request {
             schema,
             keys: &inner.keys,
             key: &unprefixed,
-            patch: &patch,
-            list: self.list,
-            map: self.map,
+            patch: spec.patch()?,
+            list: spec.list,
+            map: spec.map,
             ops: &self.ops,
             lock: lock.as_ref(),
-            expected_lock: expected.as_ref(),
+            expected_lock: spec.expected_lock()?,
             replaced: M::META.replaced,
         };
         let plan = plan(&request)?;
-        self.events.check_before_write(inner, Operation::Update, schema)?;
+        spec.events.check_before_write(inner, Operation::Update, schema)?;
         let mut placeholders = Placeholders::default();
         let mut clauses = KeyGuard::Exists.clauses(&inner.keys, &mut placeholders);
         let expression = update::render(&plan.actions, &mut placeholders, &prefixes);
@@ -347,7 +317,11 @@ impl<M: Model> OneRequestUpdate<M> {
             // A compound condition renders as `(a) AND (b)` or `(a) OR (b)`: keep it one operand.
             clauses.push(if text.starts_with('(') { format!("({text})") } else { text });
         }
-        let input = UpdateItemInput::builder()
+        // The request is built once, on the client it is sent with (per-call retry settings exist
+        // only on the SDK's fluent builders): `plan()` returns what is sent.
+        let request = inner
+            .client
+            .update_item()
             .table_name(&inner.table)
             .set_key(Some(prefixes.added(key)))
             .set_update_expression(expression)
@@ -356,13 +330,13 @@ impl<M: Model> OneRequestUpdate<M> {
             .set_expression_attribute_values(placeholders.values())
             .return_values(ReturnValue::AllNew)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        Ok(Prepared { input, plan, prefixes, events: self.events })
+        Ok(Prepared { request, plan, prefixes, events: self.spec.events })
     }
 
     /// Runs the update (same as `.await`): the written model, or under latest-wins the stored one
     /// when it is newer. A lost race is [`Error::Conflict`].
     pub async fn send(self) -> Result<M> {
-        let table = self.repo.adapter.table().to_owned();
+        let table = self.spec.repo.adapter.table().to_owned();
         match self.outcome().await? {
             UpdateOutcome::Written(model) | UpdateOutcome::Stale(model) => Ok(model),
             UpdateOutcome::Conflict { current } => {
@@ -374,7 +348,7 @@ impl<M: Model> OneRequestUpdate<M> {
 
     /// Runs the update and reports stale and lost-race results as values.
     pub async fn outcome(self) -> Result<UpdateOutcome<M>> {
-        let inner = self.repo.adapter.inner.clone();
+        let inner = self.spec.repo.adapter.inner.clone();
         let schema = M::META.schema;
         let span = tracing::debug_span!(
             "daplug.update",
@@ -384,9 +358,9 @@ impl<M: Model> OneRequestUpdate<M> {
             own_retry = tracing::field::Empty
         );
         async move {
-            let Prepared { input, plan, prefixes, events } = self.prepare()?;
+            let Prepared { request, plan, prefixes, events } = self.prepare()?;
             let idempotent = plan.is_idempotent();
-            let (result, attempts) = counted(send(&inner.client, input, idempotent)).await;
+            let (result, attempts) = counted(send(request, idempotent)).await;
             let written = match result {
                 Ok(output) => output.attributes.unwrap_or_default(),
                 Err(err) => {
@@ -417,7 +391,10 @@ impl<M: Model> OneRequestUpdate<M> {
             let event = events.event(&inner, Operation::Update, schema, || Body::model(&model), None);
             let event = event.map_err(|err| {
                 tracing::warn!(error = %err, "update written but its event cannot be built");
-                Error::Publish { written: vec![codec::to_json(&item).unwrap_or(Value::Null)], source: Box::new(err) }
+                Error::Publish {
+                    written: vec![codec::to_json(&item).unwrap_or(serde_json::Value::Null)],
+                    source: Box::new(err),
+                }
             })?;
             publish(&inner, event).await?;
             Ok(UpdateOutcome::Written(model))
@@ -450,35 +427,14 @@ fn refused<M: Model>(refusal: Refusal, stored: Option<Item>, table: &str) -> Res
 /// Sends the request; without SDK retries when it is not idempotent (a retry after a lost answer
 /// would apply its increments twice).
 async fn send(
-    client: &aws_sdk_dynamodb::Client,
-    input: UpdateItemInputBuilder,
+    request: UpdateItemFluentBuilder,
     retry: bool,
 ) -> std::result::Result<UpdateItemOutput, SdkError<UpdateItemError, HttpResponse>> {
     if retry {
-        return input.send_with(client).await;
+        return request.send().await;
     }
     let once = aws_sdk_dynamodb::config::Builder::default().retry_config(RetryConfig::disabled());
-    fluent(client, input).customize().config_override(once).send().await
-}
-
-/// The fluent builder of `client` carrying every field of `input` (the SDK offers per-call
-/// configuration only on fluent builders).
-fn fluent(client: &aws_sdk_dynamodb::Client, input: UpdateItemInputBuilder) -> UpdateItemFluentBuilder {
-    client
-        .update_item()
-        .set_table_name(input.get_table_name().clone())
-        .set_key(input.get_key().clone())
-        .set_attribute_updates(input.get_attribute_updates().clone())
-        .set_expected(input.get_expected().clone())
-        .set_conditional_operator(input.get_conditional_operator().clone())
-        .set_return_values(input.get_return_values().clone())
-        .set_return_consumed_capacity(input.get_return_consumed_capacity().clone())
-        .set_return_item_collection_metrics(input.get_return_item_collection_metrics().clone())
-        .set_update_expression(input.get_update_expression().clone())
-        .set_condition_expression(input.get_condition_expression().clone())
-        .set_expression_attribute_names(input.get_expression_attribute_names().clone())
-        .set_expression_attribute_values(input.get_expression_attribute_values().clone())
-        .set_return_values_on_condition_check_failure(input.get_return_values_on_condition_check_failure().clone())
+    request.customize().config_override(once).send().await
 }
 
 impl<M: Model> IntoFuture for OneRequestUpdate<M> {
@@ -488,9 +444,4 @@ impl<M: Model> IntoFuture for OneRequestUpdate<M> {
         Box::pin(self.send())
     }
 }
-option_setters!(payload, impl[M: Model] OneRequestUpdate<M>);
-
-#[cfg(test)]
-pub(crate) fn fluent_input(client: &aws_sdk_dynamodb::Client, input: UpdateItemInputBuilder) -> UpdateItemInputBuilder {
-    fluent(client, input).as_input().clone()
-}
+option_setters!(payload, impl[M: Model] OneRequestUpdate<M>, via spec);

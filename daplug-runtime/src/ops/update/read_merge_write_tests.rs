@@ -76,3 +76,18 @@ fn if_lock_value_refuses_to_write_over_a_value_other_than_the_one_read() {
     let err = unlocked.update(&ThingKey::new("a"), &json!({"n": 5})).if_lock_value(4);
     assert!(matches!(err.plan_write(stored(1, None), &prefixes), Err(Error::Config(_))));
 }
+
+#[test]
+fn one_mistake_has_one_message_on_create_and_on_update() {
+    let repo = adapter(|b| b).repository::<Thing>();
+    let created = Thing::from_json(&json!({"pk": "a", "n": "ten"})).unwrap_err();
+    let update = repo.update(&ThingKey::new("a"), &json!({"n": "ten"}));
+    let updated = update.plan_write(stored(1, None), &Prefixes::none()).err().unwrap();
+    let validation = |err: Error| match err {
+        Error::Validation { path, message, .. } => (path, message),
+        other => panic!("expected Validation, got {other:?}"),
+    };
+    let (created, updated) = (validation(created), validation(updated));
+    assert_eq!(created, ("n".to_owned(), r#"invalid type: string "ten", expected i64"#.to_owned()));
+    assert_eq!(updated, created);
+}

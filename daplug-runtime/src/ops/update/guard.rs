@@ -1,19 +1,19 @@
 //! The guards of an update in one request: the assumptions about the stored item that become the
 //! request's condition ([`Guard`]), whether one holds on an item the service returned, and what its
-//! failure means as the read-merge-write update would report it ([`Refusal`]). The plan that
-//! collects them is `update_expr.rs`.
+//! failure means as the read-merge-write update would report it ([`Refusal`]): from the merge's own
+//! rule for a map of the patch ([`target`]) and the lock's own decision on the returned item. The
+//! plan that collects them is `plan.rs`.
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use serde_json::Value;
 
+use super::changes::MergeError;
+use super::merge::{get as value_at, target, Target};
 use crate::attr::AttrPath;
-use crate::codec;
 use crate::codec::item::Item;
-use crate::codec::path::Step;
+use crate::codec::value::{type_name, value_eq};
 use crate::error::Error;
 use crate::expr::Condition;
 use crate::lock::{LockCondition, LockDecision, LockError, LockPolicy, LockSide};
-use crate::merge::{type_name, MergeError};
 
 /// What a map or list the request writes inside must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub(crate) enum Guard {
     /// An explicit action's operand: absent, or stored with one of these types.
     Operand { path: AttrPath, type_codes: &'static [&'static str], what: &'static str },
     /// The lock attribute still has this value (`if_lock_value`, or the version the patch names).
-    LockEquals { attribute: String, value: Value },
+    LockEquals { attribute: String, value: AttributeValue },
     /// The lock attribute is stored and not `NULL` (`require_lock_value`).
     LockPresent { attribute: String },
     /// The version the request increments is a number (or absent, unless required).
@@ -82,29 +82,6 @@ pub(crate) enum Refusal {
 
 pub(crate) fn needs_stored(path: &AttrPath, reason: impl Into<String>) -> Error {
     Error::NeedsStoredItem { path: path.to_string(), reason: reason.into() }
-}
-
-/// The value at `path` in `item`, if stored.
-pub(crate) fn value_at<'a>(item: &'a Item, path: &AttrPath) -> Option<&'a AttributeValue> {
-    let mut value = item.get(path.top_level())?;
-    for step in path.steps() {
-        value = match (step, value) {
-            (Step::Key(name), AttributeValue::M(map)) => map.get(name.as_ref())?,
-            (Step::Index(index), AttributeValue::L(list)) => list.get(*index)?,
-            _ => return None,
-        };
-    }
-    Some(value)
-}
-
-/// The lock attribute of an item as a JSON object `{attribute: value}` (empty when absent), the
-/// form lock decisions read.
-fn lock_view(item: &Item, attribute: &str) -> Value {
-    let mut view = serde_json::Map::new();
-    if let Some(value) = item.get(attribute) {
-        view.insert(attribute.to_owned(), codec::attribute_to_json(value).unwrap_or(Value::Null));
-    }
-    Value::Object(view)
 }
 
 fn is_unset(value: Option<&AttributeValue>) -> bool {
@@ -185,7 +162,7 @@ impl Guard {
                 value.is_none() || type_codes.iter().any(|code| has_type(value, code))
             }
             Guard::LockEquals { attribute, value } => {
-                lock_view(stored, attribute).get(attribute.as_str()) == Some(value)
+                stored.get(attribute).is_some_and(|stored| value_eq(stored, value))
             }
             Guard::LockPresent { attribute } => !is_unset(stored.get(attribute)),
             Guard::VersionNumber { attribute, require } => {
@@ -209,21 +186,23 @@ impl Guard {
         match self {
             Guard::Container { path, kind, by } => {
                 let found = value_at(stored, path);
-                match (by, found) {
-                    (By::Patch, None | Some(AttributeValue::Null(_))) => Refusal::Error(needs_stored(
+                // A map of the patch: what the merge's rule does over what is stored.
+                match (by, target(found)) {
+                    (By::Patch, Target::Nothing) => Refusal::Error(needs_stored(
                         path,
                         "the patch gives a map here but none is stored (the merge would set the patch's map whole; \
                          to set it whole in one request, use `set`)",
                     )),
-                    (By::Removal, None | Some(AttributeValue::Null(_))) => Refusal::Error(needs_stored(
+                    (By::Removal, Target::Nothing) => Refusal::Error(needs_stored(
                         path,
                         "the patch names keys inside a map that is not stored (the merge would skip them)",
                     )),
-                    (By::Patch | By::Removal, Some(other)) => {
-                        let message = MergeError::TypeMismatch { path: path.to_string(), stored: type_name(other) };
+                    (By::Patch | By::Removal, Target::Other(stored)) => {
+                        let message = MergeError::TypeMismatch { path: path.to_string(), stored };
                         validation(path.to_string(), message.to_string())
                     }
-                    (By::Op, found) => {
+                    (By::Patch | By::Removal, Target::Map) => Refusal::Conflict,
+                    (By::Op, _) => {
                         let want = match kind {
                             Container::Map => "a map",
                             Container::List => "a list",
@@ -260,16 +239,14 @@ impl Guard {
                     "the stored version is NULL, which the merge treats as never versioned (and sets to 1)",
                 )),
                 Some(value) => {
-                    let value = codec::attribute_to_json(value).unwrap_or(Value::Null);
+                    let value = value.clone();
                     let err = LockError::NotAVersion { attribute: attribute.clone(), side: LockSide::Stored, value };
                     Refusal::Error(err.into_validation(schema))
                 }
             },
             Guard::Latest { attribute, incoming, require, .. } => {
-                let incoming_view =
-                    Value::Object([(attribute.clone(), Value::String(incoming.clone()))].into_iter().collect());
-                match LockPolicy::LatestWins.decide(attribute, &lock_view(stored, attribute), &incoming_view, *require)
-                {
+                let incoming = AttributeValue::S(incoming.clone());
+                match LockPolicy::LatestWins.decide(attribute, stored.get(attribute), Some(&incoming), *require) {
                     Ok(LockDecision::Skip) => Refusal::Stale,
                     Ok(LockDecision::Write { .. }) => Refusal::Error(needs_stored(
                         &AttrPath::new(attribute.clone()),
