@@ -22,6 +22,7 @@ mod roundtrip;
 mod serde_twin;
 mod spans;
 mod tables;
+mod testing_kit;
 mod timeouts;
 mod transact;
 mod typed_names;
