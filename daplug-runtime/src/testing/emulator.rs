@@ -4,11 +4,14 @@
 //! `Emulator` stops the server.
 
 use std::net::{Ipv4Addr, TcpListener};
+use std::sync::{mpsc, Mutex, PoisonError};
+use std::time::Duration;
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use tokio::sync::oneshot;
 
-/// An in-process DynamoDB: a fresh, empty in-memory database served on `127.0.0.1`, until dropped.
+/// An in-process DynamoDB: a fresh, empty in-memory database served on `127.0.0.1`, until dropped
+/// (dropping it waits for the requests in flight, briefly, then clients get a refused connection).
 ///
 /// Starting one takes about a millisecond. Every `Emulator` is independent (its own database and
 /// port), so tests that each start one share nothing. It runs on its own thread, so the Tokio runtime
@@ -31,9 +34,16 @@ pub struct Emulator {
     endpoint: String,
     /// The served database (a handle: clones share it), for what the API cannot ask for.
     database: dynoxide::Database,
-    /// Dropping this (with the `Emulator`) stops the server.
-    _stop: oneshot::Sender<()>,
+    /// Sent (or dropped) to stop the server.
+    stop: Option<oneshot::Sender<()>>,
+    /// Disconnected when the server thread has finished (in a `Mutex` only to be `Sync`: it is
+    /// read once, by `drop`, through `&mut`).
+    stopped: Mutex<mpsc::Receiver<()>>,
 }
+
+/// How long dropping an [`Emulator`] waits for its server to finish: the requests in flight, then
+/// closing every connection. Bounded, so a client that never reads its answer cannot hang the drop.
+const STOP_WAIT: Duration = Duration::from_secs(2);
 
 impl Emulator {
     /// Starts a fresh emulator on a free `127.0.0.1` port and returns once it accepts connections.
@@ -48,18 +58,21 @@ impl Emulator {
         listener.set_nonblocking(true)?;
         let endpoint = format!("http://{}", listener.local_addr()?);
         let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
-        let (stop, stopped) = oneshot::channel::<()>();
+        let (stop, stop_signal) = oneshot::channel::<()>();
+        let (finished, stopped) = mpsc::channel::<()>();
         let served = endpoint.clone();
         let handle = database.clone();
         std::thread::Builder::new().name("daplug-dynamodb-emulator".into()).spawn(move || {
+            // Dropped when the thread ends, which disconnects `stopped`.
+            let _finished = finished;
             runtime.block_on(async move {
                 let listener = match tokio::net::TcpListener::from_std(listener) {
                     Ok(listener) => listener,
                     Err(err) => return tracing::error!(endpoint = %served, %err, "DynamoDB emulator: no listener"),
                 };
-                // Resolves when the `Emulator` (and so the sender) is dropped.
+                // Resolves when the `Emulator` is dropped.
                 let shutdown = async move {
-                    let _ = stopped.await;
+                    let _ = stop_signal.await;
                 };
                 if let Err(err) = dynoxide::server::serve_with_shutdown(listener, database, shutdown).await {
                     tracing::error!(endpoint = %served, %err, "DynamoDB emulator stopped");
@@ -67,7 +80,7 @@ impl Emulator {
             });
         })?;
         tracing::debug!(%endpoint, "in-process DynamoDB emulator started");
-        Ok(Emulator { endpoint, database: handle, _stop: stop })
+        Ok(Emulator { endpoint, database: handle, stop: Some(stop), stopped: Mutex::new(stopped) })
     }
 
     /// The emulator's URL (`http://127.0.0.1:PORT`), for an SDK client's `endpoint_url` (or
@@ -96,6 +109,21 @@ impl Emulator {
             .credentials_provider(Credentials::new("test", "test", None, None, "daplug-testing"))
             .build();
         aws_sdk_dynamodb::Client::from_conf(config)
+    }
+}
+
+/// Stops the server and waits (at most [`STOP_WAIT`]) until it has answered the requests in flight
+/// and closed every connection, so a client of the dropped emulator fails at once instead of being
+/// answered on a connection it kept open.
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let stopped = self.stopped.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(STOP_WAIT) {
+            tracing::warn!(endpoint = %self.endpoint, "DynamoDB emulator: a connection outlived the drop");
+        }
     }
 }
 

@@ -165,6 +165,15 @@ fn table_name(schema: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Tests share them across threads and tasks (a `static`, a spawned task).
+    #[test]
+    fn the_kit_is_send_and_sync() {
+        fn shared<T: Send + Sync + 'static>() {}
+        shared::<Emulator>();
+        shared::<RecordingSink>();
+        shared::<TestTable<crate::ops::test_support::Thing>>();
+    }
+
     #[test]
     fn table_names_are_valid_for_every_schema_name() {
         assert_eq!(table_name("test-dynamo-model"), "test-dynamo-model");

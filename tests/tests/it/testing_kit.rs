@@ -64,8 +64,13 @@ async fn every_table_is_fresh_and_dropping_it_stops_its_emulator() {
     first.repository().insert(&order).await.unwrap();
     assert_eq!(second.repository().get(&ExampleModelKey { record_id: "a".into() }).await.unwrap(), None);
 
+    // Dropping waits for the server to close its connections, the one this client keeps open
+    // included: the next request cannot be answered (the SDK retries the refused connection, so this
+    // takes up to a few seconds).
     let repository = first.repository();
+    let address = first.emulator().endpoint().trim_start_matches("http://").to_owned();
     drop(first);
+    assert!(std::net::TcpStream::connect(&address).is_err(), "nothing listens on {address}");
     let err = repository.get(&ExampleModelKey { record_id: "a".into() }).await.unwrap_err();
     assert!(matches!(err, Error::DynamoDb { .. }), "{err:?}");
 }
