@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh [PARTS...] [OPTIONS]
 #
-# PARTS (default: all five)
+# PARTS (default: all six)
 #   conversion   criterion: generated model <-> item vs hand-written serde_dynamo; and the Python
 #                daplug-ddb package (map_to_schema + boto3 TypeSerializer/TypeDeserializer) on the same payloads
 #   compile      schema! vs the same types written by hand: generated 200/1,000-schema specs and two
@@ -13,6 +13,9 @@
 #   e2e          1,000 inserts + 1,000 gets: repository vs raw SDK, interleaved, on the emulator
 #   update       read-merge-write update vs update in one request on the emulator: requests per update,
 #                latency (interleaved), and racing writers' conflicts per increment (8 tasks x 25)
+#   backends     the test suite's two DynamoDB backends, moto and the in-process emulator: wall time of
+#                the integration tests on each (alternating runs of the same test binary), PutItem /
+#                GetItem latency (interleaved), and start-up until each answers HTTP
 #
 # OPTIONS
 #   --quick               short criterion runs, 1 compile rep, 10k/20k scan, 200 e2e calls (smoke test;
@@ -23,6 +26,8 @@
 #   --scan-items "A B"    table sizes for the memory part (default "10000 100000")
 #   --e2e-count N         inserts and gets per side (default 1000)
 #   --update-count N      updates per mode (default 500)
+#   --suite-runs N        integration-suite runs per backend (default 3)
+#   --backend-count N     PutItem + GetItem per backend (default 1000)
 #   --no-report           leave BENCHMARKS.md alone (results stay in target/bench/results/)
 #
 # Needs Rust and Python 3 with venv. Installs daplug-ddb 1.0.0b18 into .venv-bench/ (first run) and
@@ -33,11 +38,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 
 parts=() quick=0 payloads=1000 schemas=200,1000 compile_reps="" scan_items="" e2e_count="" update_count="" report=1
+suite_runs="" backend_count=""
 opts=""  # the options as given, for the reproduce command recorded with each result
 while [ $# -gt 0 ]; do
-  case "$1" in --payloads|--schemas|--compile-reps|--scan-items|--e2e-count|--update-count) opts="$opts $1 '$2'" ;; --quick) opts="$opts $1" ;; esac
+  case "$1" in --payloads|--schemas|--compile-reps|--scan-items|--e2e-count|--update-count|--suite-runs|--backend-count) opts="$opts $1 '$2'" ;; --quick) opts="$opts $1" ;; esac
   case "$1" in
-    conversion|compile|memory|e2e|update) parts+=("$1") ;;
+    conversion|compile|memory|e2e|update|backends) parts+=("$1") ;;
     --quick) quick=1 ;;
     --payloads) payloads="$2"; shift ;;
     --schemas) schemas="$2"; shift ;;
@@ -45,17 +51,21 @@ while [ $# -gt 0 ]; do
     --scan-items) scan_items="$2"; shift ;;
     --e2e-count) e2e_count="$2"; shift ;;
     --update-count) update_count="$2"; shift ;;
+    --suite-runs) suite_runs="$2"; shift ;;
+    --backend-count) backend_count="$2"; shift ;;
     --no-report) report=0 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#parts[@]} -gt 0 ] || parts=(conversion compile memory e2e update)
+[ ${#parts[@]} -gt 0 ] || parts=(conversion compile memory e2e update backends)
 if [ "$quick" = 1 ]; then
-  : "${compile_reps:=1}" "${scan_items:=10000 20000}" "${e2e_count:=200}" "${update_count:=100}"; export DAPLUG_BENCH_QUICK=1
+  : "${compile_reps:=1}" "${scan_items:=10000 20000}" "${e2e_count:=200}" "${update_count:=100}"
+  : "${suite_runs:=1}" "${backend_count:=200}"; export DAPLUG_BENCH_QUICK=1
 fi
 : "${compile_reps:=3}" "${scan_items:=10000 100000}" "${e2e_count:=1000}" "${update_count:=500}"
+: "${suite_runs:=3}" "${backend_count:=1000}"
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
@@ -133,6 +143,46 @@ for part in "${parts[@]}"; do
       log "update: $update_count updates per mode, then racing writers"
       out="$("$TARGET/release/bench-update" --endpoint "$endpoint" --count "$update_count" --rounds 10 --writers 8 --each 25)"
       echo "$out" | python3 scripts/bench/report.py wrap "$(meta update)" > "$RESULTS/update.json"
+      ;;
+    backends)
+      release_bins; emulator
+      log "backends: $backend_count PutItem + GetItem per backend, start-up"
+      out="$("$TARGET/release/bench-backends" --endpoint "$endpoint" --count "$backend_count" --rounds 10 \
+        --moto-python "${DAPLUG_VENV:-$ROOT/.venv}/bin/python" --moto-server scripts/moto_server.py)"
+      # moto's start-up as a user waits for it: scripts/emulator.sh start (install check, free port,
+      # start, polling every 0.1 s) until it prints the endpoint.
+      script_starts=""
+      for run in 1 2 3; do
+        started=$(date +%s.%N)
+        url="$(scripts/emulator.sh start 2>/dev/null)"
+        script_starts="$script_starts$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }'),"
+        scripts/emulator.sh stop "$url"
+      done
+      # The integration tests as scripts/test.sh builds and runs them (debug, all tests in parallel), on
+      # one moto server for both backends; the first backend alternates between runs.
+      log "backends: building the integration test binary"
+      suite="$(cargo test -p daplug-tests --test it --no-run --message-format=json \
+        | python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "it":
+        print(m["executable"])')"
+      runs=""
+      for run in $(seq 1 "$suite_runs"); do
+        order="moto dynoxide"; [ $((run % 2)) = 0 ] && order="dynoxide moto"
+        for backend in $order; do
+          log "backends: integration tests on $backend (run $run of $suite_runs)"
+          started=$(date +%s.%N)
+          (cd tests && DAPLUG_TEST_ENDPOINT="$endpoint" DAPLUG_TEST_DYNAMODB="$backend" "$suite" -q > "$RESULTS/suite-$backend.log" 2>&1) \
+            || { log "backends: the integration tests failed on $backend (see $RESULTS/suite-$backend.log)"; exit 1; }
+          runs="$runs{\"backend\": \"$backend\", \"seconds\": $(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')},"
+          tests="$(sed -n 's/^test result: ok\. \([0-9]*\) passed.*/\1/p' "$RESULTS/suite-$backend.log")"
+        done
+      done
+      echo "$out" | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+d["suite"], d["suite_tests"], d["moto_script_s"] = json.loads(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+print(json.dumps(d))' "[${runs%,}]" "$tests" "[${script_starts%,}]" | python3 scripts/bench/report.py wrap "$(meta backends)" > "$RESULTS/backends.json"
       ;;
   esac
 done

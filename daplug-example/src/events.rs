@@ -1,8 +1,50 @@
-//! Reads the tour's events back: a temporary SQS queue subscribed to the topic.
+//! The tour's events, as delivered: recorded in process (the in-process run), or read back from a
+//! temporary SQS queue subscribed to the SNS topic (moto or AWS).
+
+use std::sync::Arc;
 
 use aws_sdk_sqs::types::QueueAttributeName;
 use daplug_runtime::aws::aws_config::SdkConfig;
 use daplug_runtime::aws::sns;
+use daplug_runtime::testing::RecordingSink;
+
+/// Where the tour's events go.
+pub enum Events {
+    /// Published to SNS, read back through SQS.
+    Sns(EventTap),
+    /// Recorded in process, never published.
+    Recorded(Arc<RecordingSink>),
+}
+
+impl Events {
+    /// Everything delivered (or recorded) since the last call.
+    pub async fn drain(&self) -> Result<Vec<Delivered>, String> {
+        match self {
+            Events::Sns(tap) => tap.drain().await,
+            Events::Recorded(sink) => Ok(sink
+                .take()
+                .into_iter()
+                .map(|event| Delivered {
+                    operation: event.operation.to_string(),
+                    attributes: event
+                        .attributes
+                        .iter()
+                        .map(|(name, value)| (name.clone(), value.data_type().to_owned(), value.as_str().to_owned()))
+                        .collect(),
+                    body: event.body,
+                })
+                .collect()),
+        }
+    }
+
+    /// Removes what the run created to read events (queue, subscription, temporary topic).
+    pub async fn remove(self) -> Result<(), String> {
+        match self {
+            Events::Sns(tap) => tap.remove().await,
+            Events::Recorded(_) => Ok(()),
+        }
+    }
+}
 
 /// A queue subscribed to the topic, and what this run created (to clean it up).
 pub struct EventTap {
@@ -14,10 +56,11 @@ pub struct EventTap {
     sqs: aws_sdk_sqs::Client,
 }
 
-/// One event as delivered.
+/// One event as delivered: the SNS `Message` and message attributes (name, `DataType`, value).
 pub struct Delivered {
     pub operation: String,
     pub body: String,
+    pub attributes: Vec<(String, String, String)>,
 }
 
 fn fail(what: &str) -> impl Fn(&dyn std::fmt::Display) -> String + '_ {
@@ -90,9 +133,14 @@ impl EventTap {
             for message in messages {
                 let envelope: serde_json::Value =
                     serde_json::from_str(message.body().unwrap_or("{}")).map_err(|e| fail("envelope")(&e))?;
+                let attributes = envelope["MessageAttributes"].as_object().into_iter().flatten();
+                let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
                 delivered.push(Delivered {
                     operation: envelope["MessageAttributes"]["operation"]["Value"].as_str().unwrap_or("?").to_owned(),
-                    body: envelope["Message"].as_str().unwrap_or_default().to_owned(),
+                    body: text(&envelope["Message"]),
+                    attributes: attributes
+                        .map(|(name, value)| (name.clone(), text(&value["Type"]), text(&value["Value"])))
+                        .collect(),
                 });
                 if let Some(handle) = message.receipt_handle() {
                     self.sqs

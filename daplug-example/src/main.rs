@@ -1,6 +1,7 @@
 //! A runnable tour of daplug on the sample `openapi.yml`: `cargo run -p daplug-example`.
 //!
-//! With no AWS endpoint or credentials configured it starts the local emulator itself; see `--help`.
+//! With no AWS endpoint or credentials configured it runs on the in-process emulator, events
+//! recorded; `--moto` runs it on the local moto server, events through SNS and SQS; see `--help`.
 
 mod events;
 mod setup;
@@ -29,6 +30,35 @@ async fn main() {
 }
 
 async fn run(options: setup::Options) -> Result<(), String> {
+    if options.in_process() {
+        in_process(options).await
+    } else {
+        on_aws(options).await
+    }
+}
+
+/// DynamoDB in this process, events recorded: Rust alone.
+async fn in_process(options: setup::Options) -> Result<(), String> {
+    if options.topic_arn.is_some() {
+        return Err("--topic-arn needs SNS: add --moto, --endpoint URL or an AWS configuration".into());
+    }
+    println!("daplug tour on the in-process DynamoDB emulator; events recorded, as SNS would receive them");
+    let table = daplug_runtime::testing::TestTable::<models::ExampleModel>::configure(|builder| {
+        let builder = builder.sns_attribute("source", "daplug-example");
+        match &options.table {
+            Some(name) => builder.table(name),
+            None => builder,
+        }
+    })
+    .await
+    .map_err(|err| err.to_string())?;
+    println!("table     {} (created)", table.adapter().table());
+    let events = events::Events::Recorded(table.events().clone());
+    tour::run(table.adapter(), &events).await.map_err(|err| err.to_string())
+}
+
+/// moto (`--moto`) or AWS: events through SNS, read back from an SQS queue.
+async fn on_aws(options: setup::Options) -> Result<(), String> {
     let (config, place) = setup::aws(&options).await?;
     println!("daplug tour on {place}");
     let name = format!("daplug-example-{}", std::process::id());
@@ -45,12 +75,13 @@ async fn run(options: setup::Options) -> Result<(), String> {
     let created = adapter.create_table_if_missing::<models::ExampleModel>().await.map_err(|err| err.to_string())?;
     println!("table     {table} ({})", if created { "created" } else { "existing" });
 
-    let result = tour::run(&adapter, &tap).await;
+    let events = events::Events::Sns(tap);
+    let result = tour::run(&adapter, &events).await;
 
     // Clean up whatever happened above; never a table this run did not create.
     let mut cleanup = Vec::new();
     if !options.keep {
-        if let Err(err) = tap.remove().await {
+        if let Err(err) = events.remove().await {
             cleanup.push(err);
         }
         if created {

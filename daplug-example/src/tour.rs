@@ -6,7 +6,7 @@ use daplug_runtime::{Adapter, Error, Model};
 use futures::TryStreamExt;
 use serde_json::json;
 
-use crate::events::EventTap;
+use crate::events::Events;
 use crate::models::{ExampleModel, ExampleModelIndex, ExampleModelKey, ExampleModelPatch, ExampleModelStatus};
 
 fn step(name: &str, text: impl std::fmt::Display) {
@@ -26,7 +26,7 @@ fn expect(ok: bool, what: &str) -> Result<(), Error> {
     }
 }
 
-pub async fn run(adapter: &Adapter, tap: &EventTap) -> Result<(), Error> {
+pub async fn run(adapter: &Adapter, events: &Events) -> Result<(), Error> {
     let orders = adapter.repository::<ExampleModel>();
 
     // 1. An inbound payload, mapped by the generated model: unknown fields are dropped.
@@ -161,11 +161,18 @@ pub async fn run(adapter: &Adapter, tap: &EventTap) -> Result<(), Error> {
     }
     expect(orders.get(&key("t-1")).await?.is_none(), "a cancelled transaction writes nothing")?;
 
-    // 10. The events, read back from the queue subscribed to the topic.
-    let delivered = tap.drain().await.map_err(Error::Config)?;
-    for event in &delivered {
-        let shown: String = event.body.chars().take(100).collect();
-        step("event", format!("{:<9} {shown}{}", event.operation, if event.body.len() > 100 { "..." } else { "" }));
+    // 10. The events: read back from the queue subscribed to the topic, or recorded in process. The
+    //     first is shown whole (the SNS message and its attributes); the rest are cut short.
+    let delivered = events.drain().await.map_err(Error::Config)?;
+    for (index, event) in delivered.iter().enumerate() {
+        let shown: String = event.body.chars().take(if index == 0 { usize::MAX } else { 100 }).collect();
+        let cut = if shown.len() < event.body.len() { "..." } else { "" };
+        step("event", format!("{:<9} {shown}{cut}", event.operation));
+        if index == 0 {
+            let attributes: Vec<String> =
+                event.attributes.iter().map(|(name, kind, value)| format!("{name} ({kind}) {value}")).collect();
+            step("", format!("{:<9} {}", "", attributes.join(", ")));
+        }
     }
     let operations: Vec<&str> = delivered.iter().map(|e| e.operation.as_str()).collect();
     expect(

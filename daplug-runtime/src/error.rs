@@ -118,6 +118,18 @@ pub enum Error {
         item: Box<Item>,
     },
 
+    /// A `Query` filter names a key attribute of the table or index queried, which DynamoDB refuses
+    /// ("Filter Expression can only contain non-primary key attributes"): a condition on a key
+    /// attribute belongs in the key condition (`key_eq`, `key_begins_with`, `key_between`, `key`).
+    /// Found while planning: nothing was sent. Scans may filter on key attributes.
+    #[error("a query filter cannot name `{attribute}`, a key attribute of {}; put it in the key condition", index.as_deref().map_or_else(|| "the table".to_owned(), |i| format!("index `{i}`")))]
+    KeyInFilter {
+        /// The key attribute the filter names.
+        attribute: String,
+        /// The index queried (`None` for the table).
+        index: Option<String>,
+    },
+
     /// An update by query matched more than one item and `first_match` was not set. Nothing written.
     #[error("update matched {matches} items; narrow the query or call `first_match(true)`")]
     AmbiguousUpdate {

@@ -19,6 +19,7 @@ HEADINGS = {
     "memory": "## Streaming scan memory",
     "e2e": "## End-to-end overhead (repository vs raw SDK)",
     "update": "## Update modes: read-merge-write vs one request",
+    "backends": "## Test backends: moto and the in-process emulator",
 }
 
 CRITERION = [
@@ -245,7 +246,50 @@ def update(d: dict) -> str:
     return text
 
 
-RENDER = {"conversion": conversion, "compile": compile_cost, "memory": memory, "e2e": e2e, "update": update}
+def backends(d: dict) -> str:
+    text = header(d)
+    suite = d["suite"]
+    runs = {b: [r["seconds"] for r in suite if r["backend"] == b] for b in ("moto", "dynoxide")}
+    text += (f"**Integration suite** (`tests/tests/it`, {d['suite_tests']} tests, the debug binary `scripts/test.sh` "
+             f"builds, tests in parallel, SNS and SQS on moto either way), {len(runs['moto'])} "
+             f"run{'s' if len(runs['moto']) != 1 else ''} per backend "
+             "alternating which goes first, wall time per run:\n\n")
+    text += "| DynamoDB backend | runs | median | min | max |\n|---|---|---|---|---|\n"
+    for b in ("moto", "dynoxide"):
+        xs = sorted(runs[b])
+        text += f"| {b} | {', '.join(f'{x:.1f} s' for x in runs[b])} | {xs[len(xs) // 2]:.1f} s | {xs[0]:.1f} s | {xs[-1]:.1f} s |\n"
+    lat = d["latency"]
+    text += (f"\n**Per request** (release build, raw SDK calls, one client per backend, sequential): {d['count']:,} "
+             f"`PutItem` then `GetItem` of a ~200-byte item per backend, in {d['rounds']} interleaved rounds (the backend "
+             "that goes first alternates):\n\n")
+    text += "| request | backend | mean | median | p90 | p99 |\n|---|---|---|---|---|---|\n"
+    for op, name in (("put", "PutItem"), ("get", "GetItem")):
+        for b in ("moto", "dynoxide"):
+            x = lat[b][op]
+            text += (f"| {name} | {b} | {x['mean_ms']:.2f} ms | {x['median_ms']:.2f} ms | {x['p90_ms']:.2f} ms | "
+                     f"{x['p99_ms']:.2f} ms |\n")
+        text += (f"| {name} | moto / dynoxide | **{lat['moto'][op]['mean_ms'] / lat['dynoxide'][op]['mean_ms']:.1f}×** | "
+                 f"**{lat['moto'][op]['median_ms'] / lat['dynoxide'][op]['median_ms']:.1f}×** | | |\n")
+    st = d["startup"]
+    dy = st["dynoxide"]
+    text += (f"\n**Start-up** until the server answers an HTTP request (polled every millisecond): the in-process "
+             f"emulator, `Emulator::start()` ×{dy['starts']}: listening when it returns after "
+             f"{dy['listening']['median_ms']:.2f} ms (median), answering after {dy['answering']['median_ms']:.2f} ms "
+             f"(median; mean {dy['answering']['mean_ms']:.2f} ms)")
+    mo = st.get("moto")
+    if mo:
+        text += (f"; moto, a fresh `moto_server.py` process ×{mo['starts']}, as `scripts/emulator.sh start` runs it: "
+                 f"answering after {mo['answering']['median_ms']:.0f} ms (median; mean {mo['answering']['mean_ms']:.0f} ms)")
+    script = sorted(d.get("moto_script_s") or [])
+    if script:
+        text += (f"; `scripts/emulator.sh start`, what the tests and the tour wait for (its install check, a free "
+                 f"port, the start and polling every 0.1 s), ×{len(script)}: {script[len(script) // 2]:.2f} s (median)")
+    text += ".\n"
+    return text
+
+
+RENDER = {"conversion": conversion, "compile": compile_cost, "memory": memory, "e2e": e2e, "update": update,
+          "backends": backends}
 
 
 def render(results: str, path: str, parts: list) -> None:

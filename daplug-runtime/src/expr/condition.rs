@@ -149,6 +149,27 @@ impl Condition {
         render(&self.0, placeholders, prefixes)
     }
 
+    /// Every attribute path the condition names, in the order it names them.
+    pub(crate) fn attributes(&self) -> Vec<&AttrPath> {
+        fn walk<'a>(node: &'a Node, out: &mut Vec<&'a AttrPath>) {
+            match node {
+                Node::Compare { attribute, .. }
+                | Node::Between { attribute, .. }
+                | Node::Function { attribute, .. }
+                | Node::Type { attribute, .. }
+                | Node::Size { attribute, .. } => out.push(attribute),
+                Node::And(a, b) | Node::Or(a, b) => {
+                    walk(a, out);
+                    walk(b, out);
+                }
+                Node::Not(a) => walk(a, out),
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.0, &mut out);
+        out
+    }
+
     /// Joins conditions with AND; `None` for an empty list.
     pub(crate) fn all(conditions: Vec<Condition>) -> Option<Condition> {
         conditions.into_iter().reduce(|a, b| a & b)
@@ -243,6 +264,14 @@ mod tests {
         assert_eq!(values[":v1"], AttributeValue::S("x".into()));
         let names = p.names().unwrap();
         assert_eq!(names["#n2"], "data");
+    }
+
+    #[test]
+    fn attributes_are_listed_in_order_through_and_or_not() {
+        let condition =
+            (Condition::eq("a", 1) | !Condition::exists(AttrPath::new("b").field("c"))) & Condition::between("d", 1, 2);
+        let tops: Vec<&str> = condition.attributes().iter().map(|path| path.top_level()).collect();
+        assert_eq!(tops, ["a", "b", "d"]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use daplug_runtime::lock::LockPolicy;
 use daplug_runtime::{Condition, Repository};
 use futures::future::BoxFuture;
 
-use crate::harness::standard;
+use crate::harness::{backend, standard};
 
 mod model {
     daplug_runtime::schema!("fixtures/bodies.yml");
@@ -119,9 +119,13 @@ async fn one_update_through_both_modes_and_a_transaction_publishes_one_body() {
     let bodies: Vec<(Operation, String)> =
         recorder.take().into_iter().filter(|(operation, _)| *operation == Operation::Update).collect();
     assert_eq!(bodies.len(), 3, "{bodies:?}");
-    for (operation, body) in &bodies {
-        assert_eq!(body, updated, "{operation}");
-    }
+    // Both update modes publish the item as stored: DynamoDB trims the decimal's trailing zero
+    // (Developer Guide, "Supported data types": "Leading and trailing zeroes are trimmed"), moto
+    // keeps the text written. The transaction puts the model given, and publishes it as given.
+    let stored = if backend().keeps_number_text() { updated.to_owned() } else { updated.replace("12.50", "12.5") };
+    assert_eq!(bodies[0].1, stored, "update");
+    assert_eq!(bodies[1].1, stored, "update in one request");
+    assert_eq!(bodies[2].1, updated, "transaction");
 }
 
 #[tokio::test]

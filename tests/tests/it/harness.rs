@@ -1,4 +1,8 @@
-//! Shared test setup: the emulator, AWS configuration, unique tables and a hand-written model.
+//! Shared test setup: the emulators, AWS configuration, unique tables and a hand-written model.
+//!
+//! SNS and SQS are always moto's. DynamoDB is moto's too, or, with `DAPLUG_TEST_DYNAMODB=dynoxide`
+//! (the second run of `scripts/test.sh`), the in-process emulator of `daplug_runtime::testing`,
+//! reached through the SDK's per-service endpoint setting (what `AWS_ENDPOINT_URL_DYNAMODB` sets).
 
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,11 +13,72 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
     ScalarAttributeType,
 };
+use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 use daplug_runtime::adapter::AdapterBuilder;
 use daplug_runtime::{Adapter, KeyAttribute, Model, ModelMeta};
 use serde::{Deserialize, Serialize};
 
-/// The emulator's endpoint for this run.
+/// The DynamoDB implementation a test run talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// moto's server (the default), which also serves SNS and SQS.
+    Moto,
+    /// dynoxide, in this process (`DAPLUG_TEST_DYNAMODB=dynoxide`).
+    Dynoxide,
+}
+
+impl Backend {
+    /// Where this backend departs from DynamoDB's documented behaviour in a way a test can see (the
+    /// README lists these under "Testing without AWS"). A test asserts DynamoDB's behaviour, and
+    /// accepts the named deviation only on the backend that has it.
+    ///
+    /// moto stores a number's text as written (`12.50`); DynamoDB trims leading and trailing zeros
+    /// (Developer Guide, "Supported data types": "Leading and trailing zeroes are trimmed").
+    pub fn keeps_number_text(self) -> bool {
+        self == Backend::Moto
+    }
+
+    /// moto ignores `ClientRequestToken`: a retried `TransactWriteItems` runs again. DynamoDB
+    /// answers a repeated token, within 10 minutes, with the first call's outcome (API reference,
+    /// `TransactWriteItems`, `ClientRequestToken`).
+    pub fn ignores_client_request_token(self) -> bool {
+        self == Backend::Moto
+    }
+}
+
+/// The DynamoDB of this run: `DAPLUG_TEST_DYNAMODB` is `moto` (or unset) or `dynoxide`.
+pub fn backend() -> Backend {
+    static BACKEND: OnceLock<Backend> = OnceLock::new();
+    *BACKEND.get_or_init(|| match std::env::var("DAPLUG_TEST_DYNAMODB").as_deref() {
+        Ok("dynoxide") => Backend::Dynoxide,
+        Ok("moto") | Ok("") | Err(_) => Backend::Moto,
+        Ok(other) => panic!("DAPLUG_TEST_DYNAMODB={other}: expected `moto` or `dynoxide`"),
+    })
+}
+
+/// The in-process emulator serving DynamoDB for the whole run (its thread lives as long as the test
+/// binary), started on first use.
+pub fn in_process_emulator() -> &'static daplug_runtime::testing::Emulator {
+    static EMULATOR: OnceLock<daplug_runtime::testing::Emulator> = OnceLock::new();
+    EMULATOR.get_or_init(|| daplug_runtime::testing::Emulator::start().expect("start the in-process emulator"))
+}
+
+/// Per-service endpoints, as `AWS_ENDPOINT_URL_<SERVICE>` sets them: DynamoDB at the in-process
+/// emulator, every other service (SNS, SQS) at moto.
+#[derive(Debug)]
+struct Endpoints {
+    dynamodb: &'static str,
+    others: &'static str,
+}
+
+impl LoadServiceConfig for Endpoints {
+    fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+        let url = if key.service_id() == "DynamoDB" { self.dynamodb } else { self.others };
+        (key.env() == "AWS_ENDPOINT_URL").then(|| url.to_owned())
+    }
+}
+
+/// moto's endpoint for this run (SNS and SQS, and DynamoDB unless the backend is dynoxide).
 pub fn endpoint() -> &'static str {
     static ENDPOINT: OnceLock<String> = OnceLock::new();
     ENDPOINT.get_or_init(|| {
@@ -31,14 +96,20 @@ pub fn endpoint() -> &'static str {
     })
 }
 
-/// AWS configuration pointing at the emulator, with static test credentials.
+/// AWS configuration pointing at the emulators (DynamoDB at this run's backend, SNS and SQS at moto),
+/// with static test credentials.
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint())
+    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "daplug-tests"))
-        .load()
-        .await
+        .credentials_provider(Credentials::new("test", "test", None, None, "daplug-tests"));
+    match backend() {
+        Backend::Moto => loader.endpoint_url(endpoint()).load().await,
+        // Not `endpoint_url`: an endpoint set in code overrides every per-service setting.
+        Backend::Dynoxide => {
+            let endpoints = Endpoints { dynamodb: in_process_emulator().endpoint(), others: endpoint() };
+            loader.load().await.into_builder().service_config(endpoints).build()
+        }
+    }
 }
 
 /// A name unique to this run and call.

@@ -1,8 +1,10 @@
-//! Integration tests: every feature against the local emulator (moto server).
+//! Integration tests: every feature against local emulators: moto's server for SNS and SQS, and for
+//! DynamoDB moto's (the default) or the in-process emulator (`DAPLUG_TEST_DYNAMODB=dynoxide`).
 //!
-//! One emulator per test run: `DAPLUG_TEST_ENDPOINT` when set (the README's test command sets it),
+//! One moto server per test run: `DAPLUG_TEST_ENDPOINT` when set (the README's test command sets it),
 //! otherwise this binary starts one through `scripts/emulator.sh` and it stops when the run ends.
-//! Every test gets its own table (and topic/queue), so tests run in parallel.
+//! Every test gets its own table (and topic/queue), so tests run in parallel. `testing_kit` tests
+//! the testing feature itself, each test on emulators of its own.
 
 mod fault_layer;
 mod harness;
@@ -23,6 +25,7 @@ mod roundtrip;
 mod serde_twin;
 mod spans;
 mod tables;
+mod testing_kit;
 mod timeouts;
 mod transact;
 mod typed_names;

@@ -3,7 +3,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use daplug_runtime::compat::Read;
-use daplug_runtime::{Condition, KeyAttribute, KeyType, Model, ModelMeta};
+use daplug_runtime::{Condition, Error, IndexMeta, KeyAttribute, KeyType, Model, ModelMeta};
 use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +123,11 @@ impl Model for Reserved {
     const META: ModelMeta = ModelMeta {
         hash_key: Some(KeyAttribute { name: "name", key_type: KeyType::S }),
         range_key: Some(KeyAttribute { name: "data", key_type: KeyType::S }),
+        indexes: &[IndexMeta {
+            name: "status-index",
+            hash_key: KeyAttribute { name: "status", key_type: KeyType::S },
+            range_key: None,
+        }],
         ..ModelMeta::named("Reserved")
     };
 }
@@ -149,12 +154,28 @@ async fn reserved_words_as_attribute_and_key_names() {
         .query()
         .key_eq("name", "a")
         .key_begins_with("data", "1")
-        .filter(Condition::eq("status", "open") & Condition::exists("data"))
+        .filter(Condition::eq("status", "open") & Condition::ne("status", "closed"))
         .await
         .unwrap();
     assert_eq!(page.items, vec![item.clone()]);
-    let by_status = repo.query().index("status-index").key_eq("status", "open").await.unwrap();
+    // The table's keys are ordinary attributes when an index is queried.
+    let by_status =
+        repo.query().index("status-index").key_eq("status", "open").filter(Condition::exists("data")).await.unwrap();
     assert_eq!(by_status.items, vec![item.clone()]);
+    // A query filter on a key attribute of the table or index read is refused by DynamoDB ("Filter
+    // Expression can only contain non-primary key attributes"; Developer Guide, "Filter expressions
+    // for Query operations"), so daplug refuses it before sending. moto would accept it.
+    let refused = repo.query().key_eq("name", "a").filter(Condition::exists("data")).await;
+    assert!(
+        matches!(&refused, Err(Error::KeyInFilter { attribute, index: None }) if attribute == "data"),
+        "{refused:?}"
+    );
+    let refused =
+        repo.query().index("status-index").key_eq("status", "open").filter(Condition::ne("status", "x")).await;
+    assert!(
+        matches!(&refused, Err(Error::KeyInFilter { attribute, index: Some(index) }) if attribute == "status" && index == "status-index"),
+        "{refused:?}"
+    );
     let scanned = repo.scan().filter(Condition::eq("name", "a")).await.unwrap();
     assert_eq!(scanned.items.len(), 1, "filter on a prefixed key attribute is prefixed too");
     assert_eq!(repo.delete(&key).await.unwrap(), Some(item));

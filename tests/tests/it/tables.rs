@@ -4,7 +4,7 @@ use daplug_runtime::table::Drift;
 use daplug_runtime::{Adapter, IndexMeta, KeyAttribute, KeyType, Model, ModelMeta};
 use serde::{Deserialize, Serialize};
 
-use crate::harness::{create_table, sdk_config, unique, TableSpec};
+use crate::harness::{backend, create_table, endpoint, in_process_emulator, sdk_config, unique, Backend, TableSpec};
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 struct Event {
@@ -59,4 +59,22 @@ async fn drift_reports_each_difference() {
         ]
     );
     assert_eq!(drift[1].to_string(), "table: RANGE key is `sk` (S), expected `seq` (N)");
+}
+
+/// DynamoDB requests reach the backend of this run, and only it: a client that fell back to the
+/// shared endpoint would test moto twice and call it two backends.
+#[tokio::test]
+async fn tables_are_created_on_the_backend_of_this_run() {
+    let config = sdk_config().await;
+    let table = create_table(&config, &TableSpec::STANDARD).await;
+    let moto = aws_sdk_dynamodb::config::Builder::from(&config).endpoint_url(endpoint()).build();
+    let on_moto = aws_sdk_dynamodb::Client::from_conf(moto).describe_table().table_name(&table).send().await.is_ok();
+    match backend() {
+        Backend::Moto => assert!(on_moto, "the table is on moto"),
+        Backend::Dynoxide => {
+            assert!(!on_moto, "the table is not on moto");
+            let described = in_process_emulator().client().describe_table().table_name(&table).send().await;
+            assert!(described.is_ok(), "the table is in the in-process emulator: {described:?}");
+        }
+    }
 }

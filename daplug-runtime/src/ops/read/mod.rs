@@ -2,7 +2,8 @@
 //! stream that follows `LastEvaluatedKey`, holding one page in memory.
 //!
 //! This file holds the settings both share (`ReadSpec`): planning, sending, paging and streaming;
-//! `requests` holds the public [`Query`] and [`Scan`] types over it.
+//! `requests` holds the public [`Query`] and [`Scan`] types over it, and `key_filter` the check that
+//! a query's filter names no key attribute of what it reads.
 
 use std::fmt;
 
@@ -21,6 +22,7 @@ use crate::expr::{Condition, Placeholders};
 use crate::model::Model;
 use crate::prefix::Prefixes;
 
+mod key_filter;
 mod requests;
 
 pub use requests::{Query, Scan};
@@ -164,6 +166,12 @@ impl<M: Model> ReadSpec<M> {
             }
             None => None,
         };
+        if kind == Kind::Query {
+            let index = self.index.as_deref();
+            if let Some(keys) = key_filter::queried_keys(&self.repo.adapter.inner.keys, M::META.indexes, index) {
+                key_filter::refuse_keys(&self.filter, &keys, index)?;
+            }
+        }
         let filter =
             Condition::all(self.filter.clone()).map(|cond| cond.render(&mut placeholders, prefixes)).transpose()?;
         let start = self.start.clone().map(|key| prefixes.added(key));
