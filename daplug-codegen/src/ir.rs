@@ -78,6 +78,11 @@ pub struct Field {
     pub optional: bool,
     /// Doc text (the property's `description`).
     pub doc: Option<String>,
+    /// The constraints on the field's value (`None`: none).
+    pub rules: Option<Rules>,
+    /// The field's type has constraints of its own somewhere inside (a struct that validates, in a
+    /// list, a map, an option): checked through its `Validate`.
+    pub validates: bool,
     /// JSON pointer of the property (empty for derive input).
     pub pointer: String,
     /// Where the field was written (derive input); the macro call site otherwise.
@@ -99,6 +104,8 @@ pub struct Struct {
     pub model: Option<KeyMeta>,
     /// JSON naming a field the struct does not have is refused (`additionalProperties: false`).
     pub deny_unknown: bool,
+    /// The struct has constraints, or holds a type that has: it is checked before it is written.
+    pub validates: bool,
     /// Visibility of the derive input, reused for `Key`/`Patch` so a private struct does not get
     /// public companions exposing private field types; `None` (generated structs) means `pub`.
     pub vis: Option<syn::Visibility>,
@@ -122,6 +129,49 @@ impl Companions {
     /// The default names for a model named `name`.
     pub fn of(name: &str) -> Companions {
         Companions { key: format!("{name}Key"), patch: format!("{name}Patch"), index: format!("{name}Index") }
+    }
+}
+
+/// What a schema asks of a value beyond its type: JSON Schema's validation keywords, merged
+/// across the `$ref`s and `allOf` members the value's type comes through (the strictest bound
+/// wins; several patterns must all match). Checked by the runtime (`daplug_runtime`'s `Rules`) and
+/// by `payload!`, through `daplug-rules`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    /// `minimum` (its text) and whether it is exclusive.
+    pub minimum: Option<(String, bool)>,
+    /// `maximum` (its text) and whether it is exclusive.
+    pub maximum: Option<(String, bool)>,
+    /// `multipleOf`s.
+    pub multiple_of: Vec<String>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern`s.
+    pub patterns: Vec<String>,
+    /// A checked `format`.
+    pub format: Option<daplug_rules::Format>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `uniqueItems: true`.
+    pub unique_items: bool,
+    /// `minProperties`.
+    pub min_properties: Option<usize>,
+    /// `maxProperties`.
+    pub max_properties: Option<usize>,
+    /// The rules of a list's items.
+    pub items: Option<Box<Rules>>,
+    /// The rules of a map's values.
+    pub values: Option<Box<Rules>>,
+}
+
+impl Rules {
+    /// No rule at all.
+    pub fn is_empty(&self) -> bool {
+        *self == Rules::default()
     }
 }
 
@@ -159,6 +209,8 @@ pub struct Alternative {
     pub tag_field: Option<TagField>,
     /// Doc text of the variant (what it stands for, what was merged into it).
     pub doc: Option<String>,
+    /// The payload holds a type that is checked before it is written.
+    pub validates: bool,
 }
 
 /// The tag property as an alternative of a tagged union declares it.
@@ -216,6 +268,8 @@ pub struct Enum {
     pub kind: EnumKind,
     /// JSON pointer of the schema.
     pub pointer: String,
+    /// An alternative has constraints (a union): it is checked before it is written.
+    pub validates: bool,
 }
 
 /// `pub type Name = Ty;` for component schemas that are not objects or enums.
@@ -232,6 +286,10 @@ pub struct Alias {
     /// Emitted as a `#[serde(transparent)]` newtype instead of `pub type`: the type refers to itself
     /// (`A: {type: array, items: {$ref: A}}`), which a type alias cannot.
     pub newtype: bool,
+    /// The constraints on the aliased type's values (applied where the alias is used).
+    pub rules: Option<Rules>,
+    /// A newtype whose value has constraints: checked before it is written.
+    pub validates: bool,
 }
 
 /// A generated type.

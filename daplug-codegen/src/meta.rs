@@ -19,6 +19,8 @@
 //! x-daplug:
 //!   numbers: decimal          # every `type: number` without a format is a `Decimal` (default `f64`)
 //!   unknown_fields: skip      # `additionalProperties: false` is not enforced (default `refuse`)
+//!   formats: skip             # `format`s are not checked (default `check`)
+//!   constraints: skip         # no constraint is checked: ranges, lengths, patterns, formats (default `check`)
 //! ```
 
 use crate::value::Value;
@@ -49,11 +51,17 @@ pub struct Settings {
     /// reading JSON (`unknown_fields: refuse`, the default), or is not enforced (`skip`), for specs
     /// that mark every object closed although their servers add fields.
     pub closed_objects: bool,
+    /// Whether the constraints (`minimum`, `maxLength`, `pattern`, …) are checked (`constraints:
+    /// check`, the default), or none is (`skip`).
+    pub constraints: bool,
+    /// Whether `format`s are checked (`formats: check`, the default), or not (`skip`), for specs
+    /// whose data does not keep them (`format: date-time` on times without an offset).
+    pub formats: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { numbers: Numbers::default(), closed_objects: true }
+        Settings { numbers: Numbers::default(), closed_objects: true, constraints: true, formats: true }
     }
 }
 
@@ -65,7 +73,7 @@ pub fn spec_settings(spec: &Spec) -> syn::Result<Settings> {
     };
     let Some(map) = ext.as_mapping() else {
         return Err(
-            spec.error(at, "the root's `x-daplug` must be a map (spec-wide settings: `numbers`, `unknown_fields`)")
+            spec.error(at, "the root's `x-daplug` must be a map (spec-wide settings: `numbers`, `unknown_fields`, `constraints`, `formats`)")
         );
     };
     let mut errors = Errors::default();
@@ -83,10 +91,21 @@ pub fn spec_settings(spec: &Spec) -> syn::Result<Settings> {
                 &join(at, key),
                 "expected `refuse` or `skip` (whether `additionalProperties: false` refuses undeclared fields)",
             )),
+            ("constraints" | "formats", Some(mode @ ("check" | "skip"))) => {
+                let check = mode == "check";
+                if key == "constraints" {
+                    settings.constraints = check;
+                } else {
+                    settings.formats = check;
+                }
+            }
+            ("constraints" | "formats", _) => {
+                errors.push(spec.error(&join(at, key), format!("expected `check` or `skip` (whether {key} are checked)")))
+            }
             _ => errors.push(spec.error(
                 &join(at, key),
                 format!(
-                    "unknown spec-wide `x-daplug` key `{key}` (expected `numbers` or `unknown_fields`; per-schema \
+                    "unknown spec-wide `x-daplug` key `{key}` (expected `numbers`, `unknown_fields`, `constraints` or `formats`; per-schema \
                      settings go on a schema)"
                 ),
             )),

@@ -623,3 +623,30 @@ fn closed_objects_refuse_unknown_fields_unless_the_spec_opts_out() {
     assert!(lower_err(&format!("x-daplug: {{unknown_fields: maybe}}\n{}", components(text)))
         .contains("expected `refuse` or `skip`"));
 }
+
+#[test]
+fn constraints_are_merged_through_refs_and_all_of_and_can_be_skipped() {
+    let text = "    Seats: {type: integer, minimum: 1, maximum: 10}\n    S:\n      properties:\n        a: {$ref: '#/components/schemas/Seats', maximum: 8, exclusiveMaximum: true}\n        b: {type: array, minItems: 1, items: {type: string, format: email, maxLength: 9}}\n        c: {type: string, format: int64}\n";
+    let m = lower_ok(&components(text));
+    let TypeDef::Struct(s) = find(&m, "S") else { panic!("struct") };
+    let rules = |f: &str| s.fields.iter().find(|x| x.ident == f).and_then(|x| x.rules.clone());
+    let a = rules("a").expect("rules");
+    assert_eq!((a.minimum, a.maximum), (Some(("1".to_owned(), false)), Some(("8".to_owned(), true))));
+    let b = rules("b").expect("rules");
+    assert_eq!(b.min_items, Some(1));
+    let items = b.items.expect("items");
+    assert_eq!((items.format, items.max_length), (Some(daplug_rules::Format::Email), Some(9)));
+    assert_eq!(rules("c"), None, "an unchecked format is no rule");
+    assert!(s.validates);
+    let skipped = lower_ok(&format!("x-daplug: {{formats: skip}}\n{}", components(text)));
+    let TypeDef::Struct(s) = find(&skipped, "S") else { panic!("struct") };
+    let b = s.fields.iter().find(|x| x.ident == "b").and_then(|x| x.rules.clone()).expect("rules");
+    assert_eq!(b.items.and_then(|i| i.format), None);
+    let none = lower_ok(&format!("x-daplug: {{constraints: skip}}\n{}", components(text)));
+    let TypeDef::Struct(s) = find(&none, "S") else { panic!("struct") };
+    assert!(s.fields.iter().all(|f| f.rules.is_none()) && !s.validates);
+    let bad = lower_err(&components("    P: {type: string, pattern: '(unclosed'}\n"));
+    assert!(bad.contains("#/components/schemas/P/pattern: the pattern `(unclosed` is not an ECMA-262"), "{bad}");
+    let bad = lower_err(&components("    P: {properties: {n: {type: number, multipleOf: 0}}}\n"));
+    assert!(bad.contains("multipleOf` must be greater than 0"), "{bad}");
+}

@@ -108,6 +108,8 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             ty: Ty::Rust(Box::new(field.ty.clone())),
             optional: false,
             doc: None,
+            rules: None,
+            validates: false,
             pointer: String::new(),
             span: ident.span(),
         };
@@ -190,6 +192,7 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         pointer: String::new(),
         model: None,
         deny_unknown: false,
+        validates: false,
         vis: Some(input.vis.clone()),
         companions: Companions::of(&input.ident.to_string()),
     };

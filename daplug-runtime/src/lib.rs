@@ -64,13 +64,15 @@ pub mod __private {
     pub use crate::codec::de::DeError as DecodeError;
     pub use crate::codec::generated_item;
     pub use crate::codec::support::{
-        debug_unit_enum, decode_struct, decode_untagged, deserialize_struct, deserialize_tagged, deserialize_unit_enum,
-        fields, serde_decode, serialize_tagged, serialize_unit_enum, tag_text, tagged_alternative, unit_text,
-        AlternativeDecoder, Decode, Elements, FieldList, FieldReader, FieldSource, FieldValue, Fields, MissingField,
-        Optional, Required, StructDef, TaggedUnion, UnitEnum,
+        check_field, debug_unit_enum, decode_struct, decode_untagged, deserialize_struct, deserialize_tagged,
+        deserialize_unit_enum, field_rules, fields, serde_decode, serialize_tagged, serialize_unit_enum, tag_text,
+        tagged_alternative, unit_text, AlternativeDecoder, Decode, Elements, FieldList, FieldReader, FieldSource,
+        FieldValue, Fields, MissingField, Optional, Required, Rules, StructDef, TaggedUnion, UnitEnum, Validate,
+        Violation,
     };
-    pub use crate::model::{decode_model, serde_model};
+    pub use crate::model::{decode_model, serde_model, validate_model, validate_model_patch};
     pub use aws_sdk_dynamodb::types::AttributeValue;
+    pub use daplug_rules::{Bound, Format};
     pub use serde;
     pub use serde_json;
     pub use std;

@@ -151,6 +151,7 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// non-finite or out-of-range number, nesting deeper than
     /// [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH)) is an [`Error::Validation`] naming its path.
     fn to_item(&self) -> Result<Item> {
+        self.validate()?;
         // The limits are checked while the item is written (no second walk over it).
         crate::codec::to_checked_item(self).map_err(|err| match err.limit_path() {
             Some(path) => Error::Validation { schema: Self::META.schema, path, message: err.to_string() },
@@ -179,6 +180,22 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
         })
     }
 
+    /// Checks the constraints the schema puts on the model's values (`minimum`, `maxLength`,
+    /// `pattern`, `format`, `minItems`, …): the first one broken is an [`Error::Validation`] naming
+    /// its path (`seats: 0 is less than the minimum 1`). [`to_item`](Model::to_item), behind every
+    /// write, calls it first, so nothing that breaks one is written. A model `schema!` generates from
+    /// a schema with constraints checks them; the default (every other model) checks nothing.
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Checks a patch's top-level attributes (an update in one request sends them without reading
+    /// the stored item) against the constraints of the fields of the same names; the default
+    /// checks nothing.
+    fn validate_patch(_patch: &Item) -> Result<()> {
+        Ok(())
+    }
+
     /// Converts a key to the DynamoDB key attributes (unprefixed).
     fn key_item(key: &Self::Key) -> Result<Item> {
         crate::codec::to_item(key)
@@ -200,6 +217,26 @@ pub fn serde_model<M: Model>(item: Item) -> Result<M> {
 #[inline]
 pub fn decode_model<M: Model + crate::codec::support::Decode>(item: Item) -> Result<M> {
     crate::codec::support::decode::decode_item(item).map_err(decoding_error::<M>)
+}
+
+/// `Model::validate` of a model `schema!` generates: its generated
+/// [`Validate`](crate::codec::support::Validate).
+#[doc(hidden)]
+#[inline]
+pub fn validate_model<M: Model + crate::codec::support::Validate>(model: &M) -> Result<()> {
+    crate::codec::support::Validate::validate(model).map_err(violation::<M>)
+}
+
+/// `Model::validate_patch` of a model `schema!` generates: the patch's top-level attributes against
+/// its fields' constraints.
+#[doc(hidden)]
+#[inline]
+pub fn validate_model_patch<M: Model + crate::codec::support::StructDef>(patch: &Item) -> Result<()> {
+    crate::codec::support::check_patch::<M>(patch).map_err(violation::<M>)
+}
+
+fn violation<M: Model>(violation: crate::codec::support::Violation) -> Error {
+    Error::Validation { schema: M::META.schema, path: violation.path(), message: violation.message().to_owned() }
 }
 
 fn decoding_error<M: Model>((path, err): (String, crate::codec::de::DeError)) -> Error {

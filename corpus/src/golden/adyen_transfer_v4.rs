@@ -423,6 +423,23 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(3usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(3usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Address {
@@ -483,6 +500,18 @@ const _: () = {
                 .field("postal_code", &self.postal_code)
                 .field("state_or_province", &self.state_or_province)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Address {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.city, __p::field_rules::<Self>(0usize), "city")?;
+            __p::check_field(
+                &self.postal_code,
+                __p::field_rules::<Self>(4usize),
+                "postalCode",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -613,6 +642,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -1588,6 +1635,22 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(5usize),
+                    max_length: __p::std::option::Option::Some(9usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(6usize),
+                    max_length: __p::std::option::Option::Some(6usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for AuLocalAccountIdentification {
@@ -1631,6 +1694,22 @@ const _: () = {
                 .field("bsb_code", &self.bsb_code)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for AuLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(
+                &self.bsb_code,
+                __p::field_rules::<Self>(1usize),
+                "bsbCode",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1732,6 +1811,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -2175,6 +2272,16 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for BankAccountV3 {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.account_holder)
+                .map_err(|v| v.in_field("accountHolder"))?;
+            __p::Validate::validate(&self.account_identification)
+                .map_err(|v| v.in_field("accountIdentification"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl BankAccountV3 {
@@ -2273,6 +2380,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -2784,6 +2900,34 @@ const _: () = {
         }
     }
 };
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::Validate for BankAccountV3AccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            match self {
+                Self::AuLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::BrLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::CaLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::CzLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::DkLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::HkLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::HuLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::IbanAccountIdentification(_) => __p::std::result::Result::Ok(()),
+                Self::NoLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::NzLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::NumberAndBicAccountIdentification(v) => __p::Validate::validate(v),
+                Self::PlLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::SeLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::SgLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::UkLocalAccountIdentification(v) => __p::Validate::validate(v),
+                Self::UsLocalAccountIdentification(v) => __p::Validate::validate(v),
+            }
+        }
+    }
+};
 /// The `BankCategoryData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3265,6 +3409,36 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(1usize),
+                    max_length: __p::std::option::Option::Some(10usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(3usize),
+                    max_length: __p::std::option::Option::Some(3usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(1usize),
+                    max_length: __p::std::option::Option::Some(4usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(8usize),
+                    max_length: __p::std::option::Option::Some(8usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BrLocalAccountIdentification {
@@ -3317,6 +3491,28 @@ const _: () = {
                 .field("ispb", &self.ispb)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for BrLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(
+                &self.bank_code,
+                __p::field_rules::<Self>(1usize),
+                "bankCode",
+            )?;
+            __p::check_field(
+                &self.branch_number,
+                __p::field_rules::<Self>(2usize),
+                "branchNumber",
+            )?;
+            __p::check_field(&self.ispb, __p::field_rules::<Self>(3usize), "ispb")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -3439,6 +3635,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -3610,6 +3824,30 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(5usize),
+                    max_length: __p::std::option::Option::Some(12usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(3usize),
+                    max_length: __p::std::option::Option::Some(3usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(5usize),
+                    max_length: __p::std::option::Option::Some(5usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CaLocalAccountIdentification {
@@ -3662,6 +3900,27 @@ const _: () = {
                 .field("transit_number", &self.transit_number)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for CaLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(
+                &self.institution_number,
+                __p::field_rules::<Self>(2usize),
+                "institutionNumber",
+            )?;
+            __p::check_field(
+                &self.transit_number,
+                __p::field_rules::<Self>(3usize),
+                "transitNumber",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -3785,6 +4044,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -5305,6 +5582,16 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for Card {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.card_holder)
+                .map_err(|v| v.in_field("cardHolder"))?;
+            __p::Validate::validate(&self.card_identification)
+                .map_err(|v| v.in_field("cardIdentification"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl Card {
@@ -5388,6 +5675,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -5523,6 +5819,50 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(2usize),
+                    max_length: __p::std::option::Option::Some(2usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(4usize),
+                    max_length: __p::std::option::Option::Some(4usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(1usize),
+                    max_length: __p::std::option::Option::Some(2usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(4usize),
+                    max_length: __p::std::option::Option::Some(19usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(2usize),
+                    max_length: __p::std::option::Option::Some(2usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(4usize),
+                    max_length: __p::std::option::Option::Some(4usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CardIdentification {
@@ -5587,6 +5927,38 @@ const _: () = {
                 .field("start_year", &self.start_year)
                 .field("stored_payment_method_id", &self.stored_payment_method_id)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for CardIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.expiry_month,
+                __p::field_rules::<Self>(0usize),
+                "expiryMonth",
+            )?;
+            __p::check_field(
+                &self.expiry_year,
+                __p::field_rules::<Self>(1usize),
+                "expiryYear",
+            )?;
+            __p::check_field(
+                &self.issue_number,
+                __p::field_rules::<Self>(2usize),
+                "issueNumber",
+            )?;
+            __p::check_field(&self.number, __p::field_rules::<Self>(3usize), "number")?;
+            __p::check_field(
+                &self.start_month,
+                __p::field_rules::<Self>(4usize),
+                "startMonth",
+            )?;
+            __p::check_field(
+                &self.start_year,
+                __p::field_rules::<Self>(5usize),
+                "startYear",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -5731,6 +6103,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -7440,6 +7830,15 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for CounterpartyInfoV3 {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.bank_account)
+                .map_err(|v| v.in_field("bankAccount"))?;
+            __p::Validate::validate(&self.card).map_err(|v| v.in_field("card"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl CounterpartyInfoV3 {
@@ -7548,6 +7947,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -7705,6 +8113,15 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for CounterpartyV3 {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.bank_account)
+                .map_err(|v| v.in_field("bankAccount"))?;
+            __p::Validate::validate(&self.card).map_err(|v| v.in_field("card"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl CounterpartyV3 {
@@ -7821,6 +8238,15 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CounterpartyV3>
@@ -7905,6 +8331,22 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(2usize),
+                    max_length: __p::std::option::Option::Some(17usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(4usize),
+                    max_length: __p::std::option::Option::Some(4usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CzLocalAccountIdentification {
@@ -7948,6 +8390,22 @@ const _: () = {
                 .field("bank_code", &self.bank_code)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for CzLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(
+                &self.bank_code,
+                __p::field_rules::<Self>(1usize),
+                "bankCode",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -8049,6 +8507,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -8561,6 +9037,20 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for DirectDebitInformation {
@@ -8616,6 +9106,22 @@ const _: () = {
                 .field("mandate_id", &self.mandate_id)
                 .field("sequence_type", &self.sequence_type)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for DirectDebitInformation {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.date_of_signature,
+                __p::field_rules::<Self>(0usize),
+                "dateOfSignature",
+            )?;
+            __p::check_field(
+                &self.due_date,
+                __p::field_rules::<Self>(1usize),
+                "dueDate",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -8729,6 +9235,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<DirectDebitInformation>
@@ -8799,6 +9323,22 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(4usize),
+                    max_length: __p::std::option::Option::Some(10usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(4usize),
+                    max_length: __p::std::option::Option::Some(4usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for DkLocalAccountIdentification {
@@ -8842,6 +9382,22 @@ const _: () = {
                 .field("bank_code", &self.bank_code)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for DkLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(
+                &self.bank_code,
+                __p::field_rules::<Self>(1usize),
+                "bankCode",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -8943,6 +9499,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -9087,6 +9661,14 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EstimationTrackingData {
@@ -9128,6 +9710,17 @@ const _: () = {
                 .field("estimated_arrival_time", &self.estimated_arrival_time)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EstimationTrackingData {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.estimated_arrival_time,
+                __p::field_rules::<Self>(0usize),
+                "estimatedArrivalTime",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -9214,6 +9807,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -9367,6 +9978,14 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ExecutionDate {
@@ -9413,6 +10032,13 @@ const _: () = {
                 .field("date", &self.date)
                 .field("timezone", &self.timezone)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for ExecutionDate {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.date, __p::field_rules::<Self>(0usize), "date")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -9498,6 +10124,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -10003,6 +10647,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for FindTransfersResponse {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.data).map_err(|v| v.in_field("data"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl FindTransfersResponse {
@@ -10084,6 +10735,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -10239,6 +10899,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for FundingInstrument {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.card_identification)
+                .map_err(|v| v.in_field("cardIdentification"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl FundingInstrument {
@@ -10347,6 +11015,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -10947,6 +11624,22 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(9usize),
+                    max_length: __p::std::option::Option::Some(17usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(3usize),
+                    max_length: __p::std::option::Option::Some(3usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for HkLocalAccountIdentification {
@@ -10990,6 +11683,22 @@ const _: () = {
                 .field("clearing_code", &self.clearing_code)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for HkLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(
+                &self.clearing_code,
+                __p::field_rules::<Self>(1usize),
+                "clearingCode",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -11091,6 +11800,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -11231,6 +11958,15 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(24usize),
+                    max_length: __p::std::option::Option::Some(24usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for HuLocalAccountIdentification {
@@ -11272,6 +12008,17 @@ const _: () = {
                 .field("account_number", &self.account_number)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for HuLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -11359,6 +12106,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -16589,6 +17354,15 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(11usize),
+                    max_length: __p::std::option::Option::Some(11usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NoLocalAccountIdentification {
@@ -16630,6 +17404,17 @@ const _: () = {
                 .field("account_number", &self.account_number)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for NoLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -16717,6 +17502,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -16879,6 +17682,22 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(8usize),
+                    max_length: __p::std::option::Option::Some(11usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NumberAndBicAccountIdentification {
@@ -16935,6 +17754,18 @@ const _: () = {
                 .field("bic", &self.bic)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for NumberAndBicAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(&self.bic, __p::field_rules::<Self>(2usize), "bic")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -17054,6 +17885,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -17197,6 +18046,15 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(15usize),
+                    max_length: __p::std::option::Option::Some(16usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NzLocalAccountIdentification {
@@ -17238,6 +18096,17 @@ const _: () = {
                 .field("account_number", &self.account_number)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for NzLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -17325,6 +18194,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -17562,6 +18449,37 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(254usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(150usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(255usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PartyIdentification {
@@ -17632,6 +18550,25 @@ const _: () = {
                 .field("type_", &self.type_)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for PartyIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.address).map_err(|v| v.in_field("address"))?;
+            __p::check_field(
+                &self.date_of_birth,
+                __p::field_rules::<Self>(1usize),
+                "dateOfBirth",
+            )?;
+            __p::check_field(&self.email, __p::field_rules::<Self>(2usize), "email")?;
+            __p::check_field(
+                &self.reference,
+                __p::field_rules::<Self>(6usize),
+                "reference",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(8usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -17789,6 +18726,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -18209,6 +19164,15 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(26usize),
+                    max_length: __p::std::option::Option::Some(26usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PlLocalAccountIdentification {
@@ -18250,6 +19214,17 @@ const _: () = {
                 .field("account_number", &self.account_number)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for PlLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -18337,6 +19312,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -20313,6 +21306,15 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(80usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ReturnTransferRequest {
@@ -20359,6 +21361,17 @@ const _: () = {
                 .field("amount", &self.amount)
                 .field("reference", &self.reference)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for ReturnTransferRequest {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.reference,
+                __p::field_rules::<Self>(1usize),
+                "reference",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -20441,6 +21454,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -21249,6 +22280,22 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(7usize),
+                    max_length: __p::std::option::Option::Some(10usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(4usize),
+                    max_length: __p::std::option::Option::Some(5usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SeLocalAccountIdentification {
@@ -21292,6 +22339,22 @@ const _: () = {
                 .field("clearing_number", &self.clearing_number)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for SeLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(
+                &self.clearing_number,
+                __p::field_rules::<Self>(1usize),
+                "clearingNumber",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -21393,6 +22456,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -21817,6 +22898,22 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(4usize),
+                    max_length: __p::std::option::Option::Some(19usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(8usize),
+                    max_length: __p::std::option::Option::Some(11usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SgLocalAccountIdentification {
@@ -21865,6 +22962,18 @@ const _: () = {
                 .field("bic", &self.bic)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for SgLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(&self.bic, __p::field_rules::<Self>(1usize), "bic")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -21965,6 +23074,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -22551,6 +23678,36 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Transaction {
@@ -22625,6 +23782,27 @@ const _: () = {
                 .field("transfer", &self.transfer)
                 .field("value_date", &self.value_date)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Transaction {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.booking_date,
+                __p::field_rules::<Self>(4usize),
+                "bookingDate",
+            )?;
+            __p::check_field(
+                &self.creation_date,
+                __p::field_rules::<Self>(5usize),
+                "creationDate",
+            )?;
+            __p::check_field(
+                &self.value_date,
+                __p::field_rules::<Self>(12usize),
+                "valueDate",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -22824,6 +24002,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -23917,6 +25113,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for TransactionSearchResponse {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.data).map_err(|v| v.in_field("data"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl TransactionSearchResponse {
@@ -23998,6 +25201,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -24357,6 +25569,39 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(80usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Transfer {
@@ -24459,6 +25704,35 @@ const _: () = {
                 .field("type_", &self.type_)
                 .field("ultimate_party", &self.ultimate_party)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Transfer {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.counterparty)
+                .map_err(|v| v.in_field("counterparty"))?;
+            __p::check_field(
+                &self.created_at,
+                __p::field_rules::<Self>(6usize),
+                "createdAt",
+            )?;
+            __p::check_field(
+                &self.creation_date,
+                __p::field_rules::<Self>(7usize),
+                "creationDate",
+            )?;
+            __p::Validate::validate(&self.direct_debit_information)
+                .map_err(|v| v.in_field("directDebitInformation"))?;
+            __p::Validate::validate(&self.execution_date)
+                .map_err(|v| v.in_field("executionDate"))?;
+            __p::check_field(
+                &self.reference,
+                __p::field_rules::<Self>(15usize),
+                "reference",
+            )?;
+            __p::Validate::validate(&self.ultimate_party)
+                .map_err(|v| v.in_field("ultimateParty"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -24724,6 +25998,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -25371,6 +26663,58 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(80usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferData {
@@ -25501,6 +26845,42 @@ const _: () = {
                 .field("ultimate_party", &self.ultimate_party)
                 .field("updated_at", &self.updated_at)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for TransferData {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.counterparty)
+                .map_err(|v| v.in_field("counterparty"))?;
+            __p::check_field(
+                &self.created_at,
+                __p::field_rules::<Self>(8usize),
+                "createdAt",
+            )?;
+            __p::check_field(
+                &self.creation_date,
+                __p::field_rules::<Self>(9usize),
+                "creationDate",
+            )?;
+            __p::Validate::validate(&self.direct_debit_information)
+                .map_err(|v| v.in_field("directDebitInformation"))?;
+            __p::Validate::validate(&self.events).map_err(|v| v.in_field("events"))?;
+            __p::Validate::validate(&self.execution_date)
+                .map_err(|v| v.in_field("executionDate"))?;
+            __p::check_field(
+                &self.reference,
+                __p::field_rules::<Self>(20usize),
+                "reference",
+            )?;
+            __p::Validate::validate(&self.tracking).map_err(|v| v.in_field("tracking"))?;
+            __p::Validate::validate(&self.ultimate_party)
+                .map_err(|v| v.in_field("ultimateParty"))?;
+            __p::check_field(
+                &self.updated_at,
+                __p::field_rules::<Self>(29usize),
+                "updatedAt",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -25861,6 +27241,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -27494,6 +28892,21 @@ const _: () = {
         }
     }
 };
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::Validate for TransferDataTracking {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            match self {
+                Self::ConfirmationTrackingData(_) => __p::std::result::Result::Ok(()),
+                Self::EstimationTrackingData(v) => __p::Validate::validate(v),
+                Self::InternalReviewTrackingData(_) => __p::std::result::Result::Ok(()),
+            }
+        }
+    }
+};
 /// The type of transfer or transaction. For example, **refund**, **payment**, **internalTransfer**, **bankTransfer**.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -28078,6 +29491,46 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferEvent {
@@ -28175,6 +29628,34 @@ const _: () = {
                 .field("update_date", &self.update_date)
                 .field("value_date", &self.value_date)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for TransferEvent {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.booking_date,
+                __p::field_rules::<Self>(3usize),
+                "bookingDate",
+            )?;
+            __p::check_field(
+                &self.estimated_arrival_time,
+                __p::field_rules::<Self>(4usize),
+                "estimatedArrivalTime",
+            )?;
+            __p::Validate::validate(&self.tracking_data)
+                .map_err(|v| v.in_field("trackingData"))?;
+            __p::check_field(
+                &self.update_date,
+                __p::field_rules::<Self>(16usize),
+                "updateDate",
+            )?;
+            __p::check_field(
+                &self.value_date,
+                __p::field_rules::<Self>(17usize),
+                "valueDate",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -28414,6 +29895,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -29822,6 +31321,21 @@ const _: () = {
         }
     }
 };
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::Validate for TransferEventTrackingData {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            match self {
+                Self::ConfirmationTrackingData(_) => __p::std::result::Result::Ok(()),
+                Self::EstimationTrackingData(v) => __p::Validate::validate(v),
+                Self::InternalReviewTrackingData(_) => __p::std::result::Result::Ok(()),
+            }
+        }
+    }
+};
 /// The type of the transfer event. Possible values: **accounting**, **tracking**.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -30123,6 +31637,28 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(140usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(80usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TransferInfo {
@@ -30205,6 +31741,28 @@ const _: () = {
                 .field("type_", &self.type_)
                 .field("ultimate_party", &self.ultimate_party)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for TransferInfo {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.counterparty)
+                .map_err(|v| v.in_field("counterparty"))?;
+            __p::check_field(
+                &self.description,
+                __p::field_rules::<Self>(4usize),
+                "description",
+            )?;
+            __p::Validate::validate(&self.execution_date)
+                .map_err(|v| v.in_field("executionDate"))?;
+            __p::check_field(
+                &self.reference,
+                __p::field_rules::<Self>(9usize),
+                "reference",
+            )?;
+            __p::Validate::validate(&self.ultimate_party)
+                .map_err(|v| v.in_field("ultimateParty"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -30406,6 +31964,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -31021,6 +32597,15 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for TransferNotificationCounterParty {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.bank_account)
+                .map_err(|v| v.in_field("bankAccount"))?;
+            __p::Validate::validate(&self.card).map_err(|v| v.in_field("card"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl TransferNotificationCounterParty {
@@ -31141,6 +32726,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -34460,6 +36054,22 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(8usize),
+                    max_length: __p::std::option::Option::Some(8usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(6usize),
+                    max_length: __p::std::option::Option::Some(6usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for UkLocalAccountIdentification {
@@ -34503,6 +36113,22 @@ const _: () = {
                 .field("sort_code", &self.sort_code)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for UkLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(
+                &self.sort_code,
+                __p::field_rules::<Self>(1usize),
+                "sortCode",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -34604,6 +36230,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -34853,6 +36497,38 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(254usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(150usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    max_length: __p::std::option::Option::Some(255usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for UltimatePartyIdentification {
@@ -34926,6 +36602,27 @@ const _: () = {
                 .field("type_", &self.type_)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for UltimatePartyIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.address).map_err(|v| v.in_field("address"))?;
+            __p::check_field(
+                &self.date_of_birth,
+                __p::field_rules::<Self>(1usize),
+                "dateOfBirth",
+            )?;
+            __p::check_field(&self.email, __p::field_rules::<Self>(2usize), "email")?;
+            __p::Validate::validate(&self.funding_instrument)
+                .map_err(|v| v.in_field("fundingInstrument"))?;
+            __p::check_field(
+                &self.reference,
+                __p::field_rules::<Self>(7usize),
+                "reference",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(9usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -35095,6 +36792,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -35281,6 +36996,23 @@ const _: () = {
             )
         }
         const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(2usize),
+                    max_length: __p::std::option::Option::Some(18usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(9usize),
+                    max_length: __p::std::option::Option::Some(9usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for UsLocalAccountIdentification {
@@ -35331,6 +37063,22 @@ const _: () = {
                 .field("routing_number", &self.routing_number)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for UsLocalAccountIdentification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_number,
+                __p::field_rules::<Self>(0usize),
+                "accountNumber",
+            )?;
+            __p::check_field(
+                &self.routing_number,
+                __p::field_rules::<Self>(2usize),
+                "routingNumber",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -35443,6 +37191,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]

@@ -137,6 +137,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1ControllerRevision {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1ControllerRevision {
@@ -253,6 +260,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -409,6 +425,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1ControllerRevisionList {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1ControllerRevisionList {
@@ -518,6 +541,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -683,6 +715,15 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1DaemonSet {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
+            __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
+            __p::Validate::validate(&self.status).map_err(|v| v.in_field("status"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1DaemonSet {
@@ -819,6 +860,15 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DaemonSet>
@@ -916,6 +966,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DaemonSetCondition {
@@ -972,6 +1030,17 @@ const _: () = {
                 .field("status", &self.status)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1DaemonSetCondition {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.last_transition_time,
+                __p::field_rules::<Self>(0usize),
+                "lastTransitionTime",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1094,6 +1163,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -1246,6 +1333,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1DaemonSetList {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1DaemonSetList {
@@ -1353,6 +1447,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -1505,6 +1608,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1DaemonSetSpec {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1DaemonSetSpec {
@@ -1634,6 +1744,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -1840,6 +1959,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1DaemonSetStatus {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.conditions)
+                .map_err(|v| v.in_field("conditions"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1DaemonSetStatus {
@@ -1990,6 +2117,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -2368,6 +2504,15 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1Deployment {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
+            __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
+            __p::Validate::validate(&self.status).map_err(|v| v.in_field("status"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1Deployment {
@@ -2504,6 +2649,15 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1Deployment>
@@ -2610,6 +2764,20 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DeploymentCondition {
@@ -2669,6 +2837,22 @@ const _: () = {
                 .field("status", &self.status)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1DeploymentCondition {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.last_transition_time,
+                __p::field_rules::<Self>(0usize),
+                "lastTransitionTime",
+            )?;
+            __p::check_field(
+                &self.last_update_time,
+                __p::field_rules::<Self>(1usize),
+                "lastUpdateTime",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -2802,6 +2986,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -2954,6 +3156,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1DeploymentList {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1DeploymentList {
@@ -3062,6 +3271,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -3244,6 +3462,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1DeploymentSpec {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1DeploymentSpec {
@@ -3395,6 +3620,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -3583,6 +3817,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1DeploymentStatus {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.conditions)
+                .map_err(|v| v.in_field("conditions"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1DeploymentStatus {
@@ -3716,6 +3958,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -4094,6 +4345,15 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1ReplicaSet {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
+            __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
+            __p::Validate::validate(&self.status).map_err(|v| v.in_field("status"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1ReplicaSet {
@@ -4218,6 +4478,15 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1ReplicaSet>
@@ -4315,6 +4584,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1ReplicaSetCondition {
@@ -4371,6 +4648,17 @@ const _: () = {
                 .field("status", &self.status)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1ReplicaSetCondition {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.last_transition_time,
+                __p::field_rules::<Self>(0usize),
+                "lastTransitionTime",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -4493,6 +4781,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -4645,6 +4951,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1ReplicaSetList {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1ReplicaSetList {
@@ -4753,6 +5066,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -4896,6 +5218,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1ReplicaSetSpec {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1ReplicaSetSpec {
@@ -5004,6 +5333,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -5171,6 +5509,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1ReplicaSetStatus {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.conditions)
+                .map_err(|v| v.in_field("conditions"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1ReplicaSetStatus {
@@ -5288,6 +5634,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -6076,6 +6431,15 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1StatefulSet {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
+            __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
+            __p::Validate::validate(&self.status).map_err(|v| v.in_field("status"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSet {
@@ -6206,6 +6570,15 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1StatefulSet>
@@ -6303,6 +6676,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1StatefulSetCondition {
@@ -6359,6 +6740,17 @@ const _: () = {
                 .field("status", &self.status)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1StatefulSetCondition {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.last_transition_time,
+                __p::field_rules::<Self>(0usize),
+                "lastTransitionTime",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -6481,6 +6873,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -6633,6 +7043,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1StatefulSetList {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSetList {
@@ -6742,6 +7159,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -7374,6 +7800,15 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1StatefulSetSpec {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
+            __p::Validate::validate(&self.volume_claim_templates)
+                .map_err(|v| v.in_field("volumeClaimTemplates"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSetSpec {
@@ -7567,6 +8002,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -7783,6 +8227,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAppsV1StatefulSetStatus {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.conditions)
+                .map_err(|v| v.in_field("conditions"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSetStatus {
@@ -7938,6 +8390,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -8312,6 +8773,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiAutoscalingV1Scale {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiAutoscalingV1Scale {
@@ -8427,6 +8895,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -15490,6 +15967,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiCoreV1EphemeralVolumeSource {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.volume_claim_template)
+                .map_err(|v| v.in_field("volumeClaimTemplate"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiCoreV1EphemeralVolumeSource {
@@ -15582,6 +16067,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -21035,6 +21529,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaim {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
+            __p::Validate::validate(&self.status).map_err(|v| v.in_field("status"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiCoreV1PersistentVolumeClaim {
@@ -21178,6 +21680,15 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -21285,6 +21796,20 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de>
@@ -21345,6 +21870,22 @@ const _: () = {
                 .field("status", &self.status)
                 .field("type_", &self.type_)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaimCondition {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.last_probe_time,
+                __p::field_rules::<Self>(0usize),
+                "lastProbeTime",
+            )?;
+            __p::check_field(
+                &self.last_transition_time,
+                __p::field_rules::<Self>(1usize),
+                "lastTransitionTime",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -21478,6 +22019,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -22067,6 +22626,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaimStatus {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.conditions)
+                .map_err(|v| v.in_field("conditions"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiCoreV1PersistentVolumeClaimStatus {
@@ -22228,6 +22795,15 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -22346,6 +22922,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaimTemplate {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiCoreV1PersistentVolumeClaimTemplate {
@@ -22444,6 +23027,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -25809,6 +26401,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiCoreV1PodSpec {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.volumes).map_err(|v| v.in_field("volumes"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiCoreV1PodSpec {
@@ -26295,6 +26894,15 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodSpec>
@@ -26409,6 +27017,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiCoreV1PodTemplateSpec {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
+            __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiCoreV1PodTemplateSpec {
@@ -26497,6 +27113,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -33433,6 +34058,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApiCoreV1Volume {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.ephemeral)
+                .map_err(|v| v.in_field("ephemeral"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl IoK8sApiCoreV1Volume {
@@ -33827,6 +34460,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -37236,6 +37878,20 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de>
@@ -37301,6 +37957,13 @@ const _: () = {
                 .field("subresource", &self.subresource)
                 .field("time", &self.time)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.time, __p::field_rules::<Self>(6usize), "time")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -37443,6 +38106,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -37692,6 +38373,22 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for IoK8sApimachineryPkgApisMetaV1ObjectMeta {
@@ -37786,6 +38483,24 @@ const _: () = {
                 .field("self_link", &self.self_link)
                 .field("uid", &self.uid)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for IoK8sApimachineryPkgApisMetaV1ObjectMeta {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.creation_timestamp,
+                __p::field_rules::<Self>(1usize),
+                "creationTimestamp",
+            )?;
+            __p::check_field(
+                &self.deletion_timestamp,
+                __p::field_rules::<Self>(3usize),
+                "deletionTimestamp",
+            )?;
+            __p::Validate::validate(&self.managed_fields)
+                .map_err(|v| v.in_field("managedFields"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -38034,6 +38749,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]

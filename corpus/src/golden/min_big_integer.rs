@@ -31,6 +31,17 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    minimum: __p::std::option::Option::Some(__p::Bound {
+                        value: "-9223372036854776000",
+                        exclusive: false,
+                    }),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Req {
@@ -68,6 +79,13 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             f.debug_struct("Req").field("seed", &self.seed).finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Req {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.seed, __p::field_rules::<Self>(0usize), "seed")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -139,6 +157,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]

@@ -67,6 +67,33 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Email),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BuyMuseumTickets {
@@ -123,6 +150,28 @@ const _: () = {
                 .field("ticket_type", &self.ticket_type)
                 .field("event_id", &self.event_id)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for BuyMuseumTickets {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.email, __p::field_rules::<Self>(0usize), "email")?;
+            __p::check_field(
+                &self.ticket_id,
+                __p::field_rules::<Self>(1usize),
+                "ticketId",
+            )?;
+            __p::check_field(
+                &self.ticket_date,
+                __p::field_rules::<Self>(2usize),
+                "ticketDate",
+            )?;
+            __p::check_field(
+                &self.event_id,
+                __p::field_rules::<Self>(4usize),
+                "eventId",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -230,6 +279,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -515,6 +582,26 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^([01]\\d|2[0-3]):?([0-5]\\d)$"],
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^([01]\\d|2[0-3]):?([0-5]\\d)$"],
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for MuseumDailyHours {
@@ -558,6 +645,23 @@ const _: () = {
                 .field("time_open", &self.time_open)
                 .field("time_close", &self.time_close)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for MuseumDailyHours {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.date, __p::field_rules::<Self>(0usize), "date")?;
+            __p::check_field(
+                &self.time_open,
+                __p::field_rules::<Self>(1usize),
+                "timeOpen",
+            )?;
+            __p::check_field(
+                &self.time_close,
+                __p::field_rules::<Self>(2usize),
+                "timeClose",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -656,6 +760,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<MuseumDailyHours>
@@ -752,6 +874,27 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for MuseumTicketsConfirmation {
@@ -806,6 +949,27 @@ const _: () = {
                 .field("message", &self.message)
                 .field("confirmation_code", &self.confirmation_code)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for MuseumTicketsConfirmation {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.ticket_id,
+                __p::field_rules::<Self>(0usize),
+                "ticketId",
+            )?;
+            __p::check_field(
+                &self.ticket_date,
+                __p::field_rules::<Self>(1usize),
+                "ticketDate",
+            )?;
+            __p::check_field(
+                &self.event_id,
+                __p::field_rules::<Self>(3usize),
+                "eventId",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -924,6 +1088,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<MuseumTicketsConfirmation>
@@ -1016,6 +1198,28 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    items: __p::std::option::Option::Some(
+                        &__p::Rules {
+                            format: __p::std::option::Option::Some(__p::Format::Date),
+                            ..__p::Rules::NONE
+                        },
+                    ),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SpecialEvent {
@@ -1065,6 +1269,18 @@ const _: () = {
                 .field("dates", &self.dates)
                 .field("price", &self.price)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for SpecialEvent {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.event_id,
+                __p::field_rules::<Self>(0usize),
+                "eventId",
+            )?;
+            __p::check_field(&self.dates, __p::field_rules::<Self>(4usize), "dates")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1180,6 +1396,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<SpecialEvent>
@@ -1272,6 +1506,22 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    items: __p::std::option::Option::Some(
+                        &__p::Rules {
+                            format: __p::std::option::Option::Some(__p::Format::Date),
+                            ..__p::Rules::NONE
+                        },
+                    ),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SpecialEventFields {
@@ -1330,6 +1580,13 @@ const _: () = {
                 .field("dates", &self.dates)
                 .field("price", &self.price)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for SpecialEventFields {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.dates, __p::field_rules::<Self>(3usize), "dates")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1437,6 +1694,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<SpecialEventFields>
@@ -1519,6 +1794,27 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Ticket {
@@ -1569,6 +1865,27 @@ const _: () = {
                 .field("ticket_type", &self.ticket_type)
                 .field("event_id", &self.event_id)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Ticket {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.ticket_id,
+                __p::field_rules::<Self>(0usize),
+                "ticketId",
+            )?;
+            __p::check_field(
+                &self.ticket_date,
+                __p::field_rules::<Self>(1usize),
+                "ticketDate",
+            )?;
+            __p::check_field(
+                &self.event_id,
+                __p::field_rules::<Self>(3usize),
+                "eventId",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1669,6 +1986,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]

@@ -478,6 +478,17 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Order {
@@ -539,6 +550,17 @@ const _: () = {
                 .field("status", &self.status)
                 .field("complete", &self.complete)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Order {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.ship_date,
+                __p::field_rules::<Self>(3usize),
+                "shipDate",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -654,6 +676,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]

@@ -76,6 +76,20 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Booking {
@@ -134,6 +148,18 @@ const _: () = {
                 .field("has_bicycle", &self.has_bicycle)
                 .field("has_dog", &self.has_dog)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Booking {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
+            __p::check_field(
+                &self.trip_id,
+                __p::field_rules::<Self>(1usize),
+                "trip_id",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -247,6 +273,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Booking>
@@ -342,6 +386,23 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    minimum: __p::std::option::Option::Some(__p::Bound {
+                        value: "0",
+                        exclusive: true,
+                    }),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BookingPayment {
@@ -400,6 +461,15 @@ const _: () = {
                 .field("source", &self.source)
                 .field("status", &self.status)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for BookingPayment {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
+            __p::check_field(&self.amount, __p::field_rules::<Self>(1usize), "amount")?;
+            __p::Validate::validate(&self.source).map_err(|v| v.in_field("source"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -508,6 +578,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -698,6 +786,20 @@ const _: () = {
         }
     }
 };
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::Validate for BookingPaymentSource {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            match self {
+                Self::Variant0(v) => __p::Validate::validate(v),
+                Self::Variant1(_) => __p::std::result::Result::Ok(()),
+            }
+        }
+    }
+};
 /// A card (debit or credit) to take payment from.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -818,6 +920,18 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    min_length: __p::std::option::Option::Some(3usize),
+                    max_length: __p::std::option::Option::Some(4usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BookingPaymentSourceVariant0 {
@@ -888,6 +1002,13 @@ const _: () = {
                 .field("address_country", &self.address_country)
                 .field("address_post_code", &self.address_post_code)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for BookingPaymentSourceVariant0 {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.cvc, __p::field_rules::<Self>(3usize), "cvc")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1450,6 +1571,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for LinksBooking {
@@ -1487,6 +1616,17 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             f.debug_struct("LinksBooking").field("booking", &self.booking).finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for LinksBooking {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.booking,
+                __p::field_rules::<Self>(0usize),
+                "booking",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1562,6 +1702,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LinksBooking>
@@ -1616,6 +1774,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for LinksDestination {
@@ -1653,6 +1819,13 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             f.debug_struct("LinksDestination").field("self_", &self.self_).finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for LinksDestination {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.self_, __p::field_rules::<Self>(0usize), "self")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1729,6 +1902,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LinksDestination>
@@ -1783,6 +1974,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for LinksOrigin {
@@ -1820,6 +2019,13 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             f.debug_struct("LinksOrigin").field("self_", &self.self_).finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for LinksOrigin {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.self_, __p::field_rules::<Self>(0usize), "self")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1896,6 +2102,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LinksOrigin>
@@ -1962,6 +2186,20 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for LinksPagination {
@@ -2008,6 +2246,14 @@ const _: () = {
                 .field("next", &self.next)
                 .field("prev", &self.prev)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for LinksPagination {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.next, __p::field_rules::<Self>(0usize), "next")?;
+            __p::check_field(&self.prev, __p::field_rules::<Self>(1usize), "prev")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -2094,6 +2340,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LinksPagination>
@@ -2148,6 +2412,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for LinksSelf {
@@ -2185,6 +2457,13 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             f.debug_struct("LinksSelf").field("self_", &self.self_).finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for LinksSelf {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.self_, __p::field_rules::<Self>(0usize), "self")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -2260,6 +2539,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -2628,6 +2925,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Station {
@@ -2675,6 +2980,13 @@ const _: () = {
                 .field("country_code", &self.country_code)
                 .field("timezone", &self.timezone)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Station {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -2793,6 +3105,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -2929,6 +3259,28 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Trip {
@@ -2999,6 +3351,23 @@ const _: () = {
                 .field("bicycles_allowed", &self.bicycles_allowed)
                 .field("dogs_allowed", &self.dogs_allowed)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Trip {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
+            __p::check_field(
+                &self.departure_time,
+                __p::field_rules::<Self>(3usize),
+                "departure_time",
+            )?;
+            __p::check_field(
+                &self.arrival_time,
+                __p::field_rules::<Self>(4usize),
+                "arrival_time",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -3148,6 +3517,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]

@@ -2198,6 +2198,17 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2Form {
@@ -2253,6 +2264,13 @@ const _: () = {
                 .field("form_meta", &self.form_meta)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2Form {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.url, __p::field_rules::<Self>(3usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -2359,6 +2377,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2Form>
@@ -2434,6 +2470,23 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^GN[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2Safelist {
@@ -2486,6 +2539,14 @@ const _: () = {
                 .field("phone_number", &self.phone_number)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2Safelist {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(2usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -2580,6 +2641,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -2825,6 +2904,64 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^HJ[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2Service {
@@ -2943,6 +3080,34 @@ const _: () = {
                 .field("url", &self.url)
                 .field("links", &self.links)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2Service {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(1usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.default_template_sid,
+                __p::field_rules::<Self>(13usize),
+                "default_template_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(17usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(18usize),
+                "date_updated",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(19usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -3214,6 +3379,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2Service>
@@ -3362,6 +3545,49 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YK[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceAccessToken {
@@ -3435,6 +3661,29 @@ const _: () = {
                 .field("ttl", &self.ttl)
                 .field("date_created", &self.date_created)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceAccessToken {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(1usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(2usize),
+                "service_sid",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(7usize), "url")?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(9usize),
+                "date_created",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -3600,6 +3849,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceAccessToken>
@@ -3736,6 +4003,51 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YE[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntity {
@@ -3803,6 +4115,34 @@ const _: () = {
                 .field("url", &self.url)
                 .field("links", &self.links)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceEntity {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(2usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(3usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(4usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(5usize),
+                "date_updated",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(6usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -3957,6 +4297,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -4190,6 +4548,85 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YE[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YF[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntityChallenge {
@@ -4287,6 +4724,54 @@ const _: () = {
                 .field("url", &self.url)
                 .field("links", &self.links)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceEntityChallenge {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(1usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(2usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.entity_sid,
+                __p::field_rules::<Self>(3usize),
+                "entity_sid",
+            )?;
+            __p::check_field(
+                &self.factor_sid,
+                __p::field_rules::<Self>(5usize),
+                "factor_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(6usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(7usize),
+                "date_updated",
+            )?;
+            __p::check_field(
+                &self.date_responded,
+                __p::field_rules::<Self>(8usize),
+                "date_responded",
+            )?;
+            __p::check_field(
+                &self.expiration_date,
+                __p::field_rules::<Self>(9usize),
+                "expiration_date",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(16usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -4542,6 +5027,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceEntityChallenge>
@@ -4681,6 +5184,57 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^NT[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YE[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de>
@@ -4752,6 +5306,38 @@ const _: () = {
                 .field("ttl", &self.ttl)
                 .field("date_created", &self.date_created)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceEntityChallengeNotification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(1usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(2usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.entity_sid,
+                __p::field_rules::<Self>(3usize),
+                "entity_sid",
+            )?;
+            __p::check_field(
+                &self.challenge_sid,
+                __p::field_rules::<Self>(5usize),
+                "challenge_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(8usize),
+                "date_created",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -4909,6 +5495,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -5086,6 +5690,64 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YF[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YE[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntityFactor {
@@ -5168,6 +5830,39 @@ const _: () = {
                 .field("metadata", &self.metadata)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceEntityFactor {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(1usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(2usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.entity_sid,
+                __p::field_rules::<Self>(3usize),
+                "entity_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(5usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(6usize),
+                "date_updated",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(12usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -5364,6 +6059,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -5569,6 +6282,66 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YF[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YE[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntityNewFactor {
@@ -5657,6 +6430,39 @@ const _: () = {
                 .field("metadata", &self.metadata)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceEntityNewFactor {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(1usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(2usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.entity_sid,
+                __p::field_rules::<Self>(3usize),
+                "entity_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(7usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(8usize),
+                "date_updated",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(14usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -5876,6 +6682,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceEntityNewFactor>
@@ -5995,6 +6819,51 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^MG[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceMessagingConfiguration {
@@ -6059,6 +6928,38 @@ const _: () = {
                 .field("date_updated", &self.date_updated)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceMessagingConfiguration {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(0usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(1usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.messaging_service_sid,
+                __p::field_rules::<Self>(3usize),
+                "messaging_service_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(4usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(5usize),
+                "date_updated",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(6usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -6199,6 +7100,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -6354,6 +7273,52 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^RK[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceRateLimit {
@@ -6424,6 +7389,34 @@ const _: () = {
                 .field("url", &self.url)
                 .field("links", &self.links)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceRateLimit {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(1usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(2usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(5usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(6usize),
+                "date_updated",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(7usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -6589,6 +7582,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceRateLimit>
@@ -6726,6 +7737,60 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^BL[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^RK[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceRateLimitBucket {
@@ -6796,6 +7861,39 @@ const _: () = {
                 .field("date_updated", &self.date_updated)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceRateLimitBucket {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.rate_limit_sid,
+                __p::field_rules::<Self>(1usize),
+                "rate_limit_sid",
+            )?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(2usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(3usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(6usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(7usize),
+                "date_updated",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(8usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -6950,6 +8048,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -7153,6 +8269,59 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VE[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceVerification {
@@ -7241,6 +8410,34 @@ const _: () = {
                 .field("sna", &self.sna)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceVerification {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(1usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(2usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(11usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(12usize),
+                "date_updated",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(14usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -7460,6 +8657,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceVerification>
@@ -7630,6 +8845,50 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VE[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceVerificationCheck {
@@ -7709,6 +8968,33 @@ const _: () = {
                 .field("date_updated", &self.date_updated)
                 .field("sna_attempts_error_codes", &self.sna_attempts_error_codes)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceVerificationCheck {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(1usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(2usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(9usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(10usize),
+                "date_updated",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -7900,6 +9186,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -8069,6 +9373,61 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^YW[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceWebhook {
@@ -8148,6 +9507,39 @@ const _: () = {
                 .field("date_updated", &self.date_updated)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2ServiceWebhook {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(1usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(2usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.webhook_url,
+                __p::field_rules::<Self>(7usize),
+                "webhook_url",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(9usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(10usize),
+                "date_updated",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(11usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -8334,6 +9726,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceWebhook>
@@ -8490,6 +9900,62 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VL[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VA[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^VE[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2VerificationAttempt {
@@ -8566,6 +10032,39 @@ const _: () = {
                 .field("channel_data", &self.channel_data)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2VerificationAttempt {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(1usize),
+                "account_sid",
+            )?;
+            __p::check_field(
+                &self.service_sid,
+                __p::field_rules::<Self>(2usize),
+                "service_sid",
+            )?;
+            __p::check_field(
+                &self.verification_sid,
+                __p::field_rules::<Self>(3usize),
+                "verification_sid",
+            )?;
+            __p::check_field(
+                &self.date_created,
+                __p::field_rules::<Self>(4usize),
+                "date_created",
+            )?;
+            __p::check_field(
+                &self.date_updated,
+                __p::field_rules::<Self>(5usize),
+                "date_updated",
+            )?;
+            __p::check_field(&self.url, __p::field_rules::<Self>(10usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -8744,6 +10243,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2VerificationAttempt>
@@ -8838,6 +10355,18 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uri),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2VerificationAttemptsSummary {
@@ -8896,6 +10425,13 @@ const _: () = {
                 .field("conversion_rate_percentage", &self.conversion_rate_percentage)
                 .field("url", &self.url)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2VerificationAttemptsSummary {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.url, __p::field_rules::<Self>(4usize), "url")?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -9008,6 +10544,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -9118,6 +10672,24 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^HJ[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    patterns: &["^AC[0-9a-fA-F]{32}$"],
+                    min_length: __p::std::option::Option::Some(34usize),
+                    max_length: __p::std::option::Option::Some(34usize),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for VerifyV2VerificationTemplate {
@@ -9176,6 +10748,18 @@ const _: () = {
                 .field("channels", &self.channels)
                 .field("translations", &self.translations)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for VerifyV2VerificationTemplate {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
+            __p::check_field(
+                &self.account_sid,
+                __p::field_rules::<Self>(1usize),
+                "account_sid",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -9299,6 +10883,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]

@@ -64,6 +64,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Account {
@@ -119,6 +127,17 @@ const _: () = {
                 .field("code", &self.code)
                 .field("name", &self.name)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Account {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.account_id,
+                __p::field_rules::<Self>(0usize),
+                "accountID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -226,6 +245,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -438,6 +475,13 @@ const _: () = {
             f.debug_struct("Accounts").field("accounts", &self.accounts).finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for Accounts {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.accounts).map_err(|v| v.in_field("accounts"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl Accounts {
@@ -510,6 +554,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -1160,6 +1213,28 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Benefit {
@@ -1245,6 +1320,23 @@ const _: () = {
                 )
                 .field("show_balance_to_employee", &self.show_balance_to_employee)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Benefit {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
+            __p::check_field(
+                &self.liability_account_id,
+                __p::field_rules::<Self>(3usize),
+                "liabilityAccountId",
+            )?;
+            __p::check_field(
+                &self.expense_account_id,
+                __p::field_rules::<Self>(4usize),
+                "expenseAccountId",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1444,6 +1536,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -1694,6 +1804,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for BenefitLine {
@@ -1752,6 +1870,17 @@ const _: () = {
                 .field("fixed_amount", &self.fixed_amount)
                 .field("percentage", &self.percentage)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for BenefitLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.benefit_type_id,
+                __p::field_rules::<Self>(0usize),
+                "benefitTypeID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -1864,6 +1993,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -1987,6 +2134,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for BenefitObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.benefit).map_err(|v| v.in_field("benefit"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl BenefitObject {
@@ -2074,6 +2228,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -2197,6 +2360,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for Benefits {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.benefits).map_err(|v| v.in_field("benefits"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl Benefits {
@@ -2287,6 +2457,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -2494,6 +2673,29 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Contracts {
@@ -2555,6 +2757,29 @@ const _: () = {
                 .field("fixed_term_end_date", &self.fixed_term_end_date)
                 .field("developmental_role_details", &self.developmental_role_details)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Contracts {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.start_date,
+                __p::field_rules::<Self>(0usize),
+                "startDate",
+            )?;
+            __p::check_field(
+                &self.public_key,
+                __p::field_rules::<Self>(3usize),
+                "publicKey",
+            )?;
+            __p::check_field(
+                &self.fixed_term_end_date,
+                __p::field_rules::<Self>(5usize),
+                "fixedTermEndDate",
+            )?;
+            __p::Validate::validate(&self.developmental_role_details)
+                .map_err(|v| v.in_field("developmentalRoleDetails"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -2694,6 +2919,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Contracts>
@@ -2760,6 +3003,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for CourtOrderLine {
@@ -2806,6 +3057,17 @@ const _: () = {
                 .field("court_order_type_id", &self.court_order_type_id)
                 .field("amount", &self.amount)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for CourtOrderLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.court_order_type_id,
+                __p::field_rules::<Self>(0usize),
+                "courtOrderTypeID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -2889,6 +3151,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -3078,6 +3358,22 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Deduction {
@@ -3179,6 +3475,22 @@ const _: () = {
                 )
                 .field("is_pension", &self.is_pension)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Deduction {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.deduction_id,
+                __p::field_rules::<Self>(0usize),
+                "deductionId",
+            )?;
+            __p::check_field(
+                &self.liability_account_id,
+                __p::field_rules::<Self>(3usize),
+                "liabilityAccountId",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -3400,6 +3712,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -3698,6 +4028,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for DeductionLine {
@@ -3753,6 +4091,17 @@ const _: () = {
                 .field("subject_to_tax", &self.subject_to_tax)
                 .field("percentage", &self.percentage)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for DeductionLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.deduction_type_id,
+                __p::field_rules::<Self>(0usize),
+                "deductionTypeID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -3854,6 +4203,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -3977,6 +4344,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for DeductionObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.deduction)
+                .map_err(|v| v.in_field("deduction"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl DeductionObject {
@@ -4064,6 +4439,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -4187,6 +4571,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for Deductions {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.deductions)
+                .map_err(|v| v.in_field("deductions"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl Deductions {
@@ -4278,6 +4670,15 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Deductions>
@@ -4364,6 +4765,27 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for DevelopmentalRoleDetails {
@@ -4414,6 +4836,27 @@ const _: () = {
                 .field("developmental_role", &self.developmental_role)
                 .field("public_key", &self.public_key)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for DevelopmentalRoleDetails {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.start_date,
+                __p::field_rules::<Self>(0usize),
+                "startDate",
+            )?;
+            __p::check_field(
+                &self.end_date,
+                __p::field_rules::<Self>(1usize),
+                "endDate",
+            )?;
+            __p::check_field(
+                &self.public_key,
+                __p::field_rules::<Self>(3usize),
+                "publicKey",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -4526,6 +4969,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -4658,6 +5119,20 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EarningsLine {
@@ -4728,6 +5203,22 @@ const _: () = {
                 .field("is_linked_to_timesheet", &self.is_linked_to_timesheet)
                 .field("is_average_daily_pay_rate", &self.is_average_daily_pay_rate)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EarningsLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.earnings_line_id,
+                __p::field_rules::<Self>(0usize),
+                "earningsLineID",
+            )?;
+            __p::check_field(
+                &self.earnings_rate_id,
+                __p::field_rules::<Self>(1usize),
+                "earningsRateID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -4879,6 +5370,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EarningsLine>
@@ -4977,6 +5486,22 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EarningsOrder {
@@ -5040,6 +5565,18 @@ const _: () = {
                 .field("liability_account_id", &self.liability_account_id)
                 .field("current_record", &self.current_record)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EarningsOrder {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
+            __p::check_field(
+                &self.liability_account_id,
+                __p::field_rules::<Self>(3usize),
+                "liabilityAccountId",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -5158,6 +5695,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -5285,6 +5840,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EarningsOrderObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.statutory_deduction)
+                .map_err(|v| v.in_field("statutoryDeduction"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EarningsOrderObject {
@@ -5375,6 +5938,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -5502,6 +6074,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EarningsOrders {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.statutory_deductions)
+                .map_err(|v| v.in_field("statutoryDeductions"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EarningsOrders {
@@ -5593,6 +6173,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -5726,6 +6315,25 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EarningsRate {
@@ -5800,6 +6408,22 @@ const _: () = {
                 )
                 .field("fixed_amount", &self.fixed_amount)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EarningsRate {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.earnings_rate_id,
+                __p::field_rules::<Self>(0usize),
+                "earningsRateID",
+            )?;
+            __p::check_field(
+                &self.expense_account_id,
+                __p::field_rules::<Self>(6usize),
+                "expenseAccountID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -5971,6 +6595,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -6326,6 +6968,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EarningsRateObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.earnings_rate)
+                .map_err(|v| v.in_field("earningsRate"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EarningsRateObject {
@@ -6414,6 +7064,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -6633,6 +7292,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EarningsRates {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.earnings_rates)
+                .map_err(|v| v.in_field("earningsRates"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EarningsRates {
@@ -6724,6 +7391,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -6829,6 +7505,23 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EarningsTemplate {
@@ -6890,6 +7583,22 @@ const _: () = {
                 .field("earnings_rate_id", &self.earnings_rate_id)
                 .field("name", &self.name)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EarningsTemplate {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.pay_template_earning_id,
+                __p::field_rules::<Self>(0usize),
+                "payTemplateEarningID",
+            )?;
+            __p::check_field(
+                &self.earnings_rate_id,
+                __p::field_rules::<Self>(4usize),
+                "earningsRateID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -7014,6 +7723,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -7141,6 +7868,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EarningsTemplateObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.earning_template)
+                .map_err(|v| v.in_field("earningTemplate"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EarningsTemplateObject {
@@ -7231,6 +7966,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -7453,6 +8197,57 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Employee {
@@ -7547,6 +8342,51 @@ const _: () = {
                 .field("is_off_payroll_worker", &self.is_off_payroll_worker)
                 .field("contracts", &self.contracts)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Employee {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.employee_id,
+                __p::field_rules::<Self>(0usize),
+                "employeeID",
+            )?;
+            __p::check_field(
+                &self.date_of_birth,
+                __p::field_rules::<Self>(4usize),
+                "dateOfBirth",
+            )?;
+            __p::check_field(
+                &self.start_date,
+                __p::field_rules::<Self>(9usize),
+                "startDate",
+            )?;
+            __p::check_field(
+                &self.end_date,
+                __p::field_rules::<Self>(10usize),
+                "endDate",
+            )?;
+            __p::check_field(
+                &self.payroll_calendar_id,
+                __p::field_rules::<Self>(11usize),
+                "payrollCalendarID",
+            )?;
+            __p::check_field(
+                &self.updated_date_utc,
+                __p::field_rules::<Self>(12usize),
+                "updatedDateUTC",
+            )?;
+            __p::check_field(
+                &self.created_date_utc,
+                __p::field_rules::<Self>(13usize),
+                "createdDateUTC",
+            )?;
+            __p::Validate::validate(&self.ni_categories)
+                .map_err(|v| v.in_field("niCategories"))?;
+            __p::Validate::validate(&self.contracts)
+                .map_err(|v| v.in_field("contracts"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -7808,6 +8648,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Employee>
@@ -7996,6 +8854,40 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeLeave {
@@ -8056,6 +8948,38 @@ const _: () = {
                 .field("periods", &self.periods)
                 .field("updated_date_utc", &self.updated_date_utc)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeLeave {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.leave_id,
+                __p::field_rules::<Self>(0usize),
+                "leaveID",
+            )?;
+            __p::check_field(
+                &self.leave_type_id,
+                __p::field_rules::<Self>(1usize),
+                "leaveTypeID",
+            )?;
+            __p::check_field(
+                &self.start_date,
+                __p::field_rules::<Self>(3usize),
+                "startDate",
+            )?;
+            __p::check_field(
+                &self.end_date,
+                __p::field_rules::<Self>(4usize),
+                "endDate",
+            )?;
+            __p::Validate::validate(&self.periods).map_err(|v| v.in_field("periods"))?;
+            __p::check_field(
+                &self.updated_date_utc,
+                __p::field_rules::<Self>(6usize),
+                "updatedDateUTC",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -8200,6 +9124,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeLeave>
@@ -8290,6 +9232,15 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveBalance {
@@ -8345,6 +9296,17 @@ const _: () = {
                 .field("balance", &self.balance)
                 .field("type_of_units", &self.type_of_units)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeLeaveBalance {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.leave_type_id,
+                __p::field_rules::<Self>(1usize),
+                "leaveTypeID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -8452,6 +9414,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -8581,6 +9561,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeLeaveBalances {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.leave_balances)
+                .map_err(|v| v.in_field("leaveBalances"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeeLeaveBalances {
@@ -8672,6 +9660,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -8793,6 +9790,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeLeaveObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.leave).map_err(|v| v.in_field("leave"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeeLeaveObject {
@@ -8880,6 +9884,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -8988,6 +10001,25 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveType {
@@ -9050,6 +10082,22 @@ const _: () = {
                 .field("rate_accrued_hourly", &self.rate_accrued_hourly)
                 .field("schedule_of_accrual_date", &self.schedule_of_accrual_date)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeLeaveType {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.leave_type_id,
+                __p::field_rules::<Self>(0usize),
+                "leaveTypeID",
+            )?;
+            __p::check_field(
+                &self.schedule_of_accrual_date,
+                __p::field_rules::<Self>(6usize),
+                "scheduleOfAccrualDate",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -9184,6 +10232,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveType>
@@ -9304,6 +10370,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeLeaveTypeObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.leave_type)
+                .map_err(|v| v.in_field("leaveType"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeeLeaveTypeObject {
@@ -9392,6 +10466,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -9613,6 +10696,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeLeaveTypes {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.leave_types)
+                .map_err(|v| v.in_field("leaveTypes"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeeLeaveTypes {
@@ -9704,6 +10795,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -9827,6 +10927,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeLeaves {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.leave).map_err(|v| v.in_field("leave"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeeLeaves {
@@ -9917,6 +11024,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -10038,6 +11154,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.employee).map_err(|v| v.in_field("employee"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeeObject {
@@ -10125,6 +11248,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -10696,6 +11828,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeePayTemplate {
@@ -10742,6 +11882,19 @@ const _: () = {
                 .field("employee_id", &self.employee_id)
                 .field("earning_templates", &self.earning_templates)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EmployeePayTemplate {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.employee_id,
+                __p::field_rules::<Self>(0usize),
+                "employeeID",
+            )?;
+            __p::Validate::validate(&self.earning_templates)
+                .map_err(|v| v.in_field("earningTemplates"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -10828,6 +11981,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -10955,6 +12126,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeePayTemplateObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.pay_template)
+                .map_err(|v| v.in_field("payTemplate"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeePayTemplateObject {
@@ -11045,6 +12224,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -11172,6 +12360,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeePayTemplates {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.earning_templates)
+                .map_err(|v| v.in_field("earningTemplates"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeePayTemplates {
@@ -11262,6 +12458,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -12021,6 +13226,33 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveSummary {
@@ -12085,6 +13317,32 @@ const _: () = {
                 .field("is_entitled", &self.is_entitled)
                 .field("status", &self.status)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeStatutoryLeaveSummary {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.statutory_leave_id,
+                __p::field_rules::<Self>(0usize),
+                "statutoryLeaveID",
+            )?;
+            __p::check_field(
+                &self.employee_id,
+                __p::field_rules::<Self>(1usize),
+                "employeeID",
+            )?;
+            __p::check_field(
+                &self.start_date,
+                __p::field_rules::<Self>(3usize),
+                "startDate",
+            )?;
+            __p::check_field(
+                &self.end_date,
+                __p::field_rules::<Self>(4usize),
+                "endDate",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -12227,6 +13485,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -12562,6 +13838,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeStatutoryLeavesSummaries {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.statutory_leaves)
+                .map_err(|v| v.in_field("statutoryLeaves"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeeStatutoryLeavesSummaries {
@@ -12655,6 +13939,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -12863,6 +14156,38 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutorySickLeave {
@@ -12947,6 +14272,37 @@ const _: () = {
                 .field("overlaps_with_other_leave", &self.overlaps_with_other_leave)
                 .field("entitlement_failure_reasons", &self.entitlement_failure_reasons)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeStatutorySickLeave {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.statutory_leave_id,
+                __p::field_rules::<Self>(0usize),
+                "statutoryLeaveID",
+            )?;
+            __p::check_field(
+                &self.employee_id,
+                __p::field_rules::<Self>(1usize),
+                "employeeID",
+            )?;
+            __p::check_field(
+                &self.leave_type_id,
+                __p::field_rules::<Self>(2usize),
+                "leaveTypeID",
+            )?;
+            __p::check_field(
+                &self.start_date,
+                __p::field_rules::<Self>(3usize),
+                "startDate",
+            )?;
+            __p::check_field(
+                &self.end_date,
+                __p::field_rules::<Self>(4usize),
+                "endDate",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -13185,6 +14541,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -13425,6 +14799,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeStatutorySickLeaveObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.statutory_sick_leave)
+                .map_err(|v| v.in_field("statutorySickLeave"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeeStatutorySickLeaveObject {
@@ -13518,6 +14900,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -13650,6 +15041,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeStatutorySickLeaves {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.statutory_sick_leave)
+                .map_err(|v| v.in_field("statutorySickLeave"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeeStatutorySickLeaves {
@@ -13741,6 +15140,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -13891,6 +15299,23 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for EmployeeTax {
@@ -13967,6 +15392,17 @@ const _: () = {
                 .field("directorship_start_date", &self.directorship_start_date)
                 .field("nic_calculation_method", &self.nic_calculation_method)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeTax {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.directorship_start_date,
+                __p::field_rules::<Self>(9usize),
+                "directorshipStartDate",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -14142,6 +15578,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeTax>
@@ -14266,6 +15720,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmployeeTaxObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.employee_tax)
+                .map_err(|v| v.in_field("employeeTax"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmployeeTaxObject {
@@ -14354,6 +15816,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -14477,6 +15948,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for Employees {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.employees)
+                .map_err(|v| v.in_field("employees"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl Employees {
@@ -14567,6 +16046,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -14667,6 +16155,20 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Employment {
@@ -14721,6 +16223,26 @@ const _: () = {
                 .field("ni_categories", &self.ni_categories)
                 .field("contracts", &self.contracts)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Employment {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.payroll_calendar_id,
+                __p::field_rules::<Self>(0usize),
+                "payrollCalendarID",
+            )?;
+            __p::check_field(
+                &self.start_date,
+                __p::field_rules::<Self>(1usize),
+                "startDate",
+            )?;
+            __p::Validate::validate(&self.ni_categories)
+                .map_err(|v| v.in_field("niCategories"))?;
+            __p::Validate::validate(&self.contracts)
+                .map_err(|v| v.in_field("contracts"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -14852,6 +16374,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Employment>
@@ -14972,6 +16512,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for EmploymentObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.employment)
+                .map_err(|v| v.in_field("employment"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl EmploymentObject {
@@ -15059,6 +16607,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -15406,6 +16963,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for LeaveAccrualLine {
@@ -15452,6 +17017,17 @@ const _: () = {
                 .field("leave_type_id", &self.leave_type_id)
                 .field("number_of_units", &self.number_of_units)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for LeaveAccrualLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.leave_type_id,
+                __p::field_rules::<Self>(0usize),
+                "leaveTypeID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -15536,6 +17112,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -15641,6 +17235,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for LeaveEarningsLine {
@@ -15702,6 +17304,17 @@ const _: () = {
                 .field("amount", &self.amount)
                 .field("is_linked_to_timesheet", &self.is_linked_to_timesheet)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for LeaveEarningsLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.earnings_rate_id,
+                __p::field_rules::<Self>(0usize),
+                "earningsRateID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -15821,6 +17434,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LeaveEarningsLine>
@@ -15915,6 +17546,20 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for LeavePeriod {
@@ -15970,6 +17615,22 @@ const _: () = {
                 .field("number_of_units", &self.number_of_units)
                 .field("period_status", &self.period_status)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for LeavePeriod {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.period_start_date,
+                __p::field_rules::<Self>(0usize),
+                "periodStartDate",
+            )?;
+            __p::check_field(
+                &self.period_end_date,
+                __p::field_rules::<Self>(1usize),
+                "periodEndDate",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -16078,6 +17739,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -16278,6 +17957,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for LeavePeriods {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.periods).map_err(|v| v.in_field("periods"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl LeavePeriods {
@@ -16368,6 +18054,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -16487,6 +18182,29 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for LeaveType {
@@ -16551,6 +18269,27 @@ const _: () = {
                 .field("is_active", &self.is_active)
                 .field("is_statutory_leave", &self.is_statutory_leave)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for LeaveType {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.leave_id,
+                __p::field_rules::<Self>(0usize),
+                "leaveID",
+            )?;
+            __p::check_field(
+                &self.leave_type_id,
+                __p::field_rules::<Self>(1usize),
+                "leaveTypeID",
+            )?;
+            __p::check_field(
+                &self.updated_date_utc,
+                __p::field_rules::<Self>(5usize),
+                "updatedDateUTC",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -16695,6 +18434,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LeaveType>
@@ -16815,6 +18572,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for LeaveTypeObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.leave_type)
+                .map_err(|v| v.in_field("leaveType"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl LeaveTypeObject {
@@ -16903,6 +18668,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -17026,6 +18800,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for LeaveTypes {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.leave_types)
+                .map_err(|v| v.in_field("leaveTypes"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl LeaveTypes {
@@ -17117,6 +18899,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -17214,6 +19005,22 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for NiCategory {
@@ -17276,6 +19083,22 @@ const _: () = {
                 )
                 .field("workplace_postcode", &self.workplace_postcode)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for NiCategory {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.start_date,
+                __p::field_rules::<Self>(1usize),
+                "startDate",
+            )?;
+            __p::check_field(
+                &self.date_first_employed_as_civilian,
+                __p::field_rules::<Self>(3usize),
+                "dateFirstEmployedAsCivilian",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -17399,6 +19222,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -17971,6 +19812,49 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PayRun {
@@ -18050,6 +19934,44 @@ const _: () = {
                 .field("posted_date_time", &self.posted_date_time)
                 .field("pay_slips", &self.pay_slips)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for PayRun {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.pay_run_id,
+                __p::field_rules::<Self>(0usize),
+                "payRunID",
+            )?;
+            __p::check_field(
+                &self.payroll_calendar_id,
+                __p::field_rules::<Self>(1usize),
+                "payrollCalendarID",
+            )?;
+            __p::check_field(
+                &self.period_start_date,
+                __p::field_rules::<Self>(2usize),
+                "periodStartDate",
+            )?;
+            __p::check_field(
+                &self.period_end_date,
+                __p::field_rules::<Self>(3usize),
+                "periodEndDate",
+            )?;
+            __p::check_field(
+                &self.payment_date,
+                __p::field_rules::<Self>(4usize),
+                "paymentDate",
+            )?;
+            __p::check_field(
+                &self.posted_date_time,
+                __p::field_rules::<Self>(10usize),
+                "postedDateTime",
+            )?;
+            __p::Validate::validate(&self.pay_slips)
+                .map_err(|v| v.in_field("paySlips"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -18240,6 +20162,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PayRun>
@@ -18351,6 +20291,40 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PayRunCalendar {
@@ -18411,6 +20385,37 @@ const _: () = {
                 .field("payment_date", &self.payment_date)
                 .field("updated_date_utc", &self.updated_date_utc)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for PayRunCalendar {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.payroll_calendar_id,
+                __p::field_rules::<Self>(0usize),
+                "payrollCalendarID",
+            )?;
+            __p::check_field(
+                &self.period_start_date,
+                __p::field_rules::<Self>(3usize),
+                "periodStartDate",
+            )?;
+            __p::check_field(
+                &self.period_end_date,
+                __p::field_rules::<Self>(4usize),
+                "periodEndDate",
+            )?;
+            __p::check_field(
+                &self.payment_date,
+                __p::field_rules::<Self>(5usize),
+                "paymentDate",
+            )?;
+            __p::check_field(
+                &self.updated_date_utc,
+                __p::field_rules::<Self>(6usize),
+                "updatedDateUTC",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -18554,6 +20559,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -18791,6 +20814,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for PayRunCalendarObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.pay_run_calendar)
+                .map_err(|v| v.in_field("payRunCalendar"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl PayRunCalendarObject {
@@ -18881,6 +20912,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -19118,6 +21158,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for PayRunCalendars {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.pay_run_calendars)
+                .map_err(|v| v.in_field("payRunCalendars"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl PayRunCalendars {
@@ -19209,6 +21257,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -19330,6 +21387,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for PayRunObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.pay_run).map_err(|v| v.in_field("payRun"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl PayRunObject {
@@ -19418,6 +21482,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -19710,6 +21783,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for PayRuns {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.pay_runs).map_err(|v| v.in_field("payRuns"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl PayRuns {
@@ -19801,6 +21881,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -19901,6 +21990,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for PaymentLine {
@@ -19959,6 +22056,17 @@ const _: () = {
                 .field("sort_code", &self.sort_code)
                 .field("account_name", &self.account_name)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for PaymentLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.payment_line_id,
+                __p::field_rules::<Self>(0usize),
+                "paymentLineID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -20078,6 +22186,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -20857,6 +22983,32 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Payslip {
@@ -20984,6 +23136,54 @@ const _: () = {
                 .field("employer_tax_lines", &self.employer_tax_lines)
                 .field("court_order_lines", &self.court_order_lines)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Payslip {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.pay_slip_id,
+                __p::field_rules::<Self>(0usize),
+                "paySlipID",
+            )?;
+            __p::check_field(
+                &self.employee_id,
+                __p::field_rules::<Self>(1usize),
+                "employeeID",
+            )?;
+            __p::check_field(
+                &self.pay_run_id,
+                __p::field_rules::<Self>(2usize),
+                "payRunID",
+            )?;
+            __p::check_field(
+                &self.last_edited,
+                __p::field_rules::<Self>(3usize),
+                "lastEdited",
+            )?;
+            __p::Validate::validate(&self.earnings_lines)
+                .map_err(|v| v.in_field("earningsLines"))?;
+            __p::Validate::validate(&self.leave_earnings_lines)
+                .map_err(|v| v.in_field("leaveEarningsLines"))?;
+            __p::Validate::validate(&self.timesheet_earnings_lines)
+                .map_err(|v| v.in_field("timesheetEarningsLines"))?;
+            __p::Validate::validate(&self.deduction_lines)
+                .map_err(|v| v.in_field("deductionLines"))?;
+            __p::Validate::validate(&self.reimbursement_lines)
+                .map_err(|v| v.in_field("reimbursementLines"))?;
+            __p::Validate::validate(&self.leave_accrual_lines)
+                .map_err(|v| v.in_field("leaveAccrualLines"))?;
+            __p::Validate::validate(&self.benefit_lines)
+                .map_err(|v| v.in_field("benefitLines"))?;
+            __p::Validate::validate(&self.payment_lines)
+                .map_err(|v| v.in_field("paymentLines"))?;
+            __p::Validate::validate(&self.employee_tax_lines)
+                .map_err(|v| v.in_field("employeeTaxLines"))?;
+            __p::Validate::validate(&self.employer_tax_lines)
+                .map_err(|v| v.in_field("employerTaxLines"))?;
+            __p::Validate::validate(&self.court_order_lines)
+                .map_err(|v| v.in_field("courtOrderLines"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -21313,6 +23513,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Payslip>
@@ -21433,6 +23651,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for PayslipObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.pay_slip).map_err(|v| v.in_field("paySlip"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl PayslipObject {
@@ -21521,6 +23746,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -21728,6 +23962,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for Payslips {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.pay_slips)
+                .map_err(|v| v.in_field("paySlips"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl Payslips {
@@ -21819,6 +24061,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -22206,6 +24457,21 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Reimbursement {
@@ -22256,6 +24522,22 @@ const _: () = {
                 .field("account_id", &self.account_id)
                 .field("current_record", &self.current_record)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Reimbursement {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.reimbursement_id,
+                __p::field_rules::<Self>(0usize),
+                "reimbursementID",
+            )?;
+            __p::check_field(
+                &self.account_id,
+                __p::field_rules::<Self>(2usize),
+                "accountID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -22365,6 +24647,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Reimbursement>
@@ -22442,6 +24742,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for ReimbursementLine {
@@ -22494,6 +24802,17 @@ const _: () = {
                 .field("description", &self.description)
                 .field("amount", &self.amount)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for ReimbursementLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.reimbursement_type_id,
+                __p::field_rules::<Self>(0usize),
+                "reimbursementTypeID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -22590,6 +24909,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -22719,6 +25056,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for ReimbursementObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.reimbursement)
+                .map_err(|v| v.in_field("reimbursement"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl ReimbursementObject {
@@ -22806,6 +25151,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -22933,6 +25287,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for Reimbursements {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.reimbursements)
+                .map_err(|v| v.in_field("reimbursements"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl Reimbursements {
@@ -23023,6 +25385,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -23149,6 +25520,29 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for SalaryAndWage {
@@ -23213,6 +25607,27 @@ const _: () = {
                 .field("status", &self.status)
                 .field("payment_type", &self.payment_type)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for SalaryAndWage {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.salary_and_wages_id,
+                __p::field_rules::<Self>(0usize),
+                "salaryAndWagesID",
+            )?;
+            __p::check_field(
+                &self.earnings_rate_id,
+                __p::field_rules::<Self>(1usize),
+                "earningsRateID",
+            )?;
+            __p::check_field(
+                &self.effective_from,
+                __p::field_rules::<Self>(5usize),
+                "effectiveFrom",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -23364,6 +25779,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<SalaryAndWage>
@@ -23490,6 +25923,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for SalaryAndWageObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.salary_and_wages)
+                .map_err(|v| v.in_field("salaryAndWages"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl SalaryAndWageObject {
@@ -23580,6 +26021,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -23864,6 +26314,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for SalaryAndWages {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.salary_and_wages)
+                .map_err(|v| v.in_field("salaryAndWages"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl SalaryAndWages {
@@ -23955,6 +26413,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -24076,6 +26543,13 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for Settings {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.settings).map_err(|v| v.in_field("settings"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl Settings {
@@ -24163,6 +26637,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -24262,6 +26745,22 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for StatutoryDeduction {
@@ -24326,6 +26825,18 @@ const _: () = {
                 .field("liability_account_id", &self.liability_account_id)
                 .field("current_record", &self.current_record)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for StatutoryDeduction {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
+            __p::check_field(
+                &self.liability_account_id,
+                __p::field_rules::<Self>(3usize),
+                "liabilityAccountId",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -24444,6 +26955,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -24711,6 +27240,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TaxLine {
@@ -24772,6 +27309,17 @@ const _: () = {
                 .field("global_tax_type_id", &self.global_tax_type_id)
                 .field("manual_adjustment", &self.manual_adjustment)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for TaxLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.tax_line_id,
+                __p::field_rules::<Self>(0usize),
+                "taxLineID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -24895,6 +27443,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -25026,6 +27592,46 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::None,
+            __p::std::option::Option::None,
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::DateTime),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for Timesheet {
@@ -25092,6 +27698,44 @@ const _: () = {
                 .field("updated_date_utc", &self.updated_date_utc)
                 .field("timesheet_lines", &self.timesheet_lines)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for Timesheet {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.timesheet_id,
+                __p::field_rules::<Self>(0usize),
+                "timesheetID",
+            )?;
+            __p::check_field(
+                &self.payroll_calendar_id,
+                __p::field_rules::<Self>(1usize),
+                "payrollCalendarID",
+            )?;
+            __p::check_field(
+                &self.employee_id,
+                __p::field_rules::<Self>(2usize),
+                "employeeID",
+            )?;
+            __p::check_field(
+                &self.start_date,
+                __p::field_rules::<Self>(3usize),
+                "startDate",
+            )?;
+            __p::check_field(
+                &self.end_date,
+                __p::field_rules::<Self>(4usize),
+                "endDate",
+            )?;
+            __p::check_field(
+                &self.updated_date_utc,
+                __p::field_rules::<Self>(7usize),
+                "updatedDateUTC",
+            )?;
+            __p::Validate::validate(&self.timesheet_lines)
+                .map_err(|v| v.in_field("timesheetLines"))?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -25252,6 +27896,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Timesheet>
@@ -25352,6 +28014,14 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TimesheetEarningsLine {
@@ -25413,6 +28083,17 @@ const _: () = {
                 .field("amount", &self.amount)
                 .field("is_linked_to_timesheet", &self.is_linked_to_timesheet)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for TimesheetEarningsLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.earnings_rate_id,
+                __p::field_rules::<Self>(0usize),
+                "earningsRateID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -25532,6 +28213,24 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TimesheetEarningsLine>
@@ -25631,6 +28330,32 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Date),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TimesheetLine {
@@ -25683,6 +28408,28 @@ const _: () = {
                 .field("tracking_item_id", &self.tracking_item_id)
                 .field("number_of_units", &self.number_of_units)
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for TimesheetLine {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.timesheet_line_id,
+                __p::field_rules::<Self>(0usize),
+                "timesheetLineID",
+            )?;
+            __p::check_field(&self.date, __p::field_rules::<Self>(1usize), "date")?;
+            __p::check_field(
+                &self.earnings_rate_id,
+                __p::field_rules::<Self>(2usize),
+                "earningsRateID",
+            )?;
+            __p::check_field(
+                &self.tracking_item_id,
+                __p::field_rules::<Self>(3usize),
+                "trackingItemID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -25802,6 +28549,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]
@@ -25927,6 +28692,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for TimesheetLineObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.timesheet_line)
+                .map_err(|v| v.in_field("timesheetLine"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl TimesheetLineObject {
@@ -26015,6 +28788,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -26138,6 +28920,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for TimesheetObject {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.timesheet)
+                .map_err(|v| v.in_field("timesheet"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl TimesheetObject {
@@ -26225,6 +29015,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -26428,6 +29227,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for Timesheets {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.timesheets)
+                .map_err(|v| v.in_field("timesheets"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl Timesheets {
@@ -26518,6 +29325,15 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
         }
     }
     #[automatically_derived]
@@ -26645,6 +29461,14 @@ const _: () = {
                 .finish()
         }
     }
+    #[automatically_derived]
+    impl __p::Validate for TrackingCategories {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::Validate::validate(&self.tracking_categories)
+                .map_err(|v| v.in_field("trackingCategories"))?;
+            __p::std::result::Result::Ok(())
+        }
+    }
 };
 #[allow(missing_docs)]
 impl TrackingCategories {
@@ -26736,6 +29560,15 @@ const _: () = {
         > {
             ::daplug_runtime::__private::decode_model(item)
         }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TrackingCategories>
@@ -26807,6 +29640,20 @@ const _: () = {
                 },
             )
         }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = &[
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+            __p::std::option::Option::Some(
+                &__p::Rules {
+                    format: __p::std::option::Option::Some(__p::Format::Uuid),
+                    ..__p::Rules::NONE
+                },
+            ),
+        ];
     }
     #[automatically_derived]
     impl<'de> __p::serde::Deserialize<'de> for TrackingCategory {
@@ -26868,6 +29715,22 @@ const _: () = {
                     &self.timesheet_tracking_category_id,
                 )
                 .finish()
+        }
+    }
+    #[automatically_derived]
+    impl __p::Validate for TrackingCategory {
+        fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+            __p::check_field(
+                &self.employee_groups_tracking_category_id,
+                __p::field_rules::<Self>(0usize),
+                "employeeGroupsTrackingCategoryID",
+            )?;
+            __p::check_field(
+                &self.timesheet_tracking_category_id,
+                __p::field_rules::<Self>(1usize),
+                "timesheetTrackingCategoryID",
+            )?;
+            __p::std::result::Result::Ok(())
         }
     }
 };
@@ -26970,6 +29833,24 @@ const _: () = {
             ::daplug_runtime::Error,
         > {
             ::daplug_runtime::__private::decode_model(item)
+        }
+        #[inline]
+        fn validate(
+            &self,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model(self)
+        }
+        #[inline]
+        fn validate_patch(
+            patch: &::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            (),
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::validate_model_patch::<Self>(patch)
         }
     }
     #[automatically_derived]

@@ -53,6 +53,8 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
     });
     let serialize = serialize_impl(&p, &name, &written);
     let debug = debug_impl(&p, &name, &written);
+    let rules = super::rules::struct_rules(s);
+    let validate = super::rules::validate_struct(s);
     block(quote! {
         #[automatically_derived]
         impl __p::StructDef for #name {
@@ -65,6 +67,7 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
             }
             #index
             #deny
+            #rules
         }
         #[automatically_derived]
         impl<'de> __p::serde::Deserialize<'de> for #name {
@@ -82,6 +85,7 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
             }
         }
         #debug
+        #validate
     })
 }
 

@@ -15,6 +15,7 @@ mod codec;
 mod fields;
 mod impls;
 mod model;
+mod rules;
 mod tokens;
 mod types;
 mod unions;
@@ -65,12 +66,19 @@ pub fn type_def(def: &TypeDef, stored: bool) -> TokenStream {
                 EnumKind::OneOf { tag: None, alternatives } => unions::untagged_decoder(e, alternatives),
                 EnumKind::Integers(_) => codec::serde_decoder(&e.name),
             };
-            quote!(#item #impls)
+            let validate = match &e.kind {
+                EnumKind::OneOf { alternatives, .. } if e.validates => {
+                    Some(impls::block(rules::validate_union(&ident(&e.name), alternatives)))
+                }
+                _ => None,
+            };
+            quote!(#item #impls #validate)
         }
         TypeDef::Alias(a) if a.newtype => {
             let item = types::alias(a);
             let decoder = codec::newtype_decoder(a);
-            quote!(#item #decoder)
+            let validate = a.validates.then(|| impls::block(rules::validate_newtype(&ident(&a.name))));
+            quote!(#item #decoder #validate)
         }
         TypeDef::Alias(a) => types::alias(a),
     }

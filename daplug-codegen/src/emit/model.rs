@@ -76,6 +76,25 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
             }
         }
     });
+    // The constraints, where the schema has some (a generated model only: a hand-written one's
+    // fields are opaque here).
+    let validate = (into_item == IntoItem::From && s.validates).then(|| {
+        let patch = s.fields.iter().any(|f| f.rules.is_some()).then(|| {
+            quote! {
+                #[inline]
+                fn validate_patch(patch: &#r::Item) -> #p::std::result::Result<(), #r::Error> {
+                    #p::validate_model_patch::<Self>(patch)
+                }
+            }
+        });
+        quote! {
+            #[inline]
+            fn validate(&self) -> #p::std::result::Result<(), #r::Error> {
+                #p::validate_model(self)
+            }
+            #patch
+        }
+    });
     let to_item = match into_item {
         IntoItem::From => quote! {
             #[automatically_derived]
@@ -107,6 +126,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
                 type Patch = #patch_name;
                 const META: #r::ModelMeta = #meta;
                 #from_item
+                #validate
             }
 
             #to_item

@@ -34,6 +34,7 @@ use crate::naming;
 use crate::spec::{self, join, Spec};
 use crate::value::Value;
 
+mod rules;
 mod unions;
 
 /// Lowers every component schema of `spec` (and everything they reach).
@@ -64,6 +65,7 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
             meta::Numbers::Decimal => Ty::Decimal,
         },
         closed_objects: settings.closed_objects,
+        checks: (settings.constraints, settings.formats),
         bases: BTreeMap::new(),
         errors: Errors::default(),
     };
@@ -81,6 +83,7 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
     }
     unions::find_tag_fields(&mut defs);
     unions::find_replaced(&mut defs);
+    rules::find_validating(&mut defs);
     let includes = spec.files().iter().map(|p| p.display().to_string()).collect();
     errors.finish(Module { defs, includes })
 }
@@ -168,6 +171,9 @@ struct Lowerer<'a> {
     /// Whether `additionalProperties: false` refuses unknown fields (the root's
     /// `x-daplug: {unknown_fields: ...}`).
     closed_objects: bool,
+    /// Whether constraints, and among them formats, are checked (the root's `x-daplug:
+    /// {constraints: ..., formats: ...}`).
+    checks: (bool, bool),
     /// Inheritance bases (see `unions.rs`) → the components that extend them, in order.
     bases: BTreeMap<String, Vec<String>>,
     errors: Errors,
@@ -459,7 +465,18 @@ impl Lowerer<'_> {
                     _ => doc,
                 };
                 let ty = optional(ty, nullable);
-                Ok(TypeDef::Alias(Alias { name: name.to_owned(), doc, ty, pointer: at.to_owned(), newtype: false }))
+                // Checked where the alias is used (a field's rules follow its `$ref` here); read
+                // now so that a spec's mistake in them is reported even where nothing uses it.
+                let rules = self.rules_of(value, at)?;
+                Ok(TypeDef::Alias(Alias {
+                    name: name.to_owned(),
+                    doc,
+                    ty,
+                    pointer: at.to_owned(),
+                    newtype: false,
+                    rules,
+                    validates: false,
+                }))
             }
         }
     }
@@ -497,12 +514,16 @@ impl Lowerer<'_> {
                 let note = "The `oneOf`/`anyOf` alternatives declare this property with different schemas; any JSON value is accepted.";
                 doc = Some(doc.map_or(note.to_owned(), |d| format!("{d}\n\n{note}")));
             }
+            let rules =
+                if prop.conflicting { None } else { errors.ok(self.rules_of(prop.schema, &prop.pointer)).flatten() };
             fields.push(Field {
                 wire_name: prop.name.clone(),
                 ident,
                 ty,
                 optional: nullable || prop.from_alternative || !merged.required.contains(&prop.name),
                 doc,
+                rules,
+                validates: false,
                 pointer: prop.pointer.clone(),
                 span: spec.span,
             });
@@ -537,6 +558,7 @@ impl Lowerer<'_> {
             pointer: at.to_owned(),
             model,
             deny_unknown: self.closed_objects && closed(value),
+            validates: false,
             vis: None,
             companions,
         })
@@ -551,7 +573,13 @@ impl Lowerer<'_> {
             let ident = names::unique(&naming::variant_name(wire), |c| variants.iter().any(|v| v.ident == c), "");
             variants.push(Variant { ident, wire: wire.clone() });
         }
-        TypeDef::Enum(Enum { name: name.to_owned(), doc, kind: EnumKind::Strings(variants), pointer: at.to_owned() })
+        TypeDef::Enum(Enum {
+            name: name.to_owned(),
+            doc,
+            kind: EnumKind::Strings(variants),
+            pointer: at.to_owned(),
+            validates: false,
+        })
     }
 }
 
@@ -568,7 +596,13 @@ fn convert_int_enum(name: &str, doc: String, values: Vec<Listed<i64>>, at: &str)
         let ident = names::unique(&wanted, |c| variants.iter().any(|v| v.ident == c), "");
         variants.push(IntVariant { ident, value, doc: description });
     }
-    TypeDef::Enum(Enum { name: name.to_owned(), doc, kind: EnumKind::Integers(variants), pointer: at.to_owned() })
+    TypeDef::Enum(Enum {
+        name: name.to_owned(),
+        doc,
+        kind: EnumKind::Integers(variants),
+        pointer: at.to_owned(),
+        validates: false,
+    })
 }
 
 /// The values of alternatives that are all `const` (or `enum`) members, with each one's `title` and

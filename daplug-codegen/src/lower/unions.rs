@@ -72,7 +72,14 @@ impl Lowerer<'_> {
             let ident = names::unique(&wanted, |c| alternatives.iter().any(|a| a.ident == c), "");
             let (_, schema_at) = spec.resolve(member, &member_at)?;
             places.push(Place { named: is_named(&schema_at), schema_at });
-            alternatives.push(Alternative { ident, tags: Vec::new(), ty, tag_field: None, doc: None });
+            alternatives.push(Alternative {
+                ident,
+                tags: Vec::new(),
+                ty,
+                tag_field: None,
+                doc: None,
+                validates: false,
+            });
         }
         if alternatives.is_empty() {
             return Err(spec.error(&members_at, format!("`{key}` has no alternatives")));
@@ -90,7 +97,13 @@ impl Lowerer<'_> {
                         alternative.tags = tags;
                     }
                     let kind = EnumKind::OneOf { tag: Some(tag), alternatives };
-                    return Ok(TypeDef::Enum(Enum { name: name.to_owned(), doc, kind, pointer: at.to_owned() }));
+                    return Ok(TypeDef::Enum(Enum {
+                        name: name.to_owned(),
+                        doc,
+                        kind,
+                        pointer: at.to_owned(),
+                        validates: false,
+                    }));
                 }
                 Err(reason) if declared.is_some() => {
                     doc.push_str(&format!(
@@ -116,11 +129,19 @@ impl Lowerer<'_> {
                 Some(note) => format!("{doc}\n\nThe alternatives accept the same values: {note}"),
                 None => doc,
             };
-            let alias = Alias { name: name.to_owned(), doc, ty: only.ty, pointer: at.to_owned(), newtype: false };
+            let alias = Alias {
+                name: name.to_owned(),
+                doc,
+                ty: only.ty,
+                pointer: at.to_owned(),
+                newtype: false,
+                rules: None,
+                validates: false,
+            };
             return Ok(TypeDef::Alias(alias));
         }
         let kind = EnumKind::OneOf { tag: None, alternatives };
-        Ok(TypeDef::Enum(Enum { name: name.to_owned(), doc, kind, pointer: at.to_owned() }))
+        Ok(TypeDef::Enum(Enum { name: name.to_owned(), doc, kind, pointer: at.to_owned(), validates: false }))
     }
 
     /// An inheritance base's enum: each child (and the base, where concrete) by its tag.
@@ -148,7 +169,14 @@ impl Lowerer<'_> {
             let ident = names::unique(&child_name, |c| alternatives.iter().any(|a| a.ident == c), "");
             places.push(Place { schema_at: child.clone(), named: true });
             let ty = Ty::Named(child_name);
-            alternatives.push(Alternative { ident, tags: Vec::new(), ty, tag_field: None, doc: None });
+            alternatives.push(Alternative {
+                ident,
+                tags: Vec::new(),
+                ty,
+                tag_field: None,
+                doc: None,
+                validates: false,
+            });
         }
         if base_concrete {
             let location = format!("{at}/x-daplug-base");
@@ -164,6 +192,7 @@ impl Lowerer<'_> {
                 ty: Ty::Named(base_name),
                 tag_field: None,
                 doc: None,
+                validates: false,
             });
         }
         let tags =
@@ -178,7 +207,7 @@ impl Lowerer<'_> {
             names::schema_name(at)
         );
         let kind = EnumKind::OneOf { tag: Some(tag.to_owned()), alternatives };
-        Ok(TypeDef::Enum(Enum { name: name.to_owned(), doc, kind, pointer: at.to_owned() }))
+        Ok(TypeDef::Enum(Enum { name: name.to_owned(), doc, kind, pointer: at.to_owned(), validates: false }))
     }
 
     /// Every `discriminator.mapping` entry with the location it names (after the `$ref`s there);

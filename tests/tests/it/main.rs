@@ -11,6 +11,7 @@ mod harness;
 
 mod batch;
 mod bodies;
+mod constraints;
 mod crud;
 mod decimals;
 mod decoder;

@@ -54,6 +54,15 @@ impl HeldError {
         HELD.with(|held| held.borrow_mut().1 = Some(err.to_string()));
     }
 
+    /// An error `err` raised for a value read outside the tracked deserializer (a constraint broken
+    /// inside a list or map) arose at `steps` (innermost first) inside it.
+    pub(crate) fn note(steps: Vec<Step>, err: &impl fmt::Display) {
+        if steps.is_empty() {
+            return;
+        }
+        HELD.with(|held| *held.borrow_mut() = (steps, Some(err.to_string())));
+    }
+
     /// The steps (innermost first) to add below the tracker's own when `err` is the error a held
     /// value gave; claimed once.
     pub(crate) fn claim(err: &impl fmt::Display) -> Option<Vec<Step>> {

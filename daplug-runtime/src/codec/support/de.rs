@@ -43,7 +43,7 @@ where
     #[inline]
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<S, A::Error> {
         let expecting = Elements { name: S::NAME, count: S::Fields::COUNT };
-        S::Fields::elements(&mut seq, 0, &expecting).map(S::build)
+        S::Fields::elements(&mut seq, 0, &expecting, S::RULES).map(S::build)
     }
 
     #[inline]
@@ -57,7 +57,7 @@ where
                     if seen.insert(index) {
                         return Err(de::Error::duplicate_field(S::FIELDS.get(index).copied().unwrap_or_default()));
                     }
-                    S::Fields::fill(&mut slots, index, MapValue::new(&mut map))?
+                    S::Fields::fill(&mut slots, index, MapValue::new(&mut map), S::RULES)?
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;

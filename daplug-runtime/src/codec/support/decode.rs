@@ -36,7 +36,7 @@ pub trait Decode: Sized {
 /// `T` read through serde (the reference path): for leaves, and for values of an unusual shape.
 #[inline]
 pub fn serde_decode<T: DeserializeOwned>(value: AttributeValue, depth: usize) -> Result<T, DeError> {
-    T::deserialize(AttributeDeserializer::nested(value, depth))
+    super::rules::reading_items(|| T::deserialize(AttributeDeserializer::nested(value, depth)))
 }
 
 macro_rules! through_serde {

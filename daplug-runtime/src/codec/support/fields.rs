@@ -12,23 +12,25 @@ use std::marker::PhantomData;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::{self, DeserializeOwned, Deserializer, Expected, MapAccess, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;
+use serde::Serialize;
 
 use super::decode::{field, ignored, serde_decode, Decode};
+use super::rules::{Checked, Rules};
 use super::shape::{each_tuple, name, FieldList, Optional, Required, StructDef};
 use crate::codec::de::DeError;
 
-/// A type a generated struct's field has: readable from both sources. Every field type of a
-/// generated struct is one.
-pub trait FieldValue: Decode + DeserializeOwned {}
+/// A type a generated struct's field has: readable from both sources, and checkable against its
+/// constraints (written by serde). Every field type of a generated struct is one.
+pub trait FieldValue: Decode + DeserializeOwned + Serialize {}
 
-impl<T: Decode + DeserializeOwned> FieldValue for T {}
+impl<T: Decode + DeserializeOwned + Serialize> FieldValue for T {}
 
 /// Where the value of one entry is read from.
 pub trait FieldSource {
     /// How reading it fails.
     type Error: de::Error;
-    /// The entry's value.
-    fn value<T: FieldValue>(self) -> Result<T, Self::Error>;
+    /// The entry's value; `rules` are its field's constraints, where the source checks them.
+    fn value<T: FieldValue>(self, rules: Option<&'static Rules>) -> Result<T, Self::Error>;
 }
 
 /// The value of a serde map's current entry.
@@ -50,8 +52,11 @@ impl<'de, A: MapAccess<'de>> FieldSource for MapValue<'_, 'de, A> {
     type Error = A::Error;
 
     #[inline]
-    fn value<T: FieldValue>(self) -> Result<T, A::Error> {
-        self.map.next_value()
+    fn value<T: FieldValue>(self, rules: Option<&'static Rules>) -> Result<T, A::Error> {
+        match rules {
+            None => self.map.next_value(),
+            Some(rules) => self.map.next_value_seed(Checked { rules, value: PhantomData }),
+        }
     }
 }
 
@@ -66,8 +71,9 @@ pub struct ItemValue<'a> {
 impl FieldSource for ItemValue<'_> {
     type Error = DeError;
 
+    /// Items are read unchecked: data written before a constraint existed stays readable.
     #[inline]
-    fn value<T: FieldValue>(self) -> Result<T, DeError> {
+    fn value<T: FieldValue>(self, _: Option<&'static Rules>) -> Result<T, DeError> {
         field(self.value, self.depth, self.key)
     }
 }
@@ -77,26 +83,51 @@ pub trait FieldReader: FieldList {
     /// What is kept while the entries are read.
     type Slots: Default;
 
-    /// Reads the value of the field at `index` (among these) from `source` into its slot.
-    fn fill<S: FieldSource>(slots: &mut Self::Slots, index: usize, source: S) -> Result<(), S::Error>;
+    /// Reads the value of the field at `index` (among these) from `source` into its slot; `rules`
+    /// are these fields' constraints, by position (shorter, or empty, where the last have none).
+    fn fill<S: FieldSource>(
+        slots: &mut Self::Slots,
+        index: usize,
+        source: S,
+        rules: &'static [Option<&'static Rules>],
+    ) -> Result<(), S::Error>;
 
     /// The values once every entry is read.
     fn finish<E: de::Error>(slots: Self::Slots, names: &'static [&'static str]) -> Result<Self::Values, E>;
 
     /// The values as the next elements of `seq`; the first of these is the struct's field `first`.
+    /// (`rules` as for [`fill`](FieldReader::fill).)
     fn elements<'de, A: SeqAccess<'de>>(
         seq: &mut A,
         first: usize,
         expecting: &Elements,
+        rules: &'static [Option<&'static Rules>],
     ) -> Result<Self::Values, A::Error>;
+}
+
+/// The next element of `seq`, checked against `rules` where there are some.
+#[inline]
+fn element<'de, A: SeqAccess<'de>, T: FieldValue>(
+    seq: &mut A,
+    rules: &'static [Option<&'static Rules>],
+) -> Result<Option<T>, A::Error> {
+    match rules.first().copied().flatten() {
+        None => seq.next_element(),
+        Some(rules) => seq.next_element_seed(Checked { rules, value: PhantomData }),
+    }
 }
 
 impl<T: FieldValue> FieldReader for Required<T> {
     type Slots = Option<T>;
 
     #[inline(always)]
-    fn fill<S: FieldSource>(slot: &mut Option<T>, _: usize, source: S) -> Result<(), S::Error> {
-        *slot = Some(source.value()?);
+    fn fill<S: FieldSource>(
+        slot: &mut Option<T>,
+        _: usize,
+        source: S,
+        rules: &'static [Option<&'static Rules>],
+    ) -> Result<(), S::Error> {
+        *slot = Some(source.value(rules.first().copied().flatten())?);
         Ok(())
     }
 
@@ -109,8 +140,13 @@ impl<T: FieldValue> FieldReader for Required<T> {
     }
 
     #[inline]
-    fn elements<'de, A: SeqAccess<'de>>(seq: &mut A, first: usize, expecting: &Elements) -> Result<T, A::Error> {
-        seq.next_element()?.ok_or_else(|| de::Error::invalid_length(first, expecting))
+    fn elements<'de, A: SeqAccess<'de>>(
+        seq: &mut A,
+        first: usize,
+        expecting: &Elements,
+        rules: &'static [Option<&'static Rules>],
+    ) -> Result<T, A::Error> {
+        element(seq, rules)?.ok_or_else(|| de::Error::invalid_length(first, expecting))
     }
 }
 
@@ -118,8 +154,13 @@ impl<T: FieldValue> FieldReader for Optional<T> {
     type Slots = Option<T>;
 
     #[inline(always)]
-    fn fill<S: FieldSource>(slot: &mut Option<T>, _: usize, source: S) -> Result<(), S::Error> {
-        *slot = source.value()?;
+    fn fill<S: FieldSource>(
+        slot: &mut Option<T>,
+        _: usize,
+        source: S,
+        rules: &'static [Option<&'static Rules>],
+    ) -> Result<(), S::Error> {
+        *slot = source.value(rules.first().copied().flatten())?;
         Ok(())
     }
 
@@ -129,15 +170,20 @@ impl<T: FieldValue> FieldReader for Optional<T> {
     }
 
     #[inline]
-    fn elements<'de, A: SeqAccess<'de>>(seq: &mut A, _: usize, _: &Elements) -> Result<Option<T>, A::Error> {
-        Ok(seq.next_element()?.flatten())
+    fn elements<'de, A: SeqAccess<'de>>(
+        seq: &mut A,
+        _: usize,
+        _: &Elements,
+        rules: &'static [Option<&'static Rules>],
+    ) -> Result<Option<T>, A::Error> {
+        Ok(element::<A, Option<T>>(seq, rules)?.flatten())
     }
 }
 
 impl FieldReader for () {
     type Slots = ();
 
-    fn fill<S: FieldSource>(_: &mut (), _: usize, _: S) -> Result<(), S::Error> {
+    fn fill<S: FieldSource>(_: &mut (), _: usize, _: S, _: &'static [Option<&'static Rules>]) -> Result<(), S::Error> {
         Ok(())
     }
 
@@ -145,7 +191,12 @@ impl FieldReader for () {
         Ok(())
     }
 
-    fn elements<'de, A: SeqAccess<'de>>(_: &mut A, _: usize, _: &Elements) -> Result<(), A::Error> {
+    fn elements<'de, A: SeqAccess<'de>>(
+        _: &mut A,
+        _: usize,
+        _: &Elements,
+        _: &'static [Option<&'static Rules>],
+    ) -> Result<(), A::Error> {
         Ok(())
     }
 }
@@ -156,12 +207,17 @@ macro_rules! tuple_fields {
             type Slots = ($($field::Slots,)+);
 
             #[inline(always)]
-            fn fill<Src: FieldSource>(slots: &mut Self::Slots, index: usize, source: Src) -> Result<(), Src::Error> {
+            fn fill<Src: FieldSource>(
+                slots: &mut Self::Slots,
+                index: usize,
+                source: Src,
+                rules: &'static [Option<&'static Rules>],
+            ) -> Result<(), Src::Error> {
                 // The element holding field `index`: the first whose fields reach past it.
                 let mut start = 0;
                 $(
                     if index < start + $field::COUNT {
-                        return $field::fill(&mut slots.$at, index - start, source);
+                        return $field::fill(&mut slots.$at, index - start, source, rules.get(start..).unwrap_or_default());
                     }
                     start += $field::COUNT;
                 )+
@@ -188,10 +244,11 @@ macro_rules! tuple_fields {
                 seq: &mut Acc,
                 first: usize,
                 expecting: &Elements,
+                rules: &'static [Option<&'static Rules>],
             ) -> Result<Self::Values, Acc::Error> {
                 let mut start = first;
                 Ok(($({
-                    let value = $field::elements(seq, start, expecting)?;
+                    let value = $field::elements(seq, start, expecting, rules.get(start - first..).unwrap_or_default())?;
                     start += $field::COUNT;
                     value
                 },)+))
@@ -261,7 +318,7 @@ where
     let mut slots = <S::Fields as FieldReader>::Slots::default();
     for (key, value) in entries {
         match S::field_index(key.as_bytes()) {
-            Some(index) => S::Fields::fill(&mut slots, index, ItemValue { value, depth, key: &key })?,
+            Some(index) => S::Fields::fill(&mut slots, index, ItemValue { value, depth, key: &key }, &[])?,
             None => ignored(value, depth, &key)?,
         }
     }

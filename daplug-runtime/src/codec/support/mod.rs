@@ -16,10 +16,12 @@
 //! `decode_struct`), `de.rs`, `ser.rs`; then the unions' (`union.rs` for serde, with the entries
 //! held before the tag, `content.rs`; `union_item.rs` for items).
 
+mod checker;
 mod content;
 mod de;
 pub(crate) mod decode;
 mod fields;
+mod rules;
 mod ser;
 mod shape;
 mod union;
@@ -29,6 +31,8 @@ pub(crate) use content::HeldError;
 pub use de::{deserialize_struct, deserialize_unit_enum};
 pub use decode::{serde_decode, Decode};
 pub use fields::{decode_struct, Elements, FieldReader, FieldSource, FieldValue, MissingField};
+pub(crate) use rules::reading_items;
+pub use rules::{check_field, check_patch, field_rules, Rules, Validate, Violation};
 pub use ser::{fields, serialize_unit_enum, Fields};
 pub use shape::{debug_unit_enum, unit_text, FieldList, Optional, Required, StructDef, UnitEnum};
 pub use union::{deserialize_tagged, serialize_tagged, tag_text, TaggedUnion};

@@ -87,6 +87,9 @@ pub trait StructDef: Sized {
     /// `additionalProperties: false`), as serde's `deny_unknown_fields` refuses it. Items read from
     /// the table skip such attributes either way: other writers may add attributes.
     const DENY_UNKNOWN: bool = false;
+    /// The constraints of each field, by position (`None`: none); empty when no field has any,
+    /// so a struct without constraints checks nothing.
+    const RULES: &'static [Option<&'static super::rules::Rules>] = &[];
 }
 
 /// The wire name at `index` of `names` (empty past the end, which the generated tables never reach).

@@ -11,10 +11,11 @@ use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::{UpdateItemFluentBuilder, UpdateItemInputBuilder};
 use aws_sdk_dynamodb::operation::update_item::{UpdateItemError, UpdateItemOutput};
-use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use futures::future::BoxFuture;
 use tracing::Instrument;
 
+use super::changes::MapOp;
 use super::expression::plan;
 use super::guard::Refusal;
 use super::plan::{Op, Plan, Request};
@@ -308,6 +309,11 @@ impl<M: Model> OneRequestUpdate<M> {
             replaced: M::META.replaced,
         };
         let plan = plan(&request)?;
+        // The values the patch sets are written as given: their constraints are checked here (the
+        // read-merge-write update checks the whole merged model instead).
+        if let (MapOp::Upsert, AttributeValue::M(patch)) = (spec.map, spec.patch()?) {
+            M::validate_patch(patch)?;
+        }
         spec.events.check_before_write(inner, Operation::Update, schema)?;
         let mut placeholders = Placeholders::default();
         let mut clauses = KeyGuard::Exists.clauses(&inner.keys, &mut placeholders);

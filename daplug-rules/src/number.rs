@@ -1,17 +1,18 @@
 //! DynamoDB's number text (`N`): what it accepts, and numeric comparison of two texts. Pure; used by
-//! [`Decimal`](crate::Decimal), the storage checks (`limits.rs`) and the update merge, so that all
-//! three agree on what a number is and when two are equal (`12.50` = `12.5`, `-0` = `0`).
+//! the runtime's `Decimal`, its storage checks and its update merge, and by the schema's numeric
+//! constraints (`check.rs`, at run time and in `payload!`), so that all agree on what a number is
+//! and when two are equal (`12.50` = `12.5`, `-0` = `0`).
 
 use std::cmp::Ordering;
 
 /// Most significant digits of a DynamoDB number.
-pub(crate) const MAX_DIGITS: usize = 38;
+pub const MAX_DIGITS: usize = 38;
 /// Decimal exponents (of the first significant digit) DynamoDB numbers may have.
-pub(crate) const EXPONENTS: std::ops::RangeInclusive<i64> = -130..=125;
+pub const EXPONENTS: std::ops::RangeInclusive<i64> = -130..=125;
 
 /// A number text split into its parts: `-12.50e3` is negative, `12` and `50`, exponent 3.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Parts<'a> {
+pub struct Parts<'a> {
     negative: bool,
     int: &'a str,
     frac: &'a str,
@@ -20,7 +21,7 @@ pub(crate) struct Parts<'a> {
 
 /// Splits `text` in DynamoDB's grammar (a sign, digits with an optional point, an optional
 /// exponent; `+1`, `.5` and `5.` are accepted as DynamoDB accepts them); `None` if it is not a number.
-pub(crate) fn parts(text: &str) -> Option<Parts<'_>> {
+pub fn parts(text: &str) -> Option<Parts<'_>> {
     let negative = text.starts_with('-');
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
@@ -68,7 +69,7 @@ impl Parts<'_> {
 /// Whether `text` is a number DynamoDB stores: decimal (`-12.5`, `1e-3`), at most 38 significant
 /// digits, zero or of a magnitude within DynamoDB's range. `inf`, `NaN` and overflowing values
 /// (`1e999`) are refused; the message says why.
-pub(crate) fn check(text: &str) -> Result<(), String> {
+pub fn check(text: &str) -> Result<(), String> {
     let parts = parts(text).ok_or_else(|| format!("`{text}` is not a number DynamoDB can store"))?;
     let Some((first, last)) = parts.significant() else {
         return Ok(()); // zero
@@ -84,8 +85,8 @@ pub(crate) fn check(text: &str) -> Result<(), String> {
 }
 
 /// Whether `text` is also a JSON number (RFC 8259): no `+` sign, no leading zeros, digits on both
-/// sides of a point. What a [`Decimal`](crate::Decimal) prints must be valid JSON.
-pub(crate) fn is_json(text: &str) -> bool {
+/// sides of a point. What a `Decimal` prints must be valid JSON.
+pub fn is_json(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut at = usize::from(bytes.first() == Some(&b'-'));
     let run = |at: &mut usize| {
@@ -121,7 +122,7 @@ pub(crate) fn is_json(text: &str) -> bool {
 /// A number reduced to what its value depends on: sign, significant digits, scale. Zero has no
 /// digits and is never negative.
 #[derive(Debug, PartialEq, Eq, Hash)]
-pub(crate) struct Value<'a> {
+pub struct Value<'a> {
     negative: bool,
     digits: &'a [u8],
     scale: i64,
@@ -129,7 +130,7 @@ pub(crate) struct Value<'a> {
 
 /// `text`'s value, or `None` if it is not a number. The digits are borrowed from `scratch` when
 /// they span the point (`12.5` → `125`).
-pub(crate) fn value<'a>(text: &'a str, scratch: &'a mut Vec<u8>) -> Option<Value<'a>> {
+pub fn value<'a>(text: &'a str, scratch: &'a mut Vec<u8>) -> Option<Value<'a>> {
     let parts = parts(text)?;
     let Some((first, last)) = parts.significant() else {
         return Some(Value { negative: false, digits: &[], scale: 0 });
@@ -172,9 +173,64 @@ impl PartialOrd for Value<'_> {
     }
 }
 
+/// The order of two number texts by value; `None` when one is not a number.
+pub fn cmp(a: &str, b: &str) -> Option<Ordering> {
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    Some(value(a, &mut x)?.cmp(&value(b, &mut y)?))
+}
+
+/// Whether `text` is an integer multiple of `divisor`, exactly, as decimals (`0.3` is a multiple
+/// of `0.1`); `None` when either is not a number, the divisor is zero or has more significant
+/// digits than the check holds (37).
+pub fn is_multiple(text: &str, divisor: &str) -> Option<bool> {
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    let (value, divisor) = (value(text, &mut x)?, value(divisor, &mut y)?);
+    if divisor.digits.is_empty() || divisor.digits.len() > 37 {
+        return None;
+    }
+    if value.digits.is_empty() {
+        return Some(true);
+    }
+    // value = V × 10^a and divisor = D × 10^b, V and D the significant digits as integers.
+    let exponent = |v: &Value<'_>| v.scale - v.digits.len() as i64 + 1;
+    let (a, b) = (exponent(&value), exponent(&divisor));
+    if a < b {
+        // V has no trailing zeros, so V × 10^a over 10^b is never whole.
+        return Some(false);
+    }
+    let modulus: u128 = divisor.digits.iter().fold(0, |n, d| n * 10 + u128::from(d - b'0'));
+    let mut remainder: u128 = 0;
+    for digit in value.digits {
+        remainder = (remainder * 10 + u128::from(digit - b'0')) % modulus;
+    }
+    // Then the `a - b` zeros: `remainder × 10^(a - b) mod D`, by squaring (the gap can be large).
+    let (mut power, mut base, mut zeros) = (1u128 % modulus, 10u128 % modulus, (a - b) as u128);
+    while zeros > 0 {
+        if zeros & 1 == 1 {
+            power = mul_mod(power, base, modulus);
+        }
+        base = mul_mod(base, base, modulus);
+        zeros >>= 1;
+    }
+    Some(mul_mod(remainder, power, modulus) == 0)
+}
+
+/// `a × b mod m` without overflow, for `a, b < m < 10^37`.
+fn mul_mod(a: u128, b: u128, m: u128) -> u128 {
+    let (mut result, mut a, mut b) = (0u128, a % m, b);
+    while b > 0 {
+        if b & 1 == 1 {
+            result = (result + a) % m;
+        }
+        a = (a * 2) % m;
+        b >>= 1;
+    }
+    result
+}
+
 /// Whether two number texts have the same value (`2` = `2.0` = `0.2e1`); text that is not a number
 /// equals only itself.
-pub(crate) fn eq(a: &str, b: &str) -> bool {
+pub fn eq(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
@@ -187,7 +243,7 @@ pub(crate) fn eq(a: &str, b: &str) -> bool {
 
 /// One text per value, for hashing (key identity): `-12.50` and `-0012.5e0` both give `-125e1`
 /// (the digits, then the exponent of the first one); text that is not a number is returned as is.
-pub(crate) fn canonical(text: &str) -> String {
+pub fn canonical(text: &str) -> String {
     let mut scratch = Vec::new();
     match value(text, &mut scratch) {
         None => text.to_owned(),
