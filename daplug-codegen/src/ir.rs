@@ -438,6 +438,11 @@ impl Errors {
         }
     }
 
+    /// How many errors are recorded.
+    pub fn count(&self) -> usize {
+        self.0.as_ref().map_or(0, |err| err.clone().into_iter().count())
+    }
+
     /// Records the error of a result and returns its value, if any.
     pub fn ok<T>(&mut self, result: syn::Result<T>) -> Option<T> {
         result.map_err(|err| self.push(err)).ok()

@@ -24,9 +24,10 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{LitStr, Token};
 
-use daplug_codegen::ir::{EnumKind, Errors, Module, Ty, TypeDef};
+use daplug_codegen::ir::{EnumKind, Errors, Module, Rules, Ty, TypeDef};
 use daplug_codegen::lower;
 use daplug_codegen::spec::{join, Spec};
+use daplug_rules::{check, number, Bound};
 
 /// Parsed `payload!` input.
 pub struct Input {
@@ -54,18 +55,38 @@ impl Parse for Input {
 /// A JSON literal with the span of each token.
 enum Json {
     Null(Span),
-    Bool(Span),
+    Bool(bool, Span),
     Int(i128, Span),
-    Float(Span),
+    /// A float, with its text (the sign included).
+    Float(String, Span),
     Str(LitStr),
     Array(Vec<Json>, Span),
     Object(Vec<(LitStr, Json)>, Span),
 }
 
 impl Json {
+    /// JSON Schema's equality (`uniqueItems`): numbers by value, objects whatever their key order.
+    fn same(&self, other: &Json) -> bool {
+        match (self, other) {
+            (Json::Null(_), Json::Null(_)) => true,
+            (Json::Bool(a, _), Json::Bool(b, _)) => a == b,
+            (Json::Int(a, _), Json::Int(b, _)) => a == b,
+            (Json::Int(a, _), Json::Float(b, _)) | (Json::Float(b, _), Json::Int(a, _)) => {
+                number::eq(&a.to_string(), b)
+            }
+            (Json::Float(a, _), Json::Float(b, _)) => number::eq(a, b),
+            (Json::Str(a), Json::Str(b)) => a.value() == b.value(),
+            (Json::Array(a, _), Json::Array(b, _)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.same(b)),
+            (Json::Object(a, _), Json::Object(b, _)) => {
+                a.len() == b.len() && a.iter().all(|(k, v)| b.iter().any(|(l, w)| k.value() == l.value() && v.same(w)))
+            }
+            _ => false,
+        }
+    }
+
     fn span(&self) -> Span {
         match self {
-            Json::Null(s) | Json::Bool(s) | Json::Int(_, s) | Json::Float(s) => *s,
+            Json::Null(s) | Json::Bool(_, s) | Json::Int(_, s) | Json::Float(_, s) => *s,
             Json::Str(lit) => lit.span(),
             Json::Array(_, s) | Json::Object(_, s) => *s,
         }
@@ -74,9 +95,9 @@ impl Json {
     fn kind(&self) -> &'static str {
         match self {
             Json::Null(_) => "null",
-            Json::Bool(_) => "a boolean",
+            Json::Bool(..) => "a boolean",
             Json::Int(..) => "an integer",
-            Json::Float(_) => "a number",
+            Json::Float(..) => "a number",
             Json::Str(_) => "a string",
             Json::Array(..) => "an array",
             Json::Object(..) => "an object",
@@ -119,7 +140,7 @@ impl Json {
         let lit = match &token {
             TokenTree::Ident(ident) if ident == "null" && !negative => return Ok(Json::Null(span)),
             TokenTree::Ident(ident) if (ident == "true" || ident == "false") && !negative => {
-                return Ok(Json::Bool(span))
+                return Ok(Json::Bool(ident == "true", span))
             }
             TokenTree::Literal(_) => syn::parse2::<syn::Lit>(token.into()).map_err(|_| unexpected())?,
             TokenTree::Group(g) if g.delimiter() == Delimiter::None => return Err(unexpected()),
@@ -131,7 +152,10 @@ impl Json {
                 let value: i128 = i.base10_parse()?;
                 Ok(Json::Int(if negative { -value } else { value }, span))
             }
-            syn::Lit::Float(_) => Ok(Json::Float(span)),
+            syn::Lit::Float(f) => {
+                let digits = f.base10_digits();
+                Ok(Json::Float(if negative { format!("-{digits}") } else { digits.to_owned() }, span))
+            }
             _ => Err(unexpected()),
         }
     }
@@ -210,8 +234,8 @@ impl Checker<'_> {
             (Ty::Json | Ty::Rust(_), _) => {}
             (Ty::Option(_), Json::Null(_)) => {}
             (Ty::Option(inner) | Ty::Boxed(inner), _) => self.check(value, inner, pointer, errors),
-            (Ty::String, Json::Str(_)) | (Ty::Bool, Json::Bool(_)) => {}
-            (Ty::F64 | Ty::F32 | Ty::Decimal, Json::Int(..) | Json::Float(_)) => {}
+            (Ty::String, Json::Str(_)) | (Ty::Bool, Json::Bool(..)) => {}
+            (Ty::F64 | Ty::F32 | Ty::Decimal, Json::Int(..) | Json::Float(..)) => {}
             (Ty::I64, Json::Int(v, _)) if i64::try_from(*v).is_ok() => {}
             (Ty::I32, Json::Int(v, _)) if i32::try_from(*v).is_ok() => {}
             (Ty::I64 | Ty::I32, Json::Int(..)) => {
@@ -308,6 +332,48 @@ impl Checker<'_> {
         }
     }
 
+    /// `value` (of the right type already) against the schema's constraints at `pointer`, as the
+    /// runtime checks them (`daplug-rules`): the first rule broken is an error on the token.
+    fn check_rules(&self, value: &Json, rules: &Rules, pointer: &str, errors: &mut Errors) {
+        let broken = match value {
+            Json::Int(n, _) => check::number(&n.to_string(), bound(&rules.minimum), bound(&rules.maximum), None)
+                .and_then(|()| multiples(&n.to_string(), rules)),
+            Json::Float(text, _) => check::number(text, bound(&rules.minimum), bound(&rules.maximum), None)
+                .and_then(|()| multiples(text, rules)),
+            Json::Str(lit) => {
+                let text = lit.value();
+                check::string(&text, rules.min_length, rules.max_length, None, rules.format).and_then(|()| {
+                    rules.patterns.iter().try_for_each(|p| check::string(&text, None, None, Some(p), None))
+                })
+            }
+            Json::Array(items, _) => {
+                if let Some(inner) = &rules.items {
+                    items.iter().for_each(|item| self.check_rules(item, inner, pointer, errors));
+                }
+                let duplicate = rules.unique_items.then(|| {
+                    items
+                        .iter()
+                        .enumerate()
+                        .find_map(|(j, b)| items[..j].iter().position(|a| a.same(b)).map(|i| (i, j)))
+                });
+                match duplicate.flatten() {
+                    Some((i, j)) => Err(check::duplicate(i, j)),
+                    None => check::items(items.len(), rules.min_items, rules.max_items),
+                }
+            }
+            Json::Object(entries, _) => {
+                if let Some(inner) = &rules.values {
+                    entries.iter().for_each(|(_, v)| self.check_rules(v, inner, pointer, errors));
+                }
+                check::properties(entries.len(), rules.min_properties, rules.max_properties)
+            }
+            Json::Null(_) | Json::Bool(..) => Ok(()),
+        };
+        if let Err(message) = broken {
+            errors.push(self.spec.error_at(value.span(), pointer, message));
+        }
+    }
+
     /// The struct a type names (through aliases and boxes), if it is one.
     fn named_struct(&self, ty: &Ty) -> Option<&TypeDef> {
         match ty {
@@ -343,7 +409,11 @@ impl Checker<'_> {
             match s.fields.iter().find(|f| f.wire_name == wire) {
                 Some(field) => {
                     let ty = if field.optional { Ty::Option(Box::new(field.ty.clone())) } else { field.ty.clone() };
+                    let before = errors.count();
                     self.check(value, &ty, &field.pointer, errors);
+                    if let (Some(rules), true) = (&field.rules, errors.count() == before) {
+                        self.check_rules(value, rules, &field.pointer, errors);
+                    }
                 }
                 None => errors.push(self.spec.error_at(key.span(), &s.pointer, format!("unknown property `{wire}`"))),
             }
@@ -358,6 +428,16 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// A bound as `daplug-rules` takes it.
+fn bound(bound: &Option<(String, bool)>) -> Option<Bound<'_>> {
+    bound.as_ref().map(|(value, exclusive)| Bound { value, exclusive: *exclusive })
+}
+
+/// `text` against every `multipleOf`.
+fn multiples(text: &str, rules: &Rules) -> Result<(), String> {
+    rules.multiple_of.iter().try_for_each(|d| check::number(text, None, None, Some(d)))
 }
 
 /// How a type is named in messages.
