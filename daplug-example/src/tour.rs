@@ -93,7 +93,7 @@ pub async fn run(adapter: &Adapter, events: &Events) -> Result<(), Error> {
 
     // 5. Updates: each list operation, with a typed patch. The adapter locks on `modified`
     //    (x-daplug idempotence_key) so each update is conditioned on the value it read.
-    let patch = |numbers: Vec<f64>| ExampleModelPatch { array_number: Some(numbers), ..Default::default() };
+    let patch = |numbers: Vec<f64>| ExampleModelPatch { array_number: Some(Some(numbers)), ..Default::default() };
     let added = orders.update(&key("abc123"), &patch(vec![3.0, 4.0])).list_op(ListOp::Add).await?;
     step("update", format!("add [3, 4] -> array_number {:?}", added.array_number.unwrap_or_default()));
     let removed = orders.update(&key("abc123"), &patch(vec![1.0, 4.0])).list_op(ListOp::Remove).await?;

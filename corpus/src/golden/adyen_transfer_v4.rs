@@ -115,7 +115,7 @@ impl AdditionalBankIdentification {
         "type",
     );
 }
-/// A partial update of [`AdditionalBankIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`AdditionalBankIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -124,10 +124,14 @@ impl AdditionalBankIdentification {
 #[allow(missing_docs)]
 pub struct AdditionalBankIdentificationPatch {
     pub code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        AdditionalBankIdentificationType,
+        ::daplug_runtime::__private::std::option::Option<
+            AdditionalBankIdentificationType,
+        >,
     >,
 }
 #[automatically_derived]
@@ -162,6 +166,57 @@ for AdditionalBankIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AdditionalBankIdentificationPatch {
+        const NAME: &'static str = "AdditionalBankIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["code", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    AdditionalBankIdentificationType,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                code: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"code" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AdditionalBankIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -544,7 +599,7 @@ impl Address {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("stateOrProvince");
 }
-/// A partial update of [`Address`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Address`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -553,22 +608,32 @@ impl Address {
 #[allow(missing_docs)]
 pub struct AddressPatch {
     pub city: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub country: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub line1: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub line2: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub postal_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub state_or_province: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -617,6 +682,96 @@ impl ::daplug_runtime::__private::serde::Serialize for AddressPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AddressPatch {
+        const NAME: &'static str = "AddressPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "city",
+            "country",
+            "line1",
+            "line2",
+            "postalCode",
+            "stateOrProvince",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                city: __field0,
+                country: __field1,
+                line1: __field2,
+                line2: __field3,
+                postal_code: __field4,
+                state_or_province: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"city" => 0usize,
+                    b"country" => 1usize,
+                    b"line1" => 2usize,
+                    b"line2" => 3usize,
+                    b"postalCode" => 4usize,
+                    b"stateOrProvince" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Address as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AddressPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -791,7 +946,7 @@ impl Airline {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ticketNumber");
 }
-/// A partial update of [`Airline`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Airline`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -800,10 +955,14 @@ impl Airline {
 #[allow(missing_docs)]
 pub struct AirlinePatch {
     pub legs: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Leg>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Leg>,
+        >,
     >,
     pub ticket_number: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -837,6 +996,57 @@ impl ::daplug_runtime::__private::serde::Serialize for AirlinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AirlinePatch {
+        const NAME: &'static str = "AirlinePatch";
+        const FIELDS: &'static [&'static str] = &["legs", "ticketNumber"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Leg>,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                legs: __field0,
+                ticket_number: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"legs" => 0usize,
+                    b"ticketNumber" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AirlinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -981,7 +1191,7 @@ impl Amount {
         "value",
     );
 }
-/// A partial update of [`Amount`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Amount`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1025,6 +1235,48 @@ impl ::daplug_runtime::__private::serde::Serialize for AmountPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AmountPatch {
+        const NAME: &'static str = "AmountPatch";
+        const FIELDS: &'static [&'static str] = &["currency", "value"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<i64>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                currency: __field0,
+                value: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"currency" => 0usize,
+                    b"value" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AmountPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1198,7 +1450,7 @@ impl AmountAdjustment {
         "basepoints",
     );
 }
-/// A partial update of [`AmountAdjustment`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`AmountAdjustment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1206,11 +1458,17 @@ impl AmountAdjustment {
 )]
 #[allow(missing_docs)]
 pub struct AmountAdjustmentPatch {
-    pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    pub amount_adjustment_type: ::daplug_runtime::__private::std::option::Option<
-        AmountAdjustmentAmountAdjustmentType,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Amount>,
     >,
-    pub basepoints: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub amount_adjustment_type: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            AmountAdjustmentAmountAdjustmentType,
+        >,
+    >,
+    pub basepoints: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for AmountAdjustmentPatch {
@@ -1249,6 +1507,60 @@ impl ::daplug_runtime::__private::serde::Serialize for AmountAdjustmentPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AmountAdjustmentPatch {
+        const NAME: &'static str = "AmountAdjustmentPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "amount",
+            "amountAdjustmentType",
+            "basepoints",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Amount>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    AmountAdjustmentAmountAdjustmentType,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                amount: __field0,
+                amount_adjustment_type: __field1,
+                basepoints: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"amountAdjustmentType" => 1usize,
+                    b"basepoints" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AmountAdjustmentPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1496,7 +1808,7 @@ impl ApproveTransfersRequest {
         >,
     > = ::daplug_runtime::Field::new("transferIds");
 }
-/// A partial update of [`ApproveTransfersRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ApproveTransfersRequest`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1505,8 +1817,10 @@ impl ApproveTransfersRequest {
 #[allow(missing_docs)]
 pub struct ApproveTransfersRequestPatch {
     pub transfer_ids: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
 }
@@ -1539,6 +1853,48 @@ impl ::daplug_runtime::__private::serde::Serialize for ApproveTransfersRequestPa
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ApproveTransfersRequestPatch {
+        const NAME: &'static str = "ApproveTransfersRequestPatch";
+        const FIELDS: &'static [&'static str] = &["transferIds"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { transfer_ids: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"transferIds" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ApproveTransfersRequestPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1730,7 +2086,7 @@ impl AuLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`AuLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`AuLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1786,6 +2142,53 @@ for AuLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AuLocalAccountIdentificationPatch {
+        const NAME: &'static str = "AuLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["accountNumber", "bsbCode", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<AuLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                bsb_code: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"bsbCode" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <AuLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AuLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2065,7 +2468,7 @@ impl BalanceMutation {
         "reserved",
     );
 }
-/// A partial update of [`BalanceMutation`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`BalanceMutation`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2073,12 +2476,20 @@ impl BalanceMutation {
 )]
 #[allow(missing_docs)]
 pub struct BalanceMutationPatch {
-    pub balance: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub currency: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+    pub balance: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
     >,
-    pub received: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub reserved: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub currency: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub received: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub reserved: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for BalanceMutationPatch {
@@ -2120,6 +2531,69 @@ impl ::daplug_runtime::__private::serde::Serialize for BalanceMutationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BalanceMutationPatch {
+        const NAME: &'static str = "BalanceMutationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "balance",
+            "currency",
+            "received",
+            "reserved",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                balance: __field0,
+                currency: __field1,
+                received: __field2,
+                reserved: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"balance" => 0usize,
+                    b"currency" => 1usize,
+                    b"received" => 2usize,
+                    b"reserved" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BalanceMutationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2300,7 +2774,7 @@ impl BankAccountV3 {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storedPaymentMethodId");
 }
-/// A partial update of [`BankAccountV3`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`BankAccountV3`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2315,7 +2789,9 @@ pub struct BankAccountV3Patch {
         BankAccountV3AccountIdentification,
     >,
     pub stored_payment_method_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -2355,6 +2831,60 @@ impl ::daplug_runtime::__private::serde::Serialize for BankAccountV3Patch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BankAccountV3Patch {
+        const NAME: &'static str = "BankAccountV3Patch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountHolder",
+            "accountIdentification",
+            "storedPaymentMethodId",
+        ];
+        type Fields = (
+            __p::Given<PartyIdentification>,
+            __p::Given<BankAccountV3AccountIdentification>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_holder: __field0,
+                account_identification: __field1,
+                stored_payment_method_id: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHolder" => 0usize,
+                    b"accountIdentification" => 1usize,
+                    b"storedPaymentMethodId" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BankAccountV3Patch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3047,7 +3577,7 @@ impl BankCategoryData {
         "type",
     );
 }
-/// A partial update of [`BankCategoryData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`BankCategoryData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3056,9 +3586,11 @@ impl BankCategoryData {
 #[allow(missing_docs)]
 pub struct BankCategoryDataPatch {
     pub priority: ::daplug_runtime::__private::std::option::Option<
-        BankCategoryDataPriority,
+        ::daplug_runtime::__private::std::option::Option<BankCategoryDataPriority>,
     >,
-    pub type_: ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
+    pub type_: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for BankCategoryDataPatch {
@@ -3091,6 +3623,55 @@ impl ::daplug_runtime::__private::serde::Serialize for BankCategoryDataPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BankCategoryDataPatch {
+        const NAME: &'static str = "BankCategoryDataPatch";
+        const FIELDS: &'static [&'static str] = &["priority", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    BankCategoryDataPriority,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                priority: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"priority" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BankCategoryDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3542,7 +4123,7 @@ impl BrLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`BrLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`BrLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3560,7 +4141,9 @@ pub struct BrLocalAccountIdentificationPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub ispb: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
         BrLocalAccountIdentificationType,
@@ -3610,6 +4193,75 @@ for BrLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BrLocalAccountIdentificationPatch {
+        const NAME: &'static str = "BrLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountNumber",
+            "bankCode",
+            "branchNumber",
+            "ispb",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<BrLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                bank_code: __field1,
+                branch_number: __field2,
+                ispb: __field3,
+                type_: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"bankCode" => 1usize,
+                    b"branchNumber" => 2usize,
+                    b"ispb" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <BrLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BrLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3951,7 +4603,7 @@ impl CaLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`CaLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CaLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3963,7 +4615,9 @@ pub struct CaLocalAccountIdentificationPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub account_type: ::daplug_runtime::__private::std::option::Option<
-        CaLocalAccountIdentificationAccountType,
+        ::daplug_runtime::__private::std::option::Option<
+            CaLocalAccountIdentificationAccountType,
+        >,
     >,
     pub institution_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -4019,6 +4673,75 @@ for CaLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CaLocalAccountIdentificationPatch {
+        const NAME: &'static str = "CaLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountNumber",
+            "accountType",
+            "institutionNumber",
+            "transitNumber",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    CaLocalAccountIdentificationAccountType,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<CaLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                account_type: __field1,
+                institution_number: __field2,
+                transit_number: __field3,
+                type_: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"accountType" => 1usize,
+                    b"institutionNumber" => 2usize,
+                    b"transitNumber" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <CaLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CaLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4337,7 +5060,7 @@ impl CancelTransfersRequest {
         >,
     > = ::daplug_runtime::Field::new("transferIds");
 }
-/// A partial update of [`CancelTransfersRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CancelTransfersRequest`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4346,8 +5069,10 @@ impl CancelTransfersRequest {
 #[allow(missing_docs)]
 pub struct CancelTransfersRequestPatch {
     pub transfer_ids: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
 }
@@ -4380,6 +5105,48 @@ impl ::daplug_runtime::__private::serde::Serialize for CancelTransfersRequestPat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CancelTransfersRequestPatch {
+        const NAME: &'static str = "CancelTransfersRequestPatch";
+        const FIELDS: &'static [&'static str] = &["transferIds"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { transfer_ids: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"transferIds" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CancelTransfersRequestPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4555,7 +5322,7 @@ impl CapitalBalance {
         "total",
     );
 }
-/// A partial update of [`CapitalBalance`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CapitalBalance`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4610,6 +5377,65 @@ impl ::daplug_runtime::__private::serde::Serialize for CapitalBalancePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CapitalBalancePatch {
+        const NAME: &'static str = "CapitalBalancePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "currency",
+            "fee",
+            "principal",
+            "total",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<i64>,
+            __p::Given<i64>,
+            __p::Given<i64>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                currency: __field0,
+                fee: __field1,
+                principal: __field2,
+                total: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"currency" => 0usize,
+                    b"fee" => 1usize,
+                    b"principal" => 2usize,
+                    b"total" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CapitalBalancePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4865,7 +5691,7 @@ impl CapitalGrant {
         "status",
     );
 }
-/// A partial update of [`CapitalGrant`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CapitalGrant`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4873,12 +5699,16 @@ impl CapitalGrant {
 )]
 #[allow(missing_docs)]
 pub struct CapitalGrantPatch {
-    pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Amount>,
+    >,
     pub balances: ::daplug_runtime::__private::std::option::Option<CapitalBalance>,
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
-        GrantCounterparty,
+        ::daplug_runtime::__private::std::option::Option<GrantCounterparty>,
     >,
-    pub fee: ::daplug_runtime::__private::std::option::Option<Fee>,
+    pub fee: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Fee>,
+    >,
     pub grant_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -4888,7 +5718,9 @@ pub struct CapitalGrantPatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub repayment: ::daplug_runtime::__private::std::option::Option<Repayment>,
+    pub repayment: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Repayment>,
+    >,
     pub status: ::daplug_runtime::__private::std::option::Option<CapitalGrantStatus>,
 }
 #[automatically_derived]
@@ -4946,6 +5778,96 @@ impl ::daplug_runtime::__private::serde::Serialize for CapitalGrantPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CapitalGrantPatch {
+        const NAME: &'static str = "CapitalGrantPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "amount",
+            "balances",
+            "counterparty",
+            "fee",
+            "grantAccountId",
+            "grantOfferId",
+            "id",
+            "repayment",
+            "status",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<Amount>>,
+                __p::Given<CapitalBalance>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<GrantCounterparty>,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<Fee>>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<Repayment>>,
+            ),
+            (__p::Given<CapitalGrantStatus>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                amount: __field0,
+                balances: __field1,
+                counterparty: __field2,
+                fee: __field3,
+                grant_account_id: __field4,
+                grant_offer_id: __field5,
+                id: __field6,
+                repayment: __field7,
+                status: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"balances" => 1usize,
+                    b"counterparty" => 2usize,
+                    b"fee" => 3usize,
+                    b"grantAccountId" => 4usize,
+                    b"grantOfferId" => 5usize,
+                    b"id" => 6usize,
+                    b"repayment" => 7usize,
+                    b"status" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CapitalGrantPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5115,7 +6037,7 @@ impl CapitalGrantInfo {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("grantOfferId");
 }
-/// A partial update of [`CapitalGrantInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CapitalGrantInfo`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5124,7 +6046,7 @@ impl CapitalGrantInfo {
 #[allow(missing_docs)]
 pub struct CapitalGrantInfoPatch {
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
-        GrantInfoCounterparty,
+        ::daplug_runtime::__private::std::option::Option<GrantInfoCounterparty>,
     >,
     pub grant_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -5170,6 +6092,58 @@ impl ::daplug_runtime::__private::serde::Serialize for CapitalGrantInfoPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CapitalGrantInfoPatch {
+        const NAME: &'static str = "CapitalGrantInfoPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "counterparty",
+            "grantAccountId",
+            "grantOfferId",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<GrantInfoCounterparty>,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                counterparty: __field0,
+                grant_account_id: __field1,
+                grant_offer_id: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"counterparty" => 0usize,
+                    b"grantAccountId" => 1usize,
+                    b"grantOfferId" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CapitalGrantInfoPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5409,7 +6383,7 @@ impl CapitalGrants {
         ::daplug_runtime::__private::std::vec::Vec<CapitalGrant>,
     > = ::daplug_runtime::Field::new("grants");
 }
-/// A partial update of [`CapitalGrants`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CapitalGrants`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5448,6 +6422,42 @@ impl ::daplug_runtime::__private::serde::Serialize for CapitalGrantsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CapitalGrantsPatch {
+        const NAME: &'static str = "CapitalGrantsPatch";
+        const FIELDS: &'static [&'static str] = &["grants"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::vec::Vec<CapitalGrant>>,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { grants: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"grants" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CapitalGrantsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5604,7 +6614,7 @@ impl Card {
         "cardIdentification",
     );
 }
-/// A partial update of [`Card`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Card`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5650,6 +6660,46 @@ impl ::daplug_runtime::__private::serde::Serialize for CardPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CardPatch {
+        const NAME: &'static str = "CardPatch";
+        const FIELDS: &'static [&'static str] = &["cardHolder", "cardIdentification"];
+        type Fields = (__p::Given<PartyIdentification>, __p::Given<CardIdentification>);
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                card_holder: __field0,
+                card_identification: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"cardHolder" => 0usize,
+                    b"cardIdentification" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CardPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5999,7 +7049,7 @@ impl CardIdentification {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storedPaymentMethodId");
 }
-/// A partial update of [`CardIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CardIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6008,25 +7058,39 @@ impl CardIdentification {
 #[allow(missing_docs)]
 pub struct CardIdentificationPatch {
     pub expiry_month: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub expiry_year: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub issue_number: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub number: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub start_month: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub start_year: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub stored_payment_method_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -6078,6 +7142,109 @@ impl ::daplug_runtime::__private::serde::Serialize for CardIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CardIdentificationPatch {
+        const NAME: &'static str = "CardIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "expiryMonth",
+            "expiryYear",
+            "issueNumber",
+            "number",
+            "startMonth",
+            "startYear",
+            "storedPaymentMethodId",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                expiry_month: __field0,
+                expiry_year: __field1,
+                issue_number: __field2,
+                number: __field3,
+                start_month: __field4,
+                start_year: __field5,
+                stored_payment_method_id: __field6,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"expiryMonth" => 0usize,
+                    b"expiryYear" => 1usize,
+                    b"issueNumber" => 2usize,
+                    b"number" => 3usize,
+                    b"startMonth" => 4usize,
+                    b"startYear" => 5usize,
+                    b"storedPaymentMethodId" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <CardIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CardIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6381,7 +7548,7 @@ impl CashOut {
         ::daplug_runtime::__private::std::vec::Vec<CashOutTransfer>,
     > = ::daplug_runtime::Field::new("transfers");
 }
-/// A partial update of [`CashOut`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CashOut`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6391,12 +7558,16 @@ impl CashOut {
 pub struct CashOutPatch {
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
-        CashOutInfoCounterparty,
+        ::daplug_runtime::__private::std::option::Option<CashOutInfoCounterparty>,
     >,
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub fee: ::daplug_runtime::__private::std::option::Option<Fee>,
+    pub fee: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Fee>,
+    >,
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -6404,10 +7575,14 @@ pub struct CashOutPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub transfers: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<CashOutTransfer>,
@@ -6474,6 +7649,109 @@ impl ::daplug_runtime::__private::serde::Serialize for CashOutPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CashOutPatch {
+        const NAME: &'static str = "CashOutPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "amount",
+            "counterparty",
+            "description",
+            "fee",
+            "id",
+            "instructingBalanceAccountId",
+            "referenceForBeneficiary",
+            "transferInstrumentId",
+            "transfers",
+        ];
+        type Fields = (
+            (
+                __p::Given<Amount>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        CashOutInfoCounterparty,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<Fee>>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (__p::Given<::daplug_runtime::__private::std::vec::Vec<CashOutTransfer>>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                amount: __field0,
+                counterparty: __field1,
+                description: __field2,
+                fee: __field3,
+                id: __field4,
+                instructing_balance_account_id: __field5,
+                reference_for_beneficiary: __field6,
+                transfer_instrument_id: __field7,
+                transfers: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"counterparty" => 1usize,
+                    b"description" => 2usize,
+                    b"fee" => 3usize,
+                    b"id" => 4usize,
+                    b"instructingBalanceAccountId" => 5usize,
+                    b"referenceForBeneficiary" => 6usize,
+                    b"transferInstrumentId" => 7usize,
+                    b"transfers" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CashOutPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6745,7 +8023,7 @@ impl CashOutInfo {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
-/// A partial update of [`CashOutInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CashOutInfo`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6755,23 +8033,33 @@ impl CashOutInfo {
 pub struct CashOutInfoPatch {
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
-        CashOutInfoCounterparty,
+        ::daplug_runtime::__private::std::option::Option<CashOutInfoCounterparty>,
     >,
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub fee: ::daplug_runtime::__private::std::option::Option<Fee>,
+    pub fee: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Fee>,
+    >,
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub instructing_balance_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -6832,6 +8120,102 @@ impl ::daplug_runtime::__private::serde::Serialize for CashOutInfoPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CashOutInfoPatch {
+        const NAME: &'static str = "CashOutInfoPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "amount",
+            "counterparty",
+            "description",
+            "fee",
+            "id",
+            "instructingBalanceAccountId",
+            "referenceForBeneficiary",
+            "transferInstrumentId",
+        ];
+        type Fields = (
+            __p::Given<Amount>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<CashOutInfoCounterparty>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Fee>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                amount: __field0,
+                counterparty: __field1,
+                description: __field2,
+                fee: __field3,
+                id: __field4,
+                instructing_balance_account_id: __field5,
+                reference_for_beneficiary: __field6,
+                transfer_instrument_id: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"counterparty" => 1usize,
+                    b"description" => 2usize,
+                    b"fee" => 3usize,
+                    b"id" => 4usize,
+                    b"instructingBalanceAccountId" => 5usize,
+                    b"referenceForBeneficiary" => 6usize,
+                    b"transferInstrumentId" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CashOutInfoPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6972,7 +8356,7 @@ impl CashOutInfoCounterparty {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
-/// A partial update of [`CashOutInfoCounterparty`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CashOutInfoCounterparty`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6981,7 +8365,9 @@ impl CashOutInfoCounterparty {
 #[allow(missing_docs)]
 pub struct CashOutInfoCounterpartyPatch {
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -7013,6 +8399,47 @@ impl ::daplug_runtime::__private::serde::Serialize for CashOutInfoCounterpartyPa
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CashOutInfoCounterpartyPatch {
+        const NAME: &'static str = "CashOutInfoCounterpartyPatch";
+        const FIELDS: &'static [&'static str] = &["transferInstrumentId"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self {
+                transfer_instrument_id: __field0,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"transferInstrumentId" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CashOutInfoCounterpartyPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7172,7 +8599,7 @@ impl CashOutTransfer {
         "type",
     );
 }
-/// A partial update of [`CashOutTransfer`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CashOutTransfer`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7219,6 +8646,51 @@ impl ::daplug_runtime::__private::serde::Serialize for CashOutTransferPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CashOutTransferPatch {
+        const NAME: &'static str = "CashOutTransferPatch";
+        const FIELDS: &'static [&'static str] = &["amount", "id", "type"];
+        type Fields = (
+            __p::Given<Amount>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<CashOutTransferType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                amount: __field0,
+                id: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"id" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CashOutTransferPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7453,7 +8925,7 @@ impl ConfirmationTrackingData {
         "type",
     );
 }
-/// A partial update of [`ConfirmationTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ConfirmationTrackingData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7499,6 +8971,49 @@ impl ::daplug_runtime::__private::serde::Serialize for ConfirmationTrackingDataP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ConfirmationTrackingDataPatch {
+        const NAME: &'static str = "ConfirmationTrackingDataPatch";
+        const FIELDS: &'static [&'static str] = &["status", "type"];
+        type Fields = (
+            __p::Given<ConfirmationTrackingDataStatus>,
+            __p::Given<ConfirmationTrackingDataType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                status: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"status" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ConfirmationTrackingDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7860,7 +9375,7 @@ impl CounterpartyInfoV3 {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
-/// A partial update of [`CounterpartyInfoV3`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CounterpartyInfoV3`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7869,12 +9384,20 @@ impl CounterpartyInfoV3 {
 #[allow(missing_docs)]
 pub struct CounterpartyInfoV3Patch {
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub bank_account: ::daplug_runtime::__private::std::option::Option<BankAccountV3>,
-    pub card: ::daplug_runtime::__private::std::option::Option<Card>,
+    pub bank_account: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<BankAccountV3>,
+    >,
+    pub card: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Card>,
+    >,
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -7917,6 +9440,73 @@ impl ::daplug_runtime::__private::serde::Serialize for CounterpartyInfoV3Patch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CounterpartyInfoV3Patch {
+        const NAME: &'static str = "CounterpartyInfoV3Patch";
+        const FIELDS: &'static [&'static str] = &[
+            "balanceAccountId",
+            "bankAccount",
+            "card",
+            "transferInstrumentId",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<BankAccountV3>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Card>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                balance_account_id: __field0,
+                bank_account: __field1,
+                card: __field2,
+                transfer_instrument_id: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"balanceAccountId" => 0usize,
+                    b"bankAccount" => 1usize,
+                    b"card" => 2usize,
+                    b"transferInstrumentId" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CounterpartyInfoV3Patch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -8146,7 +9736,7 @@ impl CounterpartyV3 {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
-/// A partial update of [`CounterpartyV3`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CounterpartyV3`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8155,13 +9745,23 @@ impl CounterpartyV3 {
 #[allow(missing_docs)]
 pub struct CounterpartyV3Patch {
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub bank_account: ::daplug_runtime::__private::std::option::Option<BankAccountV3>,
-    pub card: ::daplug_runtime::__private::std::option::Option<Card>,
-    pub merchant: ::daplug_runtime::__private::std::option::Option<MerchantData>,
+    pub bank_account: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<BankAccountV3>,
+    >,
+    pub card: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Card>,
+    >,
+    pub merchant: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<MerchantData>,
+    >,
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -8207,6 +9807,78 @@ impl ::daplug_runtime::__private::serde::Serialize for CounterpartyV3Patch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CounterpartyV3Patch {
+        const NAME: &'static str = "CounterpartyV3Patch";
+        const FIELDS: &'static [&'static str] = &[
+            "balanceAccountId",
+            "bankAccount",
+            "card",
+            "merchant",
+            "transferInstrumentId",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<BankAccountV3>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Card>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<MerchantData>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                balance_account_id: __field0,
+                bank_account: __field1,
+                card: __field2,
+                merchant: __field3,
+                transfer_instrument_id: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"balanceAccountId" => 0usize,
+                    b"bankAccount" => 1usize,
+                    b"card" => 2usize,
+                    b"merchant" => 3usize,
+                    b"transferInstrumentId" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CounterpartyV3Patch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -8426,7 +10098,7 @@ impl CzLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`CzLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CzLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8482,6 +10154,53 @@ for CzLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CzLocalAccountIdentificationPatch {
+        const NAME: &'static str = "CzLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["accountNumber", "bankCode", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<CzLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                bank_code: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"bankCode" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <CzLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CzLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -8834,7 +10553,7 @@ impl DefaultErrorResponseEntity {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`DefaultErrorResponseEntity`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`DefaultErrorResponseEntity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8843,26 +10562,42 @@ impl DefaultErrorResponseEntity {
 #[allow(missing_docs)]
 pub struct DefaultErrorResponseEntityPatch {
     pub detail: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub error_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub instance: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub invalid_fields: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+        >,
     >,
     pub request_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub status: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub title: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -8917,6 +10652,112 @@ impl ::daplug_runtime::__private::serde::Serialize for DefaultErrorResponseEntit
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DefaultErrorResponseEntityPatch {
+        const NAME: &'static str = "DefaultErrorResponseEntityPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "detail",
+            "errorCode",
+            "instance",
+            "invalidFields",
+            "requestId",
+            "status",
+            "title",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                detail: __field0,
+                error_code: __field1,
+                instance: __field2,
+                invalid_fields: __field3,
+                request_id: __field4,
+                status: __field5,
+                title: __field6,
+                type_: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"detail" => 0usize,
+                    b"errorCode" => 1usize,
+                    b"instance" => 2usize,
+                    b"invalidFields" => 3usize,
+                    b"requestId" => 4usize,
+                    b"status" => 5usize,
+                    b"title" => 6usize,
+                    b"type" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DefaultErrorResponseEntityPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9148,7 +10989,7 @@ impl DirectDebitInformation {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequenceType");
 }
-/// A partial update of [`DirectDebitInformation`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`DirectDebitInformation`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9157,16 +10998,24 @@ impl DirectDebitInformation {
 #[allow(missing_docs)]
 pub struct DirectDebitInformationPatch {
     pub date_of_signature: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub due_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub mandate_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub sequence_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -9209,6 +11058,82 @@ impl ::daplug_runtime::__private::serde::Serialize for DirectDebitInformationPat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DirectDebitInformationPatch {
+        const NAME: &'static str = "DirectDebitInformationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "dateOfSignature",
+            "dueDate",
+            "mandateId",
+            "sequenceType",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                date_of_signature: __field0,
+                due_date: __field1,
+                mandate_id: __field2,
+                sequence_type: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"dateOfSignature" => 0usize,
+                    b"dueDate" => 1usize,
+                    b"mandateId" => 2usize,
+                    b"sequenceType" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <DirectDebitInformation as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DirectDebitInformationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9418,7 +11343,7 @@ impl DkLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`DkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`DkLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9474,6 +11399,53 @@ for DkLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DkLocalAccountIdentificationPatch {
+        const NAME: &'static str = "DkLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["accountNumber", "bankCode", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<DkLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                bank_code: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"bankCode" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <DkLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DkLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9736,7 +11708,7 @@ impl EstimationTrackingData {
         "type",
     );
 }
-/// A partial update of [`EstimationTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EstimationTrackingData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9782,6 +11754,50 @@ impl ::daplug_runtime::__private::serde::Serialize for EstimationTrackingDataPat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EstimationTrackingDataPatch {
+        const NAME: &'static str = "EstimationTrackingDataPatch";
+        const FIELDS: &'static [&'static str] = &["estimatedArrivalTime", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<EstimationTrackingDataType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                estimated_arrival_time: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"estimatedArrivalTime" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EstimationTrackingData as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EstimationTrackingDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10053,7 +12069,7 @@ impl ExecutionDate {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timezone");
 }
-/// A partial update of [`ExecutionDate`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ExecutionDate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10062,10 +12078,14 @@ impl ExecutionDate {
 #[allow(missing_docs)]
 pub struct ExecutionDatePatch {
     pub date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub timezone: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -10099,6 +12119,58 @@ impl ::daplug_runtime::__private::serde::Serialize for ExecutionDatePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ExecutionDatePatch {
+        const NAME: &'static str = "ExecutionDatePatch";
+        const FIELDS: &'static [&'static str] = &["date", "timezone"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                date: __field0,
+                timezone: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"date" => 0usize,
+                    b"timezone" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <ExecutionDate as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ExecutionDatePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10289,7 +12361,7 @@ impl ExternalReason {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
 }
-/// A partial update of [`ExternalReason`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ExternalReason`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10298,13 +12370,19 @@ impl ExternalReason {
 #[allow(missing_docs)]
 pub struct ExternalReasonPatch {
     pub code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub namespace: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -10344,6 +12422,64 @@ impl ::daplug_runtime::__private::serde::Serialize for ExternalReasonPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ExternalReasonPatch {
+        const NAME: &'static str = "ExternalReasonPatch";
+        const FIELDS: &'static [&'static str] = &["code", "description", "namespace"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                code: __field0,
+                description: __field1,
+                namespace: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"code" => 0usize,
+                    b"description" => 1usize,
+                    b"namespace" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ExternalReasonPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10469,7 +12605,7 @@ impl Fee {
         "amount",
     );
 }
-/// A partial update of [`Fee`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Fee`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10506,6 +12642,39 @@ impl ::daplug_runtime::__private::serde::Serialize for FeePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for FeePatch {
+        const NAME: &'static str = "FeePatch";
+        const FIELDS: &'static [&'static str] = &["amount"];
+        type Fields = (__p::Given<Amount>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { amount: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for FeePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10666,7 +12835,7 @@ impl FindTransfersResponse {
         ::daplug_runtime::__private::std::vec::Vec<TransferData>,
     > = ::daplug_runtime::Field::new("data");
 }
-/// A partial update of [`FindTransfersResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`FindTransfersResponse`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10674,9 +12843,13 @@ impl FindTransfersResponse {
 )]
 #[allow(missing_docs)]
 pub struct FindTransfersResponsePatch {
-    pub links: ::daplug_runtime::__private::std::option::Option<Links>,
+    pub links: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Links>,
+    >,
     pub data: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<TransferData>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<TransferData>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -10710,6 +12883,53 @@ impl ::daplug_runtime::__private::serde::Serialize for FindTransfersResponsePatc
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for FindTransfersResponsePatch {
+        const NAME: &'static str = "FindTransfersResponsePatch";
+        const FIELDS: &'static [&'static str] = &["_links", "data"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Links>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<TransferData>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                links: __field0,
+                data: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"_links" => 0usize,
+                    b"data" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for FindTransfersResponsePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10929,7 +13149,7 @@ impl FundingInstrument {
         FundingInstrumentSourceOfFunds,
     > = ::daplug_runtime::Field::new("sourceOfFunds");
 }
-/// A partial update of [`FundingInstrument`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`FundingInstrument`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10938,16 +13158,20 @@ impl FundingInstrument {
 #[allow(missing_docs)]
 pub struct FundingInstrumentPatch {
     pub card_identification: ::daplug_runtime::__private::std::option::Option<
-        CardIdentification,
+        ::daplug_runtime::__private::std::option::Option<CardIdentification>,
     >,
     pub network_payment_reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub source_of_funds: ::daplug_runtime::__private::std::option::Option<
-        FundingInstrumentSourceOfFunds,
+        ::daplug_runtime::__private::std::option::Option<FundingInstrumentSourceOfFunds>,
     >,
 }
 #[automatically_derived]
@@ -10990,6 +13214,79 @@ impl ::daplug_runtime::__private::serde::Serialize for FundingInstrumentPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for FundingInstrumentPatch {
+        const NAME: &'static str = "FundingInstrumentPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "cardIdentification",
+            "networkPaymentReference",
+            "reference",
+            "sourceOfFunds",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<CardIdentification>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    FundingInstrumentSourceOfFunds,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                card_identification: __field0,
+                network_payment_reference: __field1,
+                reference: __field2,
+                source_of_funds: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"cardIdentification" => 0usize,
+                    b"networkPaymentReference" => 1usize,
+                    b"reference" => 2usize,
+                    b"sourceOfFunds" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for FundingInstrumentPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11257,7 +13554,7 @@ impl GrantCounterparty {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
-/// A partial update of [`GrantCounterparty`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`GrantCounterparty`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11266,13 +13563,19 @@ impl GrantCounterparty {
 #[allow(missing_docs)]
 pub struct GrantCounterpartyPatch {
     pub account_holder_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -11312,6 +13615,68 @@ impl ::daplug_runtime::__private::serde::Serialize for GrantCounterpartyPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for GrantCounterpartyPatch {
+        const NAME: &'static str = "GrantCounterpartyPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountHolderId",
+            "balanceAccountId",
+            "transferInstrumentId",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_holder_id: __field0,
+                balance_account_id: __field1,
+                transfer_instrument_id: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHolderId" => 0usize,
+                    b"balanceAccountId" => 1usize,
+                    b"transferInstrumentId" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for GrantCounterpartyPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11475,7 +13840,7 @@ impl GrantInfoCounterparty {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
-/// A partial update of [`GrantInfoCounterparty`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`GrantInfoCounterparty`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11484,10 +13849,14 @@ impl GrantInfoCounterparty {
 #[allow(missing_docs)]
 pub struct GrantInfoCounterpartyPatch {
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -11524,6 +13893,60 @@ impl ::daplug_runtime::__private::serde::Serialize for GrantInfoCounterpartyPatc
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for GrantInfoCounterpartyPatch {
+        const NAME: &'static str = "GrantInfoCounterpartyPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "balanceAccountId",
+            "transferInstrumentId",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                balance_account_id: __field0,
+                transfer_instrument_id: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"balanceAccountId" => 0usize,
+                    b"transferInstrumentId" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for GrantInfoCounterpartyPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11719,7 +14142,7 @@ impl HkLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`HkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`HkLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11775,6 +14198,57 @@ for HkLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for HkLocalAccountIdentificationPatch {
+        const NAME: &'static str = "HkLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountNumber",
+            "clearingCode",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<HkLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                clearing_code: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"clearingCode" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <HkLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for HkLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -12034,7 +14508,7 @@ impl HuLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`HuLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`HuLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12081,6 +14555,50 @@ for HuLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for HuLocalAccountIdentificationPatch {
+        const NAME: &'static str = "HuLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["accountNumber", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<HuLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <HuLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for HuLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -12337,7 +14855,7 @@ impl IbanAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`IbanAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IbanAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12346,7 +14864,9 @@ impl IbanAccountIdentification {
 #[allow(missing_docs)]
 pub struct IbanAccountIdentificationPatch {
     pub bic: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub iban: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -12388,6 +14908,56 @@ impl ::daplug_runtime::__private::serde::Serialize for IbanAccountIdentification
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IbanAccountIdentificationPatch {
+        const NAME: &'static str = "IbanAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["bic", "iban", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<IbanAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                bic: __field0,
+                iban: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"bic" => 0usize,
+                    b"iban" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IbanAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -12638,7 +15208,7 @@ impl InterchangeData {
         "type",
     );
 }
-/// A partial update of [`InterchangeData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`InterchangeData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12646,9 +15216,13 @@ impl InterchangeData {
 )]
 #[allow(missing_docs)]
 pub struct InterchangeDataPatch {
-    pub interchange_amount: ::daplug_runtime::__private::std::option::Option<Amount>,
+    pub interchange_amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Amount>,
+    >,
     pub interchange_rate_indicator: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<InterchangeDataType>,
 }
@@ -12689,6 +15263,60 @@ impl ::daplug_runtime::__private::serde::Serialize for InterchangeDataPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for InterchangeDataPatch {
+        const NAME: &'static str = "InterchangeDataPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "interchangeAmount",
+            "interchangeRateIndicator",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Amount>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<InterchangeDataType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                interchange_amount: __field0,
+                interchange_rate_indicator: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"interchangeAmount" => 0usize,
+                    b"interchangeRateIndicator" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for InterchangeDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -12951,7 +15579,7 @@ impl InternalCategoryData {
         "type",
     );
 }
-/// A partial update of [`InternalCategoryData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`InternalCategoryData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12960,13 +15588,17 @@ impl InternalCategoryData {
 #[allow(missing_docs)]
 pub struct InternalCategoryDataPatch {
     pub modification_merchant_reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub modification_psp_reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        InternalCategoryDataType,
+        ::daplug_runtime::__private::std::option::Option<InternalCategoryDataType>,
     >,
 }
 #[automatically_derived]
@@ -13012,6 +15644,68 @@ impl ::daplug_runtime::__private::serde::Serialize for InternalCategoryDataPatch
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for InternalCategoryDataPatch {
+        const NAME: &'static str = "InternalCategoryDataPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "modificationMerchantReference",
+            "modificationPspReference",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    InternalCategoryDataType,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                modification_merchant_reference: __field0,
+                modification_psp_reference: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"modificationMerchantReference" => 0usize,
+                    b"modificationPspReference" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for InternalCategoryDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -13262,7 +15956,7 @@ impl InternalReviewTrackingData {
         "type",
     );
 }
-/// A partial update of [`InternalReviewTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`InternalReviewTrackingData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13271,7 +15965,9 @@ impl InternalReviewTrackingData {
 #[allow(missing_docs)]
 pub struct InternalReviewTrackingDataPatch {
     pub reason: ::daplug_runtime::__private::std::option::Option<
-        InternalReviewTrackingDataReason,
+        ::daplug_runtime::__private::std::option::Option<
+            InternalReviewTrackingDataReason,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
         InternalReviewTrackingDataStatus,
@@ -13313,6 +16009,56 @@ impl ::daplug_runtime::__private::serde::Serialize for InternalReviewTrackingDat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for InternalReviewTrackingDataPatch {
+        const NAME: &'static str = "InternalReviewTrackingDataPatch";
+        const FIELDS: &'static [&'static str] = &["reason", "status", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    InternalReviewTrackingDataReason,
+                >,
+            >,
+            __p::Given<InternalReviewTrackingDataStatus>,
+            __p::Given<InternalReviewTrackingDataType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                reason: __field0,
+                status: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"reason" => 0usize,
+                    b"status" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for InternalReviewTrackingDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -13708,7 +16454,7 @@ impl InvalidField {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
-/// A partial update of [`InvalidField`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`InvalidField`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13759,6 +16505,51 @@ impl ::daplug_runtime::__private::serde::Serialize for InvalidFieldPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for InvalidFieldPatch {
+        const NAME: &'static str = "InvalidFieldPatch";
+        const FIELDS: &'static [&'static str] = &["message", "name", "value"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                message: __field0,
+                name: __field1,
+                value: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"message" => 0usize,
+                    b"name" => 1usize,
+                    b"value" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for InvalidFieldPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -14056,7 +16847,7 @@ impl IssuedCard {
         ::daplug_runtime::__private::std::vec::Vec<TransferNotificationValidationFact>,
     > = ::daplug_runtime::Field::new("validationFacts");
 }
-/// A partial update of [`IssuedCard`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IssuedCard`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14065,27 +16856,41 @@ impl IssuedCard {
 #[allow(missing_docs)]
 pub struct IssuedCardPatch {
     pub authorisation_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub pan_entry_mode: ::daplug_runtime::__private::std::option::Option<
-        IssuedCardPanEntryMode,
+        ::daplug_runtime::__private::std::option::Option<IssuedCardPanEntryMode>,
     >,
     pub processing_type: ::daplug_runtime::__private::std::option::Option<
-        IssuedCardProcessingType,
+        ::daplug_runtime::__private::std::option::Option<IssuedCardProcessingType>,
     >,
     pub relayed_authorisation_data: ::daplug_runtime::__private::std::option::Option<
-        RelayedAuthorisationData,
+        ::daplug_runtime::__private::std::option::Option<RelayedAuthorisationData>,
     >,
     pub scheme_trace_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub scheme_unique_transaction_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub three_d_secure: ::daplug_runtime::__private::std::option::Option<ThreeDSecure>,
-    pub type_: ::daplug_runtime::__private::std::option::Option<IssuedCardType>,
+    pub three_d_secure: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<ThreeDSecure>,
+    >,
+    pub type_: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<IssuedCardType>,
+    >,
     pub validation_facts: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<TransferNotificationValidationFact>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                TransferNotificationValidationFact,
+            >,
+        >,
     >,
 }
 #[automatically_derived]
@@ -14143,6 +16948,130 @@ impl ::daplug_runtime::__private::serde::Serialize for IssuedCardPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IssuedCardPatch {
+        const NAME: &'static str = "IssuedCardPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "authorisationType",
+            "panEntryMode",
+            "processingType",
+            "relayedAuthorisationData",
+            "schemeTraceId",
+            "schemeUniqueTransactionId",
+            "threeDSecure",
+            "type",
+            "validationFacts",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IssuedCardPanEntryMode,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IssuedCardProcessingType,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        RelayedAuthorisationData,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ThreeDSecure>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<IssuedCardType>,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            TransferNotificationValidationFact,
+                        >,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                authorisation_type: __field0,
+                pan_entry_mode: __field1,
+                processing_type: __field2,
+                relayed_authorisation_data: __field3,
+                scheme_trace_id: __field4,
+                scheme_unique_transaction_id: __field5,
+                three_d_secure: __field6,
+                type_: __field7,
+                validation_facts: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"authorisationType" => 0usize,
+                    b"panEntryMode" => 1usize,
+                    b"processingType" => 2usize,
+                    b"relayedAuthorisationData" => 3usize,
+                    b"schemeTraceId" => 4usize,
+                    b"schemeUniqueTransactionId" => 5usize,
+                    b"threeDSecure" => 6usize,
+                    b"type" => 7usize,
+                    b"validationFacts" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IssuedCardPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -14617,7 +17546,7 @@ impl IssuingTransactionData {
         "type",
     );
 }
-/// A partial update of [`IssuingTransactionData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IssuingTransactionData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14626,7 +17555,9 @@ impl IssuingTransactionData {
 #[allow(missing_docs)]
 pub struct IssuingTransactionDataPatch {
     pub capture_cycle_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
         IssuingTransactionDataType,
@@ -14663,6 +17594,53 @@ impl ::daplug_runtime::__private::serde::Serialize for IssuingTransactionDataPat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IssuingTransactionDataPatch {
+        const NAME: &'static str = "IssuingTransactionDataPatch";
+        const FIELDS: &'static [&'static str] = &["captureCycleId", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<IssuingTransactionDataType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                capture_cycle_id: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"captureCycleId" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IssuingTransactionDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -14980,7 +17958,7 @@ impl Leg {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("flightNumber");
 }
-/// A partial update of [`Leg`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Leg`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14989,22 +17967,34 @@ impl Leg {
 #[allow(missing_docs)]
 pub struct LegPatch {
     pub arrival_airport_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub basic_fare_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub carrier_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub departure_airport_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub departure_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub flight_number: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -15053,6 +18043,99 @@ impl ::daplug_runtime::__private::serde::Serialize for LegPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LegPatch {
+        const NAME: &'static str = "LegPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "arrivalAirportCode",
+            "basicFareCode",
+            "carrierCode",
+            "departureAirportCode",
+            "departureDate",
+            "flightNumber",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                arrival_airport_code: __field0,
+                basic_fare_code: __field1,
+                carrier_code: __field2,
+                departure_airport_code: __field3,
+                departure_date: __field4,
+                flight_number: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"arrivalAirportCode" => 0usize,
+                    b"basicFareCode" => 1usize,
+                    b"carrierCode" => 2usize,
+                    b"departureAirportCode" => 3usize,
+                    b"departureDate" => 4usize,
+                    b"flightNumber" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LegPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -15182,7 +18265,7 @@ impl Link {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("href");
 }
-/// A partial update of [`Link`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Link`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15191,7 +18274,9 @@ impl Link {
 #[allow(missing_docs)]
 pub struct LinkPatch {
     pub href: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -15221,6 +18306,46 @@ impl ::daplug_runtime::__private::serde::Serialize for LinkPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinkPatch {
+        const NAME: &'static str = "LinkPatch";
+        const FIELDS: &'static [&'static str] = &["href"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { href: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"href" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinkPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -15367,7 +18492,7 @@ impl Links {
         "prev",
     );
 }
-/// A partial update of [`Links`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Links`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15375,8 +18500,12 @@ impl Links {
 )]
 #[allow(missing_docs)]
 pub struct LinksPatch {
-    pub next: ::daplug_runtime::__private::std::option::Option<Link>,
-    pub prev: ::daplug_runtime::__private::std::option::Option<Link>,
+    pub next: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Link>,
+    >,
+    pub prev: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Link>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for LinksPatch {
@@ -15409,6 +18538,49 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksPatch {
+        const NAME: &'static str = "LinksPatch";
+        const FIELDS: &'static [&'static str] = &["next", "prev"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Link>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Link>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                next: __field0,
+                prev: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"next" => 0usize,
+                    b"prev" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -15563,7 +18735,7 @@ impl Lodging {
         "numberOfNights",
     );
 }
-/// A partial update of [`Lodging`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Lodging`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15572,9 +18744,13 @@ impl Lodging {
 #[allow(missing_docs)]
 pub struct LodgingPatch {
     pub check_in_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub number_of_nights: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub number_of_nights: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for LodgingPatch {
@@ -15607,6 +18783,53 @@ impl ::daplug_runtime::__private::serde::Serialize for LodgingPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LodgingPatch {
+        const NAME: &'static str = "LodgingPatch";
+        const FIELDS: &'static [&'static str] = &["checkInDate", "numberOfNights"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                check_in_date: __field0,
+                number_of_nights: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"checkInDate" => 0usize,
+                    b"numberOfNights" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LodgingPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -15820,7 +19043,7 @@ impl MerchantData {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("postalCode");
 }
-/// A partial update of [`MerchantData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`MerchantData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15829,17 +19052,27 @@ impl MerchantData {
 #[allow(missing_docs)]
 pub struct MerchantDataPatch {
     pub acquirer_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub mcc: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub merchant_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub name_location: ::daplug_runtime::__private::std::option::Option<NameLocation>,
+    pub name_location: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<NameLocation>,
+    >,
     pub postal_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -15885,6 +19118,86 @@ impl ::daplug_runtime::__private::serde::Serialize for MerchantDataPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for MerchantDataPatch {
+        const NAME: &'static str = "MerchantDataPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "acquirerId",
+            "mcc",
+            "merchantId",
+            "nameLocation",
+            "postalCode",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<NameLocation>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                acquirer_id: __field0,
+                mcc: __field1,
+                merchant_id: __field2,
+                name_location: __field3,
+                postal_code: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"acquirerId" => 0usize,
+                    b"mcc" => 1usize,
+                    b"merchantId" => 2usize,
+                    b"nameLocation" => 3usize,
+                    b"postalCode" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for MerchantDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -16052,7 +19365,7 @@ impl MerchantPurchaseData {
         "type",
     );
 }
-/// A partial update of [`MerchantPurchaseData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`MerchantPurchaseData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16060,9 +19373,13 @@ impl MerchantPurchaseData {
 )]
 #[allow(missing_docs)]
 pub struct MerchantPurchaseDataPatch {
-    pub airline: ::daplug_runtime::__private::std::option::Option<Airline>,
+    pub airline: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Airline>,
+    >,
     pub lodging: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Lodging>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Lodging>,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
         MerchantPurchaseDataType,
@@ -16101,6 +19418,56 @@ impl ::daplug_runtime::__private::serde::Serialize for MerchantPurchaseDataPatch
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for MerchantPurchaseDataPatch {
+        const NAME: &'static str = "MerchantPurchaseDataPatch";
+        const FIELDS: &'static [&'static str] = &["airline", "lodging", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Airline>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Lodging>,
+                >,
+            >,
+            __p::Given<MerchantPurchaseDataType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                airline: __field0,
+                lodging: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"airline" => 0usize,
+                    b"lodging" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for MerchantPurchaseDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -16389,7 +19756,7 @@ impl Modification {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`Modification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Modification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16398,17 +19765,27 @@ impl Modification {
 #[allow(missing_docs)]
 pub struct ModificationPatch {
     pub direction: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub status: ::daplug_runtime::__private::std::option::Option<ModificationStatus>,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<ModificationStatus>,
+    >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -16454,6 +19831,88 @@ impl ::daplug_runtime::__private::serde::Serialize for ModificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ModificationPatch {
+        const NAME: &'static str = "ModificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "direction",
+            "id",
+            "reference",
+            "status",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<ModificationStatus>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                direction: __field0,
+                id: __field1,
+                reference: __field2,
+                status: __field3,
+                type_: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"direction" => 0usize,
+                    b"id" => 1usize,
+                    b"reference" => 2usize,
+                    b"status" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ModificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17190,7 +20649,7 @@ impl NameLocation {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("state");
 }
-/// A partial update of [`NameLocation`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`NameLocation`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17199,22 +20658,34 @@ impl NameLocation {
 #[allow(missing_docs)]
 pub struct NameLocationPatch {
     pub city: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub country: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub country_of_origin: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub raw_data: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub state: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -17263,6 +20734,99 @@ impl ::daplug_runtime::__private::serde::Serialize for NameLocationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for NameLocationPatch {
+        const NAME: &'static str = "NameLocationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "city",
+            "country",
+            "countryOfOrigin",
+            "name",
+            "rawData",
+            "state",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                city: __field0,
+                country: __field1,
+                country_of_origin: __field2,
+                name: __field3,
+                raw_data: __field4,
+                state: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"city" => 0usize,
+                    b"country" => 1usize,
+                    b"countryOfOrigin" => 2usize,
+                    b"name" => 3usize,
+                    b"rawData" => 4usize,
+                    b"state" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NameLocationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17430,7 +20994,7 @@ impl NoLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`NoLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`NoLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17477,6 +21041,50 @@ for NoLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for NoLocalAccountIdentificationPatch {
+        const NAME: &'static str = "NoLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["accountNumber", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<NoLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <NoLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NoLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17791,7 +21399,7 @@ impl NumberAndBicAccountIdentification {
         NumberAndBicAccountIdentificationType,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`NumberAndBicAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`NumberAndBicAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17803,7 +21411,7 @@ pub struct NumberAndBicAccountIdentificationPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub additional_bank_identification: ::daplug_runtime::__private::std::option::Option<
-        AdditionalBankIdentification,
+        ::daplug_runtime::__private::std::option::Option<AdditionalBankIdentification>,
     >,
     pub bic: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -17860,6 +21468,70 @@ for NumberAndBicAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for NumberAndBicAccountIdentificationPatch {
+        const NAME: &'static str = "NumberAndBicAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountNumber",
+            "additionalBankIdentification",
+            "bic",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    AdditionalBankIdentification,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<NumberAndBicAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                additional_bank_identification: __field1,
+                bic: __field2,
+                type_: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"additionalBankIdentification" => 1usize,
+                    b"bic" => 2usize,
+                    b"type" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <NumberAndBicAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NumberAndBicAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -18122,7 +21794,7 @@ impl NzLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`NzLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`NzLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18169,6 +21841,50 @@ for NzLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for NzLocalAccountIdentificationPatch {
+        const NAME: &'static str = "NzLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["accountNumber", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<NzLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <NzLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NzLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -18614,7 +22330,7 @@ impl PartyIdentification {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`PartyIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PartyIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18622,28 +22338,46 @@ impl PartyIdentification {
 )]
 #[allow(missing_docs)]
 pub struct PartyIdentificationPatch {
-    pub address: ::daplug_runtime::__private::std::option::Option<Address>,
+    pub address: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Address>,
+    >,
     pub date_of_birth: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub email: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub first_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub full_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub last_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub type_: ::daplug_runtime::__private::std::option::Option<PartyIdentificationType>,
+    pub type_: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<PartyIdentificationType>,
+    >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -18701,6 +22435,129 @@ impl ::daplug_runtime::__private::serde::Serialize for PartyIdentificationPatch 
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PartyIdentificationPatch {
+        const NAME: &'static str = "PartyIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "address",
+            "dateOfBirth",
+            "email",
+            "firstName",
+            "fullName",
+            "lastName",
+            "reference",
+            "type",
+            "url",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<Address>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        PartyIdentificationType,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                address: __field0,
+                date_of_birth: __field1,
+                email: __field2,
+                first_name: __field3,
+                full_name: __field4,
+                last_name: __field5,
+                reference: __field6,
+                type_: __field7,
+                url: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"address" => 0usize,
+                    b"dateOfBirth" => 1usize,
+                    b"email" => 2usize,
+                    b"firstName" => 3usize,
+                    b"fullName" => 4usize,
+                    b"lastName" => 5usize,
+                    b"reference" => 6usize,
+                    b"type" => 7usize,
+                    b"url" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <PartyIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PartyIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -19012,7 +22869,7 @@ impl PaymentInstrument {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tokenType");
 }
-/// A partial update of [`PaymentInstrument`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PaymentInstrument`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19021,16 +22878,24 @@ impl PaymentInstrument {
 #[allow(missing_docs)]
 pub struct PaymentInstrumentPatch {
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub token_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -19073,6 +22938,81 @@ impl ::daplug_runtime::__private::serde::Serialize for PaymentInstrumentPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PaymentInstrumentPatch {
+        const NAME: &'static str = "PaymentInstrumentPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "description",
+            "id",
+            "reference",
+            "tokenType",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                description: __field0,
+                id: __field1,
+                reference: __field2,
+                token_type: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"description" => 0usize,
+                    b"id" => 1usize,
+                    b"reference" => 2usize,
+                    b"tokenType" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PaymentInstrumentPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -19240,7 +23180,7 @@ impl PlLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`PlLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PlLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19287,6 +23227,50 @@ for PlLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PlLocalAccountIdentificationPatch {
+        const NAME: &'static str = "PlLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["accountNumber", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<PlLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <PlLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PlLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -19650,7 +23634,7 @@ impl PlatformPayment {
         "type",
     );
 }
-/// A partial update of [`PlatformPayment`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PlatformPayment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19659,21 +23643,33 @@ impl PlatformPayment {
 #[allow(missing_docs)]
 pub struct PlatformPaymentPatch {
     pub modification_merchant_reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub modification_psp_reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub payment_merchant_reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub platform_payment_type: ::daplug_runtime::__private::std::option::Option<
-        PlatformPaymentPlatformPaymentType,
+        ::daplug_runtime::__private::std::option::Option<
+            PlatformPaymentPlatformPaymentType,
+        >,
     >,
     pub psp_payment_reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub type_: ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
+    pub type_: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for PlatformPaymentPatch {
@@ -19727,6 +23723,97 @@ impl ::daplug_runtime::__private::serde::Serialize for PlatformPaymentPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PlatformPaymentPatch {
+        const NAME: &'static str = "PlatformPaymentPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "modificationMerchantReference",
+            "modificationPspReference",
+            "paymentMerchantReference",
+            "platformPaymentType",
+            "pspPaymentReference",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    PlatformPaymentPlatformPaymentType,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                modification_merchant_reference: __field0,
+                modification_psp_reference: __field1,
+                payment_merchant_reference: __field2,
+                platform_payment_type: __field3,
+                psp_payment_reference: __field4,
+                type_: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"modificationMerchantReference" => 0usize,
+                    b"modificationPspReference" => 1usize,
+                    b"paymentMerchantReference" => 2usize,
+                    b"platformPaymentType" => 3usize,
+                    b"pspPaymentReference" => 4usize,
+                    b"type" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PlatformPaymentPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20183,7 +24270,7 @@ impl RelayedAuthorisationData {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
 }
-/// A partial update of [`RelayedAuthorisationData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`RelayedAuthorisationData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20192,13 +24279,17 @@ impl RelayedAuthorisationData {
 #[allow(missing_docs)]
 pub struct RelayedAuthorisationDataPatch {
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -20232,6 +24323,60 @@ impl ::daplug_runtime::__private::serde::Serialize for RelayedAuthorisationDataP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for RelayedAuthorisationDataPatch {
+        const NAME: &'static str = "RelayedAuthorisationDataPatch";
+        const FIELDS: &'static [&'static str] = &["metadata", "reference"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                metadata: __field0,
+                reference: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"metadata" => 0usize,
+                    b"reference" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for RelayedAuthorisationDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20392,7 +24537,7 @@ impl Repayment {
         "threshold",
     );
 }
-/// A partial update of [`Repayment`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Repayment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20401,8 +24546,12 @@ impl Repayment {
 #[allow(missing_docs)]
 pub struct RepaymentPatch {
     pub basis_points: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub term: ::daplug_runtime::__private::std::option::Option<RepaymentTerm>,
-    pub threshold: ::daplug_runtime::__private::std::option::Option<ThresholdRepayment>,
+    pub term: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<RepaymentTerm>,
+    >,
+    pub threshold: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<ThresholdRepayment>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for RepaymentPatch {
@@ -20441,6 +24590,54 @@ impl ::daplug_runtime::__private::serde::Serialize for RepaymentPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for RepaymentPatch {
+        const NAME: &'static str = "RepaymentPatch";
+        const FIELDS: &'static [&'static str] = &["basisPoints", "term", "threshold"];
+        type Fields = (
+            __p::Given<i32>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<RepaymentTerm>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<ThresholdRepayment>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                basis_points: __field0,
+                term: __field1,
+                threshold: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"basisPoints" => 0usize,
+                    b"term" => 1usize,
+                    b"threshold" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for RepaymentPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20589,7 +24786,7 @@ impl RepaymentTerm {
         "maximumDays",
     );
 }
-/// A partial update of [`RepaymentTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`RepaymentTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20598,7 +24795,9 @@ impl RepaymentTerm {
 #[allow(missing_docs)]
 pub struct RepaymentTermPatch {
     pub estimated_days: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub maximum_days: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub maximum_days: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for RepaymentTermPatch {
@@ -20631,6 +24830,49 @@ impl ::daplug_runtime::__private::serde::Serialize for RepaymentTermPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for RepaymentTermPatch {
+        const NAME: &'static str = "RepaymentTermPatch";
+        const FIELDS: &'static [&'static str] = &["estimatedDays", "maximumDays"];
+        type Fields = (
+            __p::Given<i32>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                estimated_days: __field0,
+                maximum_days: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"estimatedDays" => 0usize,
+                    b"maximumDays" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for RepaymentTermPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20803,7 +25045,7 @@ impl ResourceReference {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
 }
-/// A partial update of [`ResourceReference`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ResourceReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20812,13 +25054,19 @@ impl ResourceReference {
 #[allow(missing_docs)]
 pub struct ResourceReferencePatch {
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -20858,6 +25106,64 @@ impl ::daplug_runtime::__private::serde::Serialize for ResourceReferencePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ResourceReferencePatch {
+        const NAME: &'static str = "ResourceReferencePatch";
+        const FIELDS: &'static [&'static str] = &["description", "id", "reference"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                description: __field0,
+                id: __field1,
+                reference: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"description" => 0usize,
+                    b"id" => 1usize,
+                    b"reference" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ResourceReferencePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21123,7 +25429,7 @@ impl RestServiceError {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`RestServiceError`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`RestServiceError`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21138,15 +25444,23 @@ pub struct RestServiceErrorPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub instance: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub invalid_fields: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+        >,
     >,
     pub request_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub response: ::daplug_runtime::__private::std::option::Option<JsonObject>,
+    pub response: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<JsonObject>,
+    >,
     pub status: ::daplug_runtime::__private::std::option::Option<i32>,
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -21210,6 +25524,106 @@ impl ::daplug_runtime::__private::serde::Serialize for RestServiceErrorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for RestServiceErrorPatch {
+        const NAME: &'static str = "RestServiceErrorPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "detail",
+            "errorCode",
+            "instance",
+            "invalidFields",
+            "requestId",
+            "response",
+            "status",
+            "title",
+            "type",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<JsonObject>>,
+                __p::Given<i32>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+            ),
+            (__p::Given<::daplug_runtime::__private::std::string::String>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                detail: __field0,
+                error_code: __field1,
+                instance: __field2,
+                invalid_fields: __field3,
+                request_id: __field4,
+                response: __field5,
+                status: __field6,
+                title: __field7,
+                type_: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"detail" => 0usize,
+                    b"errorCode" => 1usize,
+                    b"instance" => 2usize,
+                    b"invalidFields" => 3usize,
+                    b"requestId" => 4usize,
+                    b"response" => 5usize,
+                    b"status" => 6usize,
+                    b"title" => 7usize,
+                    b"type" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for RestServiceErrorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21385,7 +25799,7 @@ impl ReturnTransferRequest {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
 }
-/// A partial update of [`ReturnTransferRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ReturnTransferRequest`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21395,7 +25809,9 @@ impl ReturnTransferRequest {
 pub struct ReturnTransferRequestPatch {
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -21429,6 +25845,54 @@ impl ::daplug_runtime::__private::serde::Serialize for ReturnTransferRequestPatc
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ReturnTransferRequestPatch {
+        const NAME: &'static str = "ReturnTransferRequestPatch";
+        const FIELDS: &'static [&'static str] = &["amount", "reference"];
+        type Fields = (
+            __p::Given<Amount>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                amount: __field0,
+                reference: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"reference" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <ReturnTransferRequest as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ReturnTransferRequestPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21645,7 +26109,7 @@ impl ReturnTransferResponse {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferId");
 }
-/// A partial update of [`ReturnTransferResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ReturnTransferResponse`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21654,16 +26118,22 @@ impl ReturnTransferResponse {
 #[allow(missing_docs)]
 pub struct ReturnTransferResponsePatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        ReturnTransferResponseStatus,
+        ::daplug_runtime::__private::std::option::Option<ReturnTransferResponseStatus>,
     >,
     pub transfer_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -21706,6 +26176,81 @@ impl ::daplug_runtime::__private::serde::Serialize for ReturnTransferResponsePat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ReturnTransferResponsePatch {
+        const NAME: &'static str = "ReturnTransferResponsePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "reference",
+            "status",
+            "transferId",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ReturnTransferResponseStatus,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                reference: __field1,
+                status: __field2,
+                transfer_id: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"reference" => 1usize,
+                    b"status" => 2usize,
+                    b"transferId" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ReturnTransferResponsePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21995,7 +26540,7 @@ impl RoutingDetails {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
 }
-/// A partial update of [`RoutingDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`RoutingDetails`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22004,16 +26549,22 @@ impl RoutingDetails {
 #[allow(missing_docs)]
 pub struct RoutingDetailsPatch {
     pub detail: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub error_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub priority: ::daplug_runtime::__private::std::option::Option<
-        RoutingDetailsPriority,
+        ::daplug_runtime::__private::std::option::Option<RoutingDetailsPriority>,
     >,
     pub title: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -22056,6 +26607,79 @@ impl ::daplug_runtime::__private::serde::Serialize for RoutingDetailsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for RoutingDetailsPatch {
+        const NAME: &'static str = "RoutingDetailsPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "detail",
+            "errorCode",
+            "priority",
+            "title",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<RoutingDetailsPriority>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                detail: __field0,
+                error_code: __field1,
+                priority: __field2,
+                title: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"detail" => 0usize,
+                    b"errorCode" => 1usize,
+                    b"priority" => 2usize,
+                    b"title" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for RoutingDetailsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -22375,7 +26999,7 @@ impl SeLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`SeLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`SeLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22431,6 +27055,57 @@ for SeLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SeLocalAccountIdentificationPatch {
+        const NAME: &'static str = "SeLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountNumber",
+            "clearingNumber",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<SeLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                clearing_number: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"clearingNumber" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <SeLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SeLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -22735,7 +27410,7 @@ impl ServiceError {
         "status",
     );
 }
-/// A partial update of [`ServiceError`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ServiceError`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22744,18 +27419,28 @@ impl ServiceError {
 #[allow(missing_docs)]
 pub struct ServiceErrorPatch {
     pub error_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub error_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub message: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub psp_reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub status: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for ServiceErrorPatch {
@@ -22800,6 +27485,86 @@ impl ::daplug_runtime::__private::serde::Serialize for ServiceErrorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ServiceErrorPatch {
+        const NAME: &'static str = "ServiceErrorPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "errorCode",
+            "errorType",
+            "message",
+            "pspReference",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                error_code: __field0,
+                error_type: __field1,
+                message: __field2,
+                psp_reference: __field3,
+                status: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"errorCode" => 0usize,
+                    b"errorType" => 1usize,
+                    b"message" => 2usize,
+                    b"pspReference" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ServiceErrorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -22993,7 +27758,7 @@ impl SgLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`SgLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`SgLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23008,7 +27773,9 @@ pub struct SgLocalAccountIdentificationPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        SgLocalAccountIdentificationType,
+        ::daplug_runtime::__private::std::option::Option<
+            SgLocalAccountIdentificationType,
+        >,
     >,
 }
 #[automatically_derived]
@@ -23049,6 +27816,57 @@ for SgLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SgLocalAccountIdentificationPatch {
+        const NAME: &'static str = "SgLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["accountNumber", "bic", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    SgLocalAccountIdentificationType,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                bic: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"bic" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <SgLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SgLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -23280,7 +28098,7 @@ impl ThreeDSecure {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("acsTransactionId");
 }
-/// A partial update of [`ThreeDSecure`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ThreeDSecure`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23289,7 +28107,9 @@ impl ThreeDSecure {
 #[allow(missing_docs)]
 pub struct ThreeDSecurePatch {
     pub acs_transaction_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -23321,6 +28141,48 @@ impl ::daplug_runtime::__private::serde::Serialize for ThreeDSecurePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ThreeDSecurePatch {
+        const NAME: &'static str = "ThreeDSecurePatch";
+        const FIELDS: &'static [&'static str] = &["acsTransactionId"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self {
+                acs_transaction_id: __field0,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"acsTransactionId" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ThreeDSecurePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -23447,7 +28309,7 @@ impl ThresholdRepayment {
         "amount",
     );
 }
-/// A partial update of [`ThresholdRepayment`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ThresholdRepayment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23484,6 +28346,40 @@ impl ::daplug_runtime::__private::serde::Serialize for ThresholdRepaymentPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ThresholdRepaymentPatch {
+        const NAME: &'static str = "ThresholdRepaymentPatch";
+        const FIELDS: &'static [&'static str] = &["amount"];
+        type Fields = (__p::Given<Amount>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { amount: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ThresholdRepaymentPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -23863,7 +28759,7 @@ impl Transaction {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("valueDate");
 }
-/// A partial update of [`Transaction`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Transaction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23885,22 +28781,30 @@ pub struct TransactionPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub creation_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub payment_instrument: ::daplug_runtime::__private::std::option::Option<
-        PaymentInstrument,
+        ::daplug_runtime::__private::std::option::Option<PaymentInstrument>,
     >,
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<TransactionStatus>,
-    pub transfer: ::daplug_runtime::__private::std::option::Option<TransferView>,
+    pub transfer: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferView>,
+    >,
     pub value_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -23972,6 +28876,129 @@ impl ::daplug_runtime::__private::serde::Serialize for TransactionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransactionPatch {
+        const NAME: &'static str = "TransactionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountHolder",
+            "amount",
+            "balanceAccount",
+            "balancePlatform",
+            "bookingDate",
+            "creationDate",
+            "description",
+            "id",
+            "paymentInstrument",
+            "referenceForBeneficiary",
+            "status",
+            "transfer",
+            "valueDate",
+        ];
+        type Fields = (
+            (
+                __p::Given<ResourceReference>,
+                __p::Given<Amount>,
+                __p::Given<ResourceReference>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<PaymentInstrument>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<TransactionStatus>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferView>,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11, __field12),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_holder: __field0,
+                amount: __field1,
+                balance_account: __field2,
+                balance_platform: __field3,
+                booking_date: __field4,
+                creation_date: __field5,
+                description: __field6,
+                id: __field7,
+                payment_instrument: __field8,
+                reference_for_beneficiary: __field9,
+                status: __field10,
+                transfer: __field11,
+                value_date: __field12,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHolder" => 0usize,
+                    b"amount" => 1usize,
+                    b"balanceAccount" => 2usize,
+                    b"balancePlatform" => 3usize,
+                    b"bookingDate" => 4usize,
+                    b"creationDate" => 5usize,
+                    b"description" => 6usize,
+                    b"id" => 7usize,
+                    b"paymentInstrument" => 8usize,
+                    b"referenceForBeneficiary" => 9usize,
+                    b"status" => 10usize,
+                    b"transfer" => 11usize,
+                    b"valueDate" => 12usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Transaction as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransactionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24173,7 +29200,7 @@ impl TransactionEventViolation {
         TransactionRuleSource,
     > = ::daplug_runtime::Field::new("transactionRuleSource");
 }
-/// A partial update of [`TransactionEventViolation`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransactionEventViolation`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24182,13 +29209,15 @@ impl TransactionEventViolation {
 #[allow(missing_docs)]
 pub struct TransactionEventViolationPatch {
     pub reason: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub transaction_rule: ::daplug_runtime::__private::std::option::Option<
-        TransactionRuleReference,
+        ::daplug_runtime::__private::std::option::Option<TransactionRuleReference>,
     >,
     pub transaction_rule_source: ::daplug_runtime::__private::std::option::Option<
-        TransactionRuleSource,
+        ::daplug_runtime::__private::std::option::Option<TransactionRuleSource>,
     >,
 }
 #[automatically_derived]
@@ -24228,6 +29257,66 @@ impl ::daplug_runtime::__private::serde::Serialize for TransactionEventViolation
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransactionEventViolationPatch {
+        const NAME: &'static str = "TransactionEventViolationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "reason",
+            "transactionRule",
+            "transactionRuleSource",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    TransactionRuleReference,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<TransactionRuleSource>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                reason: __field0,
+                transaction_rule: __field1,
+                transaction_rule_source: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"reason" => 0usize,
+                    b"transactionRule" => 1usize,
+                    b"transactionRuleSource" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransactionEventViolationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24438,7 +29527,7 @@ impl TransactionRuleReference {
         "score",
     );
 }
-/// A partial update of [`TransactionRuleReference`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransactionRuleReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24447,18 +29536,28 @@ impl TransactionRuleReference {
 #[allow(missing_docs)]
 pub struct TransactionRuleReferencePatch {
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub outcome_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub score: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub score: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for TransactionRuleReferencePatch {
@@ -24503,6 +29602,86 @@ impl ::daplug_runtime::__private::serde::Serialize for TransactionRuleReferenceP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransactionRuleReferencePatch {
+        const NAME: &'static str = "TransactionRuleReferencePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "description",
+            "id",
+            "outcomeType",
+            "reference",
+            "score",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                description: __field0,
+                id: __field1,
+                outcome_type: __field2,
+                reference: __field3,
+                score: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"description" => 0usize,
+                    b"id" => 1usize,
+                    b"outcomeType" => 2usize,
+                    b"reference" => 3usize,
+                    b"score" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransactionRuleReferencePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24671,7 +29850,7 @@ impl TransactionRuleSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`TransactionRuleSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransactionRuleSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24680,10 +29859,14 @@ impl TransactionRuleSource {
 #[allow(missing_docs)]
 pub struct TransactionRuleSourcePatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -24717,6 +29900,57 @@ impl ::daplug_runtime::__private::serde::Serialize for TransactionRuleSourcePatc
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransactionRuleSourcePatch {
+        const NAME: &'static str = "TransactionRuleSourcePatch";
+        const FIELDS: &'static [&'static str] = &["id", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransactionRuleSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24913,7 +30147,7 @@ impl TransactionRulesResult {
         ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
     > = ::daplug_runtime::Field::new("triggeredTransactionRules");
 }
-/// A partial update of [`TransactionRulesResult`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransactionRulesResult`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24922,14 +30156,20 @@ impl TransactionRulesResult {
 #[allow(missing_docs)]
 pub struct TransactionRulesResultPatch {
     pub advice: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub all_hard_block_rules_passed: ::daplug_runtime::__private::std::option::Option<
-        bool,
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
-    pub score: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub score: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub triggered_transaction_rules: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -24972,6 +30212,73 @@ impl ::daplug_runtime::__private::serde::Serialize for TransactionRulesResultPat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransactionRulesResultPatch {
+        const NAME: &'static str = "TransactionRulesResultPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "advice",
+            "allHardBlockRulesPassed",
+            "score",
+            "triggeredTransactionRules",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                advice: __field0,
+                all_hard_block_rules_passed: __field1,
+                score: __field2,
+                triggered_transaction_rules: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"advice" => 0usize,
+                    b"allHardBlockRulesPassed" => 1usize,
+                    b"score" => 2usize,
+                    b"triggeredTransactionRules" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransactionRulesResultPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -25132,7 +30439,7 @@ impl TransactionSearchResponse {
         ::daplug_runtime::__private::std::vec::Vec<Transaction>,
     > = ::daplug_runtime::Field::new("data");
 }
-/// A partial update of [`TransactionSearchResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransactionSearchResponse`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25140,9 +30447,13 @@ impl TransactionSearchResponse {
 )]
 #[allow(missing_docs)]
 pub struct TransactionSearchResponsePatch {
-    pub links: ::daplug_runtime::__private::std::option::Option<Links>,
+    pub links: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Links>,
+    >,
     pub data: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Transaction>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Transaction>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -25176,6 +30487,53 @@ impl ::daplug_runtime::__private::serde::Serialize for TransactionSearchResponse
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransactionSearchResponsePatch {
+        const NAME: &'static str = "TransactionSearchResponsePatch";
+        const FIELDS: &'static [&'static str] = &["_links", "data"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Links>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Transaction>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                links: __field0,
+                data: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"_links" => 0usize,
+                    b"data" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransactionSearchResponsePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -25821,7 +31179,7 @@ impl Transfer {
         UltimatePartyIdentification,
     > = ::daplug_runtime::Field::new("ultimateParty");
 }
-/// A partial update of [`Transfer`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Transfer`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25830,49 +31188,71 @@ impl Transfer {
 #[allow(missing_docs)]
 pub struct TransferPatch {
     pub account_holder: ::daplug_runtime::__private::std::option::Option<
-        ResourceReference,
+        ::daplug_runtime::__private::std::option::Option<ResourceReference>,
     >,
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
     pub balance_account: ::daplug_runtime::__private::std::option::Option<
-        ResourceReference,
+        ::daplug_runtime::__private::std::option::Option<ResourceReference>,
     >,
     pub category: ::daplug_runtime::__private::std::option::Option<TransferCategory>,
     pub category_data: ::daplug_runtime::__private::std::option::Option<
-        TransferCategoryData,
+        ::daplug_runtime::__private::std::option::Option<TransferCategoryData>,
     >,
     pub counterparty: ::daplug_runtime::__private::std::option::Option<CounterpartyV3>,
     pub created_at: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub creation_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub direct_debit_information: ::daplug_runtime::__private::std::option::Option<
-        DirectDebitInformation,
+        ::daplug_runtime::__private::std::option::Option<DirectDebitInformation>,
     >,
-    pub direction: ::daplug_runtime::__private::std::option::Option<TransferDirection>,
-    pub execution_date: ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
+    pub direction: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferDirection>,
+    >,
+    pub execution_date: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
+    >,
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub payment_instrument: ::daplug_runtime::__private::std::option::Option<
-        PaymentInstrument,
+        ::daplug_runtime::__private::std::option::Option<PaymentInstrument>,
     >,
-    pub reason: ::daplug_runtime::__private::std::option::Option<TransferReason>,
+    pub reason: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferReason>,
+    >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub review: ::daplug_runtime::__private::std::option::Option<TransferReview>,
+    pub review: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferReview>,
+    >,
     pub status: ::daplug_runtime::__private::std::option::Option<TransferStatus>,
-    pub type_: ::daplug_runtime::__private::std::option::Option<TransferType>,
+    pub type_: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferType>,
+    >,
     pub ultimate_party: ::daplug_runtime::__private::std::option::Option<
-        UltimatePartyIdentification,
+        ::daplug_runtime::__private::std::option::Option<UltimatePartyIdentification>,
     >,
 }
 #[automatically_derived]
@@ -25966,6 +31346,209 @@ impl ::daplug_runtime::__private::serde::Serialize for TransferPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferPatch {
+        const NAME: &'static str = "TransferPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountHolder",
+            "amount",
+            "balanceAccount",
+            "category",
+            "categoryData",
+            "counterparty",
+            "createdAt",
+            "creationDate",
+            "description",
+            "directDebitInformation",
+            "direction",
+            "executionDate",
+            "id",
+            "paymentInstrument",
+            "reason",
+            "reference",
+            "referenceForBeneficiary",
+            "review",
+            "status",
+            "type",
+            "ultimateParty",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ResourceReference>,
+                >,
+                __p::Given<Amount>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ResourceReference>,
+                >,
+                __p::Given<TransferCategory>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        TransferCategoryData,
+                    >,
+                >,
+                __p::Given<CounterpartyV3>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        DirectDebitInformation,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferDirection>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<PaymentInstrument>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferReason>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferReview>,
+                >,
+                __p::Given<TransferStatus>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferType>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        UltimatePartyIdentification,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (__field16, __field17, __field18, __field19, __field20),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_holder: __field0,
+                amount: __field1,
+                balance_account: __field2,
+                category: __field3,
+                category_data: __field4,
+                counterparty: __field5,
+                created_at: __field6,
+                creation_date: __field7,
+                description: __field8,
+                direct_debit_information: __field9,
+                direction: __field10,
+                execution_date: __field11,
+                id: __field12,
+                payment_instrument: __field13,
+                reason: __field14,
+                reference: __field15,
+                reference_for_beneficiary: __field16,
+                review: __field17,
+                status: __field18,
+                type_: __field19,
+                ultimate_party: __field20,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHolder" => 0usize,
+                    b"amount" => 1usize,
+                    b"balanceAccount" => 2usize,
+                    b"category" => 3usize,
+                    b"categoryData" => 4usize,
+                    b"counterparty" => 5usize,
+                    b"createdAt" => 6usize,
+                    b"creationDate" => 7usize,
+                    b"description" => 8usize,
+                    b"directDebitInformation" => 9usize,
+                    b"direction" => 10usize,
+                    b"executionDate" => 11usize,
+                    b"id" => 12usize,
+                    b"paymentInstrument" => 13usize,
+                    b"reason" => 14usize,
+                    b"reference" => 15usize,
+                    b"referenceForBeneficiary" => 16usize,
+                    b"review" => 17usize,
+                    b"status" => 18usize,
+                    b"type" => 19usize,
+                    b"ultimateParty" => 20usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Transfer as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -27009,7 +32592,7 @@ impl TransferData {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updatedAt");
 }
-/// A partial update of [`TransferData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransferData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -27018,76 +32601,112 @@ impl TransferData {
 #[allow(missing_docs)]
 pub struct TransferDataPatch {
     pub account_holder: ::daplug_runtime::__private::std::option::Option<
-        ResourceReference,
+        ::daplug_runtime::__private::std::option::Option<ResourceReference>,
     >,
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
     pub balance_account: ::daplug_runtime::__private::std::option::Option<
-        ResourceReference,
+        ::daplug_runtime::__private::std::option::Option<ResourceReference>,
     >,
     pub balance_platform: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub balances: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
+        >,
     >,
     pub category: ::daplug_runtime::__private::std::option::Option<TransferDataCategory>,
     pub category_data: ::daplug_runtime::__private::std::option::Option<
-        TransferDataCategoryData,
+        ::daplug_runtime::__private::std::option::Option<TransferDataCategoryData>,
     >,
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
-        TransferNotificationCounterParty,
+        ::daplug_runtime::__private::std::option::Option<
+            TransferNotificationCounterParty,
+        >,
     >,
     pub created_at: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub creation_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub direct_debit_information: ::daplug_runtime::__private::std::option::Option<
-        DirectDebitInformation,
+        ::daplug_runtime::__private::std::option::Option<DirectDebitInformation>,
     >,
     pub direction: ::daplug_runtime::__private::std::option::Option<
-        TransferDataDirection,
+        ::daplug_runtime::__private::std::option::Option<TransferDataDirection>,
     >,
     pub event_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub events: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<TransferEvent>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<TransferEvent>,
+        >,
     >,
-    pub execution_date: ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
+    pub execution_date: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
+    >,
     pub external_reason: ::daplug_runtime::__private::std::option::Option<
-        ExternalReason,
+        ::daplug_runtime::__private::std::option::Option<ExternalReason>,
     >,
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub payment_instrument: ::daplug_runtime::__private::std::option::Option<
-        PaymentInstrument,
+        ::daplug_runtime::__private::std::option::Option<PaymentInstrument>,
     >,
-    pub reason: ::daplug_runtime::__private::std::option::Option<TransferDataReason>,
+    pub reason: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferDataReason>,
+    >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub review: ::daplug_runtime::__private::std::option::Option<TransferReview>,
-    pub sequence_number: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub review: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferReview>,
+    >,
+    pub sequence_number: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub status: ::daplug_runtime::__private::std::option::Option<TransferDataStatus>,
-    pub tracking: ::daplug_runtime::__private::std::option::Option<TransferDataTracking>,
-    pub transaction_rules_result: ::daplug_runtime::__private::std::option::Option<
-        TransactionRulesResult,
+    pub tracking: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferDataTracking>,
     >,
-    pub type_: ::daplug_runtime::__private::std::option::Option<TransferDataType>,
+    pub transaction_rules_result: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransactionRulesResult>,
+    >,
+    pub type_: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferDataType>,
+    >,
     pub ultimate_party: ::daplug_runtime::__private::std::option::Option<
-        UltimatePartyIdentification,
+        ::daplug_runtime::__private::std::option::Option<UltimatePartyIdentification>,
     >,
     pub updated_at: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -27208,6 +32827,293 @@ impl ::daplug_runtime::__private::serde::Serialize for TransferDataPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferDataPatch {
+        const NAME: &'static str = "TransferDataPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountHolder",
+            "amount",
+            "balanceAccount",
+            "balancePlatform",
+            "balances",
+            "category",
+            "categoryData",
+            "counterparty",
+            "createdAt",
+            "creationDate",
+            "description",
+            "directDebitInformation",
+            "direction",
+            "eventId",
+            "events",
+            "executionDate",
+            "externalReason",
+            "id",
+            "paymentInstrument",
+            "reason",
+            "reference",
+            "referenceForBeneficiary",
+            "review",
+            "sequenceNumber",
+            "status",
+            "tracking",
+            "transactionRulesResult",
+            "type",
+            "ultimateParty",
+            "updatedAt",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ResourceReference>,
+                >,
+                __p::Given<Amount>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ResourceReference>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
+                    >,
+                >,
+                __p::Given<TransferDataCategory>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        TransferDataCategoryData,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        TransferNotificationCounterParty,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        DirectDebitInformation,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        TransferDataDirection,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<TransferEvent>,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ExternalReason>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<PaymentInstrument>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferDataReason>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferReview>,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            ),
+            (
+                __p::Given<TransferDataStatus>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        TransferDataTracking,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        TransactionRulesResult,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferDataType>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        UltimatePartyIdentification,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (
+                    __field16,
+                    __field17,
+                    __field18,
+                    __field19,
+                    __field20,
+                    __field21,
+                    __field22,
+                    __field23,
+                ),
+                (__field24, __field25, __field26, __field27, __field28, __field29),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_holder: __field0,
+                amount: __field1,
+                balance_account: __field2,
+                balance_platform: __field3,
+                balances: __field4,
+                category: __field5,
+                category_data: __field6,
+                counterparty: __field7,
+                created_at: __field8,
+                creation_date: __field9,
+                description: __field10,
+                direct_debit_information: __field11,
+                direction: __field12,
+                event_id: __field13,
+                events: __field14,
+                execution_date: __field15,
+                external_reason: __field16,
+                id: __field17,
+                payment_instrument: __field18,
+                reason: __field19,
+                reference: __field20,
+                reference_for_beneficiary: __field21,
+                review: __field22,
+                sequence_number: __field23,
+                status: __field24,
+                tracking: __field25,
+                transaction_rules_result: __field26,
+                type_: __field27,
+                ultimate_party: __field28,
+                updated_at: __field29,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountHolder" => 0usize,
+                    b"amount" => 1usize,
+                    b"balanceAccount" => 2usize,
+                    b"balancePlatform" => 3usize,
+                    b"balances" => 4usize,
+                    b"category" => 5usize,
+                    b"categoryData" => 6usize,
+                    b"counterparty" => 7usize,
+                    b"createdAt" => 8usize,
+                    b"creationDate" => 9usize,
+                    b"description" => 10usize,
+                    b"directDebitInformation" => 11usize,
+                    b"direction" => 12usize,
+                    b"eventId" => 13usize,
+                    b"events" => 14usize,
+                    b"executionDate" => 15usize,
+                    b"externalReason" => 16usize,
+                    b"id" => 17usize,
+                    b"paymentInstrument" => 18usize,
+                    b"reason" => 19usize,
+                    b"reference" => 20usize,
+                    b"referenceForBeneficiary" => 21usize,
+                    b"review" => 22usize,
+                    b"sequenceNumber" => 23usize,
+                    b"status" => 24usize,
+                    b"tracking" => 25usize,
+                    b"transactionRulesResult" => 26usize,
+                    b"type" => 27usize,
+                    b"ultimateParty" => 28usize,
+                    b"updatedAt" => 29usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <TransferData as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -29737,7 +35643,7 @@ impl TransferEvent {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("valueDate");
 }
-/// A partial update of [`TransferEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransferEvent`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29745,47 +35651,79 @@ impl TransferEvent {
 )]
 #[allow(missing_docs)]
 pub struct TransferEventPatch {
-    pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Amount>,
+    >,
     pub amount_adjustments: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<AmountAdjustment>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<AmountAdjustment>,
+        >,
     >,
     pub arn: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub booking_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub estimated_arrival_time: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub events_data: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<TransferEventEventsDataItem>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<TransferEventEventsDataItem>,
+        >,
     >,
     pub external_reason: ::daplug_runtime::__private::std::option::Option<
-        ExternalReason,
+        ::daplug_runtime::__private::std::option::Option<ExternalReason>,
     >,
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub modification: ::daplug_runtime::__private::std::option::Option<Modification>,
+    pub modification: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Modification>,
+    >,
     pub mutations: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
+        >,
     >,
-    pub original_amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    pub reason: ::daplug_runtime::__private::std::option::Option<TransferEventReason>,
-    pub status: ::daplug_runtime::__private::std::option::Option<TransferEventStatus>,
+    pub original_amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Amount>,
+    >,
+    pub reason: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferEventReason>,
+    >,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferEventStatus>,
+    >,
     pub tracking_data: ::daplug_runtime::__private::std::option::Option<
-        TransferEventTrackingData,
+        ::daplug_runtime::__private::std::option::Option<TransferEventTrackingData>,
     >,
     pub transaction_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub type_: ::daplug_runtime::__private::std::option::Option<TransferEventType>,
+    pub type_: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferEventType>,
+    >,
     pub update_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub value_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -29870,6 +35808,201 @@ impl ::daplug_runtime::__private::serde::Serialize for TransferEventPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferEventPatch {
+        const NAME: &'static str = "TransferEventPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "amount",
+            "amountAdjustments",
+            "arn",
+            "bookingDate",
+            "estimatedArrivalTime",
+            "eventsData",
+            "externalReason",
+            "id",
+            "modification",
+            "mutations",
+            "originalAmount",
+            "reason",
+            "status",
+            "trackingData",
+            "transactionId",
+            "type",
+            "updateDate",
+            "valueDate",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<Amount>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<AmountAdjustment>,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            TransferEventEventsDataItem,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ExternalReason>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<Modification>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<Amount>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferEventReason>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferEventStatus>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        TransferEventTrackingData,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferEventType>,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (__field16, __field17),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                amount: __field0,
+                amount_adjustments: __field1,
+                arn: __field2,
+                booking_date: __field3,
+                estimated_arrival_time: __field4,
+                events_data: __field5,
+                external_reason: __field6,
+                id: __field7,
+                modification: __field8,
+                mutations: __field9,
+                original_amount: __field10,
+                reason: __field11,
+                status: __field12,
+                tracking_data: __field13,
+                transaction_id: __field14,
+                type_: __field15,
+                update_date: __field16,
+                value_date: __field17,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"amountAdjustments" => 1usize,
+                    b"arn" => 2usize,
+                    b"bookingDate" => 3usize,
+                    b"estimatedArrivalTime" => 4usize,
+                    b"eventsData" => 5usize,
+                    b"externalReason" => 6usize,
+                    b"id" => 7usize,
+                    b"modification" => 8usize,
+                    b"mutations" => 9usize,
+                    b"originalAmount" => 10usize,
+                    b"reason" => 11usize,
+                    b"status" => 12usize,
+                    b"trackingData" => 13usize,
+                    b"transactionId" => 14usize,
+                    b"type" => 15usize,
+                    b"updateDate" => 16usize,
+                    b"valueDate" => 17usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <TransferEvent as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferEventPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -31824,7 +37957,7 @@ impl TransferInfo {
         UltimatePartyIdentification,
     > = ::daplug_runtime::Field::new("ultimateParty");
 }
-/// A partial update of [`TransferInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransferInfo`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -31834,33 +37967,53 @@ impl TransferInfo {
 pub struct TransferInfoPatch {
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub category: ::daplug_runtime::__private::std::option::Option<TransferInfoCategory>,
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
         CounterpartyInfoV3,
     >,
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub execution_date: ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
+    pub execution_date: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
+    >,
     pub payment_instrument_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub priorities: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<TransferInfoPrioritiesItem>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<TransferInfoPrioritiesItem>,
+        >,
     >,
-    pub priority: ::daplug_runtime::__private::std::option::Option<TransferInfoPriority>,
+    pub priority: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferInfoPriority>,
+    >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub review: ::daplug_runtime::__private::std::option::Option<TransferRequestReview>,
-    pub type_: ::daplug_runtime::__private::std::option::Option<TransferInfoType>,
+    pub review: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferRequestReview>,
+    >,
+    pub type_: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TransferInfoType>,
+    >,
     pub ultimate_party: ::daplug_runtime::__private::std::option::Option<
-        UltimatePartyIdentification,
+        ::daplug_runtime::__private::std::option::Option<UltimatePartyIdentification>,
     >,
 }
 #[automatically_derived]
@@ -31933,6 +38086,159 @@ impl ::daplug_runtime::__private::serde::Serialize for TransferInfoPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferInfoPatch {
+        const NAME: &'static str = "TransferInfoPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "amount",
+            "balanceAccountId",
+            "category",
+            "counterparty",
+            "description",
+            "executionDate",
+            "paymentInstrumentId",
+            "priorities",
+            "priority",
+            "reference",
+            "referenceForBeneficiary",
+            "review",
+            "type",
+            "ultimateParty",
+        ];
+        type Fields = (
+            (
+                __p::Given<Amount>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<TransferInfoCategory>,
+                __p::Given<CounterpartyInfoV3>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            TransferInfoPrioritiesItem,
+                        >,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        TransferInfoPriority,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        TransferRequestReview,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TransferInfoType>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        UltimatePartyIdentification,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11, __field12, __field13),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                amount: __field0,
+                balance_account_id: __field1,
+                category: __field2,
+                counterparty: __field3,
+                description: __field4,
+                execution_date: __field5,
+                payment_instrument_id: __field6,
+                priorities: __field7,
+                priority: __field8,
+                reference: __field9,
+                reference_for_beneficiary: __field10,
+                review: __field11,
+                type_: __field12,
+                ultimate_party: __field13,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"amount" => 0usize,
+                    b"balanceAccountId" => 1usize,
+                    b"category" => 2usize,
+                    b"counterparty" => 3usize,
+                    b"description" => 4usize,
+                    b"executionDate" => 5usize,
+                    b"paymentInstrumentId" => 6usize,
+                    b"priorities" => 7usize,
+                    b"priority" => 8usize,
+                    b"reference" => 9usize,
+                    b"referenceForBeneficiary" => 10usize,
+                    b"review" => 11usize,
+                    b"type" => 12usize,
+                    b"ultimateParty" => 13usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <TransferInfo as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferInfoPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -32631,7 +38937,7 @@ impl TransferNotificationCounterParty {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
-/// A partial update of [`TransferNotificationCounterParty`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransferNotificationCounterParty`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -32640,15 +38946,25 @@ impl TransferNotificationCounterParty {
 #[allow(missing_docs)]
 pub struct TransferNotificationCounterPartyPatch {
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub bank_account: ::daplug_runtime::__private::std::option::Option<BankAccountV3>,
-    pub card: ::daplug_runtime::__private::std::option::Option<Card>,
+    pub bank_account: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<BankAccountV3>,
+    >,
+    pub card: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Card>,
+    >,
     pub merchant: ::daplug_runtime::__private::std::option::Option<
-        TransferNotificationMerchantData,
+        ::daplug_runtime::__private::std::option::Option<
+            TransferNotificationMerchantData,
+        >,
     >,
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -32696,6 +39012,82 @@ for TransferNotificationCounterPartyPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferNotificationCounterPartyPatch {
+        const NAME: &'static str = "TransferNotificationCounterPartyPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "balanceAccountId",
+            "bankAccount",
+            "card",
+            "merchant",
+            "transferInstrumentId",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<BankAccountV3>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Card>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    TransferNotificationMerchantData,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                balance_account_id: __field0,
+                bank_account: __field1,
+                card: __field2,
+                merchant: __field3,
+                transfer_instrument_id: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"balanceAccountId" => 0usize,
+                    b"bankAccount" => 1usize,
+                    b"card" => 2usize,
+                    b"merchant" => 3usize,
+                    b"transferInstrumentId" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferNotificationCounterPartyPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -32977,7 +39369,7 @@ impl TransferNotificationMerchantData {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("postalCode");
 }
-/// A partial update of [`TransferNotificationMerchantData`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransferNotificationMerchantData`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -32986,28 +39378,44 @@ impl TransferNotificationMerchantData {
 #[allow(missing_docs)]
 pub struct TransferNotificationMerchantDataPatch {
     pub acquirer_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub city: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub country: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub country_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub mcc: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub merchant_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub postal_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -33064,6 +39472,117 @@ for TransferNotificationMerchantDataPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferNotificationMerchantDataPatch {
+        const NAME: &'static str = "TransferNotificationMerchantDataPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "acquirerId",
+            "city",
+            "country",
+            "countryCode",
+            "mcc",
+            "merchantId",
+            "name",
+            "postalCode",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                acquirer_id: __field0,
+                city: __field1,
+                country: __field2,
+                country_code: __field3,
+                mcc: __field4,
+                merchant_id: __field5,
+                name: __field6,
+                postal_code: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"acquirerId" => 0usize,
+                    b"city" => 1usize,
+                    b"country" => 2usize,
+                    b"countryCode" => 3usize,
+                    b"mcc" => 4usize,
+                    b"merchantId" => 5usize,
+                    b"name" => 6usize,
+                    b"postalCode" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferNotificationMerchantDataPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -33223,7 +39742,7 @@ impl TransferNotificationValidationFact {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`TransferNotificationValidationFact`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransferNotificationValidationFact`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -33232,10 +39751,14 @@ impl TransferNotificationValidationFact {
 #[allow(missing_docs)]
 pub struct TransferNotificationValidationFactPatch {
     pub result: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -33271,6 +39794,57 @@ for TransferNotificationValidationFactPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferNotificationValidationFactPatch {
+        const NAME: &'static str = "TransferNotificationValidationFactPatch";
+        const FIELDS: &'static [&'static str] = &["result", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                result: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"result" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferNotificationValidationFactPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -34022,7 +40596,7 @@ impl TransferRequestReview {
         "scaOnApproval",
     );
 }
-/// A partial update of [`TransferRequestReview`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransferRequestReview`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -34031,9 +40605,11 @@ impl TransferRequestReview {
 #[allow(missing_docs)]
 pub struct TransferRequestReviewPatch {
     pub number_of_approvals_required: ::daplug_runtime::__private::std::option::Option<
-        i32,
+        ::daplug_runtime::__private::std::option::Option<i32>,
     >,
-    pub sca_on_approval: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub sca_on_approval: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for TransferRequestReviewPatch {
@@ -34069,6 +40645,52 @@ impl ::daplug_runtime::__private::serde::Serialize for TransferRequestReviewPatc
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferRequestReviewPatch {
+        const NAME: &'static str = "TransferRequestReviewPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "numberOfApprovalsRequired",
+            "scaOnApproval",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                number_of_approvals_required: __field0,
+                sca_on_approval: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"numberOfApprovalsRequired" => 0usize,
+                    b"scaOnApproval" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferRequestReviewPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -34236,7 +40858,7 @@ impl TransferReview {
         TransferReviewScaOnApproval,
     > = ::daplug_runtime::Field::new("scaOnApproval");
 }
-/// A partial update of [`TransferReview`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransferReview`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -34245,10 +40867,10 @@ impl TransferReview {
 #[allow(missing_docs)]
 pub struct TransferReviewPatch {
     pub number_of_approvals_required: ::daplug_runtime::__private::std::option::Option<
-        i32,
+        ::daplug_runtime::__private::std::option::Option<i32>,
     >,
     pub sca_on_approval: ::daplug_runtime::__private::std::option::Option<
-        TransferReviewScaOnApproval,
+        ::daplug_runtime::__private::std::option::Option<TransferReviewScaOnApproval>,
     >,
 }
 #[automatically_derived]
@@ -34285,6 +40907,56 @@ impl ::daplug_runtime::__private::serde::Serialize for TransferReviewPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferReviewPatch {
+        const NAME: &'static str = "TransferReviewPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "numberOfApprovalsRequired",
+            "scaOnApproval",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    TransferReviewScaOnApproval,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                number_of_approvals_required: __field0,
+                sca_on_approval: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"numberOfApprovalsRequired" => 0usize,
+                    b"scaOnApproval" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferReviewPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -34664,7 +41336,7 @@ impl TransferServiceRestServiceError {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`TransferServiceRestServiceError`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransferServiceRestServiceError`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -34679,17 +41351,27 @@ pub struct TransferServiceRestServiceErrorPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub instance: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub invalid_fields: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+        >,
     >,
     pub request_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub response: ::daplug_runtime::__private::std::option::Option<JsonObject>,
+    pub response: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<JsonObject>,
+    >,
     pub routing_details: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<RoutingDetails>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<RoutingDetails>,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<i32>,
     pub title: ::daplug_runtime::__private::std::option::Option<
@@ -34759,6 +41441,116 @@ for TransferServiceRestServiceErrorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferServiceRestServiceErrorPatch {
+        const NAME: &'static str = "TransferServiceRestServiceErrorPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "detail",
+            "errorCode",
+            "instance",
+            "invalidFields",
+            "requestId",
+            "response",
+            "routingDetails",
+            "status",
+            "title",
+            "type",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<JsonObject>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<RoutingDetails>,
+                    >,
+                >,
+                __p::Given<i32>,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                detail: __field0,
+                error_code: __field1,
+                instance: __field2,
+                invalid_fields: __field3,
+                request_id: __field4,
+                response: __field5,
+                routing_details: __field6,
+                status: __field7,
+                title: __field8,
+                type_: __field9,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"detail" => 0usize,
+                    b"errorCode" => 1usize,
+                    b"instance" => 2usize,
+                    b"invalidFields" => 3usize,
+                    b"requestId" => 4usize,
+                    b"response" => 5usize,
+                    b"routingDetails" => 6usize,
+                    b"status" => 7usize,
+                    b"title" => 8usize,
+                    b"type" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferServiceRestServiceErrorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -35744,7 +42536,7 @@ impl TransferView {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
 }
-/// A partial update of [`TransferView`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TransferView`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -35753,10 +42545,12 @@ impl TransferView {
 #[allow(missing_docs)]
 pub struct TransferViewPatch {
     pub category_data: ::daplug_runtime::__private::std::option::Option<
-        TransferViewCategoryData,
+        ::daplug_runtime::__private::std::option::Option<TransferViewCategoryData>,
     >,
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -35799,6 +42593,60 @@ impl ::daplug_runtime::__private::serde::Serialize for TransferViewPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TransferViewPatch {
+        const NAME: &'static str = "TransferViewPatch";
+        const FIELDS: &'static [&'static str] = &["categoryData", "id", "reference"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    TransferViewCategoryData,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                category_data: __field0,
+                id: __field1,
+                reference: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"categoryData" => 0usize,
+                    b"id" => 1usize,
+                    b"reference" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TransferViewPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -36149,7 +42997,7 @@ impl UkLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`UkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`UkLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -36205,6 +43053,53 @@ for UkLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for UkLocalAccountIdentificationPatch {
+        const NAME: &'static str = "UkLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &["accountNumber", "sortCode", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<UkLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                sort_code: __field1,
+                type_: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"sortCode" => 1usize,
+                    b"type" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <UkLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for UkLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -36672,7 +43567,7 @@ impl UltimatePartyIdentification {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`UltimatePartyIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`UltimatePartyIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -36680,33 +43575,49 @@ impl UltimatePartyIdentification {
 )]
 #[allow(missing_docs)]
 pub struct UltimatePartyIdentificationPatch {
-    pub address: ::daplug_runtime::__private::std::option::Option<Address>,
+    pub address: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Address>,
+    >,
     pub date_of_birth: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub email: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub first_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub full_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub funding_instrument: ::daplug_runtime::__private::std::option::Option<
-        FundingInstrument,
+        ::daplug_runtime::__private::std::option::Option<FundingInstrument>,
     >,
     pub last_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reference: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        UltimatePartyIdentificationType,
+        ::daplug_runtime::__private::std::option::Option<UltimatePartyIdentificationType>,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -36767,6 +43678,135 @@ impl ::daplug_runtime::__private::serde::Serialize for UltimatePartyIdentificati
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for UltimatePartyIdentificationPatch {
+        const NAME: &'static str = "UltimatePartyIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "address",
+            "dateOfBirth",
+            "email",
+            "firstName",
+            "fullName",
+            "fundingInstrument",
+            "lastName",
+            "reference",
+            "type",
+            "url",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<Address>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<FundingInstrument>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        UltimatePartyIdentificationType,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                address: __field0,
+                date_of_birth: __field1,
+                email: __field2,
+                first_name: __field3,
+                full_name: __field4,
+                funding_instrument: __field5,
+                last_name: __field6,
+                reference: __field7,
+                type_: __field8,
+                url: __field9,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"address" => 0usize,
+                    b"dateOfBirth" => 1usize,
+                    b"email" => 2usize,
+                    b"firstName" => 3usize,
+                    b"fullName" => 4usize,
+                    b"fundingInstrument" => 5usize,
+                    b"lastName" => 6usize,
+                    b"reference" => 7usize,
+                    b"type" => 8usize,
+                    b"url" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <UltimatePartyIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for UltimatePartyIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -37104,7 +44144,7 @@ impl UsLocalAccountIdentification {
         "type",
     );
 }
-/// A partial update of [`UsLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`UsLocalAccountIdentification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -37116,7 +44156,9 @@ pub struct UsLocalAccountIdentificationPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub account_type: ::daplug_runtime::__private::std::option::Option<
-        UsLocalAccountIdentificationAccountType,
+        ::daplug_runtime::__private::std::option::Option<
+            UsLocalAccountIdentificationAccountType,
+        >,
     >,
     pub routing_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -37166,6 +44208,70 @@ for UsLocalAccountIdentificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for UsLocalAccountIdentificationPatch {
+        const NAME: &'static str = "UsLocalAccountIdentificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountNumber",
+            "accountType",
+            "routingNumber",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    UsLocalAccountIdentificationAccountType,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<UsLocalAccountIdentificationType>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_number: __field0,
+                account_type: __field1,
+                routing_number: __field2,
+                type_: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountNumber" => 0usize,
+                    b"accountType" => 1usize,
+                    b"routingNumber" => 2usize,
+                    b"type" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const DENY_UNKNOWN: bool = true;
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <UsLocalAccountIdentification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for UsLocalAccountIdentificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

@@ -168,7 +168,7 @@ impl IoK8sApiAppsV1ControllerRevision {
         "revision",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1ControllerRevision`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1ControllerRevision`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -177,16 +177,24 @@ impl IoK8sApiAppsV1ControllerRevision {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ControllerRevisionPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub data: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgRuntimeRawExtension,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgRuntimeRawExtension,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        >,
     >,
     pub revision: ::daplug_runtime::__private::std::option::Option<i64>,
 }
@@ -235,6 +243,85 @@ for IoK8sApiAppsV1ControllerRevisionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1ControllerRevisionPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1ControllerRevisionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "data",
+            "kind",
+            "metadata",
+            "revision",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgRuntimeRawExtension,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+                >,
+            >,
+            __p::Given<i64>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                data: __field1,
+                kind: __field2,
+                metadata: __field3,
+                revision: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"data" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    b"revision" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1ControllerRevisionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -453,7 +540,7 @@ impl IoK8sApiAppsV1ControllerRevisionList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
-/// A partial update of [`IoK8sApiAppsV1ControllerRevisionList`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1ControllerRevisionList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -462,16 +549,22 @@ impl IoK8sApiAppsV1ControllerRevisionList {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ControllerRevisionListPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ControllerRevision>,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ListMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ListMeta,
+        >,
     >,
 }
 #[automatically_derived]
@@ -516,6 +609,81 @@ for IoK8sApiAppsV1ControllerRevisionListPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1ControllerRevisionListPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1ControllerRevisionListPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "items",
+            "kind",
+            "metadata",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::vec::Vec<
+                    IoK8sApiAppsV1ControllerRevision,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ListMeta,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                items: __field1,
+                kind: __field2,
+                metadata: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"items" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiAppsV1ControllerRevisionListPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -747,7 +915,7 @@ impl IoK8sApiAppsV1DaemonSet {
         "status",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSet`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DaemonSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -756,19 +924,25 @@ impl IoK8sApiAppsV1DaemonSet {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        >,
     >,
     pub spec: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1DaemonSetSpec,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiAppsV1DaemonSetSpec>,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1DaemonSetStatus,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiAppsV1DaemonSetStatus>,
     >,
 }
 #[automatically_derived]
@@ -814,6 +988,89 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1DaemonSetPa
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DaemonSetPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DaemonSetPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "kind",
+            "metadata",
+            "spec",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1DaemonSetSpec,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1DaemonSetStatus,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                kind: __field1,
+                metadata: __field2,
+                spec: __field3,
+                status: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DaemonSetPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1069,7 +1326,7 @@ impl IoK8sApiAppsV1DaemonSetCondition {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DaemonSetCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1078,13 +1335,19 @@ impl IoK8sApiAppsV1DaemonSetCondition {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetConditionPatch {
     pub last_transition_time: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Time,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Time,
+        >,
     >,
     pub message: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reason: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -1138,6 +1401,82 @@ for IoK8sApiAppsV1DaemonSetConditionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DaemonSetConditionPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DaemonSetConditionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "lastTransitionTime",
+            "message",
+            "reason",
+            "status",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1Time,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                last_transition_time: __field0,
+                message: __field1,
+                reason: __field2,
+                status: __field3,
+                type_: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"lastTransitionTime" => 0usize,
+                    b"message" => 1usize,
+                    b"reason" => 2usize,
+                    b"status" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <IoK8sApiAppsV1DaemonSetCondition as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DaemonSetConditionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1361,7 +1700,7 @@ impl IoK8sApiAppsV1DaemonSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetList`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DaemonSetList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1370,16 +1709,22 @@ impl IoK8sApiAppsV1DaemonSetList {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetListPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DaemonSet>,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ListMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ListMeta,
+        >,
     >,
 }
 #[automatically_derived]
@@ -1422,6 +1767,78 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1DaemonSetLi
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DaemonSetListPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DaemonSetListPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "items",
+            "kind",
+            "metadata",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DaemonSet>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ListMeta,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                items: __field1,
+                kind: __field2,
+                metadata: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"items" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DaemonSetListPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1639,7 +2056,7 @@ impl IoK8sApiAppsV1DaemonSetSpec {
         IoK8sApiAppsV1DaemonSetUpdateStrategy,
     > = ::daplug_runtime::Field::new("updateStrategy");
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DaemonSetSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1647,8 +2064,12 @@ impl IoK8sApiAppsV1DaemonSetSpec {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetSpecPatch {
-    pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub revision_history_limit: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub revision_history_limit: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
@@ -1656,7 +2077,9 @@ pub struct IoK8sApiAppsV1DaemonSetSpecPatch {
         IoK8sApiCoreV1PodTemplateSpec,
     >,
     pub update_strategy: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1DaemonSetUpdateStrategy,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiAppsV1DaemonSetUpdateStrategy,
+        >,
     >,
 }
 #[automatically_derived]
@@ -1702,6 +2125,73 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1DaemonSetSp
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DaemonSetSpecPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DaemonSetSpecPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "minReadySeconds",
+            "revisionHistoryLimit",
+            "selector",
+            "template",
+            "updateStrategy",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+            __p::Given<IoK8sApiCoreV1PodTemplateSpec>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1DaemonSetUpdateStrategy,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                min_ready_seconds: __field0,
+                revision_history_limit: __field1,
+                selector: __field2,
+                template: __field3,
+                update_strategy: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"minReadySeconds" => 0usize,
+                    b"revisionHistoryLimit" => 1usize,
+                    b"selector" => 2usize,
+                    b"template" => 3usize,
+                    b"updateStrategy" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DaemonSetSpecPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2011,7 +2501,7 @@ impl IoK8sApiAppsV1DaemonSetStatus {
         "updatedNumberScheduled",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DaemonSetStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2019,18 +2509,30 @@ impl IoK8sApiAppsV1DaemonSetStatus {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetStatusPatch {
-    pub collision_count: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub collision_count: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub conditions: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DaemonSetCondition>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DaemonSetCondition>,
+        >,
     >,
     pub current_number_scheduled: ::daplug_runtime::__private::std::option::Option<i32>,
     pub desired_number_scheduled: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub number_available: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub number_available: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub number_misscheduled: ::daplug_runtime::__private::std::option::Option<i32>,
     pub number_ready: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub number_unavailable: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub observed_generation: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub updated_number_scheduled: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub number_unavailable: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub observed_generation: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub updated_number_scheduled: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -2092,6 +2594,105 @@ for IoK8sApiAppsV1DaemonSetStatusPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DaemonSetStatusPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DaemonSetStatusPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "collisionCount",
+            "conditions",
+            "currentNumberScheduled",
+            "desiredNumberScheduled",
+            "numberAvailable",
+            "numberMisscheduled",
+            "numberReady",
+            "numberUnavailable",
+            "observedGeneration",
+            "updatedNumberScheduled",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiAppsV1DaemonSetCondition,
+                        >,
+                    >,
+                >,
+                __p::Given<i32>,
+                __p::Given<i32>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<i32>,
+                __p::Given<i32>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                collision_count: __field0,
+                conditions: __field1,
+                current_number_scheduled: __field2,
+                desired_number_scheduled: __field3,
+                number_available: __field4,
+                number_misscheduled: __field5,
+                number_ready: __field6,
+                number_unavailable: __field7,
+                observed_generation: __field8,
+                updated_number_scheduled: __field9,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"collisionCount" => 0usize,
+                    b"conditions" => 1usize,
+                    b"currentNumberScheduled" => 2usize,
+                    b"desiredNumberScheduled" => 3usize,
+                    b"numberAvailable" => 4usize,
+                    b"numberMisscheduled" => 5usize,
+                    b"numberReady" => 6usize,
+                    b"numberUnavailable" => 7usize,
+                    b"observedGeneration" => 8usize,
+                    b"updatedNumberScheduled" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DaemonSetStatusPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2257,7 +2858,7 @@ impl IoK8sApiAppsV1DaemonSetUpdateStrategy {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetUpdateStrategy`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DaemonSetUpdateStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2266,10 +2867,14 @@ impl IoK8sApiAppsV1DaemonSetUpdateStrategy {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetUpdateStrategyPatch {
     pub rolling_update: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1RollingUpdateDaemonSet,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiAppsV1RollingUpdateDaemonSet,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -2305,6 +2910,57 @@ for IoK8sApiAppsV1DaemonSetUpdateStrategyPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DaemonSetUpdateStrategyPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DaemonSetUpdateStrategyPatch";
+        const FIELDS: &'static [&'static str] = &["rollingUpdate", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1RollingUpdateDaemonSet,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                rolling_update: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"rollingUpdate" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiAppsV1DaemonSetUpdateStrategyPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2536,7 +3192,7 @@ impl IoK8sApiAppsV1Deployment {
         "status",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1Deployment`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1Deployment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2545,19 +3201,25 @@ impl IoK8sApiAppsV1Deployment {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        >,
     >,
     pub spec: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1DeploymentSpec,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiAppsV1DeploymentSpec>,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1DeploymentStatus,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiAppsV1DeploymentStatus>,
     >,
 }
 #[automatically_derived]
@@ -2603,6 +3265,89 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1DeploymentP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DeploymentPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DeploymentPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "kind",
+            "metadata",
+            "spec",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1DeploymentSpec,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1DeploymentStatus,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                kind: __field1,
+                metadata: __field2,
+                spec: __field3,
+                status: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DeploymentPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2886,7 +3631,7 @@ impl IoK8sApiAppsV1DeploymentCondition {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DeploymentCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2895,16 +3640,24 @@ impl IoK8sApiAppsV1DeploymentCondition {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentConditionPatch {
     pub last_transition_time: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Time,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Time,
+        >,
     >,
     pub last_update_time: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Time,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Time,
+        >,
     >,
     pub message: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reason: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -2961,6 +3714,91 @@ for IoK8sApiAppsV1DeploymentConditionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DeploymentConditionPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DeploymentConditionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "lastTransitionTime",
+            "lastUpdateTime",
+            "message",
+            "reason",
+            "status",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1Time,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1Time,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                last_transition_time: __field0,
+                last_update_time: __field1,
+                message: __field2,
+                reason: __field3,
+                status: __field4,
+                type_: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"lastTransitionTime" => 0usize,
+                    b"lastUpdateTime" => 1usize,
+                    b"message" => 2usize,
+                    b"reason" => 3usize,
+                    b"status" => 4usize,
+                    b"type" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <IoK8sApiAppsV1DeploymentCondition as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DeploymentConditionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3184,7 +4022,7 @@ impl IoK8sApiAppsV1DeploymentList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentList`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DeploymentList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3193,16 +4031,22 @@ impl IoK8sApiAppsV1DeploymentList {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentListPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1Deployment>,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ListMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ListMeta,
+        >,
     >,
 }
 #[automatically_derived]
@@ -3246,6 +4090,78 @@ for IoK8sApiAppsV1DeploymentListPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DeploymentListPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DeploymentListPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "items",
+            "kind",
+            "metadata",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1Deployment>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ListMeta,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                items: __field1,
+                kind: __field2,
+                metadata: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"items" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DeploymentListPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3502,7 +4418,7 @@ impl IoK8sApiAppsV1DeploymentSpec {
         "template",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DeploymentSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3510,16 +4426,28 @@ impl IoK8sApiAppsV1DeploymentSpec {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentSpecPatch {
-    pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub paused: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub progress_deadline_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub revision_history_limit: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub paused: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub progress_deadline_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub revision_history_limit: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
     pub strategy: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1DeploymentStrategy,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiAppsV1DeploymentStrategy,
+        >,
     >,
     pub template: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PodTemplateSpec,
@@ -3578,6 +4506,88 @@ for IoK8sApiAppsV1DeploymentSpecPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DeploymentSpecPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DeploymentSpecPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "minReadySeconds",
+            "paused",
+            "progressDeadlineSeconds",
+            "replicas",
+            "revisionHistoryLimit",
+            "selector",
+            "strategy",
+            "template",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1DeploymentStrategy,
+                >,
+            >,
+            __p::Given<IoK8sApiCoreV1PodTemplateSpec>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                min_ready_seconds: __field0,
+                paused: __field1,
+                progress_deadline_seconds: __field2,
+                replicas: __field3,
+                revision_history_limit: __field4,
+                selector: __field5,
+                strategy: __field6,
+                template: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"minReadySeconds" => 0usize,
+                    b"paused" => 1usize,
+                    b"progressDeadlineSeconds" => 2usize,
+                    b"replicas" => 3usize,
+                    b"revisionHistoryLimit" => 4usize,
+                    b"selector" => 5usize,
+                    b"strategy" => 6usize,
+                    b"template" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DeploymentSpecPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3860,7 +4870,7 @@ impl IoK8sApiAppsV1DeploymentStatus {
         "updatedReplicas",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DeploymentStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3868,16 +4878,32 @@ impl IoK8sApiAppsV1DeploymentStatus {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentStatusPatch {
-    pub available_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub collision_count: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub conditions: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DeploymentCondition>,
+    pub available_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
     >,
-    pub observed_generation: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub ready_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub unavailable_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub updated_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub collision_count: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub conditions: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DeploymentCondition>,
+        >,
+    >,
+    pub observed_generation: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub ready_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub unavailable_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub updated_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -3933,6 +4959,90 @@ for IoK8sApiAppsV1DeploymentStatusPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DeploymentStatusPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DeploymentStatusPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "availableReplicas",
+            "collisionCount",
+            "conditions",
+            "observedGeneration",
+            "readyReplicas",
+            "replicas",
+            "unavailableReplicas",
+            "updatedReplicas",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiAppsV1DeploymentCondition,
+                    >,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                available_replicas: __field0,
+                collision_count: __field1,
+                conditions: __field2,
+                observed_generation: __field3,
+                ready_replicas: __field4,
+                replicas: __field5,
+                unavailable_replicas: __field6,
+                updated_replicas: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"availableReplicas" => 0usize,
+                    b"collisionCount" => 1usize,
+                    b"conditions" => 2usize,
+                    b"observedGeneration" => 3usize,
+                    b"readyReplicas" => 4usize,
+                    b"replicas" => 5usize,
+                    b"unavailableReplicas" => 6usize,
+                    b"updatedReplicas" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DeploymentStatusPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4098,7 +5208,7 @@ impl IoK8sApiAppsV1DeploymentStrategy {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentStrategy`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1DeploymentStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4107,10 +5217,14 @@ impl IoK8sApiAppsV1DeploymentStrategy {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentStrategyPatch {
     pub rolling_update: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1RollingUpdateDeployment,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiAppsV1RollingUpdateDeployment,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -4146,6 +5260,56 @@ for IoK8sApiAppsV1DeploymentStrategyPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1DeploymentStrategyPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1DeploymentStrategyPatch";
+        const FIELDS: &'static [&'static str] = &["rollingUpdate", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1RollingUpdateDeployment,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                rolling_update: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"rollingUpdate" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1DeploymentStrategyPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4377,7 +5541,7 @@ impl IoK8sApiAppsV1ReplicaSet {
         "status",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSet`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1ReplicaSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4386,19 +5550,25 @@ impl IoK8sApiAppsV1ReplicaSet {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ReplicaSetPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        >,
     >,
     pub spec: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1ReplicaSetSpec,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiAppsV1ReplicaSetSpec>,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1ReplicaSetStatus,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiAppsV1ReplicaSetStatus>,
     >,
 }
 #[automatically_derived]
@@ -4444,6 +5614,89 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1ReplicaSetP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1ReplicaSetPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1ReplicaSetPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "kind",
+            "metadata",
+            "spec",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1ReplicaSetSpec,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1ReplicaSetStatus,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                kind: __field1,
+                metadata: __field2,
+                spec: __field3,
+                status: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1ReplicaSetPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4687,7 +5940,7 @@ impl IoK8sApiAppsV1ReplicaSetCondition {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4696,13 +5949,19 @@ impl IoK8sApiAppsV1ReplicaSetCondition {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ReplicaSetConditionPatch {
     pub last_transition_time: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Time,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Time,
+        >,
     >,
     pub message: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reason: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -4756,6 +6015,82 @@ for IoK8sApiAppsV1ReplicaSetConditionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1ReplicaSetConditionPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1ReplicaSetConditionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "lastTransitionTime",
+            "message",
+            "reason",
+            "status",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1Time,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                last_transition_time: __field0,
+                message: __field1,
+                reason: __field2,
+                status: __field3,
+                type_: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"lastTransitionTime" => 0usize,
+                    b"message" => 1usize,
+                    b"reason" => 2usize,
+                    b"status" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <IoK8sApiAppsV1ReplicaSetCondition as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1ReplicaSetConditionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4979,7 +6314,7 @@ impl IoK8sApiAppsV1ReplicaSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetList`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4988,16 +6323,22 @@ impl IoK8sApiAppsV1ReplicaSetList {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ReplicaSetListPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ReplicaSet>,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ListMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ListMeta,
+        >,
     >,
 }
 #[automatically_derived]
@@ -5041,6 +6382,78 @@ for IoK8sApiAppsV1ReplicaSetListPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1ReplicaSetListPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1ReplicaSetListPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "items",
+            "kind",
+            "metadata",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ReplicaSet>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ListMeta,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                items: __field1,
+                kind: __field2,
+                metadata: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"items" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1ReplicaSetListPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5243,7 +6656,7 @@ impl IoK8sApiAppsV1ReplicaSetSpec {
         "template",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5251,13 +6664,17 @@ impl IoK8sApiAppsV1ReplicaSetSpec {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ReplicaSetSpecPatch {
-    pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
     pub template: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PodTemplateSpec,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodTemplateSpec>,
     >,
 }
 #[automatically_derived]
@@ -5301,6 +6718,68 @@ for IoK8sApiAppsV1ReplicaSetSpecPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1ReplicaSetSpecPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1ReplicaSetSpecPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "minReadySeconds",
+            "replicas",
+            "selector",
+            "template",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1PodTemplateSpec,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                min_ready_seconds: __field0,
+                replicas: __field1,
+                selector: __field2,
+                template: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"minReadySeconds" => 0usize,
+                    b"replicas" => 1usize,
+                    b"selector" => 2usize,
+                    b"template" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1ReplicaSetSpecPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5544,7 +7023,7 @@ impl IoK8sApiAppsV1ReplicaSetStatus {
         "replicas",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5552,13 +7031,23 @@ impl IoK8sApiAppsV1ReplicaSetStatus {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ReplicaSetStatusPatch {
-    pub available_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub conditions: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ReplicaSetCondition>,
+    pub available_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
     >,
-    pub fully_labeled_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub observed_generation: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub ready_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub conditions: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ReplicaSetCondition>,
+        >,
+    >,
+    pub fully_labeled_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub observed_generation: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub ready_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
 }
 #[automatically_derived]
@@ -5609,6 +7098,80 @@ for IoK8sApiAppsV1ReplicaSetStatusPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1ReplicaSetStatusPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1ReplicaSetStatusPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "availableReplicas",
+            "conditions",
+            "fullyLabeledReplicas",
+            "observedGeneration",
+            "readyReplicas",
+            "replicas",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiAppsV1ReplicaSetCondition,
+                    >,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<i32>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                available_replicas: __field0,
+                conditions: __field1,
+                fully_labeled_replicas: __field2,
+                observed_generation: __field3,
+                ready_replicas: __field4,
+                replicas: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"availableReplicas" => 0usize,
+                    b"conditions" => 1usize,
+                    b"fullyLabeledReplicas" => 2usize,
+                    b"observedGeneration" => 3usize,
+                    b"readyReplicas" => 4usize,
+                    b"replicas" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1ReplicaSetStatusPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5774,7 +7337,7 @@ impl IoK8sApiAppsV1RollingUpdateDaemonSet {
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("maxUnavailable");
 }
-/// A partial update of [`IoK8sApiAppsV1RollingUpdateDaemonSet`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1RollingUpdateDaemonSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5783,10 +7346,14 @@ impl IoK8sApiAppsV1RollingUpdateDaemonSet {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1RollingUpdateDaemonSetPatch {
     pub max_surge: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgUtilIntstrIntOrString,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgUtilIntstrIntOrString,
+        >,
     >,
     pub max_unavailable: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgUtilIntstrIntOrString,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgUtilIntstrIntOrString,
+        >,
     >,
 }
 #[automatically_derived]
@@ -5822,6 +7389,57 @@ for IoK8sApiAppsV1RollingUpdateDaemonSetPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1RollingUpdateDaemonSetPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1RollingUpdateDaemonSetPatch";
+        const FIELDS: &'static [&'static str] = &["maxSurge", "maxUnavailable"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgUtilIntstrIntOrString,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgUtilIntstrIntOrString,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                max_surge: __field0,
+                max_unavailable: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"maxSurge" => 0usize,
+                    b"maxUnavailable" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiAppsV1RollingUpdateDaemonSetPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5984,7 +7602,7 @@ impl IoK8sApiAppsV1RollingUpdateDeployment {
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("maxUnavailable");
 }
-/// A partial update of [`IoK8sApiAppsV1RollingUpdateDeployment`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1RollingUpdateDeployment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5993,10 +7611,14 @@ impl IoK8sApiAppsV1RollingUpdateDeployment {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1RollingUpdateDeploymentPatch {
     pub max_surge: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgUtilIntstrIntOrString,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgUtilIntstrIntOrString,
+        >,
     >,
     pub max_unavailable: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgUtilIntstrIntOrString,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgUtilIntstrIntOrString,
+        >,
     >,
 }
 #[automatically_derived]
@@ -6032,6 +7654,57 @@ for IoK8sApiAppsV1RollingUpdateDeploymentPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1RollingUpdateDeploymentPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1RollingUpdateDeploymentPatch";
+        const FIELDS: &'static [&'static str] = &["maxSurge", "maxUnavailable"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgUtilIntstrIntOrString,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgUtilIntstrIntOrString,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                max_surge: __field0,
+                max_unavailable: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"maxSurge" => 0usize,
+                    b"maxUnavailable" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiAppsV1RollingUpdateDeploymentPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6191,7 +7864,7 @@ impl IoK8sApiAppsV1RollingUpdateStatefulSetStrategy {
         "partition",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1RollingUpdateStatefulSetStrategy`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1RollingUpdateStatefulSetStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6200,9 +7873,13 @@ impl IoK8sApiAppsV1RollingUpdateStatefulSetStrategy {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1RollingUpdateStatefulSetStrategyPatch {
     pub max_unavailable: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgUtilIntstrIntOrString,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgUtilIntstrIntOrString,
+        >,
     >,
-    pub partition: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub partition: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -6237,6 +7914,53 @@ for IoK8sApiAppsV1RollingUpdateStatefulSetStrategyPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1RollingUpdateStatefulSetStrategyPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1RollingUpdateStatefulSetStrategyPatch";
+        const FIELDS: &'static [&'static str] = &["maxUnavailable", "partition"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgUtilIntstrIntOrString,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                max_unavailable: __field0,
+                partition: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"maxUnavailable" => 0usize,
+                    b"partition" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiAppsV1RollingUpdateStatefulSetStrategyPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6463,7 +8187,7 @@ impl IoK8sApiAppsV1StatefulSet {
         "status",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSet`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1StatefulSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6472,19 +8196,25 @@ impl IoK8sApiAppsV1StatefulSet {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        >,
     >,
     pub spec: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1StatefulSetSpec,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiAppsV1StatefulSetSpec>,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1StatefulSetStatus,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiAppsV1StatefulSetStatus>,
     >,
 }
 #[automatically_derived]
@@ -6530,6 +8260,89 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1StatefulSet
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1StatefulSetPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1StatefulSetPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "kind",
+            "metadata",
+            "spec",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1StatefulSetSpec,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1StatefulSetStatus,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                kind: __field1,
+                metadata: __field2,
+                spec: __field3,
+                status: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1StatefulSetPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6779,7 +8592,7 @@ impl IoK8sApiAppsV1StatefulSetCondition {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6788,13 +8601,19 @@ impl IoK8sApiAppsV1StatefulSetCondition {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetConditionPatch {
     pub last_transition_time: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Time,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Time,
+        >,
     >,
     pub message: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reason: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -6848,6 +8667,82 @@ for IoK8sApiAppsV1StatefulSetConditionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1StatefulSetConditionPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1StatefulSetConditionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "lastTransitionTime",
+            "message",
+            "reason",
+            "status",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1Time,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                last_transition_time: __field0,
+                message: __field1,
+                reason: __field2,
+                status: __field3,
+                type_: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"lastTransitionTime" => 0usize,
+                    b"message" => 1usize,
+                    b"reason" => 2usize,
+                    b"status" => 3usize,
+                    b"type" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <IoK8sApiAppsV1StatefulSetCondition as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1StatefulSetConditionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7071,7 +8966,7 @@ impl IoK8sApiAppsV1StatefulSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetList`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7080,16 +8975,22 @@ impl IoK8sApiAppsV1StatefulSetList {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetListPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1StatefulSet>,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ListMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ListMeta,
+        >,
     >,
 }
 #[automatically_derived]
@@ -7134,6 +9035,78 @@ for IoK8sApiAppsV1StatefulSetListPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1StatefulSetListPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1StatefulSetListPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "items",
+            "kind",
+            "metadata",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1StatefulSet>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ListMeta,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                items: __field1,
+                kind: __field2,
+                metadata: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"items" => 1usize,
+                    b"kind" => 2usize,
+                    b"metadata" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1StatefulSetListPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7278,7 +9251,7 @@ impl IoK8sApiAppsV1StatefulSetOrdinals {
         "start",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetOrdinals`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetOrdinals`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7286,7 +9259,9 @@ impl IoK8sApiAppsV1StatefulSetOrdinals {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetOrdinalsPatch {
-    pub start: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub start: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -7319,6 +9294,41 @@ for IoK8sApiAppsV1StatefulSetOrdinalsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1StatefulSetOrdinalsPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1StatefulSetOrdinalsPatch";
+        const FIELDS: &'static [&'static str] = &["start"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { start: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"start" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1StatefulSetOrdinalsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7484,7 +9494,7 @@ impl IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("whenScaled");
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7493,10 +9503,14 @@ impl IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicyPatch {
     pub when_deleted: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub when_scaled: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -7534,6 +9548,58 @@ for IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicyPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef
+    for IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicyPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicyPatch";
+        const FIELDS: &'static [&'static str] = &["whenDeleted", "whenScaled"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                when_deleted: __field0,
+                when_scaled: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"whenDeleted" => 0usize,
+                    b"whenScaled" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicyPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7860,7 +9926,7 @@ impl IoK8sApiAppsV1StatefulSetSpec {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PersistentVolumeClaim>,
     > = ::daplug_runtime::Field::new("volumeClaimTemplates");
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7868,18 +9934,30 @@ impl IoK8sApiAppsV1StatefulSetSpec {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetSpecPatch {
-    pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub ordinals: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1StatefulSetOrdinals,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiAppsV1StatefulSetOrdinals,
+        >,
     >,
     pub persistent_volume_claim_retention_policy: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy,
+        >,
     >,
     pub pod_management_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub revision_history_limit: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub revision_history_limit: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
@@ -7890,10 +9968,16 @@ pub struct IoK8sApiAppsV1StatefulSetSpecPatch {
         IoK8sApiCoreV1PodTemplateSpec,
     >,
     pub update_strategy: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1StatefulSetUpdateStrategy,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiAppsV1StatefulSetUpdateStrategy,
+        >,
     >,
     pub volume_claim_templates: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PersistentVolumeClaim>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1PersistentVolumeClaim,
+            >,
+        >,
     >,
 }
 #[automatically_derived]
@@ -7965,6 +10049,125 @@ for IoK8sApiAppsV1StatefulSetSpecPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1StatefulSetSpecPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1StatefulSetSpecPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "minReadySeconds",
+            "ordinals",
+            "persistentVolumeClaimRetentionPolicy",
+            "podManagementPolicy",
+            "replicas",
+            "revisionHistoryLimit",
+            "selector",
+            "serviceName",
+            "template",
+            "updateStrategy",
+            "volumeClaimTemplates",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiAppsV1StatefulSetOrdinals,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+            ),
+            (
+                __p::Given<IoK8sApiCoreV1PodTemplateSpec>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiAppsV1StatefulSetUpdateStrategy,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1PersistentVolumeClaim,
+                        >,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                min_ready_seconds: __field0,
+                ordinals: __field1,
+                persistent_volume_claim_retention_policy: __field2,
+                pod_management_policy: __field3,
+                replicas: __field4,
+                revision_history_limit: __field5,
+                selector: __field6,
+                service_name: __field7,
+                template: __field8,
+                update_strategy: __field9,
+                volume_claim_templates: __field10,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"minReadySeconds" => 0usize,
+                    b"ordinals" => 1usize,
+                    b"persistentVolumeClaimRetentionPolicy" => 2usize,
+                    b"podManagementPolicy" => 3usize,
+                    b"replicas" => 4usize,
+                    b"revisionHistoryLimit" => 5usize,
+                    b"selector" => 6usize,
+                    b"serviceName" => 7usize,
+                    b"template" => 8usize,
+                    b"updateStrategy" => 9usize,
+                    b"volumeClaimTemplates" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1StatefulSetSpecPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -8280,7 +10483,7 @@ impl IoK8sApiAppsV1StatefulSetStatus {
         "updatedReplicas",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8288,22 +10491,42 @@ impl IoK8sApiAppsV1StatefulSetStatus {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetStatusPatch {
-    pub available_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub collision_count: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub available_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub collision_count: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub conditions: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1StatefulSetCondition>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiAppsV1StatefulSetCondition,
+            >,
+        >,
     >,
-    pub current_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub current_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub current_revision: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub observed_generation: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub ready_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub observed_generation: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub ready_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
     pub update_revision: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub updated_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub updated_replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -8365,6 +10588,113 @@ for IoK8sApiAppsV1StatefulSetStatusPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1StatefulSetStatusPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1StatefulSetStatusPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "availableReplicas",
+            "collisionCount",
+            "conditions",
+            "currentReplicas",
+            "currentRevision",
+            "observedGeneration",
+            "readyReplicas",
+            "replicas",
+            "updateRevision",
+            "updatedReplicas",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiAppsV1StatefulSetCondition,
+                        >,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<i32>,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                available_replicas: __field0,
+                collision_count: __field1,
+                conditions: __field2,
+                current_replicas: __field3,
+                current_revision: __field4,
+                observed_generation: __field5,
+                ready_replicas: __field6,
+                replicas: __field7,
+                update_revision: __field8,
+                updated_replicas: __field9,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"availableReplicas" => 0usize,
+                    b"collisionCount" => 1usize,
+                    b"conditions" => 2usize,
+                    b"currentReplicas" => 3usize,
+                    b"currentRevision" => 4usize,
+                    b"observedGeneration" => 5usize,
+                    b"readyReplicas" => 6usize,
+                    b"replicas" => 7usize,
+                    b"updateRevision" => 8usize,
+                    b"updatedReplicas" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAppsV1StatefulSetStatusPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -8530,7 +10860,7 @@ impl IoK8sApiAppsV1StatefulSetUpdateStrategy {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetUpdateStrategy`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetUpdateStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8539,10 +10869,14 @@ impl IoK8sApiAppsV1StatefulSetUpdateStrategy {
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetUpdateStrategyPatch {
     pub rolling_update: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAppsV1RollingUpdateStatefulSetStrategy,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiAppsV1RollingUpdateStatefulSetStrategy,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -8578,6 +10912,57 @@ for IoK8sApiAppsV1StatefulSetUpdateStrategyPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAppsV1StatefulSetUpdateStrategyPatch {
+        const NAME: &'static str = "IoK8sApiAppsV1StatefulSetUpdateStrategyPatch";
+        const FIELDS: &'static [&'static str] = &["rollingUpdate", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAppsV1RollingUpdateStatefulSetStrategy,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                rolling_update: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"rollingUpdate" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiAppsV1StatefulSetUpdateStrategyPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -8803,7 +11188,7 @@ impl IoK8sApiAutoscalingV1Scale {
         "status",
     );
 }
-/// A partial update of [`IoK8sApiAutoscalingV1Scale`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAutoscalingV1Scale`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8812,19 +11197,27 @@ impl IoK8sApiAutoscalingV1Scale {
 #[allow(missing_docs)]
 pub struct IoK8sApiAutoscalingV1ScalePatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        >,
     >,
     pub spec: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAutoscalingV1ScaleSpec,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiAutoscalingV1ScaleSpec>,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiAutoscalingV1ScaleStatus,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiAutoscalingV1ScaleStatus,
+        >,
     >,
 }
 #[automatically_derived]
@@ -8870,6 +11263,89 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAutoscalingV1Scal
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAutoscalingV1ScalePatch {
+        const NAME: &'static str = "IoK8sApiAutoscalingV1ScalePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "kind",
+            "metadata",
+            "spec",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAutoscalingV1ScaleSpec,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiAutoscalingV1ScaleStatus,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                kind: __field1,
+                metadata: __field2,
+                spec: __field3,
+                status: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAutoscalingV1ScalePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9011,7 +11487,7 @@ impl IoK8sApiAutoscalingV1ScaleSpec {
         "replicas",
     );
 }
-/// A partial update of [`IoK8sApiAutoscalingV1ScaleSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAutoscalingV1ScaleSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9019,7 +11495,9 @@ impl IoK8sApiAutoscalingV1ScaleSpec {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiAutoscalingV1ScaleSpecPatch {
-    pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub replicas: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -9052,6 +11530,41 @@ for IoK8sApiAutoscalingV1ScaleSpecPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAutoscalingV1ScaleSpecPatch {
+        const NAME: &'static str = "IoK8sApiAutoscalingV1ScaleSpecPatch";
+        const FIELDS: &'static [&'static str] = &["replicas"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { replicas: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"replicas" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAutoscalingV1ScaleSpecPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9203,7 +11716,7 @@ impl IoK8sApiAutoscalingV1ScaleStatus {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("selector");
 }
-/// A partial update of [`IoK8sApiAutoscalingV1ScaleStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiAutoscalingV1ScaleStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9213,7 +11726,9 @@ impl IoK8sApiAutoscalingV1ScaleStatus {
 pub struct IoK8sApiAutoscalingV1ScaleStatusPatch {
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
     pub selector: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -9249,6 +11764,52 @@ for IoK8sApiAutoscalingV1ScaleStatusPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiAutoscalingV1ScaleStatusPatch {
+        const NAME: &'static str = "IoK8sApiAutoscalingV1ScaleStatusPatch";
+        const FIELDS: &'static [&'static str] = &["replicas", "selector"];
+        type Fields = (
+            __p::Given<i32>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                replicas: __field0,
+                selector: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"replicas" => 0usize,
+                    b"selector" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiAutoscalingV1ScaleStatusPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9428,7 +11989,7 @@ impl IoK8sApiCoreV1Affinity {
         IoK8sApiCoreV1PodAntiAffinity,
     > = ::daplug_runtime::Field::new("podAntiAffinity");
 }
-/// A partial update of [`IoK8sApiCoreV1Affinity`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1Affinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9437,13 +11998,13 @@ impl IoK8sApiCoreV1Affinity {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1AffinityPatch {
     pub node_affinity: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1NodeAffinity,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1NodeAffinity>,
     >,
     pub pod_affinity: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PodAffinity,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodAffinity>,
     >,
     pub pod_anti_affinity: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PodAntiAffinity,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodAntiAffinity>,
     >,
 }
 #[automatically_derived]
@@ -9483,6 +12044,67 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1AffinityPat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1AffinityPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1AffinityPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "nodeAffinity",
+            "podAffinity",
+            "podAntiAffinity",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1NodeAffinity,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1PodAffinity,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1PodAntiAffinity,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                node_affinity: __field0,
+                pod_affinity: __field1,
+                pod_anti_affinity: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"nodeAffinity" => 0usize,
+                    b"podAffinity" => 1usize,
+                    b"podAntiAffinity" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1AffinityPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9675,7 +12297,7 @@ impl IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeID");
 }
-/// A partial update of [`IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9684,10 +12306,16 @@ impl IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1AwsElasticBlockStoreVolumeSourcePatch {
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub partition: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub partition: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub volume_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -9734,6 +12362,69 @@ for IoK8sApiCoreV1AwsElasticBlockStoreVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1AwsElasticBlockStoreVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1AwsElasticBlockStoreVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "fsType",
+            "partition",
+            "readOnly",
+            "volumeID",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_type: __field0,
+                partition: __field1,
+                read_only: __field2,
+                volume_id: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"partition" => 1usize,
+                    b"readOnly" => 2usize,
+                    b"volumeID" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1AwsElasticBlockStoreVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9960,7 +12651,7 @@ impl IoK8sApiCoreV1AzureDiskVolumeSource {
         "readOnly",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1AzureDiskVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1AzureDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9969,7 +12660,9 @@ impl IoK8sApiCoreV1AzureDiskVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1AzureDiskVolumeSourcePatch {
     pub caching_mode: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub disk_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -9978,12 +12671,18 @@ pub struct IoK8sApiCoreV1AzureDiskVolumeSourcePatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -10033,6 +12732,86 @@ for IoK8sApiCoreV1AzureDiskVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1AzureDiskVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1AzureDiskVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "cachingMode",
+            "diskName",
+            "diskURI",
+            "fsType",
+            "kind",
+            "readOnly",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                caching_mode: __field0,
+                disk_name: __field1,
+                disk_uri: __field2,
+                fs_type: __field3,
+                kind: __field4,
+                read_only: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"cachingMode" => 0usize,
+                    b"diskName" => 1usize,
+                    b"diskURI" => 2usize,
+                    b"fsType" => 3usize,
+                    b"kind" => 4usize,
+                    b"readOnly" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1AzureDiskVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10199,7 +12978,7 @@ impl IoK8sApiCoreV1AzureFileVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("shareName");
 }
-/// A partial update of [`IoK8sApiCoreV1AzureFileVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1AzureFileVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10207,7 +12986,9 @@ impl IoK8sApiCoreV1AzureFileVolumeSource {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1AzureFileVolumeSourcePatch {
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub secret_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -10254,6 +13035,51 @@ for IoK8sApiCoreV1AzureFileVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1AzureFileVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1AzureFileVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["readOnly", "secretName", "shareName"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                read_only: __field0,
+                secret_name: __field1,
+                share_name: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"readOnly" => 0usize,
+                    b"secretName" => 1usize,
+                    b"shareName" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1AzureFileVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10427,7 +13253,7 @@ impl IoK8sApiCoreV1Capabilities {
         >,
     > = ::daplug_runtime::Field::new("drop");
 }
-/// A partial update of [`IoK8sApiCoreV1Capabilities`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1Capabilities`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10436,13 +13262,17 @@ impl IoK8sApiCoreV1Capabilities {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1CapabilitiesPatch {
     pub add: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub drop: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
 }
@@ -10477,6 +13307,60 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1Capabilitie
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1CapabilitiesPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1CapabilitiesPatch";
+        const FIELDS: &'static [&'static str] = &["add", "drop"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                add: __field0,
+                drop: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"add" => 0usize,
+                    b"drop" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1CapabilitiesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10709,7 +13593,7 @@ impl IoK8sApiCoreV1CephFsVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
-/// A partial update of [`IoK8sApiCoreV1CephFsVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1CephFsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10723,17 +13607,27 @@ pub struct IoK8sApiCoreV1CephFsVolumeSourcePatch {
         >,
     >,
     pub path: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub secret_file: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1LocalObjectReference,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1LocalObjectReference,
+        >,
     >,
     pub user: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -10784,6 +13678,94 @@ for IoK8sApiCoreV1CephFsVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1CephFsVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1CephFsVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "monitors",
+            "path",
+            "readOnly",
+            "secretFile",
+            "secretRef",
+            "user",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::vec::Vec<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1LocalObjectReference,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                monitors: __field0,
+                path: __field1,
+                read_only: __field2,
+                secret_file: __field3,
+                secret_ref: __field4,
+                user: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"monitors" => 0usize,
+                    b"path" => 1usize,
+                    b"readOnly" => 2usize,
+                    b"secretFile" => 3usize,
+                    b"secretRef" => 4usize,
+                    b"user" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1CephFsVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10980,7 +13962,7 @@ impl IoK8sApiCoreV1CinderVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeID");
 }
-/// A partial update of [`IoK8sApiCoreV1CinderVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1CinderVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10989,11 +13971,17 @@ impl IoK8sApiCoreV1CinderVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1CinderVolumeSourcePatch {
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1LocalObjectReference,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1LocalObjectReference,
+        >,
     >,
     pub volume_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -11041,6 +14029,72 @@ for IoK8sApiCoreV1CinderVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1CinderVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1CinderVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "fsType",
+            "readOnly",
+            "secretRef",
+            "volumeID",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1LocalObjectReference,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_type: __field0,
+                read_only: __field1,
+                secret_ref: __field2,
+                volume_id: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"readOnly" => 1usize,
+                    b"secretRef" => 2usize,
+                    b"volumeID" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1CinderVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11220,7 +14274,7 @@ impl IoK8sApiCoreV1ClaimSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resourceClaimTemplateName");
 }
-/// A partial update of [`IoK8sApiCoreV1ClaimSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ClaimSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11229,10 +14283,14 @@ impl IoK8sApiCoreV1ClaimSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ClaimSourcePatch {
     pub resource_claim_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub resource_claim_template_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -11269,6 +14327,59 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ClaimSource
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ClaimSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ClaimSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "resourceClaimName",
+            "resourceClaimTemplateName",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                resource_claim_name: __field0,
+                resource_claim_template_name: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"resourceClaimName" => 0usize,
+                    b"resourceClaimTemplateName" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ClaimSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11422,7 +14533,7 @@ impl IoK8sApiCoreV1ConfigMapEnvSource {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapEnvSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ConfigMapEnvSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11431,9 +14542,13 @@ impl IoK8sApiCoreV1ConfigMapEnvSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ConfigMapEnvSourcePatch {
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub optional: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -11468,6 +14583,52 @@ for IoK8sApiCoreV1ConfigMapEnvSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ConfigMapEnvSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ConfigMapEnvSourcePatch";
+        const FIELDS: &'static [&'static str] = &["name", "optional"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                optional: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"optional" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ConfigMapEnvSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11633,7 +14794,7 @@ impl IoK8sApiCoreV1ConfigMapKeySelector {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapKeySelector`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ConfigMapKeySelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11645,9 +14806,13 @@ pub struct IoK8sApiCoreV1ConfigMapKeySelectorPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub optional: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -11684,6 +14849,55 @@ for IoK8sApiCoreV1ConfigMapKeySelectorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ConfigMapKeySelectorPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ConfigMapKeySelectorPatch";
+        const FIELDS: &'static [&'static str] = &["key", "name", "optional"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                key: __field0,
+                name: __field1,
+                optional: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"key" => 0usize,
+                    b"name" => 1usize,
+                    b"optional" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ConfigMapKeySelectorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11855,7 +15069,7 @@ impl IoK8sApiCoreV1ConfigMapProjection {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ConfigMapProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11864,12 +15078,18 @@ impl IoK8sApiCoreV1ConfigMapProjection {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ConfigMapProjectionPatch {
     pub items: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub optional: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -11906,6 +15126,59 @@ for IoK8sApiCoreV1ConfigMapProjectionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ConfigMapProjectionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ConfigMapProjectionPatch";
+        const FIELDS: &'static [&'static str] = &["items", "name", "optional"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                items: __field0,
+                name: __field1,
+                optional: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"items" => 0usize,
+                    b"name" => 1usize,
+                    b"optional" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ConfigMapProjectionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -12103,7 +15376,7 @@ impl IoK8sApiCoreV1ConfigMapVolumeSource {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ConfigMapVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12111,14 +15384,22 @@ impl IoK8sApiCoreV1ConfigMapVolumeSource {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ConfigMapVolumeSourcePatch {
-    pub default_mode: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub default_mode: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub items: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub optional: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -12162,6 +15443,72 @@ for IoK8sApiCoreV1ConfigMapVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ConfigMapVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ConfigMapVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "defaultMode",
+            "items",
+            "name",
+            "optional",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                default_mode: __field0,
+                items: __field1,
+                name: __field2,
+                optional: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"defaultMode" => 0usize,
+                    b"items" => 1usize,
+                    b"name" => 2usize,
+                    b"optional" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ConfigMapVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -12681,7 +16028,7 @@ impl IoK8sApiCoreV1Container {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("workingDir");
 }
-/// A partial update of [`IoK8sApiCoreV1Container`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1Container`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12690,68 +16037,100 @@ impl IoK8sApiCoreV1Container {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ContainerPatch {
     pub args: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub command: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub env: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
+        >,
     >,
     pub env_from: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvFromSource>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvFromSource>,
+        >,
     >,
     pub image: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub image_pull_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub lifecycle: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1Lifecycle,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Lifecycle>,
     >,
     pub liveness_probe: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1Probe,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub ports: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ContainerPort>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ContainerPort>,
+        >,
     >,
     pub readiness_probe: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1Probe,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
     >,
     pub resources: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ResourceRequirements,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ResourceRequirements,
+        >,
     >,
     pub security_context: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1SecurityContext,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1SecurityContext>,
     >,
     pub startup_probe: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1Probe,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
     >,
-    pub stdin: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub stdin_once: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub stdin: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub stdin_once: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub termination_message_path: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub termination_message_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub tty: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub tty: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub volume_devices: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeDevice>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeDevice>,
+        >,
     >,
     pub volume_mounts: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeMount>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeMount>,
+        >,
     >,
     pub working_dir: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -12848,6 +16227,237 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ContainerPa
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ContainerPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ContainerPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "args",
+            "command",
+            "env",
+            "envFrom",
+            "image",
+            "imagePullPolicy",
+            "lifecycle",
+            "livenessProbe",
+            "name",
+            "ports",
+            "readinessProbe",
+            "resources",
+            "securityContext",
+            "startupProbe",
+            "stdin",
+            "stdinOnce",
+            "terminationMessagePath",
+            "terminationMessagePolicy",
+            "tty",
+            "volumeDevices",
+            "volumeMounts",
+            "workingDir",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1EnvFromSource,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1Lifecycle,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
+                >,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1ContainerPort,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1ResourceRequirements,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1SecurityContext,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1VolumeDevice,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1VolumeMount,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (__field16, __field17, __field18, __field19, __field20, __field21),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                args: __field0,
+                command: __field1,
+                env: __field2,
+                env_from: __field3,
+                image: __field4,
+                image_pull_policy: __field5,
+                lifecycle: __field6,
+                liveness_probe: __field7,
+                name: __field8,
+                ports: __field9,
+                readiness_probe: __field10,
+                resources: __field11,
+                security_context: __field12,
+                startup_probe: __field13,
+                stdin: __field14,
+                stdin_once: __field15,
+                termination_message_path: __field16,
+                termination_message_policy: __field17,
+                tty: __field18,
+                volume_devices: __field19,
+                volume_mounts: __field20,
+                working_dir: __field21,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"args" => 0usize,
+                    b"command" => 1usize,
+                    b"env" => 2usize,
+                    b"envFrom" => 3usize,
+                    b"image" => 4usize,
+                    b"imagePullPolicy" => 5usize,
+                    b"lifecycle" => 6usize,
+                    b"livenessProbe" => 7usize,
+                    b"name" => 8usize,
+                    b"ports" => 9usize,
+                    b"readinessProbe" => 10usize,
+                    b"resources" => 11usize,
+                    b"securityContext" => 12usize,
+                    b"startupProbe" => 13usize,
+                    b"stdin" => 14usize,
+                    b"stdinOnce" => 15usize,
+                    b"terminationMessagePath" => 16usize,
+                    b"terminationMessagePolicy" => 17usize,
+                    b"tty" => 18usize,
+                    b"volumeDevices" => 19usize,
+                    b"volumeMounts" => 20usize,
+                    b"workingDir" => 21usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ContainerPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -13120,7 +16730,7 @@ impl IoK8sApiCoreV1ContainerPort {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("protocol");
 }
-/// A partial update of [`IoK8sApiCoreV1ContainerPort`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ContainerPort`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13130,14 +16740,22 @@ impl IoK8sApiCoreV1ContainerPort {
 pub struct IoK8sApiCoreV1ContainerPortPatch {
     pub container_port: ::daplug_runtime::__private::std::option::Option<i32>,
     pub host_ip: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub host_port: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub host_port: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub protocol: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -13183,6 +16801,81 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ContainerPo
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ContainerPortPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ContainerPortPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "containerPort",
+            "hostIP",
+            "hostPort",
+            "name",
+            "protocol",
+        ];
+        type Fields = (
+            __p::Given<i32>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                container_port: __field0,
+                host_ip: __field1,
+                host_port: __field2,
+                name: __field3,
+                protocol: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"containerPort" => 0usize,
+                    b"hostIP" => 1usize,
+                    b"hostPort" => 2usize,
+                    b"name" => 3usize,
+                    b"protocol" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ContainerPortPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -13403,7 +17096,7 @@ impl IoK8sApiCoreV1CsiVolumeSource {
         >,
     > = ::daplug_runtime::Field::new("volumeAttributes");
 }
-/// A partial update of [`IoK8sApiCoreV1CsiVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1CsiVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13415,16 +17108,24 @@ pub struct IoK8sApiCoreV1CsiVolumeSourcePatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub node_publish_secret_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1LocalObjectReference,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1LocalObjectReference,
+        >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub volume_attributes: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
 }
@@ -13473,6 +17174,84 @@ for IoK8sApiCoreV1CsiVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1CsiVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1CsiVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "driver",
+            "fsType",
+            "nodePublishSecretRef",
+            "readOnly",
+            "volumeAttributes",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1LocalObjectReference,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                driver: __field0,
+                fs_type: __field1,
+                node_publish_secret_ref: __field2,
+                read_only: __field3,
+                volume_attributes: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"driver" => 0usize,
+                    b"fsType" => 1usize,
+                    b"nodePublishSecretRef" => 2usize,
+                    b"readOnly" => 3usize,
+                    b"volumeAttributes" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1CsiVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -13614,7 +17393,7 @@ impl IoK8sApiCoreV1DownwardApiProjection {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     > = ::daplug_runtime::Field::new("items");
 }
-/// A partial update of [`IoK8sApiCoreV1DownwardApiProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1DownwardApiProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13623,7 +17402,11 @@ impl IoK8sApiCoreV1DownwardApiProjection {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1DownwardApiProjectionPatch {
     pub items: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1DownwardApiVolumeFile,
+            >,
+        >,
     >,
 }
 #[automatically_derived]
@@ -13657,6 +17440,47 @@ for IoK8sApiCoreV1DownwardApiProjectionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1DownwardApiProjectionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1DownwardApiProjectionPatch";
+        const FIELDS: &'static [&'static str] = &["items"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1DownwardApiVolumeFile,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { items: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"items" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1DownwardApiProjectionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -13851,7 +17675,7 @@ impl IoK8sApiCoreV1DownwardApiVolumeFile {
         IoK8sApiCoreV1ResourceFieldSelector,
     > = ::daplug_runtime::Field::new("resourceFieldRef");
 }
-/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeFile`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeFile`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13860,14 +17684,20 @@ impl IoK8sApiCoreV1DownwardApiVolumeFile {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1DownwardApiVolumeFilePatch {
     pub field_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ObjectFieldSelector,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ObjectFieldSelector,
+        >,
     >,
-    pub mode: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub mode: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub resource_field_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ResourceFieldSelector,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ResourceFieldSelector,
+        >,
     >,
 }
 #[automatically_derived]
@@ -13912,6 +17742,72 @@ for IoK8sApiCoreV1DownwardApiVolumeFilePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1DownwardApiVolumeFilePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1DownwardApiVolumeFilePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "fieldRef",
+            "mode",
+            "path",
+            "resourceFieldRef",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ObjectFieldSelector,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ResourceFieldSelector,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                field_ref: __field0,
+                mode: __field1,
+                path: __field2,
+                resource_field_ref: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fieldRef" => 0usize,
+                    b"mode" => 1usize,
+                    b"path" => 2usize,
+                    b"resourceFieldRef" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1DownwardApiVolumeFilePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -14076,7 +17972,7 @@ impl IoK8sApiCoreV1DownwardApiVolumeSource {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     > = ::daplug_runtime::Field::new("items");
 }
-/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14084,9 +17980,15 @@ impl IoK8sApiCoreV1DownwardApiVolumeSource {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1DownwardApiVolumeSourcePatch {
-    pub default_mode: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub default_mode: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub items: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1DownwardApiVolumeFile,
+            >,
+        >,
     >,
 }
 #[automatically_derived]
@@ -14122,6 +18024,55 @@ for IoK8sApiCoreV1DownwardApiVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1DownwardApiVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1DownwardApiVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["defaultMode", "items"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1DownwardApiVolumeFile,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                default_mode: __field0,
+                items: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"defaultMode" => 0usize,
+                    b"items" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1DownwardApiVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -14280,7 +18231,7 @@ impl IoK8sApiCoreV1EmptyDirVolumeSource {
         IoK8sApimachineryPkgApiResourceQuantity,
     > = ::daplug_runtime::Field::new("sizeLimit");
 }
-/// A partial update of [`IoK8sApiCoreV1EmptyDirVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1EmptyDirVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14289,10 +18240,14 @@ impl IoK8sApiCoreV1EmptyDirVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EmptyDirVolumeSourcePatch {
     pub medium: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub size_limit: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApiResourceQuantity,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApiResourceQuantity,
+        >,
     >,
 }
 #[automatically_derived]
@@ -14328,6 +18283,56 @@ for IoK8sApiCoreV1EmptyDirVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1EmptyDirVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1EmptyDirVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["medium", "sizeLimit"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApiResourceQuantity,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                medium: __field0,
+                size_limit: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"medium" => 0usize,
+                    b"sizeLimit" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1EmptyDirVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -14503,7 +18508,7 @@ impl IoK8sApiCoreV1EnvFromSource {
         "secretRef",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1EnvFromSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1EnvFromSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14512,13 +18517,17 @@ impl IoK8sApiCoreV1EnvFromSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EnvFromSourcePatch {
     pub config_map_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ConfigMapEnvSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ConfigMapEnvSource,
+        >,
     >,
     pub prefix: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1SecretEnvSource,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1SecretEnvSource>,
     >,
 }
 #[automatically_derived]
@@ -14558,6 +18567,63 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1EnvFromSour
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1EnvFromSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1EnvFromSourcePatch";
+        const FIELDS: &'static [&'static str] = &["configMapRef", "prefix", "secretRef"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ConfigMapEnvSource,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1SecretEnvSource,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                config_map_ref: __field0,
+                prefix: __field1,
+                secret_ref: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"configMapRef" => 0usize,
+                    b"prefix" => 1usize,
+                    b"secretRef" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1EnvFromSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -14723,7 +18789,7 @@ impl IoK8sApiCoreV1EnvVar {
         "valueFrom",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1EnvVar`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1EnvVar`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14735,10 +18801,12 @@ pub struct IoK8sApiCoreV1EnvVarPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub value: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub value_from: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1EnvVarSource,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1EnvVarSource>,
     >,
 }
 #[automatically_derived]
@@ -14774,6 +18842,59 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1EnvVarPatch
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1EnvVarPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1EnvVarPatch";
+        const FIELDS: &'static [&'static str] = &["name", "value", "valueFrom"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1EnvVarSource,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                value: __field1,
+                value_from: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"value" => 1usize,
+                    b"valueFrom" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1EnvVarPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -14979,7 +19100,7 @@ impl IoK8sApiCoreV1EnvVarSource {
         IoK8sApiCoreV1SecretKeySelector,
     > = ::daplug_runtime::Field::new("secretKeyRef");
 }
-/// A partial update of [`IoK8sApiCoreV1EnvVarSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1EnvVarSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14988,16 +19109,22 @@ impl IoK8sApiCoreV1EnvVarSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EnvVarSourcePatch {
     pub config_map_key_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ConfigMapKeySelector,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ConfigMapKeySelector,
+        >,
     >,
     pub field_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ObjectFieldSelector,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ObjectFieldSelector,
+        >,
     >,
     pub resource_field_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ResourceFieldSelector,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ResourceFieldSelector,
+        >,
     >,
     pub secret_key_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1SecretKeySelector,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1SecretKeySelector>,
     >,
 }
 #[automatically_derived]
@@ -15040,6 +19167,80 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1EnvVarSourc
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1EnvVarSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1EnvVarSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "configMapKeyRef",
+            "fieldRef",
+            "resourceFieldRef",
+            "secretKeyRef",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ConfigMapKeySelector,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ObjectFieldSelector,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ResourceFieldSelector,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1SecretKeySelector,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                config_map_key_ref: __field0,
+                field_ref: __field1,
+                resource_field_ref: __field2,
+                secret_key_ref: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"configMapKeyRef" => 0usize,
+                    b"fieldRef" => 1usize,
+                    b"resourceFieldRef" => 2usize,
+                    b"secretKeyRef" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1EnvVarSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -15589,7 +19790,7 @@ impl IoK8sApiCoreV1EphemeralContainer {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("workingDir");
 }
-/// A partial update of [`IoK8sApiCoreV1EphemeralContainer`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1EphemeralContainer`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15598,71 +19799,105 @@ impl IoK8sApiCoreV1EphemeralContainer {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EphemeralContainerPatch {
     pub args: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub command: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub env: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
+        >,
     >,
     pub env_from: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvFromSource>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvFromSource>,
+        >,
     >,
     pub image: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub image_pull_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub lifecycle: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1Lifecycle,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Lifecycle>,
     >,
     pub liveness_probe: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1Probe,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub ports: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ContainerPort>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ContainerPort>,
+        >,
     >,
     pub readiness_probe: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1Probe,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
     >,
     pub resources: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ResourceRequirements,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ResourceRequirements,
+        >,
     >,
     pub security_context: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1SecurityContext,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1SecurityContext>,
     >,
     pub startup_probe: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1Probe,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
     >,
-    pub stdin: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub stdin_once: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub stdin: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub stdin_once: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub target_container_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub termination_message_path: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub termination_message_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub tty: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub tty: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub volume_devices: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeDevice>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeDevice>,
+        >,
     >,
     pub volume_mounts: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeMount>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeMount>,
+        >,
     >,
     pub working_dir: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -15764,6 +19999,253 @@ for IoK8sApiCoreV1EphemeralContainerPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1EphemeralContainerPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1EphemeralContainerPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "args",
+            "command",
+            "env",
+            "envFrom",
+            "image",
+            "imagePullPolicy",
+            "lifecycle",
+            "livenessProbe",
+            "name",
+            "ports",
+            "readinessProbe",
+            "resources",
+            "securityContext",
+            "startupProbe",
+            "stdin",
+            "stdinOnce",
+            "targetContainerName",
+            "terminationMessagePath",
+            "terminationMessagePolicy",
+            "tty",
+            "volumeDevices",
+            "volumeMounts",
+            "workingDir",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1EnvFromSource,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1Lifecycle,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
+                >,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1ContainerPort,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1ResourceRequirements,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1SecurityContext,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Probe>,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1VolumeDevice,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1VolumeMount,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (
+                    __field16,
+                    __field17,
+                    __field18,
+                    __field19,
+                    __field20,
+                    __field21,
+                    __field22,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                args: __field0,
+                command: __field1,
+                env: __field2,
+                env_from: __field3,
+                image: __field4,
+                image_pull_policy: __field5,
+                lifecycle: __field6,
+                liveness_probe: __field7,
+                name: __field8,
+                ports: __field9,
+                readiness_probe: __field10,
+                resources: __field11,
+                security_context: __field12,
+                startup_probe: __field13,
+                stdin: __field14,
+                stdin_once: __field15,
+                target_container_name: __field16,
+                termination_message_path: __field17,
+                termination_message_policy: __field18,
+                tty: __field19,
+                volume_devices: __field20,
+                volume_mounts: __field21,
+                working_dir: __field22,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"args" => 0usize,
+                    b"command" => 1usize,
+                    b"env" => 2usize,
+                    b"envFrom" => 3usize,
+                    b"image" => 4usize,
+                    b"imagePullPolicy" => 5usize,
+                    b"lifecycle" => 6usize,
+                    b"livenessProbe" => 7usize,
+                    b"name" => 8usize,
+                    b"ports" => 9usize,
+                    b"readinessProbe" => 10usize,
+                    b"resources" => 11usize,
+                    b"securityContext" => 12usize,
+                    b"startupProbe" => 13usize,
+                    b"stdin" => 14usize,
+                    b"stdinOnce" => 15usize,
+                    b"targetContainerName" => 16usize,
+                    b"terminationMessagePath" => 17usize,
+                    b"terminationMessagePolicy" => 18usize,
+                    b"tty" => 19usize,
+                    b"volumeDevices" => 20usize,
+                    b"volumeMounts" => 21usize,
+                    b"workingDir" => 22usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1EphemeralContainerPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -15984,7 +20466,7 @@ impl IoK8sApiCoreV1EphemeralVolumeSource {
         IoK8sApiCoreV1PersistentVolumeClaimTemplate,
     > = ::daplug_runtime::Field::new("volumeClaimTemplate");
 }
-/// A partial update of [`IoK8sApiCoreV1EphemeralVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1EphemeralVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15993,7 +20475,9 @@ impl IoK8sApiCoreV1EphemeralVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EphemeralVolumeSourcePatch {
     pub volume_claim_template: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PersistentVolumeClaimTemplate,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1PersistentVolumeClaimTemplate,
+        >,
     >,
 }
 #[automatically_derived]
@@ -16027,6 +20511,47 @@ for IoK8sApiCoreV1EphemeralVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1EphemeralVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1EphemeralVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["volumeClaimTemplate"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1PersistentVolumeClaimTemplate,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self {
+                volume_claim_template: __field0,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"volumeClaimTemplate" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1EphemeralVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -16199,7 +20724,7 @@ impl IoK8sApiCoreV1ExecAction {
         >,
     > = ::daplug_runtime::Field::new("command");
 }
-/// A partial update of [`IoK8sApiCoreV1ExecAction`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ExecAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16208,8 +20733,10 @@ impl IoK8sApiCoreV1ExecAction {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ExecActionPatch {
     pub command: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
 }
@@ -16242,6 +20769,47 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ExecActionP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ExecActionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ExecActionPatch";
+        const FIELDS: &'static [&'static str] = &["command"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { command: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"command" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ExecActionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -16466,7 +21034,7 @@ impl IoK8sApiCoreV1FcVolumeSource {
         >,
     > = ::daplug_runtime::Field::new("wwids");
 }
-/// A partial update of [`IoK8sApiCoreV1FcVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1FcVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16475,18 +21043,28 @@ impl IoK8sApiCoreV1FcVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1FcVolumeSourcePatch {
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub lun: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub target_ww_ns: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+    pub lun: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub target_ww_ns: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
+    >,
     pub wwids: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
 }
@@ -16534,6 +21112,85 @@ for IoK8sApiCoreV1FcVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1FcVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1FcVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "fsType",
+            "lun",
+            "readOnly",
+            "targetWWNs",
+            "wwids",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_type: __field0,
+                lun: __field1,
+                read_only: __field2,
+                target_ww_ns: __field3,
+                wwids: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"lun" => 1usize,
+                    b"readOnly" => 2usize,
+                    b"targetWWNs" => 3usize,
+                    b"wwids" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1FcVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -16753,7 +21410,7 @@ impl IoK8sApiCoreV1FlexVolumeSource {
         IoK8sApiCoreV1LocalObjectReference,
     > = ::daplug_runtime::Field::new("secretRef");
 }
-/// A partial update of [`IoK8sApiCoreV1FlexVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1FlexVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16765,17 +21422,25 @@ pub struct IoK8sApiCoreV1FlexVolumeSourcePatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub options: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub options: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
+    >,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1LocalObjectReference,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1LocalObjectReference,
+        >,
     >,
 }
 #[automatically_derived]
@@ -16823,6 +21488,84 @@ for IoK8sApiCoreV1FlexVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1FlexVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1FlexVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "driver",
+            "fsType",
+            "options",
+            "readOnly",
+            "secretRef",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1LocalObjectReference,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                driver: __field0,
+                fs_type: __field1,
+                options: __field2,
+                read_only: __field3,
+                secret_ref: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"driver" => 0usize,
+                    b"fsType" => 1usize,
+                    b"options" => 2usize,
+                    b"readOnly" => 3usize,
+                    b"secretRef" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1FlexVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -16979,7 +21722,7 @@ impl IoK8sApiCoreV1FlockerVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("datasetUUID");
 }
-/// A partial update of [`IoK8sApiCoreV1FlockerVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1FlockerVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16988,10 +21731,14 @@ impl IoK8sApiCoreV1FlockerVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1FlockerVolumeSourcePatch {
     pub dataset_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub dataset_uuid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -17027,6 +21774,56 @@ for IoK8sApiCoreV1FlockerVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1FlockerVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1FlockerVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["datasetName", "datasetUUID"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                dataset_name: __field0,
+                dataset_uuid: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"datasetName" => 0usize,
+                    b"datasetUUID" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1FlockerVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17222,7 +22019,7 @@ impl IoK8sApiCoreV1GcePersistentDiskVolumeSource {
         "readOnly",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1GcePersistentDiskVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1GcePersistentDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17231,13 +22028,19 @@ impl IoK8sApiCoreV1GcePersistentDiskVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1GcePersistentDiskVolumeSourcePatch {
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub partition: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub partition: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub pd_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -17281,6 +22084,69 @@ for IoK8sApiCoreV1GcePersistentDiskVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1GcePersistentDiskVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1GcePersistentDiskVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "fsType",
+            "partition",
+            "pdName",
+            "readOnly",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_type: __field0,
+                partition: __field1,
+                pd_name: __field2,
+                read_only: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"partition" => 1usize,
+                    b"pdName" => 2usize,
+                    b"readOnly" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1GcePersistentDiskVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17451,7 +22317,7 @@ impl IoK8sApiCoreV1GitRepoVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("revision");
 }
-/// A partial update of [`IoK8sApiCoreV1GitRepoVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1GitRepoVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17460,13 +22326,17 @@ impl IoK8sApiCoreV1GitRepoVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1GitRepoVolumeSourcePatch {
     pub directory: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub repository: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub revision: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -17508,6 +22378,59 @@ for IoK8sApiCoreV1GitRepoVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1GitRepoVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1GitRepoVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["directory", "repository", "revision"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                directory: __field0,
+                repository: __field1,
+                revision: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"directory" => 0usize,
+                    b"repository" => 1usize,
+                    b"revision" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1GitRepoVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17672,7 +22595,7 @@ impl IoK8sApiCoreV1GlusterfsVolumeSource {
         "readOnly",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1GlusterfsVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1GlusterfsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17686,7 +22609,9 @@ pub struct IoK8sApiCoreV1GlusterfsVolumeSourcePatch {
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -17727,6 +22652,51 @@ for IoK8sApiCoreV1GlusterfsVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1GlusterfsVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1GlusterfsVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["endpoints", "path", "readOnly"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                endpoints: __field0,
+                path: __field1,
+                read_only: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"endpoints" => 0usize,
+                    b"path" => 1usize,
+                    b"readOnly" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1GlusterfsVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17883,7 +22853,7 @@ impl IoK8sApiCoreV1GrpcAction {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service");
 }
-/// A partial update of [`IoK8sApiCoreV1GrpcAction`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1GrpcAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17893,7 +22863,9 @@ impl IoK8sApiCoreV1GrpcAction {
 pub struct IoK8sApiCoreV1GrpcActionPatch {
     pub port: ::daplug_runtime::__private::std::option::Option<i32>,
     pub service: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -17927,6 +22899,52 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1GrpcActionP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1GrpcActionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1GrpcActionPatch";
+        const FIELDS: &'static [&'static str] = &["port", "service"];
+        type Fields = (
+            __p::Given<i32>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                port: __field0,
+                service: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"port" => 0usize,
+                    b"service" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1GrpcActionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -18089,7 +23107,7 @@ impl IoK8sApiCoreV1HostAlias {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
 }
-/// A partial update of [`IoK8sApiCoreV1HostAlias`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1HostAlias`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18098,12 +23116,16 @@ impl IoK8sApiCoreV1HostAlias {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1HostAliasPatch {
     pub hostnames: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub ip: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -18137,6 +23159,58 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1HostAliasPa
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1HostAliasPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1HostAliasPatch";
+        const FIELDS: &'static [&'static str] = &["hostnames", "ip"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                hostnames: __field0,
+                ip: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"hostnames" => 0usize,
+                    b"ip" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1HostAliasPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -18290,7 +23364,7 @@ impl IoK8sApiCoreV1HostPathVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiCoreV1HostPathVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1HostPathVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18302,7 +23376,9 @@ pub struct IoK8sApiCoreV1HostPathVolumeSourcePatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -18338,6 +23414,52 @@ for IoK8sApiCoreV1HostPathVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1HostPathVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1HostPathVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["path", "type"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                path: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"path" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1HostPathVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -18552,7 +23674,7 @@ impl IoK8sApiCoreV1HttpGetAction {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheme");
 }
-/// A partial update of [`IoK8sApiCoreV1HttpGetAction`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1HttpGetAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18561,19 +23683,27 @@ impl IoK8sApiCoreV1HttpGetAction {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1HttpGetActionPatch {
     pub host: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub http_headers: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1HttpHeader>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1HttpHeader>,
+        >,
     >,
     pub path: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub port: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
     pub scheme: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -18619,6 +23749,85 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1HttpGetActi
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1HttpGetActionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1HttpGetActionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "host",
+            "httpHeaders",
+            "path",
+            "port",
+            "scheme",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1HttpHeader>,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<IoK8sApimachineryPkgUtilIntstrIntOrString>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                host: __field0,
+                http_headers: __field1,
+                path: __field2,
+                port: __field3,
+                scheme: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"host" => 0usize,
+                    b"httpHeaders" => 1usize,
+                    b"path" => 2usize,
+                    b"port" => 3usize,
+                    b"scheme" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1HttpGetActionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -18764,7 +23973,7 @@ impl IoK8sApiCoreV1HttpHeader {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
-/// A partial update of [`IoK8sApiCoreV1HttpHeader`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1HttpHeader`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18810,6 +24019,48 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1HttpHeaderP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1HttpHeaderPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1HttpHeaderPatch";
+        const FIELDS: &'static [&'static str] = &["name", "value"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                value: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"value" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1HttpHeaderPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -19118,7 +24369,7 @@ impl IoK8sApiCoreV1IscsiVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("targetPortal");
 }
-/// A partial update of [`IoK8sApiCoreV1IscsiVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1IscsiVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19126,29 +24377,45 @@ impl IoK8sApiCoreV1IscsiVolumeSource {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1IscsiVolumeSourcePatch {
-    pub chap_auth_discovery: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub chap_auth_session: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub chap_auth_discovery: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub chap_auth_session: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub initiator_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub iqn: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub iscsi_interface: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub lun: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub portals: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub lun: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub portals: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
+    >,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1LocalObjectReference,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1LocalObjectReference,
+        >,
     >,
     pub target_portal: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -19217,6 +24484,125 @@ for IoK8sApiCoreV1IscsiVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1IscsiVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1IscsiVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "chapAuthDiscovery",
+            "chapAuthSession",
+            "fsType",
+            "initiatorName",
+            "iqn",
+            "iscsiInterface",
+            "lun",
+            "portals",
+            "readOnly",
+            "secretRef",
+            "targetPortal",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<i32>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1LocalObjectReference,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                chap_auth_discovery: __field0,
+                chap_auth_session: __field1,
+                fs_type: __field2,
+                initiator_name: __field3,
+                iqn: __field4,
+                iscsi_interface: __field5,
+                lun: __field6,
+                portals: __field7,
+                read_only: __field8,
+                secret_ref: __field9,
+                target_portal: __field10,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"chapAuthDiscovery" => 0usize,
+                    b"chapAuthSession" => 1usize,
+                    b"fsType" => 2usize,
+                    b"initiatorName" => 3usize,
+                    b"iqn" => 4usize,
+                    b"iscsiInterface" => 5usize,
+                    b"lun" => 6usize,
+                    b"portals" => 7usize,
+                    b"readOnly" => 8usize,
+                    b"secretRef" => 9usize,
+                    b"targetPortal" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1IscsiVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -19377,7 +24763,7 @@ impl IoK8sApiCoreV1KeyToPath {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
 }
-/// A partial update of [`IoK8sApiCoreV1KeyToPath`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1KeyToPath`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19388,7 +24774,9 @@ pub struct IoK8sApiCoreV1KeyToPathPatch {
     pub key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub mode: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub mode: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -19426,6 +24814,51 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1KeyToPathPa
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1KeyToPathPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1KeyToPathPatch";
+        const FIELDS: &'static [&'static str] = &["key", "mode", "path"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                key: __field0,
+                mode: __field1,
+                path: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"key" => 0usize,
+                    b"mode" => 1usize,
+                    b"path" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1KeyToPathPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -19581,7 +25014,7 @@ impl IoK8sApiCoreV1Lifecycle {
         "preStop",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1Lifecycle`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1Lifecycle`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19590,10 +25023,10 @@ impl IoK8sApiCoreV1Lifecycle {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1LifecyclePatch {
     pub post_start: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1LifecycleHandler,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1LifecycleHandler>,
     >,
     pub pre_stop: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1LifecycleHandler,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1LifecycleHandler>,
     >,
 }
 #[automatically_derived]
@@ -19627,6 +25060,56 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1LifecyclePa
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1LifecyclePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1LifecyclePatch";
+        const FIELDS: &'static [&'static str] = &["postStart", "preStop"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1LifecycleHandler,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1LifecycleHandler,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                post_start: __field0,
+                pre_stop: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"postStart" => 0usize,
+                    b"preStop" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1LifecyclePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -19816,7 +25299,7 @@ impl IoK8sApiCoreV1LifecycleHandler {
         "tcpSocket",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1LifecycleHandler`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1LifecycleHandler`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19824,12 +25307,14 @@ impl IoK8sApiCoreV1LifecycleHandler {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1LifecycleHandlerPatch {
-    pub exec: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1ExecAction>,
+    pub exec: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1ExecAction>,
+    >,
     pub http_get: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1HttpGetAction,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1HttpGetAction>,
     >,
     pub tcp_socket: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1TcpSocketAction,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1TcpSocketAction>,
     >,
 }
 #[automatically_derived]
@@ -19871,6 +25356,63 @@ for IoK8sApiCoreV1LifecycleHandlerPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1LifecycleHandlerPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1LifecycleHandlerPatch";
+        const FIELDS: &'static [&'static str] = &["exec", "httpGet", "tcpSocket"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ExecAction,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1HttpGetAction,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1TcpSocketAction,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                exec: __field0,
+                http_get: __field1,
+                tcp_socket: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"exec" => 0usize,
+                    b"httpGet" => 1usize,
+                    b"tcpSocket" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1LifecycleHandlerPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20015,7 +25557,7 @@ impl IoK8sApiCoreV1LocalObjectReference {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1LocalObjectReference`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1LocalObjectReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20024,7 +25566,9 @@ impl IoK8sApiCoreV1LocalObjectReference {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1LocalObjectReferencePatch {
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -20058,6 +25602,45 @@ for IoK8sApiCoreV1LocalObjectReferencePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1LocalObjectReferencePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1LocalObjectReferencePatch";
+        const FIELDS: &'static [&'static str] = &["name"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1LocalObjectReferencePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20222,7 +25805,7 @@ impl IoK8sApiCoreV1NfsVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("server");
 }
-/// A partial update of [`IoK8sApiCoreV1NfsVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1NfsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20233,7 +25816,9 @@ pub struct IoK8sApiCoreV1NfsVolumeSourcePatch {
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub server: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -20273,6 +25858,51 @@ for IoK8sApiCoreV1NfsVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1NfsVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1NfsVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["path", "readOnly", "server"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                path: __field0,
+                read_only: __field1,
+                server: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"path" => 0usize,
+                    b"readOnly" => 1usize,
+                    b"server" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1NfsVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20455,7 +26085,7 @@ impl IoK8sApiCoreV1NodeAffinity {
         IoK8sApiCoreV1NodeSelector,
     > = ::daplug_runtime::Field::new("requiredDuringSchedulingIgnoredDuringExecution");
 }
-/// A partial update of [`IoK8sApiCoreV1NodeAffinity`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1NodeAffinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20464,10 +26094,14 @@ impl IoK8sApiCoreV1NodeAffinity {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1NodeAffinityPatch {
     pub preferred_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PreferredSchedulingTerm>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1PreferredSchedulingTerm,
+            >,
+        >,
     >,
     pub required_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1NodeSelector,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1NodeSelector>,
     >,
 }
 #[automatically_derived]
@@ -20516,6 +26150,61 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1NodeAffinit
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1NodeAffinityPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1NodeAffinityPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "preferredDuringSchedulingIgnoredDuringExecution",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1PreferredSchedulingTerm,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1NodeSelector,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                preferred_during_scheduling_ignored_during_execution: __field0,
+                required_during_scheduling_ignored_during_execution: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"preferredDuringSchedulingIgnoredDuringExecution" => 0usize,
+                    b"requiredDuringSchedulingIgnoredDuringExecution" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1NodeAffinityPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20655,7 +26344,7 @@ impl IoK8sApiCoreV1NodeSelector {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorTerm>,
     > = ::daplug_runtime::Field::new("nodeSelectorTerms");
 }
-/// A partial update of [`IoK8sApiCoreV1NodeSelector`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1NodeSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20696,6 +26385,47 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1NodeSelecto
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1NodeSelectorPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1NodeSelectorPatch";
+        const FIELDS: &'static [&'static str] = &["nodeSelectorTerms"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::vec::Vec<
+                    IoK8sApiCoreV1NodeSelectorTerm,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self {
+                node_selector_terms: __field0,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"nodeSelectorTerms" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1NodeSelectorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20867,7 +26597,7 @@ impl IoK8sApiCoreV1NodeSelectorRequirement {
         >,
     > = ::daplug_runtime::Field::new("values");
 }
-/// A partial update of [`IoK8sApiCoreV1NodeSelectorRequirement`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1NodeSelectorRequirement`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20882,8 +26612,10 @@ pub struct IoK8sApiCoreV1NodeSelectorRequirementPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub values: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
 }
@@ -20922,6 +26654,58 @@ for IoK8sApiCoreV1NodeSelectorRequirementPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1NodeSelectorRequirementPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1NodeSelectorRequirementPatch";
+        const FIELDS: &'static [&'static str] = &["key", "operator", "values"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                key: __field0,
+                operator: __field1,
+                values: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"key" => 0usize,
+                    b"operator" => 1usize,
+                    b"values" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1NodeSelectorRequirementPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21089,7 +26873,7 @@ impl IoK8sApiCoreV1NodeSelectorTerm {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorRequirement>,
     > = ::daplug_runtime::Field::new("matchFields");
 }
-/// A partial update of [`IoK8sApiCoreV1NodeSelectorTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1NodeSelectorTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21098,10 +26882,18 @@ impl IoK8sApiCoreV1NodeSelectorTerm {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1NodeSelectorTermPatch {
     pub match_expressions: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorRequirement>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1NodeSelectorRequirement,
+            >,
+        >,
     >,
     pub match_fields: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorRequirement>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1NodeSelectorRequirement,
+            >,
+        >,
     >,
 }
 #[automatically_derived]
@@ -21137,6 +26929,60 @@ for IoK8sApiCoreV1NodeSelectorTermPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1NodeSelectorTermPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1NodeSelectorTermPatch";
+        const FIELDS: &'static [&'static str] = &["matchExpressions", "matchFields"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1NodeSelectorRequirement,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1NodeSelectorRequirement,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                match_expressions: __field0,
+                match_fields: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"matchExpressions" => 0usize,
+                    b"matchFields" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1NodeSelectorTermPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21291,7 +27137,7 @@ impl IoK8sApiCoreV1ObjectFieldSelector {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fieldPath");
 }
-/// A partial update of [`IoK8sApiCoreV1ObjectFieldSelector`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ObjectFieldSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21300,7 +27146,9 @@ impl IoK8sApiCoreV1ObjectFieldSelector {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ObjectFieldSelectorPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub field_path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -21339,6 +27187,52 @@ for IoK8sApiCoreV1ObjectFieldSelectorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ObjectFieldSelectorPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ObjectFieldSelectorPatch";
+        const FIELDS: &'static [&'static str] = &["apiVersion", "fieldPath"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                field_path: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"fieldPath" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ObjectFieldSelectorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21562,7 +27456,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaim {
         IoK8sApiCoreV1PersistentVolumeClaimStatus,
     > = ::daplug_runtime::Field::new("status");
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaim`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaim`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21571,19 +27465,29 @@ impl IoK8sApiCoreV1PersistentVolumeClaim {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        >,
     >,
     pub spec: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PersistentVolumeClaimSpec,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1PersistentVolumeClaimSpec,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PersistentVolumeClaimStatus,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1PersistentVolumeClaimStatus,
+        >,
     >,
 }
 #[automatically_derived]
@@ -21631,6 +27535,89 @@ for IoK8sApiCoreV1PersistentVolumeClaimPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PersistentVolumeClaimPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PersistentVolumeClaimPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "kind",
+            "metadata",
+            "spec",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1PersistentVolumeClaimSpec,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1PersistentVolumeClaimStatus,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                kind: __field1,
+                metadata: __field2,
+                spec: __field3,
+                status: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"kind" => 1usize,
+                    b"metadata" => 2usize,
+                    b"spec" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PersistentVolumeClaimPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21919,7 +27906,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaimCondition {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21928,16 +27915,24 @@ impl IoK8sApiCoreV1PersistentVolumeClaimCondition {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimConditionPatch {
     pub last_probe_time: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Time,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Time,
+        >,
     >,
     pub last_transition_time: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Time,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Time,
+        >,
     >,
     pub message: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reason: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -21994,6 +27989,92 @@ for IoK8sApiCoreV1PersistentVolumeClaimConditionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PersistentVolumeClaimConditionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PersistentVolumeClaimConditionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "lastProbeTime",
+            "lastTransitionTime",
+            "message",
+            "reason",
+            "status",
+            "type",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1Time,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1Time,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                last_probe_time: __field0,
+                last_transition_time: __field1,
+                message: __field2,
+                reason: __field3,
+                status: __field4,
+                type_: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"lastProbeTime" => 0usize,
+                    b"lastTransitionTime" => 1usize,
+                    b"message" => 2usize,
+                    b"reason" => 3usize,
+                    b"status" => 4usize,
+                    b"type" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <IoK8sApiCoreV1PersistentVolumeClaimCondition as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1PersistentVolumeClaimConditionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -22295,7 +28376,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaimSpec {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeName");
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22304,30 +28385,46 @@ impl IoK8sApiCoreV1PersistentVolumeClaimSpec {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimSpecPatch {
     pub access_modes: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub data_source: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1TypedLocalObjectReference,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1TypedLocalObjectReference,
+        >,
     >,
     pub data_source_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1TypedObjectReference,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1TypedObjectReference,
+        >,
     >,
     pub resources: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ResourceRequirements,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ResourceRequirements,
+        >,
     >,
     pub selector: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1LabelSelector,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1LabelSelector,
+        >,
     >,
     pub storage_class_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub volume_mode: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub volume_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -22384,6 +28481,119 @@ for IoK8sApiCoreV1PersistentVolumeClaimSpecPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PersistentVolumeClaimSpecPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PersistentVolumeClaimSpecPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accessModes",
+            "dataSource",
+            "dataSourceRef",
+            "resources",
+            "selector",
+            "storageClassName",
+            "volumeMode",
+            "volumeName",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1TypedLocalObjectReference,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1TypedObjectReference,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ResourceRequirements,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1LabelSelector,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                access_modes: __field0,
+                data_source: __field1,
+                data_source_ref: __field2,
+                resources: __field3,
+                selector: __field4,
+                storage_class_name: __field5,
+                volume_mode: __field6,
+                volume_name: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accessModes" => 0usize,
+                    b"dataSource" => 1usize,
+                    b"dataSourceRef" => 2usize,
+                    b"resources" => 3usize,
+                    b"selector" => 4usize,
+                    b"storageClassName" => 5usize,
+                    b"volumeMode" => 6usize,
+                    b"volumeName" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1PersistentVolumeClaimSpecPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -22675,7 +28885,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaimStatus {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resizeStatus");
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22684,32 +28894,44 @@ impl IoK8sApiCoreV1PersistentVolumeClaimStatus {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimStatusPatch {
     pub access_modes: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub allocated_resources: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
-            IoK8sApimachineryPkgApiResourceQuantity,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                IoK8sApimachineryPkgApiResourceQuantity,
+            >,
         >,
     >,
     pub capacity: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
-            IoK8sApimachineryPkgApiResourceQuantity,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                IoK8sApimachineryPkgApiResourceQuantity,
+            >,
         >,
     >,
     pub conditions: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            IoK8sApiCoreV1PersistentVolumeClaimCondition,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1PersistentVolumeClaimCondition,
+            >,
         >,
     >,
     pub phase: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub resize_status: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -22760,6 +28982,109 @@ for IoK8sApiCoreV1PersistentVolumeClaimStatusPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PersistentVolumeClaimStatusPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PersistentVolumeClaimStatusPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accessModes",
+            "allocatedResources",
+            "capacity",
+            "conditions",
+            "phase",
+            "resizeStatus",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        IoK8sApimachineryPkgApiResourceQuantity,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        IoK8sApimachineryPkgApiResourceQuantity,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1PersistentVolumeClaimCondition,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                access_modes: __field0,
+                allocated_resources: __field1,
+                capacity: __field2,
+                conditions: __field3,
+                phase: __field4,
+                resize_status: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accessModes" => 0usize,
+                    b"allocatedResources" => 1usize,
+                    b"capacity" => 2usize,
+                    b"conditions" => 3usize,
+                    b"phase" => 4usize,
+                    b"resizeStatus" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1PersistentVolumeClaimStatusPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -22941,7 +29266,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaimTemplate {
         IoK8sApiCoreV1PersistentVolumeClaimSpec,
     > = ::daplug_runtime::Field::new("spec");
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimTemplate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22950,7 +29275,9 @@ impl IoK8sApiCoreV1PersistentVolumeClaimTemplate {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimTemplatePatch {
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        >,
     >,
     pub spec: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PersistentVolumeClaimSpec,
@@ -22989,6 +29316,53 @@ for IoK8sApiCoreV1PersistentVolumeClaimTemplatePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PersistentVolumeClaimTemplatePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PersistentVolumeClaimTemplatePatch";
+        const FIELDS: &'static [&'static str] = &["metadata", "spec"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+                >,
+            >,
+            __p::Given<IoK8sApiCoreV1PersistentVolumeClaimSpec>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                metadata: __field0,
+                spec: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"metadata" => 0usize,
+                    b"spec" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1PersistentVolumeClaimTemplatePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -23166,7 +29540,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaimVolumeSource {
         "readOnly",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23177,7 +29551,9 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimVolumeSourcePatch {
     pub claim_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -23212,6 +29588,49 @@ for IoK8sApiCoreV1PersistentVolumeClaimVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PersistentVolumeClaimVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PersistentVolumeClaimVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["claimName", "readOnly"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                claim_name: __field0,
+                read_only: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"claimName" => 0usize,
+                    b"readOnly" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1PersistentVolumeClaimVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -23370,7 +29789,7 @@ impl IoK8sApiCoreV1PhotonPersistentDiskVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("pdID");
 }
-/// A partial update of [`IoK8sApiCoreV1PhotonPersistentDiskVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PhotonPersistentDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23379,7 +29798,9 @@ impl IoK8sApiCoreV1PhotonPersistentDiskVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PhotonPersistentDiskVolumeSourcePatch {
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub pd_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -23418,6 +29839,53 @@ for IoK8sApiCoreV1PhotonPersistentDiskVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PhotonPersistentDiskVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PhotonPersistentDiskVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["fsType", "pdID"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_type: __field0,
+                pd_id: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"pdID" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1PhotonPersistentDiskVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -23605,7 +30073,7 @@ impl IoK8sApiCoreV1PodAffinity {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     > = ::daplug_runtime::Field::new("requiredDuringSchedulingIgnoredDuringExecution");
 }
-/// A partial update of [`IoK8sApiCoreV1PodAffinity`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodAffinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23614,10 +30082,16 @@ impl IoK8sApiCoreV1PodAffinity {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodAffinityPatch {
     pub preferred_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1WeightedPodAffinityTerm>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1WeightedPodAffinityTerm,
+            >,
+        >,
     >,
     pub required_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -23666,6 +30140,63 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1PodAffinity
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodAffinityPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodAffinityPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "preferredDuringSchedulingIgnoredDuringExecution",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1WeightedPodAffinityTerm,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1PodAffinityTerm,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                preferred_during_scheduling_ignored_during_execution: __field0,
+                required_during_scheduling_ignored_during_execution: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"preferredDuringSchedulingIgnoredDuringExecution" => 0usize,
+                    b"requiredDuringSchedulingIgnoredDuringExecution" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodAffinityPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -23869,7 +30400,7 @@ impl IoK8sApiCoreV1PodAffinityTerm {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("topologyKey");
 }
-/// A partial update of [`IoK8sApiCoreV1PodAffinityTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodAffinityTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23878,14 +30409,20 @@ impl IoK8sApiCoreV1PodAffinityTerm {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodAffinityTermPatch {
     pub label_selector: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1LabelSelector,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1LabelSelector,
+        >,
     >,
     pub namespace_selector: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1LabelSelector,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1LabelSelector,
+        >,
     >,
     pub namespaces: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub topology_key: ::daplug_runtime::__private::std::option::Option<
@@ -23934,6 +30471,78 @@ for IoK8sApiCoreV1PodAffinityTermPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodAffinityTermPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodAffinityTermPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "labelSelector",
+            "namespaceSelector",
+            "namespaces",
+            "topologyKey",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1LabelSelector,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1LabelSelector,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                label_selector: __field0,
+                namespace_selector: __field1,
+                namespaces: __field2,
+                topology_key: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"labelSelector" => 0usize,
+                    b"namespaceSelector" => 1usize,
+                    b"namespaces" => 2usize,
+                    b"topologyKey" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodAffinityTermPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24118,7 +30727,7 @@ impl IoK8sApiCoreV1PodAntiAffinity {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     > = ::daplug_runtime::Field::new("requiredDuringSchedulingIgnoredDuringExecution");
 }
-/// A partial update of [`IoK8sApiCoreV1PodAntiAffinity`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodAntiAffinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24127,10 +30736,16 @@ impl IoK8sApiCoreV1PodAntiAffinity {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodAntiAffinityPatch {
     pub preferred_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1WeightedPodAffinityTerm>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1WeightedPodAffinityTerm,
+            >,
+        >,
     >,
     pub required_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -24181,6 +30796,63 @@ for IoK8sApiCoreV1PodAntiAffinityPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodAntiAffinityPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodAntiAffinityPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "preferredDuringSchedulingIgnoredDuringExecution",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1WeightedPodAffinityTerm,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1PodAffinityTerm,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                preferred_during_scheduling_ignored_during_execution: __field0,
+                required_during_scheduling_ignored_during_execution: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"preferredDuringSchedulingIgnoredDuringExecution" => 0usize,
+                    b"requiredDuringSchedulingIgnoredDuringExecution" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodAntiAffinityPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24372,7 +31044,7 @@ impl IoK8sApiCoreV1PodDnsConfig {
         >,
     > = ::daplug_runtime::Field::new("searches");
 }
-/// A partial update of [`IoK8sApiCoreV1PodDnsConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodDnsConfig`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24381,16 +31053,22 @@ impl IoK8sApiCoreV1PodDnsConfig {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodDnsConfigPatch {
     pub nameservers: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub options: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodDnsConfigOption>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodDnsConfigOption>,
+        >,
     >,
     pub searches: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
 }
@@ -24431,6 +31109,69 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1PodDnsConfi
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodDnsConfigPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodDnsConfigPatch";
+        const FIELDS: &'static [&'static str] = &["nameservers", "options", "searches"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1PodDnsConfigOption,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                nameservers: __field0,
+                options: __field1,
+                searches: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"nameservers" => 0usize,
+                    b"options" => 1usize,
+                    b"searches" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodDnsConfigPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24584,7 +31325,7 @@ impl IoK8sApiCoreV1PodDnsConfigOption {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
-/// A partial update of [`IoK8sApiCoreV1PodDnsConfigOption`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodDnsConfigOption`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24593,10 +31334,14 @@ impl IoK8sApiCoreV1PodDnsConfigOption {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodDnsConfigOptionPatch {
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub value: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -24632,6 +31377,56 @@ for IoK8sApiCoreV1PodDnsConfigOptionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodDnsConfigOptionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodDnsConfigOptionPatch";
+        const FIELDS: &'static [&'static str] = &["name", "value"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                value: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"value" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodDnsConfigOptionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24761,7 +31556,7 @@ impl IoK8sApiCoreV1PodOs {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1PodOs`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodOs`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24800,6 +31595,39 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1PodOsPatch 
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodOsPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodOsPatch";
+        const FIELDS: &'static [&'static str] = &["name"];
+        type Fields = (__p::Given<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodOsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24929,7 +31757,7 @@ impl IoK8sApiCoreV1PodReadinessGate {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("conditionType");
 }
-/// A partial update of [`IoK8sApiCoreV1PodReadinessGate`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodReadinessGate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24972,6 +31800,39 @@ for IoK8sApiCoreV1PodReadinessGatePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodReadinessGatePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodReadinessGatePatch";
+        const FIELDS: &'static [&'static str] = &["conditionType"];
+        type Fields = (__p::Given<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { condition_type: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"conditionType" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodReadinessGatePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -25123,7 +31984,7 @@ impl IoK8sApiCoreV1PodResourceClaim {
         "source",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1PodResourceClaim`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodResourceClaim`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25135,7 +31996,7 @@ pub struct IoK8sApiCoreV1PodResourceClaimPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub source: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ClaimSource,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1ClaimSource>,
     >,
 }
 #[automatically_derived]
@@ -25171,6 +32032,52 @@ for IoK8sApiCoreV1PodResourceClaimPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodResourceClaimPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodResourceClaimPatch";
+        const FIELDS: &'static [&'static str] = &["name", "source"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ClaimSource,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                source: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"source" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodResourceClaimPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -25299,7 +32206,7 @@ impl IoK8sApiCoreV1PodSchedulingGate {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1PodSchedulingGate`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodSchedulingGate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25342,6 +32249,39 @@ for IoK8sApiCoreV1PodSchedulingGatePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodSchedulingGatePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodSchedulingGatePatch";
+        const FIELDS: &'static [&'static str] = &["name"];
+        type Fields = (__p::Given<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodSchedulingGatePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -25641,7 +32581,7 @@ impl IoK8sApiCoreV1PodSecurityContext {
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     > = ::daplug_runtime::Field::new("windowsOptions");
 }
-/// A partial update of [`IoK8sApiCoreV1PodSecurityContext`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodSecurityContext`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25649,27 +32589,43 @@ impl IoK8sApiCoreV1PodSecurityContext {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodSecurityContextPatch {
-    pub fs_group: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub fs_group_change_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+    pub fs_group: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
     >,
-    pub run_as_group: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub run_as_non_root: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub run_as_user: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub fs_group_change_policy: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub run_as_group: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub run_as_non_root: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub run_as_user: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub se_linux_options: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1SeLinuxOptions,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1SeLinuxOptions>,
     >,
     pub seccomp_profile: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1SeccompProfile,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1SeccompProfile>,
     >,
     pub supplemental_groups: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<i64>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<i64>,
+        >,
     >,
     pub sysctls: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Sysctl>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Sysctl>,
+        >,
     >,
     pub windows_options: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1WindowsSecurityContextOptions,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1WindowsSecurityContextOptions,
+        >,
     >,
 }
 #[automatically_derived]
@@ -25732,6 +32688,123 @@ for IoK8sApiCoreV1PodSecurityContextPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodSecurityContextPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodSecurityContextPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "fsGroup",
+            "fsGroupChangePolicy",
+            "runAsGroup",
+            "runAsNonRoot",
+            "runAsUser",
+            "seLinuxOptions",
+            "seccompProfile",
+            "supplementalGroups",
+            "sysctls",
+            "windowsOptions",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1SeLinuxOptions,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1SeccompProfile,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<i64>,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Sysctl>,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1WindowsSecurityContextOptions,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_group: __field0,
+                fs_group_change_policy: __field1,
+                run_as_group: __field2,
+                run_as_non_root: __field3,
+                run_as_user: __field4,
+                se_linux_options: __field5,
+                seccomp_profile: __field6,
+                supplemental_groups: __field7,
+                sysctls: __field8,
+                windows_options: __field9,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsGroup" => 0usize,
+                    b"fsGroupChangePolicy" => 1usize,
+                    b"runAsGroup" => 2usize,
+                    b"runAsNonRoot" => 3usize,
+                    b"runAsUser" => 4usize,
+                    b"seLinuxOptions" => 5usize,
+                    b"seccompProfile" => 6usize,
+                    b"supplementalGroups" => 7usize,
+                    b"sysctls" => 8usize,
+                    b"windowsOptions" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodSecurityContextPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -26592,7 +33665,7 @@ impl IoK8sApiCoreV1PodSpec {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Volume>,
     > = ::daplug_runtime::Field::new("volumes");
 }
-/// A partial update of [`IoK8sApiCoreV1PodSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -26600,110 +33673,180 @@ impl IoK8sApiCoreV1PodSpec {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodSpecPatch {
-    pub active_deadline_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub active_deadline_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub affinity: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1Affinity,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Affinity>,
     >,
     pub automount_service_account_token: ::daplug_runtime::__private::std::option::Option<
-        bool,
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
     pub containers: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Container>,
     >,
     pub dns_config: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PodDnsConfig,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodDnsConfig>,
     >,
     pub dns_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub enable_service_links: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub ephemeral_containers: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EphemeralContainer>,
-    >,
-    pub host_aliases: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1HostAlias>,
-    >,
-    pub host_ipc: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub host_network: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub host_pid: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub host_users: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub hostname: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub image_pull_secrets: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1LocalObjectReference>,
-    >,
-    pub init_containers: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Container>,
-    >,
-    pub node_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub node_selector: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub os: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodOs>,
-    pub overhead: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
+    pub enable_service_links: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub ephemeral_containers: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EphemeralContainer>,
+        >,
+    >,
+    pub host_aliases: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1HostAlias>,
+        >,
+    >,
+    pub host_ipc: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub host_network: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub host_pid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub host_users: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub hostname: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
-            IoK8sApimachineryPkgApiResourceQuantity,
+        >,
+    >,
+    pub image_pull_secrets: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1LocalObjectReference,
+            >,
+        >,
+    >,
+    pub init_containers: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Container>,
+        >,
+    >,
+    pub node_name: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub node_selector: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
+    >,
+    pub os: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodOs>,
+    >,
+    pub overhead: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                IoK8sApimachineryPkgApiResourceQuantity,
+            >,
         >,
     >,
     pub preemption_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub priority: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub priority: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub priority_class_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub readiness_gates: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodReadinessGate>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodReadinessGate>,
+        >,
     >,
     pub resource_claims: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodResourceClaim>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodResourceClaim>,
+        >,
     >,
     pub restart_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub runtime_class_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub scheduler_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub scheduling_gates: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodSchedulingGate>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodSchedulingGate>,
+        >,
     >,
     pub security_context: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PodSecurityContext,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1PodSecurityContext,
+        >,
     >,
     pub service_account: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_account_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub set_hostname_as_fqdn: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub share_process_namespace: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub set_hostname_as_fqdn: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub share_process_namespace: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub subdomain: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub termination_grace_period_seconds: ::daplug_runtime::__private::std::option::Option<
-        i64,
+        ::daplug_runtime::__private::std::option::Option<i64>,
     >,
     pub tolerations: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Toleration>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Toleration>,
+        >,
     >,
     pub topology_spread_constraints: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            IoK8sApiCoreV1TopologySpreadConstraint,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApiCoreV1TopologySpreadConstraint,
+            >,
         >,
     >,
     pub volumes: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Volume>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Volume>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -26863,6 +34006,391 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1PodSpecPatc
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodSpecPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodSpecPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "activeDeadlineSeconds",
+            "affinity",
+            "automountServiceAccountToken",
+            "containers",
+            "dnsConfig",
+            "dnsPolicy",
+            "enableServiceLinks",
+            "ephemeralContainers",
+            "hostAliases",
+            "hostIPC",
+            "hostNetwork",
+            "hostPID",
+            "hostUsers",
+            "hostname",
+            "imagePullSecrets",
+            "initContainers",
+            "nodeName",
+            "nodeSelector",
+            "os",
+            "overhead",
+            "preemptionPolicy",
+            "priority",
+            "priorityClassName",
+            "readinessGates",
+            "resourceClaims",
+            "restartPolicy",
+            "runtimeClassName",
+            "schedulerName",
+            "schedulingGates",
+            "securityContext",
+            "serviceAccount",
+            "serviceAccountName",
+            "setHostnameAsFQDN",
+            "shareProcessNamespace",
+            "subdomain",
+            "terminationGracePeriodSeconds",
+            "tolerations",
+            "topologySpreadConstraints",
+            "volumes",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1Affinity,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Container>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1PodDnsConfig,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1EphemeralContainer,
+                        >,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1HostAlias,
+                        >,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1LocalObjectReference,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1Container,
+                        >,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::collections::BTreeMap<
+                            ::daplug_runtime::__private::std::string::String,
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodOs>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::collections::BTreeMap<
+                            ::daplug_runtime::__private::std::string::String,
+                            IoK8sApimachineryPkgApiResourceQuantity,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1PodReadinessGate,
+                        >,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1PodResourceClaim,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1PodSchedulingGate,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1PodSecurityContext,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1Toleration,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1TopologySpreadConstraint,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Volume>,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (
+                    __field16,
+                    __field17,
+                    __field18,
+                    __field19,
+                    __field20,
+                    __field21,
+                    __field22,
+                    __field23,
+                ),
+                (
+                    __field24,
+                    __field25,
+                    __field26,
+                    __field27,
+                    __field28,
+                    __field29,
+                    __field30,
+                    __field31,
+                ),
+                (
+                    __field32,
+                    __field33,
+                    __field34,
+                    __field35,
+                    __field36,
+                    __field37,
+                    __field38,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                active_deadline_seconds: __field0,
+                affinity: __field1,
+                automount_service_account_token: __field2,
+                containers: __field3,
+                dns_config: __field4,
+                dns_policy: __field5,
+                enable_service_links: __field6,
+                ephemeral_containers: __field7,
+                host_aliases: __field8,
+                host_ipc: __field9,
+                host_network: __field10,
+                host_pid: __field11,
+                host_users: __field12,
+                hostname: __field13,
+                image_pull_secrets: __field14,
+                init_containers: __field15,
+                node_name: __field16,
+                node_selector: __field17,
+                os: __field18,
+                overhead: __field19,
+                preemption_policy: __field20,
+                priority: __field21,
+                priority_class_name: __field22,
+                readiness_gates: __field23,
+                resource_claims: __field24,
+                restart_policy: __field25,
+                runtime_class_name: __field26,
+                scheduler_name: __field27,
+                scheduling_gates: __field28,
+                security_context: __field29,
+                service_account: __field30,
+                service_account_name: __field31,
+                set_hostname_as_fqdn: __field32,
+                share_process_namespace: __field33,
+                subdomain: __field34,
+                termination_grace_period_seconds: __field35,
+                tolerations: __field36,
+                topology_spread_constraints: __field37,
+                volumes: __field38,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"activeDeadlineSeconds" => 0usize,
+                    b"affinity" => 1usize,
+                    b"automountServiceAccountToken" => 2usize,
+                    b"containers" => 3usize,
+                    b"dnsConfig" => 4usize,
+                    b"dnsPolicy" => 5usize,
+                    b"enableServiceLinks" => 6usize,
+                    b"ephemeralContainers" => 7usize,
+                    b"hostAliases" => 8usize,
+                    b"hostIPC" => 9usize,
+                    b"hostNetwork" => 10usize,
+                    b"hostPID" => 11usize,
+                    b"hostUsers" => 12usize,
+                    b"hostname" => 13usize,
+                    b"imagePullSecrets" => 14usize,
+                    b"initContainers" => 15usize,
+                    b"nodeName" => 16usize,
+                    b"nodeSelector" => 17usize,
+                    b"os" => 18usize,
+                    b"overhead" => 19usize,
+                    b"preemptionPolicy" => 20usize,
+                    b"priority" => 21usize,
+                    b"priorityClassName" => 22usize,
+                    b"readinessGates" => 23usize,
+                    b"resourceClaims" => 24usize,
+                    b"restartPolicy" => 25usize,
+                    b"runtimeClassName" => 26usize,
+                    b"schedulerName" => 27usize,
+                    b"schedulingGates" => 28usize,
+                    b"securityContext" => 29usize,
+                    b"serviceAccount" => 30usize,
+                    b"serviceAccountName" => 31usize,
+                    b"setHostnameAsFQDN" => 32usize,
+                    b"shareProcessNamespace" => 33usize,
+                    b"subdomain" => 34usize,
+                    b"terminationGracePeriodSeconds" => 35usize,
+                    b"tolerations" => 36usize,
+                    b"topologySpreadConstraints" => 37usize,
+                    b"volumes" => 38usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodSpecPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -27036,7 +34564,7 @@ impl IoK8sApiCoreV1PodTemplateSpec {
         "spec",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1PodTemplateSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PodTemplateSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -27045,9 +34573,13 @@ impl IoK8sApiCoreV1PodTemplateSpec {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodTemplateSpecPatch {
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        >,
     >,
-    pub spec: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodSpec>,
+    pub spec: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodSpec>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -27082,6 +34614,54 @@ for IoK8sApiCoreV1PodTemplateSpecPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PodTemplateSpecPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PodTemplateSpecPatch";
+        const FIELDS: &'static [&'static str] = &["metadata", "spec"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodSpec>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                metadata: __field0,
+                spec: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"metadata" => 0usize,
+                    b"spec" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PodTemplateSpecPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -27262,7 +34842,7 @@ impl IoK8sApiCoreV1PortworxVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeID");
 }
-/// A partial update of [`IoK8sApiCoreV1PortworxVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PortworxVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -27271,9 +34851,13 @@ impl IoK8sApiCoreV1PortworxVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PortworxVolumeSourcePatch {
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub volume_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -27317,6 +34901,55 @@ for IoK8sApiCoreV1PortworxVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PortworxVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PortworxVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["fsType", "readOnly", "volumeID"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_type: __field0,
+                read_only: __field1,
+                volume_id: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"readOnly" => 1usize,
+                    b"volumeID" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1PortworxVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -27464,7 +35097,7 @@ impl IoK8sApiCoreV1PreferredSchedulingTerm {
         "weight",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1PreferredSchedulingTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1PreferredSchedulingTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -27510,6 +35143,46 @@ for IoK8sApiCoreV1PreferredSchedulingTermPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1PreferredSchedulingTermPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1PreferredSchedulingTermPatch";
+        const FIELDS: &'static [&'static str] = &["preference", "weight"];
+        type Fields = (__p::Given<IoK8sApiCoreV1NodeSelectorTerm>, __p::Given<i32>);
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                preference: __field0,
+                weight: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"preference" => 0usize,
+                    b"weight" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1PreferredSchedulingTermPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -27796,7 +35469,7 @@ impl IoK8sApiCoreV1Probe {
         "timeoutSeconds",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1Probe`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1Probe`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -27804,22 +35477,36 @@ impl IoK8sApiCoreV1Probe {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ProbePatch {
-    pub exec: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1ExecAction>,
-    pub failure_threshold: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub grpc: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1GrpcAction>,
-    pub http_get: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1HttpGetAction,
+    pub exec: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1ExecAction>,
     >,
-    pub initial_delay_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub period_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub success_threshold: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub failure_threshold: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub grpc: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1GrpcAction>,
+    >,
+    pub http_get: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1HttpGetAction>,
+    >,
+    pub initial_delay_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub period_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub success_threshold: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub tcp_socket: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1TcpSocketAction,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1TcpSocketAction>,
     >,
     pub termination_grace_period_seconds: ::daplug_runtime::__private::std::option::Option<
-        i64,
+        ::daplug_runtime::__private::std::option::Option<i64>,
     >,
-    pub timeout_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub timeout_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1ProbePatch {
@@ -27885,6 +35572,115 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ProbePatch 
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ProbePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ProbePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "exec",
+            "failureThreshold",
+            "grpc",
+            "httpGet",
+            "initialDelaySeconds",
+            "periodSeconds",
+            "successThreshold",
+            "tcpSocket",
+            "terminationGracePeriodSeconds",
+            "timeoutSeconds",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1ExecAction,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1GrpcAction,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1HttpGetAction,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1TcpSocketAction,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                exec: __field0,
+                failure_threshold: __field1,
+                grpc: __field2,
+                http_get: __field3,
+                initial_delay_seconds: __field4,
+                period_seconds: __field5,
+                success_threshold: __field6,
+                tcp_socket: __field7,
+                termination_grace_period_seconds: __field8,
+                timeout_seconds: __field9,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"exec" => 0usize,
+                    b"failureThreshold" => 1usize,
+                    b"grpc" => 2usize,
+                    b"httpGet" => 3usize,
+                    b"initialDelaySeconds" => 4usize,
+                    b"periodSeconds" => 5usize,
+                    b"successThreshold" => 6usize,
+                    b"tcpSocket" => 7usize,
+                    b"terminationGracePeriodSeconds" => 8usize,
+                    b"timeoutSeconds" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ProbePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -28050,7 +35846,7 @@ impl IoK8sApiCoreV1ProjectedVolumeSource {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeProjection>,
     > = ::daplug_runtime::Field::new("sources");
 }
-/// A partial update of [`IoK8sApiCoreV1ProjectedVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ProjectedVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -28058,9 +35854,13 @@ impl IoK8sApiCoreV1ProjectedVolumeSource {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ProjectedVolumeSourcePatch {
-    pub default_mode: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub default_mode: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub sources: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeProjection>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeProjection>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -28096,6 +35896,54 @@ for IoK8sApiCoreV1ProjectedVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ProjectedVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ProjectedVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &["defaultMode", "sources"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1VolumeProjection,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                default_mode: __field0,
+                sources: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"defaultMode" => 0usize,
+                    b"sources" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ProjectedVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -28318,7 +36166,7 @@ impl IoK8sApiCoreV1QuobyteVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volume");
 }
-/// A partial update of [`IoK8sApiCoreV1QuobyteVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1QuobyteVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -28327,17 +36175,25 @@ impl IoK8sApiCoreV1QuobyteVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1QuobyteVolumeSourcePatch {
     pub group: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub registry: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub tenant: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub user: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub volume: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -28391,6 +36247,86 @@ for IoK8sApiCoreV1QuobyteVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1QuobyteVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1QuobyteVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "group",
+            "readOnly",
+            "registry",
+            "tenant",
+            "user",
+            "volume",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                group: __field0,
+                read_only: __field1,
+                registry: __field2,
+                tenant: __field3,
+                user: __field4,
+                volume: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"group" => 0usize,
+                    b"readOnly" => 1usize,
+                    b"registry" => 2usize,
+                    b"tenant" => 3usize,
+                    b"user" => 4usize,
+                    b"volume" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1QuobyteVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -28655,7 +36591,7 @@ impl IoK8sApiCoreV1RbdVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
-/// A partial update of [`IoK8sApiCoreV1RbdVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1RbdVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -28664,13 +36600,17 @@ impl IoK8sApiCoreV1RbdVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1RbdVolumeSourcePatch {
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub image: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub keyring: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub monitors: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
@@ -28678,14 +36618,22 @@ pub struct IoK8sApiCoreV1RbdVolumeSourcePatch {
         >,
     >,
     pub pool: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1LocalObjectReference,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1LocalObjectReference,
+        >,
     >,
     pub user: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -28742,6 +36690,108 @@ for IoK8sApiCoreV1RbdVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1RbdVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1RbdVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "fsType",
+            "image",
+            "keyring",
+            "monitors",
+            "pool",
+            "readOnly",
+            "secretRef",
+            "user",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::vec::Vec<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1LocalObjectReference,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_type: __field0,
+                image: __field1,
+                keyring: __field2,
+                monitors: __field3,
+                pool: __field4,
+                read_only: __field5,
+                secret_ref: __field6,
+                user: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"image" => 1usize,
+                    b"keyring" => 2usize,
+                    b"monitors" => 3usize,
+                    b"pool" => 4usize,
+                    b"readOnly" => 5usize,
+                    b"secretRef" => 6usize,
+                    b"user" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1RbdVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -28870,7 +36920,7 @@ impl IoK8sApiCoreV1ResourceClaim {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1ResourceClaim`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ResourceClaim`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -28911,6 +36961,39 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ResourceCla
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ResourceClaimPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ResourceClaimPatch";
+        const FIELDS: &'static [&'static str] = &["name"];
+        type Fields = (__p::Given<::daplug_runtime::__private::std::string::String>,);
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ResourceClaimPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -29081,7 +37164,7 @@ impl IoK8sApiCoreV1ResourceFieldSelector {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource");
 }
-/// A partial update of [`IoK8sApiCoreV1ResourceFieldSelector`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ResourceFieldSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29090,10 +37173,14 @@ impl IoK8sApiCoreV1ResourceFieldSelector {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ResourceFieldSelectorPatch {
     pub container_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub divisor: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApiResourceQuantity,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApiResourceQuantity,
+        >,
     >,
     pub resource: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -29138,6 +37225,63 @@ for IoK8sApiCoreV1ResourceFieldSelectorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ResourceFieldSelectorPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ResourceFieldSelectorPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "containerName",
+            "divisor",
+            "resource",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApiResourceQuantity,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                container_name: __field0,
+                divisor: __field1,
+                resource: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"containerName" => 0usize,
+                    b"divisor" => 1usize,
+                    b"resource" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ResourceFieldSelectorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -29340,7 +37484,7 @@ impl IoK8sApiCoreV1ResourceRequirements {
         >,
     > = ::daplug_runtime::Field::new("requests");
 }
-/// A partial update of [`IoK8sApiCoreV1ResourceRequirements`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ResourceRequirements`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29349,18 +37493,24 @@ impl IoK8sApiCoreV1ResourceRequirements {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ResourceRequirementsPatch {
     pub claims: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ResourceClaim>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ResourceClaim>,
+        >,
     >,
     pub limits: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
-            IoK8sApimachineryPkgApiResourceQuantity,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                IoK8sApimachineryPkgApiResourceQuantity,
+            >,
         >,
     >,
     pub requests: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
-            IoK8sApimachineryPkgApiResourceQuantity,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                IoK8sApimachineryPkgApiResourceQuantity,
+            >,
         >,
     >,
 }
@@ -29399,6 +37549,71 @@ for IoK8sApiCoreV1ResourceRequirementsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ResourceRequirementsPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ResourceRequirementsPatch";
+        const FIELDS: &'static [&'static str] = &["claims", "limits", "requests"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1ResourceClaim,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        IoK8sApimachineryPkgApiResourceQuantity,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        IoK8sApimachineryPkgApiResourceQuantity,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                claims: __field0,
+                limits: __field1,
+                requests: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"claims" => 0usize,
+                    b"limits" => 1usize,
+                    b"requests" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ResourceRequirementsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -29700,7 +37915,7 @@ impl IoK8sApiCoreV1ScaleIoVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeName");
 }
-/// A partial update of [`IoK8sApiCoreV1ScaleIoVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ScaleIoVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29709,30 +37924,44 @@ impl IoK8sApiCoreV1ScaleIoVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ScaleIoVolumeSourcePatch {
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub gateway: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub protection_domain: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LocalObjectReference,
     >,
-    pub ssl_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub ssl_enabled: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub storage_mode: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub storage_pool: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub system: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub volume_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -29795,6 +38024,119 @@ for IoK8sApiCoreV1ScaleIoVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ScaleIoVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ScaleIoVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "fsType",
+            "gateway",
+            "protectionDomain",
+            "readOnly",
+            "secretRef",
+            "sslEnabled",
+            "storageMode",
+            "storagePool",
+            "system",
+            "volumeName",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<IoK8sApiCoreV1LocalObjectReference>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_type: __field0,
+                gateway: __field1,
+                protection_domain: __field2,
+                read_only: __field3,
+                secret_ref: __field4,
+                ssl_enabled: __field5,
+                storage_mode: __field6,
+                storage_pool: __field7,
+                system: __field8,
+                volume_name: __field9,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"gateway" => 1usize,
+                    b"protectionDomain" => 2usize,
+                    b"readOnly" => 3usize,
+                    b"secretRef" => 4usize,
+                    b"sslEnabled" => 5usize,
+                    b"storageMode" => 6usize,
+                    b"storagePool" => 7usize,
+                    b"system" => 8usize,
+                    b"volumeName" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1ScaleIoVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -29989,7 +38331,7 @@ impl IoK8sApiCoreV1SeLinuxOptions {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
-/// A partial update of [`IoK8sApiCoreV1SeLinuxOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1SeLinuxOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29998,16 +38340,24 @@ impl IoK8sApiCoreV1SeLinuxOptions {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SeLinuxOptionsPatch {
     pub level: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub role: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub user: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -30051,6 +38401,75 @@ for IoK8sApiCoreV1SeLinuxOptionsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1SeLinuxOptionsPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1SeLinuxOptionsPatch";
+        const FIELDS: &'static [&'static str] = &["level", "role", "type", "user"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                level: __field0,
+                role: __field1,
+                type_: __field2,
+                user: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"level" => 0usize,
+                    b"role" => 1usize,
+                    b"type" => 2usize,
+                    b"user" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1SeLinuxOptionsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -30207,7 +38626,7 @@ impl IoK8sApiCoreV1SeccompProfile {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiCoreV1SeccompProfile`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1SeccompProfile`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -30216,7 +38635,9 @@ impl IoK8sApiCoreV1SeccompProfile {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SeccompProfilePatch {
     pub localhost_profile: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -30254,6 +38675,52 @@ for IoK8sApiCoreV1SeccompProfilePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1SeccompProfilePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1SeccompProfilePatch";
+        const FIELDS: &'static [&'static str] = &["localhostProfile", "type"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                localhost_profile: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"localhostProfile" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1SeccompProfilePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -30407,7 +38874,7 @@ impl IoK8sApiCoreV1SecretEnvSource {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1SecretEnvSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1SecretEnvSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -30416,9 +38883,13 @@ impl IoK8sApiCoreV1SecretEnvSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SecretEnvSourcePatch {
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub optional: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -30453,6 +38924,52 @@ for IoK8sApiCoreV1SecretEnvSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1SecretEnvSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1SecretEnvSourcePatch";
+        const FIELDS: &'static [&'static str] = &["name", "optional"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                optional: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"optional" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1SecretEnvSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -30615,7 +39132,7 @@ impl IoK8sApiCoreV1SecretKeySelector {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1SecretKeySelector`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1SecretKeySelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -30627,9 +39144,13 @@ pub struct IoK8sApiCoreV1SecretKeySelectorPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub optional: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -30666,6 +39187,55 @@ for IoK8sApiCoreV1SecretKeySelectorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1SecretKeySelectorPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1SecretKeySelectorPatch";
+        const FIELDS: &'static [&'static str] = &["key", "name", "optional"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                key: __field0,
+                name: __field1,
+                optional: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"key" => 0usize,
+                    b"name" => 1usize,
+                    b"optional" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1SecretKeySelectorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -30834,7 +39404,7 @@ impl IoK8sApiCoreV1SecretProjection {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1SecretProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1SecretProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -30843,12 +39413,18 @@ impl IoK8sApiCoreV1SecretProjection {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SecretProjectionPatch {
     pub items: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub optional: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug
@@ -30885,6 +39461,59 @@ for IoK8sApiCoreV1SecretProjectionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1SecretProjectionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1SecretProjectionPatch";
+        const FIELDS: &'static [&'static str] = &["items", "name", "optional"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                items: __field0,
+                name: __field1,
+                optional: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"items" => 0usize,
+                    b"name" => 1usize,
+                    b"optional" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1SecretProjectionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -31080,7 +39709,7 @@ impl IoK8sApiCoreV1SecretVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("secretName");
 }
-/// A partial update of [`IoK8sApiCoreV1SecretVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1SecretVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -31088,13 +39717,21 @@ impl IoK8sApiCoreV1SecretVolumeSource {
 )]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SecretVolumeSourcePatch {
-    pub default_mode: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub items: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+    pub default_mode: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
     >,
-    pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub items: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+        >,
+    >,
+    pub optional: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub secret_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -31139,6 +39776,72 @@ for IoK8sApiCoreV1SecretVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1SecretVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1SecretVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "defaultMode",
+            "items",
+            "optional",
+            "secretName",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                default_mode: __field0,
+                items: __field1,
+                optional: __field2,
+                secret_name: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"defaultMode" => 0usize,
+                    b"items" => 1usize,
+                    b"optional" => 2usize,
+                    b"secretName" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1SecretVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -31447,7 +40150,7 @@ impl IoK8sApiCoreV1SecurityContext {
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     > = ::daplug_runtime::Field::new("windowsOptions");
 }
-/// A partial update of [`IoK8sApiCoreV1SecurityContext`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1SecurityContext`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -31456,29 +40159,41 @@ impl IoK8sApiCoreV1SecurityContext {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SecurityContextPatch {
     pub allow_privilege_escalation: ::daplug_runtime::__private::std::option::Option<
-        bool,
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
     pub capabilities: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1Capabilities,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1Capabilities>,
     >,
-    pub privileged: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub privileged: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub proc_mount: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub read_only_root_filesystem: ::daplug_runtime::__private::std::option::Option<
-        bool,
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
-    pub run_as_group: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub run_as_non_root: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub run_as_user: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub run_as_group: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub run_as_non_root: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub run_as_user: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub se_linux_options: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1SeLinuxOptions,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1SeLinuxOptions>,
     >,
     pub seccomp_profile: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1SeccompProfile,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1SeccompProfile>,
     >,
     pub windows_options: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1WindowsSecurityContextOptions,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1WindowsSecurityContextOptions,
+        >,
     >,
 }
 #[automatically_derived]
@@ -31544,6 +40259,123 @@ for IoK8sApiCoreV1SecurityContextPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1SecurityContextPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1SecurityContextPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "allowPrivilegeEscalation",
+            "capabilities",
+            "privileged",
+            "procMount",
+            "readOnlyRootFilesystem",
+            "runAsGroup",
+            "runAsNonRoot",
+            "runAsUser",
+            "seLinuxOptions",
+            "seccompProfile",
+            "windowsOptions",
+        ];
+        type Fields = (
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1Capabilities,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1SeLinuxOptions,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1SeccompProfile,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1WindowsSecurityContextOptions,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                allow_privilege_escalation: __field0,
+                capabilities: __field1,
+                privileged: __field2,
+                proc_mount: __field3,
+                read_only_root_filesystem: __field4,
+                run_as_group: __field5,
+                run_as_non_root: __field6,
+                run_as_user: __field7,
+                se_linux_options: __field8,
+                seccomp_profile: __field9,
+                windows_options: __field10,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"allowPrivilegeEscalation" => 0usize,
+                    b"capabilities" => 1usize,
+                    b"privileged" => 2usize,
+                    b"procMount" => 3usize,
+                    b"readOnlyRootFilesystem" => 4usize,
+                    b"runAsGroup" => 5usize,
+                    b"runAsNonRoot" => 6usize,
+                    b"runAsUser" => 7usize,
+                    b"seLinuxOptions" => 8usize,
+                    b"seccompProfile" => 9usize,
+                    b"windowsOptions" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1SecurityContextPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -31712,7 +40544,7 @@ impl IoK8sApiCoreV1ServiceAccountTokenProjection {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
 }
-/// A partial update of [`IoK8sApiCoreV1ServiceAccountTokenProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1ServiceAccountTokenProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -31721,9 +40553,13 @@ impl IoK8sApiCoreV1ServiceAccountTokenProjection {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ServiceAccountTokenProjectionPatch {
     pub audience: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub expiration_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub expiration_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -31767,6 +40603,60 @@ for IoK8sApiCoreV1ServiceAccountTokenProjectionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1ServiceAccountTokenProjectionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1ServiceAccountTokenProjectionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "audience",
+            "expirationSeconds",
+            "path",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                audience: __field0,
+                expiration_seconds: __field1,
+                path: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"audience" => 0usize,
+                    b"expirationSeconds" => 1usize,
+                    b"path" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1ServiceAccountTokenProjectionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -31983,7 +40873,7 @@ impl IoK8sApiCoreV1StorageOsVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeNamespace");
 }
-/// A partial update of [`IoK8sApiCoreV1StorageOsVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1StorageOsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -31992,17 +40882,27 @@ impl IoK8sApiCoreV1StorageOsVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1StorageOsVolumeSourcePatch {
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1LocalObjectReference,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1LocalObjectReference,
+        >,
     >,
     pub volume_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub volume_namespace: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -32050,6 +40950,85 @@ for IoK8sApiCoreV1StorageOsVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1StorageOsVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1StorageOsVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "fsType",
+            "readOnly",
+            "secretRef",
+            "volumeName",
+            "volumeNamespace",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1LocalObjectReference,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_type: __field0,
+                read_only: __field1,
+                secret_ref: __field2,
+                volume_name: __field3,
+                volume_namespace: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"readOnly" => 1usize,
+                    b"secretRef" => 2usize,
+                    b"volumeName" => 3usize,
+                    b"volumeNamespace" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1StorageOsVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -32198,7 +41177,7 @@ impl IoK8sApiCoreV1Sysctl {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
-/// A partial update of [`IoK8sApiCoreV1Sysctl`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1Sysctl`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -32244,6 +41223,48 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1SysctlPatch
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1SysctlPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1SysctlPatch";
+        const FIELDS: &'static [&'static str] = &["name", "value"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                value: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"value" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1SysctlPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -32396,7 +41417,7 @@ impl IoK8sApiCoreV1TcpSocketAction {
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("port");
 }
-/// A partial update of [`IoK8sApiCoreV1TcpSocketAction`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1TcpSocketAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -32405,7 +41426,9 @@ impl IoK8sApiCoreV1TcpSocketAction {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1TcpSocketActionPatch {
     pub host: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub port: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgUtilIntstrIntOrString,
@@ -32444,6 +41467,52 @@ for IoK8sApiCoreV1TcpSocketActionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1TcpSocketActionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1TcpSocketActionPatch";
+        const FIELDS: &'static [&'static str] = &["host", "port"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<IoK8sApimachineryPkgUtilIntstrIntOrString>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                host: __field0,
+                port: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"host" => 0usize,
+                    b"port" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1TcpSocketActionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -32653,7 +41722,7 @@ impl IoK8sApiCoreV1Toleration {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
-/// A partial update of [`IoK8sApiCoreV1Toleration`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1Toleration`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -32662,17 +41731,27 @@ impl IoK8sApiCoreV1Toleration {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1TolerationPatch {
     pub effect: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub key: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub operator: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub toleration_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub toleration_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub value: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -32718,6 +41797,85 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1TolerationP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1TolerationPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1TolerationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "effect",
+            "key",
+            "operator",
+            "tolerationSeconds",
+            "value",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                effect: __field0,
+                key: __field1,
+                operator: __field2,
+                toleration_seconds: __field3,
+                value: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"effect" => 0usize,
+                    b"key" => 1usize,
+                    b"operator" => 2usize,
+                    b"tolerationSeconds" => 3usize,
+                    b"value" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1TolerationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -32991,7 +42149,7 @@ impl IoK8sApiCoreV1TopologySpreadConstraint {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("whenUnsatisfiable");
 }
-/// A partial update of [`IoK8sApiCoreV1TopologySpreadConstraint`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1TopologySpreadConstraint`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -33000,20 +42158,30 @@ impl IoK8sApiCoreV1TopologySpreadConstraint {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1TopologySpreadConstraintPatch {
     pub label_selector: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1LabelSelector,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1LabelSelector,
+        >,
     >,
     pub match_label_keys: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub max_skew: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub min_domains: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub min_domains: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub node_affinity_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub node_taints_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub topology_key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -33076,6 +42244,103 @@ for IoK8sApiCoreV1TopologySpreadConstraintPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1TopologySpreadConstraintPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1TopologySpreadConstraintPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "labelSelector",
+            "matchLabelKeys",
+            "maxSkew",
+            "minDomains",
+            "nodeAffinityPolicy",
+            "nodeTaintsPolicy",
+            "topologyKey",
+            "whenUnsatisfiable",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1LabelSelector,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<i32>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                label_selector: __field0,
+                match_label_keys: __field1,
+                max_skew: __field2,
+                min_domains: __field3,
+                node_affinity_policy: __field4,
+                node_taints_policy: __field5,
+                topology_key: __field6,
+                when_unsatisfiable: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"labelSelector" => 0usize,
+                    b"matchLabelKeys" => 1usize,
+                    b"maxSkew" => 2usize,
+                    b"minDomains" => 3usize,
+                    b"nodeAffinityPolicy" => 4usize,
+                    b"nodeTaintsPolicy" => 5usize,
+                    b"topologyKey" => 6usize,
+                    b"whenUnsatisfiable" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1TopologySpreadConstraintPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -33243,7 +42508,7 @@ impl IoK8sApiCoreV1TypedLocalObjectReference {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1TypedLocalObjectReference`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1TypedLocalObjectReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -33252,7 +42517,9 @@ impl IoK8sApiCoreV1TypedLocalObjectReference {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1TypedLocalObjectReferencePatch {
     pub api_group: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -33296,6 +42563,56 @@ for IoK8sApiCoreV1TypedLocalObjectReferencePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1TypedLocalObjectReferencePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1TypedLocalObjectReferencePatch";
+        const FIELDS: &'static [&'static str] = &["apiGroup", "kind", "name"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_group: __field0,
+                kind: __field1,
+                name: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiGroup" => 0usize,
+                    b"kind" => 1usize,
+                    b"name" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1TypedLocalObjectReferencePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -33486,7 +42803,7 @@ impl IoK8sApiCoreV1TypedObjectReference {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
 }
-/// A partial update of [`IoK8sApiCoreV1TypedObjectReference`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1TypedObjectReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -33495,7 +42812,9 @@ impl IoK8sApiCoreV1TypedObjectReference {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1TypedObjectReferencePatch {
     pub api_group: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -33504,7 +42823,9 @@ pub struct IoK8sApiCoreV1TypedObjectReferencePatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub namespace: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -33549,6 +42870,72 @@ for IoK8sApiCoreV1TypedObjectReferencePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1TypedObjectReferencePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1TypedObjectReferencePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiGroup",
+            "kind",
+            "name",
+            "namespace",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_group: __field0,
+                kind: __field1,
+                name: __field2,
+                namespace: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiGroup" => 0usize,
+                    b"kind" => 1usize,
+                    b"name" => 2usize,
+                    b"namespace" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1TypedObjectReferencePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -34197,7 +43584,7 @@ impl IoK8sApiCoreV1Volume {
         IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
     > = ::daplug_runtime::Field::new("vsphereVolume");
 }
-/// A partial update of [`IoK8sApiCoreV1Volume`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1Volume`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -34206,94 +43593,140 @@ impl IoK8sApiCoreV1Volume {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1VolumePatch {
     pub aws_elastic_block_store: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
+        >,
     >,
     pub azure_disk: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1AzureDiskVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1AzureDiskVolumeSource,
+        >,
     >,
     pub azure_file: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1AzureFileVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1AzureFileVolumeSource,
+        >,
     >,
     pub cephfs: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1CephFsVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1CephFsVolumeSource,
+        >,
     >,
     pub cinder: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1CinderVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1CinderVolumeSource,
+        >,
     >,
     pub config_map: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ConfigMapVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ConfigMapVolumeSource,
+        >,
     >,
     pub csi: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1CsiVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1CsiVolumeSource>,
     >,
     pub downward_api: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1DownwardApiVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1DownwardApiVolumeSource,
+        >,
     >,
     pub empty_dir: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1EmptyDirVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1EmptyDirVolumeSource,
+        >,
     >,
     pub ephemeral: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1EphemeralVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1EphemeralVolumeSource,
+        >,
     >,
     pub fc: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1FcVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1FcVolumeSource>,
     >,
     pub flex_volume: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1FlexVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1FlexVolumeSource>,
     >,
     pub flocker: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1FlockerVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1FlockerVolumeSource,
+        >,
     >,
     pub gce_persistent_disk: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1GcePersistentDiskVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1GcePersistentDiskVolumeSource,
+        >,
     >,
     pub git_repo: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1GitRepoVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1GitRepoVolumeSource,
+        >,
     >,
     pub glusterfs: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1GlusterfsVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1GlusterfsVolumeSource,
+        >,
     >,
     pub host_path: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1HostPathVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1HostPathVolumeSource,
+        >,
     >,
     pub iscsi: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1IscsiVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1IscsiVolumeSource>,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub nfs: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1NfsVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1NfsVolumeSource>,
     >,
     pub persistent_volume_claim: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PersistentVolumeClaimVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1PersistentVolumeClaimVolumeSource,
+        >,
     >,
     pub photon_persistent_disk: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PhotonPersistentDiskVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1PhotonPersistentDiskVolumeSource,
+        >,
     >,
     pub portworx_volume: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1PortworxVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1PortworxVolumeSource,
+        >,
     >,
     pub projected: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ProjectedVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ProjectedVolumeSource,
+        >,
     >,
     pub quobyte: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1QuobyteVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1QuobyteVolumeSource,
+        >,
     >,
     pub rbd: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1RbdVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1RbdVolumeSource>,
     >,
     pub scale_io: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ScaleIoVolumeSource,
+        >,
     >,
     pub secret: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1SecretVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1SecretVolumeSource,
+        >,
     >,
     pub storageos: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1StorageOsVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1StorageOsVolumeSource,
+        >,
     >,
     pub vsphere_volume: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
+        >,
     >,
 }
 #[automatically_derived]
@@ -34414,6 +43847,319 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1VolumePatch
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1VolumePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1VolumePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "awsElasticBlockStore",
+            "azureDisk",
+            "azureFile",
+            "cephfs",
+            "cinder",
+            "configMap",
+            "csi",
+            "downwardAPI",
+            "emptyDir",
+            "ephemeral",
+            "fc",
+            "flexVolume",
+            "flocker",
+            "gcePersistentDisk",
+            "gitRepo",
+            "glusterfs",
+            "hostPath",
+            "iscsi",
+            "name",
+            "nfs",
+            "persistentVolumeClaim",
+            "photonPersistentDisk",
+            "portworxVolume",
+            "projected",
+            "quobyte",
+            "rbd",
+            "scaleIO",
+            "secret",
+            "storageos",
+            "vsphereVolume",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1AzureDiskVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1AzureFileVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1CephFsVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1CinderVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1ConfigMapVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1CsiVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1DownwardApiVolumeSource,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1EmptyDirVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1EphemeralVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1FcVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1FlexVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1FlockerVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1GcePersistentDiskVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1GitRepoVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1GlusterfsVolumeSource,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1HostPathVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1IscsiVolumeSource,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1NfsVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1PersistentVolumeClaimVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1PhotonPersistentDiskVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1PortworxVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1ProjectedVolumeSource,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1QuobyteVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1RbdVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1ScaleIoVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1SecretVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1StorageOsVolumeSource,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (
+                    __field16,
+                    __field17,
+                    __field18,
+                    __field19,
+                    __field20,
+                    __field21,
+                    __field22,
+                    __field23,
+                ),
+                (__field24, __field25, __field26, __field27, __field28, __field29),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                aws_elastic_block_store: __field0,
+                azure_disk: __field1,
+                azure_file: __field2,
+                cephfs: __field3,
+                cinder: __field4,
+                config_map: __field5,
+                csi: __field6,
+                downward_api: __field7,
+                empty_dir: __field8,
+                ephemeral: __field9,
+                fc: __field10,
+                flex_volume: __field11,
+                flocker: __field12,
+                gce_persistent_disk: __field13,
+                git_repo: __field14,
+                glusterfs: __field15,
+                host_path: __field16,
+                iscsi: __field17,
+                name: __field18,
+                nfs: __field19,
+                persistent_volume_claim: __field20,
+                photon_persistent_disk: __field21,
+                portworx_volume: __field22,
+                projected: __field23,
+                quobyte: __field24,
+                rbd: __field25,
+                scale_io: __field26,
+                secret: __field27,
+                storageos: __field28,
+                vsphere_volume: __field29,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"awsElasticBlockStore" => 0usize,
+                    b"azureDisk" => 1usize,
+                    b"azureFile" => 2usize,
+                    b"cephfs" => 3usize,
+                    b"cinder" => 4usize,
+                    b"configMap" => 5usize,
+                    b"csi" => 6usize,
+                    b"downwardAPI" => 7usize,
+                    b"emptyDir" => 8usize,
+                    b"ephemeral" => 9usize,
+                    b"fc" => 10usize,
+                    b"flexVolume" => 11usize,
+                    b"flocker" => 12usize,
+                    b"gcePersistentDisk" => 13usize,
+                    b"gitRepo" => 14usize,
+                    b"glusterfs" => 15usize,
+                    b"hostPath" => 16usize,
+                    b"iscsi" => 17usize,
+                    b"name" => 18usize,
+                    b"nfs" => 19usize,
+                    b"persistentVolumeClaim" => 20usize,
+                    b"photonPersistentDisk" => 21usize,
+                    b"portworxVolume" => 22usize,
+                    b"projected" => 23usize,
+                    b"quobyte" => 24usize,
+                    b"rbd" => 25usize,
+                    b"scaleIO" => 26usize,
+                    b"secret" => 27usize,
+                    b"storageos" => 28usize,
+                    b"vsphereVolume" => 29usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1VolumePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -34590,7 +44336,7 @@ impl IoK8sApiCoreV1VolumeDevice {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1VolumeDevice`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1VolumeDevice`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -34636,6 +44382,48 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1VolumeDevic
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1VolumeDevicePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1VolumeDevicePatch";
+        const FIELDS: &'static [&'static str] = &["devicePath", "name"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                device_path: __field0,
+                name: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"devicePath" => 0usize,
+                    b"name" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1VolumeDevicePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -34859,7 +44647,7 @@ impl IoK8sApiCoreV1VolumeMount {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("subPathExpr");
 }
-/// A partial update of [`IoK8sApiCoreV1VolumeMount`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1VolumeMount`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -34871,17 +44659,25 @@ pub struct IoK8sApiCoreV1VolumeMountPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub mount_propagation: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub read_only: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub sub_path: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub sub_path_expr: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -34930,6 +44726,86 @@ impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1VolumeMount
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1VolumeMountPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1VolumeMountPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "mountPath",
+            "mountPropagation",
+            "name",
+            "readOnly",
+            "subPath",
+            "subPathExpr",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                mount_path: __field0,
+                mount_propagation: __field1,
+                name: __field2,
+                read_only: __field3,
+                sub_path: __field4,
+                sub_path_expr: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"mountPath" => 0usize,
+                    b"mountPropagation" => 1usize,
+                    b"name" => 2usize,
+                    b"readOnly" => 3usize,
+                    b"subPath" => 4usize,
+                    b"subPathExpr" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1VolumeMountPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -35127,7 +45003,7 @@ impl IoK8sApiCoreV1VolumeProjection {
         IoK8sApiCoreV1ServiceAccountTokenProjection,
     > = ::daplug_runtime::Field::new("serviceAccountToken");
 }
-/// A partial update of [`IoK8sApiCoreV1VolumeProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1VolumeProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -35136,16 +45012,22 @@ impl IoK8sApiCoreV1VolumeProjection {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1VolumeProjectionPatch {
     pub config_map: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ConfigMapProjection,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ConfigMapProjection,
+        >,
     >,
     pub downward_api: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1DownwardApiProjection,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1DownwardApiProjection,
+        >,
     >,
     pub secret: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1SecretProjection,
+        ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1SecretProjection>,
     >,
     pub service_account_token: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApiCoreV1ServiceAccountTokenProjection,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApiCoreV1ServiceAccountTokenProjection,
+        >,
     >,
 }
 #[automatically_derived]
@@ -35190,6 +45072,80 @@ for IoK8sApiCoreV1VolumeProjectionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1VolumeProjectionPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1VolumeProjectionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "configMap",
+            "downwardAPI",
+            "secret",
+            "serviceAccountToken",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ConfigMapProjection,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1DownwardApiProjection,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1SecretProjection,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApiCoreV1ServiceAccountTokenProjection,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                config_map: __field0,
+                downward_api: __field1,
+                secret: __field2,
+                service_account_token: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"configMap" => 0usize,
+                    b"downwardAPI" => 1usize,
+                    b"secret" => 2usize,
+                    b"serviceAccountToken" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for IoK8sApiCoreV1VolumeProjectionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -35387,7 +45343,7 @@ impl IoK8sApiCoreV1VsphereVirtualDiskVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumePath");
 }
-/// A partial update of [`IoK8sApiCoreV1VsphereVirtualDiskVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1VsphereVirtualDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -35396,13 +45352,19 @@ impl IoK8sApiCoreV1VsphereVirtualDiskVolumeSource {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1VsphereVirtualDiskVolumeSourcePatch {
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub storage_policy_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub storage_policy_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub volume_path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -35450,6 +45412,77 @@ for IoK8sApiCoreV1VsphereVirtualDiskVolumeSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1VsphereVirtualDiskVolumeSourcePatch {
+        const NAME: &'static str = "IoK8sApiCoreV1VsphereVirtualDiskVolumeSourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "fsType",
+            "storagePolicyID",
+            "storagePolicyName",
+            "volumePath",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                fs_type: __field0,
+                storage_policy_id: __field1,
+                storage_policy_name: __field2,
+                volume_path: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"fsType" => 0usize,
+                    b"storagePolicyID" => 1usize,
+                    b"storagePolicyName" => 2usize,
+                    b"volumePath" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1VsphereVirtualDiskVolumeSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -35595,7 +45628,7 @@ impl IoK8sApiCoreV1WeightedPodAffinityTerm {
         "weight",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1WeightedPodAffinityTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1WeightedPodAffinityTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -35641,6 +45674,46 @@ for IoK8sApiCoreV1WeightedPodAffinityTermPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1WeightedPodAffinityTermPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1WeightedPodAffinityTermPatch";
+        const FIELDS: &'static [&'static str] = &["podAffinityTerm", "weight"];
+        type Fields = (__p::Given<IoK8sApiCoreV1PodAffinityTerm>, __p::Given<i32>);
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pod_affinity_term: __field0,
+                weight: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"podAffinityTerm" => 0usize,
+                    b"weight" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1WeightedPodAffinityTermPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -35841,7 +45914,7 @@ impl IoK8sApiCoreV1WindowsSecurityContextOptions {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("runAsUserName");
 }
-/// A partial update of [`IoK8sApiCoreV1WindowsSecurityContextOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApiCoreV1WindowsSecurityContextOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -35850,14 +45923,22 @@ impl IoK8sApiCoreV1WindowsSecurityContextOptions {
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1WindowsSecurityContextOptionsPatch {
     pub gmsa_credential_spec: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub gmsa_credential_spec_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub host_process: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub host_process: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub run_as_user_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -35902,6 +45983,77 @@ for IoK8sApiCoreV1WindowsSecurityContextOptionsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApiCoreV1WindowsSecurityContextOptionsPatch {
+        const NAME: &'static str = "IoK8sApiCoreV1WindowsSecurityContextOptionsPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "gmsaCredentialSpec",
+            "gmsaCredentialSpecName",
+            "hostProcess",
+            "runAsUserName",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                gmsa_credential_spec: __field0,
+                gmsa_credential_spec_name: __field1,
+                host_process: __field2,
+                run_as_user_name: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"gmsaCredentialSpec" => 0usize,
+                    b"gmsaCredentialSpecName" => 1usize,
+                    b"hostProcess" => 2usize,
+                    b"runAsUserName" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApiCoreV1WindowsSecurityContextOptionsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -36295,7 +46447,7 @@ impl IoK8sApimachineryPkgApisMetaV1ApiResource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -36304,12 +46456,16 @@ impl IoK8sApimachineryPkgApisMetaV1ApiResource {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1ApiResourcePatch {
     pub categories: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub group: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -36319,15 +46475,19 @@ pub struct IoK8sApimachineryPkgApisMetaV1ApiResourcePatch {
     >,
     pub namespaced: ::daplug_runtime::__private::std::option::Option<bool>,
     pub short_names: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub singular_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub storage_version_hash: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub verbs: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
@@ -36335,7 +46495,9 @@ pub struct IoK8sApimachineryPkgApisMetaV1ApiResourcePatch {
         >,
     >,
     pub version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -36398,6 +46560,128 @@ for IoK8sApimachineryPkgApisMetaV1ApiResourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1ApiResourcePatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1ApiResourcePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "categories",
+            "group",
+            "kind",
+            "name",
+            "namespaced",
+            "shortNames",
+            "singularName",
+            "storageVersionHash",
+            "verbs",
+            "version",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<bool>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                categories: __field0,
+                group: __field1,
+                kind: __field2,
+                name: __field3,
+                namespaced: __field4,
+                short_names: __field5,
+                singular_name: __field6,
+                storage_version_hash: __field7,
+                verbs: __field8,
+                version: __field9,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"categories" => 0usize,
+                    b"group" => 1usize,
+                    b"kind" => 2usize,
+                    b"name" => 3usize,
+                    b"namespaced" => 4usize,
+                    b"shortNames" => 5usize,
+                    b"singularName" => 6usize,
+                    b"storageVersionHash" => 7usize,
+                    b"verbs" => 8usize,
+                    b"version" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1ApiResourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -36598,7 +46882,7 @@ impl IoK8sApimachineryPkgApisMetaV1ApiResourceList {
         >,
     > = ::daplug_runtime::Field::new("resources");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResourceList`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResourceList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -36607,13 +46891,17 @@ impl IoK8sApimachineryPkgApisMetaV1ApiResourceList {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1ApiResourceListPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub group_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub resources: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
@@ -36663,6 +46951,77 @@ for IoK8sApimachineryPkgApisMetaV1ApiResourceListPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1ApiResourceListPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1ApiResourceListPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "groupVersion",
+            "kind",
+            "resources",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::vec::Vec<
+                    IoK8sApimachineryPkgApisMetaV1ApiResource,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                group_version: __field1,
+                kind: __field2,
+                resources: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"groupVersion" => 1usize,
+                    b"kind" => 2usize,
+                    b"resources" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1ApiResourceListPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -36917,7 +47276,7 @@ impl IoK8sApimachineryPkgApisMetaV1DeleteOptions {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("propagationPolicy");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1DeleteOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1DeleteOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -36926,23 +47285,37 @@ impl IoK8sApimachineryPkgApisMetaV1DeleteOptions {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1DeleteOptionsPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub dry_run: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub grace_period_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+    pub dry_run: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
     >,
-    pub orphan_dependents: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub grace_period_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub kind: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub orphan_dependents: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub preconditions: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Preconditions,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Preconditions,
+        >,
     >,
     pub propagation_policy: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -36996,6 +47369,102 @@ for IoK8sApimachineryPkgApisMetaV1DeleteOptionsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1DeleteOptionsPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1DeleteOptionsPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "dryRun",
+            "gracePeriodSeconds",
+            "kind",
+            "orphanDependents",
+            "preconditions",
+            "propagationPolicy",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1Preconditions,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                dry_run: __field1,
+                grace_period_seconds: __field2,
+                kind: __field3,
+                orphan_dependents: __field4,
+                preconditions: __field5,
+                propagation_policy: __field6,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"dryRun" => 1usize,
+                    b"gracePeriodSeconds" => 2usize,
+                    b"kind" => 3usize,
+                    b"orphanDependents" => 4usize,
+                    b"preconditions" => 5usize,
+                    b"propagationPolicy" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1DeleteOptionsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -37184,7 +47653,7 @@ impl IoK8sApimachineryPkgApisMetaV1LabelSelector {
         >,
     > = ::daplug_runtime::Field::new("matchLabels");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelector`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -37193,14 +47662,18 @@ impl IoK8sApimachineryPkgApisMetaV1LabelSelector {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1LabelSelectorPatch {
     pub match_expressions: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
+            >,
         >,
     >,
     pub match_labels: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
 }
@@ -37237,6 +47710,62 @@ for IoK8sApimachineryPkgApisMetaV1LabelSelectorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1LabelSelectorPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1LabelSelectorPatch";
+        const FIELDS: &'static [&'static str] = &["matchExpressions", "matchLabels"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                match_expressions: __field0,
+                match_labels: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"matchExpressions" => 0usize,
+                    b"matchLabels" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1LabelSelectorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -37414,7 +47943,7 @@ impl IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement {
         >,
     > = ::daplug_runtime::Field::new("values");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -37429,8 +47958,10 @@ pub struct IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirementPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub values: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
 }
@@ -37469,6 +48000,58 @@ for IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirementPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirementPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirementPatch";
+        const FIELDS: &'static [&'static str] = &["key", "operator", "values"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                key: __field0,
+                operator: __field1,
+                values: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"key" => 0usize,
+                    b"operator" => 1usize,
+                    b"values" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirementPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -37669,7 +48252,7 @@ impl IoK8sApimachineryPkgApisMetaV1ListMeta {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("selfLink");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ListMeta`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ListMeta`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -37678,14 +48261,22 @@ impl IoK8sApimachineryPkgApisMetaV1ListMeta {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1ListMetaPatch {
     pub continue_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub remaining_item_count: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub remaining_item_count: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub resource_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub self_link: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -37730,6 +48321,77 @@ for IoK8sApimachineryPkgApisMetaV1ListMetaPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1ListMetaPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1ListMetaPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "continue",
+            "remainingItemCount",
+            "resourceVersion",
+            "selfLink",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                continue_: __field0,
+                remaining_item_count: __field1,
+                resource_version: __field2,
+                self_link: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"continue" => 0usize,
+                    b"remainingItemCount" => 1usize,
+                    b"resourceVersion" => 2usize,
+                    b"selfLink" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1ListMetaPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -38000,7 +48662,7 @@ impl IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
         "time",
     );
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -38009,25 +48671,39 @@ impl IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntryPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub fields_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub fields_v1: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1FieldsV1,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1FieldsV1,
+        >,
     >,
     pub manager: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub operation: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub subresource: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub time: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Time,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Time,
+        >,
     >,
 }
 #[automatically_derived]
@@ -38081,6 +48757,109 @@ for IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntryPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntryPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntryPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "fieldsType",
+            "fieldsV1",
+            "manager",
+            "operation",
+            "subresource",
+            "time",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1FieldsV1,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1Time,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                fields_type: __field1,
+                fields_v1: __field2,
+                manager: __field3,
+                operation: __field4,
+                subresource: __field5,
+                time: __field6,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"fieldsType" => 1usize,
+                    b"fieldsV1" => 2usize,
+                    b"manager" => 3usize,
+                    b"operation" => 4usize,
+                    b"subresource" => 5usize,
+                    b"time" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntryPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -38585,7 +49364,7 @@ impl IoK8sApimachineryPkgApisMetaV1ObjectMeta {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ObjectMeta`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ObjectMeta`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -38594,59 +49373,87 @@ impl IoK8sApimachineryPkgApisMetaV1ObjectMeta {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1ObjectMetaPatch {
     pub annotations: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub creation_timestamp: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Time,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Time,
+        >,
     >,
     pub deletion_grace_period_seconds: ::daplug_runtime::__private::std::option::Option<
-        i64,
+        ::daplug_runtime::__private::std::option::Option<i64>,
     >,
     pub deletion_timestamp: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1Time,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1Time,
+        >,
     >,
     pub finalizers: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub generate_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub generation: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub generation: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub labels: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::collections::BTreeMap<
-            ::daplug_runtime::__private::std::string::String,
-            ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::std::string::String,
+            >,
         >,
     >,
     pub managed_fields: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
+            >,
         >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub namespace: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub owner_references: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            IoK8sApimachineryPkgApisMetaV1OwnerReference,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApimachineryPkgApisMetaV1OwnerReference,
+            >,
         >,
     >,
     pub resource_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub self_link: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub uid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -38724,6 +49531,193 @@ for IoK8sApimachineryPkgApisMetaV1ObjectMetaPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1ObjectMetaPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1ObjectMetaPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "annotations",
+            "creationTimestamp",
+            "deletionGracePeriodSeconds",
+            "deletionTimestamp",
+            "finalizers",
+            "generateName",
+            "generation",
+            "labels",
+            "managedFields",
+            "name",
+            "namespace",
+            "ownerReferences",
+            "resourceVersion",
+            "selfLink",
+            "uid",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::collections::BTreeMap<
+                            ::daplug_runtime::__private::std::string::String,
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApimachineryPkgApisMetaV1Time,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        IoK8sApimachineryPkgApisMetaV1Time,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::collections::BTreeMap<
+                            ::daplug_runtime::__private::std::string::String,
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApimachineryPkgApisMetaV1OwnerReference,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                annotations: __field0,
+                creation_timestamp: __field1,
+                deletion_grace_period_seconds: __field2,
+                deletion_timestamp: __field3,
+                finalizers: __field4,
+                generate_name: __field5,
+                generation: __field6,
+                labels: __field7,
+                managed_fields: __field8,
+                name: __field9,
+                namespace: __field10,
+                owner_references: __field11,
+                resource_version: __field12,
+                self_link: __field13,
+                uid: __field14,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"annotations" => 0usize,
+                    b"creationTimestamp" => 1usize,
+                    b"deletionGracePeriodSeconds" => 2usize,
+                    b"deletionTimestamp" => 3usize,
+                    b"finalizers" => 4usize,
+                    b"generateName" => 5usize,
+                    b"generation" => 6usize,
+                    b"labels" => 7usize,
+                    b"managedFields" => 8usize,
+                    b"name" => 9usize,
+                    b"namespace" => 10usize,
+                    b"ownerReferences" => 11usize,
+                    b"resourceVersion" => 12usize,
+                    b"selfLink" => 13usize,
+                    b"uid" => 14usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <IoK8sApimachineryPkgApisMetaV1ObjectMeta as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1ObjectMetaPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -38954,7 +49948,7 @@ impl IoK8sApimachineryPkgApisMetaV1OwnerReference {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1OwnerReference`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1OwnerReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -38965,8 +49959,12 @@ pub struct IoK8sApimachineryPkgApisMetaV1OwnerReferencePatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub block_owner_deletion: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub controller: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub block_owner_deletion: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub controller: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -39025,6 +50023,75 @@ for IoK8sApimachineryPkgApisMetaV1OwnerReferencePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1OwnerReferencePatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1OwnerReferencePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "blockOwnerDeletion",
+            "controller",
+            "kind",
+            "name",
+            "uid",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                block_owner_deletion: __field1,
+                controller: __field2,
+                kind: __field3,
+                name: __field4,
+                uid: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"blockOwnerDeletion" => 1usize,
+                    b"controller" => 2usize,
+                    b"kind" => 3usize,
+                    b"name" => 4usize,
+                    b"uid" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1OwnerReferencePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -39189,7 +50256,7 @@ impl IoK8sApimachineryPkgApisMetaV1Preconditions {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Preconditions`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Preconditions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -39198,10 +50265,14 @@ impl IoK8sApimachineryPkgApisMetaV1Preconditions {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1PreconditionsPatch {
     pub resource_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub uid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -39237,6 +50308,57 @@ for IoK8sApimachineryPkgApisMetaV1PreconditionsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1PreconditionsPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1PreconditionsPatch";
+        const FIELDS: &'static [&'static str] = &["resourceVersion", "uid"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                resource_version: __field0,
+                uid: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"resourceVersion" => 0usize,
+                    b"uid" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1PreconditionsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -39497,7 +50619,7 @@ impl IoK8sApimachineryPkgApisMetaV1Status {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Status`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Status`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -39506,26 +50628,42 @@ impl IoK8sApimachineryPkgApisMetaV1Status {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1StatusPatch {
     pub api_version: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub code: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub code: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub details: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1StatusDetails,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1StatusDetails,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub message: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        IoK8sApimachineryPkgApisMetaV1ListMeta,
+        ::daplug_runtime::__private::std::option::Option<
+            IoK8sApimachineryPkgApisMetaV1ListMeta,
+        >,
     >,
     pub reason: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -39582,6 +50720,113 @@ for IoK8sApimachineryPkgApisMetaV1StatusPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1StatusPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1StatusPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "apiVersion",
+            "code",
+            "details",
+            "kind",
+            "message",
+            "metadata",
+            "reason",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1StatusDetails,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    IoK8sApimachineryPkgApisMetaV1ListMeta,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                api_version: __field0,
+                code: __field1,
+                details: __field2,
+                kind: __field3,
+                message: __field4,
+                metadata: __field5,
+                reason: __field6,
+                status: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"apiVersion" => 0usize,
+                    b"code" => 1usize,
+                    b"details" => 2usize,
+                    b"kind" => 3usize,
+                    b"message" => 4usize,
+                    b"metadata" => 5usize,
+                    b"reason" => 6usize,
+                    b"status" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1StatusPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -39761,7 +51006,7 @@ impl IoK8sApimachineryPkgApisMetaV1StatusCause {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusCause`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusCause`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -39770,13 +51015,19 @@ impl IoK8sApimachineryPkgApisMetaV1StatusCause {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1StatusCausePatch {
     pub field: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub message: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reason: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -39814,6 +51065,64 @@ for IoK8sApimachineryPkgApisMetaV1StatusCausePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1StatusCausePatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1StatusCausePatch";
+        const FIELDS: &'static [&'static str] = &["field", "message", "reason"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                field: __field0,
+                message: __field1,
+                reason: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"field" => 0usize,
+                    b"message" => 1usize,
+                    b"reason" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1StatusCausePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -40051,7 +51360,7 @@ impl IoK8sApimachineryPkgApisMetaV1StatusDetails {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusDetails`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -40060,22 +51369,34 @@ impl IoK8sApimachineryPkgApisMetaV1StatusDetails {
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1StatusDetailsPatch {
     pub causes: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            IoK8sApimachineryPkgApisMetaV1StatusCause,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                IoK8sApimachineryPkgApisMetaV1StatusCause,
+            >,
         >,
     >,
     pub group: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub kind: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub retry_after_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub retry_after_seconds: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub uid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -40126,6 +51447,97 @@ for IoK8sApimachineryPkgApisMetaV1StatusDetailsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1StatusDetailsPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1StatusDetailsPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "causes",
+            "group",
+            "kind",
+            "name",
+            "retryAfterSeconds",
+            "uid",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApimachineryPkgApisMetaV1StatusCause,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                causes: __field0,
+                group: __field1,
+                kind: __field2,
+                name: __field3,
+                retry_after_seconds: __field4,
+                uid: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"causes" => 0usize,
+                    b"group" => 1usize,
+                    b"kind" => 2usize,
+                    b"name" => 3usize,
+                    b"retryAfterSeconds" => 4usize,
+                    b"uid" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1StatusDetailsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -40285,7 +51697,7 @@ impl IoK8sApimachineryPkgApisMetaV1WatchEvent {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1WatchEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1WatchEvent`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -40333,6 +51745,49 @@ for IoK8sApimachineryPkgApisMetaV1WatchEventPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for IoK8sApimachineryPkgApisMetaV1WatchEventPatch {
+        const NAME: &'static str = "IoK8sApimachineryPkgApisMetaV1WatchEventPatch";
+        const FIELDS: &'static [&'static str] = &["object", "type"];
+        type Fields = (
+            __p::Given<IoK8sApimachineryPkgRuntimeRawExtension>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                object: __field0,
+                type_: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"object" => 0usize,
+                    b"type" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for IoK8sApimachineryPkgApisMetaV1WatchEventPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

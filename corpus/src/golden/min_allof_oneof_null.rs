@@ -80,7 +80,7 @@ impl FileReference {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
-/// A partial update of [`FileReference`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`FileReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -89,7 +89,9 @@ impl FileReference {
 #[allow(missing_docs)]
 pub struct FileReferencePatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -119,6 +121,45 @@ impl ::daplug_runtime::__private::serde::Serialize for FileReferencePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for FileReferencePatch {
+        const NAME: &'static str = "FileReferencePatch";
+        const FIELDS: &'static [&'static str] = &["id"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { id: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for FileReferencePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -243,7 +284,7 @@ impl Job {
         "output_file",
     );
 }
-/// A partial update of [`Job`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Job`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -251,7 +292,9 @@ impl Job {
 )]
 #[allow(missing_docs)]
 pub struct JobPatch {
-    pub output_file: ::daplug_runtime::__private::std::option::Option<FileReference>,
+    pub output_file: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<FileReference>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for JobPatch {
@@ -280,6 +323,41 @@ impl ::daplug_runtime::__private::serde::Serialize for JobPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for JobPatch {
+        const NAME: &'static str = "JobPatch";
+        const FIELDS: &'static [&'static str] = &["output_file"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<FileReference>>,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { output_file: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"output_file" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for JobPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

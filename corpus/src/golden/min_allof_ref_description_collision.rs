@@ -77,7 +77,7 @@ impl Event {
         "source",
     );
 }
-/// A partial update of [`Event`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Event`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -85,7 +85,9 @@ impl Event {
 )]
 #[allow(missing_docs)]
 pub struct EventPatch {
-    pub source: ::daplug_runtime::__private::std::option::Option<EventSource>,
+    pub source: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EventSource>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EventPatch {
@@ -114,6 +116,41 @@ impl ::daplug_runtime::__private::serde::Serialize for EventPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EventPatch {
+        const NAME: &'static str = "EventPatch";
+        const FIELDS: &'static [&'static str] = &["source"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<EventSource>>,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { source: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"source" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EventPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -241,7 +278,7 @@ impl EventSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
-/// A partial update of [`EventSource`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EventSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -250,7 +287,9 @@ impl EventSource {
 #[allow(missing_docs)]
 pub struct EventSourcePatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -280,6 +319,45 @@ impl ::daplug_runtime::__private::serde::Serialize for EventSourcePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EventSourcePatch {
+        const NAME: &'static str = "EventSourcePatch";
+        const FIELDS: &'static [&'static str] = &["id"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { id: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EventSourcePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

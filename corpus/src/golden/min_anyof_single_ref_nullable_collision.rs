@@ -86,7 +86,7 @@ impl Account {
         "business_profile",
     );
 }
-/// A partial update of [`Account`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Account`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -95,7 +95,7 @@ impl Account {
 #[allow(missing_docs)]
 pub struct AccountPatch {
     pub business_profile: ::daplug_runtime::__private::std::option::Option<
-        AccountBusinessProfile,
+        ::daplug_runtime::__private::std::option::Option<AccountBusinessProfile>,
     >,
 }
 #[automatically_derived]
@@ -127,6 +127,43 @@ impl ::daplug_runtime::__private::serde::Serialize for AccountPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AccountPatch {
+        const NAME: &'static str = "AccountPatch";
+        const FIELDS: &'static [&'static str] = &["business_profile"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<AccountBusinessProfile>,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { business_profile: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"business_profile" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AccountPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -259,7 +296,7 @@ impl AccountBusinessProfile {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`AccountBusinessProfile`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`AccountBusinessProfile`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -268,7 +305,9 @@ impl AccountBusinessProfile {
 #[allow(missing_docs)]
 pub struct AccountBusinessProfilePatch {
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -298,6 +337,45 @@ impl ::daplug_runtime::__private::serde::Serialize for AccountBusinessProfilePat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AccountBusinessProfilePatch {
+        const NAME: &'static str = "AccountBusinessProfilePatch";
+        const FIELDS: &'static [&'static str] = &["name"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AccountBusinessProfilePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

@@ -95,7 +95,7 @@ impl Req {
         "seed",
     );
 }
-/// A partial update of [`Req`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Req`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -103,7 +103,9 @@ impl Req {
 )]
 #[allow(missing_docs)]
 pub struct ReqPatch {
-    pub seed: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub seed: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for ReqPatch {
@@ -132,6 +134,42 @@ impl ::daplug_runtime::__private::serde::Serialize for ReqPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ReqPatch {
+        const NAME: &'static str = "ReqPatch";
+        const FIELDS: &'static [&'static str] = &["seed"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { seed: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"seed" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Req as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ReqPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

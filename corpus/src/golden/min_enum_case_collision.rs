@@ -77,7 +77,7 @@ impl Query {
         "direction",
     );
 }
-/// A partial update of [`Query`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Query`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -85,7 +85,9 @@ impl Query {
 )]
 #[allow(missing_docs)]
 pub struct QueryPatch {
-    pub direction: ::daplug_runtime::__private::std::option::Option<QueryDirection>,
+    pub direction: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<QueryDirection>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for QueryPatch {
@@ -114,6 +116,41 @@ impl ::daplug_runtime::__private::serde::Serialize for QueryPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for QueryPatch {
+        const NAME: &'static str = "QueryPatch";
+        const FIELDS: &'static [&'static str] = &["direction"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<QueryDirection>>,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { direction: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"direction" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for QueryPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

@@ -80,7 +80,7 @@ impl Pet {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`Pet`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Pet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -89,7 +89,9 @@ impl Pet {
 #[allow(missing_docs)]
 pub struct PetPatch {
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -119,6 +121,45 @@ impl ::daplug_runtime::__private::serde::Serialize for PetPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PetPatch {
+        const NAME: &'static str = "PetPatch";
+        const FIELDS: &'static [&'static str] = &["name"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PetPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

@@ -77,7 +77,7 @@ impl ExternalRefKernel {
         "id",
     );
 }
-/// A partial update of [`ExternalRefKernel`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ExternalRefKernel`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -85,7 +85,9 @@ impl ExternalRefKernel {
 )]
 #[allow(missing_docs)]
 pub struct ExternalRefKernelPatch {
-    pub id: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for ExternalRefKernelPatch {
@@ -114,6 +116,41 @@ impl ::daplug_runtime::__private::serde::Serialize for ExternalRefKernelPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ExternalRefKernelPatch {
+        const NAME: &'static str = "ExternalRefKernelPatch";
+        const FIELDS: &'static [&'static str] = &["id"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { id: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ExternalRefKernelPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -238,7 +275,7 @@ impl Holder {
         "kernel",
     );
 }
-/// A partial update of [`Holder`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Holder`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -246,7 +283,9 @@ impl Holder {
 )]
 #[allow(missing_docs)]
 pub struct HolderPatch {
-    pub kernel: ::daplug_runtime::__private::std::option::Option<ExternalRefKernel>,
+    pub kernel: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<ExternalRefKernel>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for HolderPatch {
@@ -275,6 +314,43 @@ impl ::daplug_runtime::__private::serde::Serialize for HolderPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for HolderPatch {
+        const NAME: &'static str = "HolderPatch";
+        const FIELDS: &'static [&'static str] = &["kernel"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<ExternalRefKernel>,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { kernel: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"kernel" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for HolderPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

@@ -87,7 +87,7 @@ impl SetupIntentPaymentMethodOptions {
         SetupIntentPaymentMethodOptionsAcssDebit2,
     > = ::daplug_runtime::Field::new("acss_debit");
 }
-/// A partial update of [`SetupIntentPaymentMethodOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`SetupIntentPaymentMethodOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -96,7 +96,9 @@ impl SetupIntentPaymentMethodOptions {
 #[allow(missing_docs)]
 pub struct SetupIntentPaymentMethodOptionsPatch {
     pub acss_debit: ::daplug_runtime::__private::std::option::Option<
-        SetupIntentPaymentMethodOptionsAcssDebit2,
+        ::daplug_runtime::__private::std::option::Option<
+            SetupIntentPaymentMethodOptionsAcssDebit2,
+        >,
     >,
 }
 #[automatically_derived]
@@ -130,6 +132,45 @@ for SetupIntentPaymentMethodOptionsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SetupIntentPaymentMethodOptionsPatch {
+        const NAME: &'static str = "SetupIntentPaymentMethodOptionsPatch";
+        const FIELDS: &'static [&'static str] = &["acss_debit"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    SetupIntentPaymentMethodOptionsAcssDebit2,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { acss_debit: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"acss_debit" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -264,7 +305,7 @@ impl SetupIntentPaymentMethodOptionsAcssDebit {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("currency");
 }
-/// A partial update of [`SetupIntentPaymentMethodOptionsAcssDebit`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`SetupIntentPaymentMethodOptionsAcssDebit`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -273,7 +314,9 @@ impl SetupIntentPaymentMethodOptionsAcssDebit {
 #[allow(missing_docs)]
 pub struct SetupIntentPaymentMethodOptionsAcssDebitPatch {
     pub currency: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -307,6 +350,46 @@ for SetupIntentPaymentMethodOptionsAcssDebitPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SetupIntentPaymentMethodOptionsAcssDebitPatch {
+        const NAME: &'static str = "SetupIntentPaymentMethodOptionsAcssDebitPatch";
+        const FIELDS: &'static [&'static str] = &["currency"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { currency: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"currency" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for SetupIntentPaymentMethodOptionsAcssDebitPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -501,7 +584,7 @@ impl SetupIntentTypeSpecificPaymentMethodOptionsClient {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("verification_method");
 }
-/// A partial update of [`SetupIntentTypeSpecificPaymentMethodOptionsClient`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`SetupIntentTypeSpecificPaymentMethodOptionsClient`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -510,7 +593,9 @@ impl SetupIntentTypeSpecificPaymentMethodOptionsClient {
 #[allow(missing_docs)]
 pub struct SetupIntentTypeSpecificPaymentMethodOptionsClientPatch {
     pub verification_method: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -544,6 +629,48 @@ for SetupIntentTypeSpecificPaymentMethodOptionsClientPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SetupIntentTypeSpecificPaymentMethodOptionsClientPatch {
+        const NAME: &'static str = "SetupIntentTypeSpecificPaymentMethodOptionsClientPatch";
+        const FIELDS: &'static [&'static str] = &["verification_method"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self {
+                verification_method: __field0,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"verification_method" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for SetupIntentTypeSpecificPaymentMethodOptionsClientPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

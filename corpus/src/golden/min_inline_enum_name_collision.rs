@@ -80,7 +80,7 @@ impl Classification {
         "$template",
     );
 }
-/// A partial update of [`Classification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Classification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -89,7 +89,7 @@ impl Classification {
 #[allow(missing_docs)]
 pub struct ClassificationPatch {
     pub template: ::daplug_runtime::__private::std::option::Option<
-        ClassificationTemplate2,
+        ::daplug_runtime::__private::std::option::Option<ClassificationTemplate2>,
     >,
 }
 #[automatically_derived]
@@ -119,6 +119,43 @@ impl ::daplug_runtime::__private::serde::Serialize for ClassificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ClassificationPatch {
+        const NAME: &'static str = "ClassificationPatch";
+        const FIELDS: &'static [&'static str] = &["$template"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<ClassificationTemplate2>,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { template: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"$template" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ClassificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -251,7 +288,7 @@ impl ClassificationTemplate {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
-/// A partial update of [`ClassificationTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ClassificationTemplate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -260,7 +297,9 @@ impl ClassificationTemplate {
 #[allow(missing_docs)]
 pub struct ClassificationTemplatePatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -290,6 +329,45 @@ impl ::daplug_runtime::__private::serde::Serialize for ClassificationTemplatePat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ClassificationTemplatePatch {
+        const NAME: &'static str = "ClassificationTemplatePatch";
+        const FIELDS: &'static [&'static str] = &["id"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { id: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ClassificationTemplatePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

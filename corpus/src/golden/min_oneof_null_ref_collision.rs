@@ -77,7 +77,7 @@ impl RichEmbed {
         "author",
     );
 }
-/// A partial update of [`RichEmbed`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`RichEmbed`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -85,7 +85,9 @@ impl RichEmbed {
 )]
 #[allow(missing_docs)]
 pub struct RichEmbedPatch {
-    pub author: ::daplug_runtime::__private::std::option::Option<RichEmbedAuthor>,
+    pub author: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<RichEmbedAuthor>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for RichEmbedPatch {
@@ -114,6 +116,43 @@ impl ::daplug_runtime::__private::serde::Serialize for RichEmbedPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for RichEmbedPatch {
+        const NAME: &'static str = "RichEmbedPatch";
+        const FIELDS: &'static [&'static str] = &["author"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<RichEmbedAuthor>,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { author: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"author" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for RichEmbedPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -241,7 +280,7 @@ impl RichEmbedAuthor {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`RichEmbedAuthor`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`RichEmbedAuthor`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -250,7 +289,9 @@ impl RichEmbedAuthor {
 #[allow(missing_docs)]
 pub struct RichEmbedAuthorPatch {
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -280,6 +321,45 @@ impl ::daplug_runtime::__private::serde::Serialize for RichEmbedAuthorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for RichEmbedAuthorPatch {
+        const NAME: &'static str = "RichEmbedAuthorPatch";
+        const FIELDS: &'static [&'static str] = &["name"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { name: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for RichEmbedAuthorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

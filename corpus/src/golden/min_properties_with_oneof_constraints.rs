@@ -85,7 +85,7 @@ impl Employee {
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     > = ::daplug_runtime::Field::new("niCategories");
 }
-/// A partial update of [`Employee`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Employee`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -94,7 +94,9 @@ impl Employee {
 #[allow(missing_docs)]
 pub struct EmployeePatch {
     pub ni_categories: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -126,6 +128,45 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeePatch {
+        const NAME: &'static str = "EmployeePatch";
+        const FIELDS: &'static [&'static str] = &["niCategories"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { ni_categories: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"niCategories" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -292,7 +333,7 @@ impl NiCategory {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("workplacePostcode");
 }
-/// A partial update of [`NiCategory`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`NiCategory`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -303,7 +344,9 @@ pub struct NiCategoryPatch {
     pub ni_category: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub ni_category_id: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub ni_category_id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub workplace_postcode: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -345,6 +388,55 @@ impl ::daplug_runtime::__private::serde::Serialize for NiCategoryPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for NiCategoryPatch {
+        const NAME: &'static str = "NiCategoryPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "niCategory",
+            "niCategoryID",
+            "workplacePostcode",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                ni_category: __field0,
+                ni_category_id: __field1,
+                workplace_postcode: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"niCategory" => 0usize,
+                    b"niCategoryID" => 1usize,
+                    b"workplacePostcode" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NiCategoryPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

@@ -197,7 +197,7 @@ impl BuyMuseumTickets {
         "eventId",
     );
 }
-/// A partial update of [`BuyMuseumTickets`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`BuyMuseumTickets`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -205,11 +205,17 @@ impl BuyMuseumTickets {
 )]
 #[allow(missing_docs)]
 pub struct BuyMuseumTicketsPatch {
-    pub email: ::daplug_runtime::__private::std::option::Option<Email>,
-    pub ticket_id: ::daplug_runtime::__private::std::option::Option<TicketId>,
+    pub email: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Email>,
+    >,
+    pub ticket_id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TicketId>,
+    >,
     pub ticket_date: ::daplug_runtime::__private::std::option::Option<Date>,
     pub ticket_type: ::daplug_runtime::__private::std::option::Option<TicketType>,
-    pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
+    pub event_id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EventId>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for BuyMuseumTicketsPatch {
@@ -254,6 +260,70 @@ impl ::daplug_runtime::__private::serde::Serialize for BuyMuseumTicketsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BuyMuseumTicketsPatch {
+        const NAME: &'static str = "BuyMuseumTicketsPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "email",
+            "ticketId",
+            "ticketDate",
+            "ticketType",
+            "eventId",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Email>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<TicketId>>,
+            __p::Given<Date>,
+            __p::Given<TicketType>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<EventId>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                email: __field0,
+                ticket_id: __field1,
+                ticket_date: __field2,
+                ticket_type: __field3,
+                event_id: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"email" => 0usize,
+                    b"ticketId" => 1usize,
+                    b"ticketDate" => 2usize,
+                    b"ticketType" => 3usize,
+                    b"eventId" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <BuyMuseumTickets as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BuyMuseumTicketsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -429,7 +499,7 @@ impl Error {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
 }
-/// A partial update of [`Error`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Error`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -438,10 +508,14 @@ impl Error {
 #[allow(missing_docs)]
 pub struct ErrorPatch {
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub title: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -475,6 +549,56 @@ impl ::daplug_runtime::__private::serde::Serialize for ErrorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ErrorPatch {
+        const NAME: &'static str = "ErrorPatch";
+        const FIELDS: &'static [&'static str] = &["type", "title"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                type_: __field0,
+                title: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"type" => 0usize,
+                    b"title" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ErrorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -681,7 +805,7 @@ impl MuseumDailyHours {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timeClose");
 }
-/// A partial update of [`MuseumDailyHours`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`MuseumDailyHours`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -734,6 +858,52 @@ impl ::daplug_runtime::__private::serde::Serialize for MuseumDailyHoursPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for MuseumDailyHoursPatch {
+        const NAME: &'static str = "MuseumDailyHoursPatch";
+        const FIELDS: &'static [&'static str] = &["date", "timeOpen", "timeClose"];
+        type Fields = (
+            __p::Given<Date>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                date: __field0,
+                time_open: __field1,
+                time_close: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"date" => 0usize,
+                    b"timeOpen" => 1usize,
+                    b"timeClose" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <MuseumDailyHours as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for MuseumDailyHoursPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -999,7 +1169,7 @@ impl MuseumTicketsConfirmation {
         "confirmationCode",
     );
 }
-/// A partial update of [`MuseumTicketsConfirmation`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`MuseumTicketsConfirmation`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1007,10 +1177,14 @@ impl MuseumTicketsConfirmation {
 )]
 #[allow(missing_docs)]
 pub struct MuseumTicketsConfirmationPatch {
-    pub ticket_id: ::daplug_runtime::__private::std::option::Option<TicketId>,
+    pub ticket_id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TicketId>,
+    >,
     pub ticket_date: ::daplug_runtime::__private::std::option::Option<Date>,
     pub ticket_type: ::daplug_runtime::__private::std::option::Option<TicketType>,
-    pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
+    pub event_id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EventId>,
+    >,
     pub message: ::daplug_runtime::__private::std::option::Option<TicketMessage>,
     pub confirmation_code: ::daplug_runtime::__private::std::option::Option<
         TicketConfirmation,
@@ -1062,6 +1236,75 @@ impl ::daplug_runtime::__private::serde::Serialize for MuseumTicketsConfirmation
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for MuseumTicketsConfirmationPatch {
+        const NAME: &'static str = "MuseumTicketsConfirmationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "ticketId",
+            "ticketDate",
+            "ticketType",
+            "eventId",
+            "message",
+            "confirmationCode",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<TicketId>>,
+            __p::Given<Date>,
+            __p::Given<TicketType>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<EventId>>,
+            __p::Given<TicketMessage>,
+            __p::Given<TicketConfirmation>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                ticket_id: __field0,
+                ticket_date: __field1,
+                ticket_type: __field2,
+                event_id: __field3,
+                message: __field4,
+                confirmation_code: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"ticketId" => 0usize,
+                    b"ticketDate" => 1usize,
+                    b"ticketType" => 2usize,
+                    b"eventId" => 3usize,
+                    b"message" => 4usize,
+                    b"confirmationCode" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <MuseumTicketsConfirmation as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for MuseumTicketsConfirmationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1307,7 +1550,7 @@ impl SpecialEvent {
         "price",
     );
 }
-/// A partial update of [`SpecialEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`SpecialEvent`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1315,7 +1558,9 @@ impl SpecialEvent {
 )]
 #[allow(missing_docs)]
 pub struct SpecialEventPatch {
-    pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
+    pub event_id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EventId>,
+    >,
     pub name: ::daplug_runtime::__private::std::option::Option<EventName>,
     pub location: ::daplug_runtime::__private::std::option::Option<EventLocation>,
     pub event_description: ::daplug_runtime::__private::std::option::Option<
@@ -1370,6 +1615,75 @@ impl ::daplug_runtime::__private::serde::Serialize for SpecialEventPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SpecialEventPatch {
+        const NAME: &'static str = "SpecialEventPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "eventId",
+            "name",
+            "location",
+            "eventDescription",
+            "dates",
+            "price",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<EventId>>,
+            __p::Given<EventName>,
+            __p::Given<EventLocation>,
+            __p::Given<EventDescription>,
+            __p::Given<EventDates>,
+            __p::Given<EventPrice>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                event_id: __field0,
+                name: __field1,
+                location: __field2,
+                event_description: __field3,
+                dates: __field4,
+                price: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"eventId" => 0usize,
+                    b"name" => 1usize,
+                    b"location" => 2usize,
+                    b"eventDescription" => 3usize,
+                    b"dates" => 4usize,
+                    b"price" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <SpecialEvent as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SpecialEventPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1609,7 +1923,7 @@ impl SpecialEventFields {
         "price",
     );
 }
-/// A partial update of [`SpecialEventFields`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`SpecialEventFields`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1617,13 +1931,21 @@ impl SpecialEventFields {
 )]
 #[allow(missing_docs)]
 pub struct SpecialEventFieldsPatch {
-    pub name: ::daplug_runtime::__private::std::option::Option<EventName>,
-    pub location: ::daplug_runtime::__private::std::option::Option<EventLocation>,
-    pub event_description: ::daplug_runtime::__private::std::option::Option<
-        EventDescription,
+    pub name: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EventName>,
     >,
-    pub dates: ::daplug_runtime::__private::std::option::Option<EventDates>,
-    pub price: ::daplug_runtime::__private::std::option::Option<EventPrice>,
+    pub location: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EventLocation>,
+    >,
+    pub event_description: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EventDescription>,
+    >,
+    pub dates: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EventDates>,
+    >,
+    pub price: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EventPrice>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for SpecialEventFieldsPatch {
@@ -1668,6 +1990,72 @@ impl ::daplug_runtime::__private::serde::Serialize for SpecialEventFieldsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SpecialEventFieldsPatch {
+        const NAME: &'static str = "SpecialEventFieldsPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "name",
+            "location",
+            "eventDescription",
+            "dates",
+            "price",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<EventName>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<EventLocation>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<EventDescription>,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<EventDates>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<EventPrice>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                location: __field1,
+                event_description: __field2,
+                dates: __field3,
+                price: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"location" => 1usize,
+                    b"eventDescription" => 2usize,
+                    b"dates" => 3usize,
+                    b"price" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <SpecialEventFields as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SpecialEventFieldsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1908,7 +2296,7 @@ impl Ticket {
         "eventId",
     );
 }
-/// A partial update of [`Ticket`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Ticket`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1916,10 +2304,14 @@ impl Ticket {
 )]
 #[allow(missing_docs)]
 pub struct TicketPatch {
-    pub ticket_id: ::daplug_runtime::__private::std::option::Option<TicketId>,
+    pub ticket_id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TicketId>,
+    >,
     pub ticket_date: ::daplug_runtime::__private::std::option::Option<Date>,
     pub ticket_type: ::daplug_runtime::__private::std::option::Option<TicketType>,
-    pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
+    pub event_id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EventId>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for TicketPatch {
@@ -1961,6 +2353,65 @@ impl ::daplug_runtime::__private::serde::Serialize for TicketPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TicketPatch {
+        const NAME: &'static str = "TicketPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "ticketId",
+            "ticketDate",
+            "ticketType",
+            "eventId",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<TicketId>>,
+            __p::Given<Date>,
+            __p::Given<TicketType>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<EventId>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                ticket_id: __field0,
+                ticket_date: __field1,
+                ticket_type: __field2,
+                event_id: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"ticketId" => 0usize,
+                    b"ticketDate" => 1usize,
+                    b"ticketType" => 2usize,
+                    b"eventId" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Ticket as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TicketPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

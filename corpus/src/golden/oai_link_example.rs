@@ -130,7 +130,7 @@ impl Pullrequest {
         "author",
     );
 }
-/// A partial update of [`Pullrequest`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Pullrequest`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -138,12 +138,20 @@ impl Pullrequest {
 )]
 #[allow(missing_docs)]
 pub struct PullrequestPatch {
-    pub id: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub title: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+    pub id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
     >,
-    pub repository: ::daplug_runtime::__private::std::option::Option<Repository>,
-    pub author: ::daplug_runtime::__private::std::option::Option<User>,
+    pub title: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub repository: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Repository>,
+    >,
+    pub author: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<User>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for PullrequestPatch {
@@ -185,6 +193,63 @@ impl ::daplug_runtime::__private::serde::Serialize for PullrequestPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PullrequestPatch {
+        const NAME: &'static str = "PullrequestPatch";
+        const FIELDS: &'static [&'static str] = &["id", "title", "repository", "author"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Repository>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<User>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                title: __field1,
+                repository: __field2,
+                author: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"title" => 1usize,
+                    b"repository" => 2usize,
+                    b"author" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PullrequestPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -334,7 +399,7 @@ impl Repository {
         "owner",
     );
 }
-/// A partial update of [`Repository`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Repository`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -343,9 +408,13 @@ impl Repository {
 #[allow(missing_docs)]
 pub struct RepositoryPatch {
     pub slug: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub owner: ::daplug_runtime::__private::std::option::Option<User>,
+    pub owner: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<User>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for RepositoryPatch {
@@ -378,6 +447,52 @@ impl ::daplug_runtime::__private::serde::Serialize for RepositoryPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for RepositoryPatch {
+        const NAME: &'static str = "RepositoryPatch";
+        const FIELDS: &'static [&'static str] = &["slug", "owner"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<User>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                slug: __field0,
+                owner: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"slug" => 0usize,
+                    b"owner" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for RepositoryPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -530,7 +645,7 @@ impl User {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
 }
-/// A partial update of [`User`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`User`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -539,10 +654,14 @@ impl User {
 #[allow(missing_docs)]
 pub struct UserPatch {
     pub username: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub uuid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -576,6 +695,56 @@ impl ::daplug_runtime::__private::serde::Serialize for UserPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for UserPatch {
+        const NAME: &'static str = "UserPatch";
+        const FIELDS: &'static [&'static str] = &["username", "uuid"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                username: __field0,
+                uuid: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"username" => 0usize,
+                    b"uuid" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for UserPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

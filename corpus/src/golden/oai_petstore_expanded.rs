@@ -95,7 +95,7 @@ impl Error {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
-/// A partial update of [`Error`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Error`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -139,6 +139,48 @@ impl ::daplug_runtime::__private::serde::Serialize for ErrorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ErrorPatch {
+        const NAME: &'static str = "ErrorPatch";
+        const FIELDS: &'static [&'static str] = &["code", "message"];
+        type Fields = (
+            __p::Given<i32>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                code: __field0,
+                message: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"code" => 0usize,
+                    b"message" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ErrorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -284,7 +326,7 @@ impl NewPet {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag");
 }
-/// A partial update of [`NewPet`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`NewPet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -296,7 +338,9 @@ pub struct NewPetPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub tag: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -330,6 +374,52 @@ impl ::daplug_runtime::__private::serde::Serialize for NewPetPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for NewPetPatch {
+        const NAME: &'static str = "NewPetPatch";
+        const FIELDS: &'static [&'static str] = &["name", "tag"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                tag: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"tag" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NewPetPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -484,7 +574,7 @@ impl Pet {
         "id",
     );
 }
-/// A partial update of [`Pet`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Pet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -496,7 +586,9 @@ pub struct PetPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub tag: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
 }
@@ -533,6 +625,55 @@ impl ::daplug_runtime::__private::serde::Serialize for PetPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PetPatch {
+        const NAME: &'static str = "PetPatch";
+        const FIELDS: &'static [&'static str] = &["name", "tag", "id"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<i64>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                tag: __field1,
+                id: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"tag" => 1usize,
+                    b"id" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PetPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

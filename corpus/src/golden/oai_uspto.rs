@@ -104,7 +104,7 @@ impl DataSetList {
         ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
     > = ::daplug_runtime::Field::new("apis");
 }
-/// A partial update of [`DataSetList`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`DataSetList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -112,9 +112,13 @@ impl DataSetList {
 )]
 #[allow(missing_docs)]
 pub struct DataSetListPatch {
-    pub total: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub total: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub apis: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -148,6 +152,52 @@ impl ::daplug_runtime::__private::serde::Serialize for DataSetListPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DataSetListPatch {
+        const NAME: &'static str = "DataSetListPatch";
+        const FIELDS: &'static [&'static str] = &["total", "apis"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                total: __field0,
+                apis: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"total" => 0usize,
+                    b"apis" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DataSetListPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

@@ -115,7 +115,7 @@ impl ApiResponse {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
-/// A partial update of [`ApiResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ApiResponse`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -123,12 +123,18 @@ impl ApiResponse {
 )]
 #[allow(missing_docs)]
 pub struct ApiResponsePatch {
-    pub code: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub code: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub message: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -164,6 +170,59 @@ impl ::daplug_runtime::__private::serde::Serialize for ApiResponsePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ApiResponsePatch {
+        const NAME: &'static str = "ApiResponsePatch";
+        const FIELDS: &'static [&'static str] = &["code", "type", "message"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                code: __field0,
+                type_: __field1,
+                message: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"code" => 0usize,
+                    b"type" => 1usize,
+                    b"message" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ApiResponsePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -313,7 +372,7 @@ impl Category {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`Category`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Category`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -321,9 +380,13 @@ impl Category {
 )]
 #[allow(missing_docs)]
 pub struct CategoryPatch {
-    pub id: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -357,6 +420,52 @@ impl ::daplug_runtime::__private::serde::Serialize for CategoryPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CategoryPatch {
+        const NAME: &'static str = "CategoryPatch";
+        const FIELDS: &'static [&'static str] = &["id", "name"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CategoryPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -588,7 +697,7 @@ impl Order {
         "complete",
     );
 }
-/// A partial update of [`Order`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Order`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -596,14 +705,26 @@ impl Order {
 )]
 #[allow(missing_docs)]
 pub struct OrderPatch {
-    pub id: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub pet_id: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub quantity: ::daplug_runtime::__private::std::option::Option<i32>,
-    pub ship_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+    pub id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
     >,
-    pub status: ::daplug_runtime::__private::std::option::Option<OrderStatus>,
-    pub complete: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub pet_id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub quantity: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
+    pub ship_date: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<OrderStatus>,
+    >,
+    pub complete: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for OrderPatch {
@@ -651,6 +772,79 @@ impl ::daplug_runtime::__private::serde::Serialize for OrderPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for OrderPatch {
+        const NAME: &'static str = "OrderPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "petId",
+            "quantity",
+            "shipDate",
+            "status",
+            "complete",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<OrderStatus>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                pet_id: __field1,
+                quantity: __field2,
+                ship_date: __field3,
+                status: __field4,
+                complete: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"petId" => 1usize,
+                    b"quantity" => 2usize,
+                    b"shipDate" => 3usize,
+                    b"status" => 4usize,
+                    b"complete" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Order as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for OrderPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -965,7 +1159,7 @@ impl Pet {
         "status",
     );
 }
-/// A partial update of [`Pet`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Pet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -973,20 +1167,28 @@ impl Pet {
 )]
 #[allow(missing_docs)]
 pub struct PetPatch {
-    pub id: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub category: ::daplug_runtime::__private::std::option::Option<Category>,
+    pub category: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Category>,
+    >,
     pub photo_urls: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
     pub tags: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Tag>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Tag>,
+        >,
     >,
-    pub status: ::daplug_runtime::__private::std::option::Option<PetStatus>,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<PetStatus>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for PetPatch {
@@ -1034,6 +1236,82 @@ impl ::daplug_runtime::__private::serde::Serialize for PetPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PetPatch {
+        const NAME: &'static str = "PetPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "name",
+            "category",
+            "photoUrls",
+            "tags",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Category>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::vec::Vec<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Tag>,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<PetStatus>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                category: __field2,
+                photo_urls: __field3,
+                tags: __field4,
+                status: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"category" => 2usize,
+                    b"photoUrls" => 3usize,
+                    b"tags" => 4usize,
+                    b"status" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PetPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1263,7 +1541,7 @@ impl Tag {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`Tag`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Tag`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1271,9 +1549,13 @@ impl Tag {
 )]
 #[allow(missing_docs)]
 pub struct TagPatch {
-    pub id: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -1307,6 +1589,52 @@ impl ::daplug_runtime::__private::serde::Serialize for TagPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TagPatch {
+        const NAME: &'static str = "TagPatch";
+        const FIELDS: &'static [&'static str] = &["id", "name"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TagPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1556,7 +1884,7 @@ impl User {
         "userStatus",
     );
 }
-/// A partial update of [`User`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`User`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1564,26 +1892,42 @@ impl User {
 )]
 #[allow(missing_docs)]
 pub struct UserPatch {
-    pub id: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub username: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub first_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub last_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub email: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub password: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub phone: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub user_status: ::daplug_runtime::__private::std::option::Option<i32>,
+    pub user_status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i32>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for UserPatch {
@@ -1637,6 +1981,108 @@ impl ::daplug_runtime::__private::serde::Serialize for UserPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for UserPatch {
+        const NAME: &'static str = "UserPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "username",
+            "firstName",
+            "lastName",
+            "email",
+            "password",
+            "phone",
+            "userStatus",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i32>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                username: __field1,
+                first_name: __field2,
+                last_name: __field3,
+                email: __field4,
+                password: __field5,
+                phone: __field6,
+                user_status: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"username" => 1usize,
+                    b"firstName" => 2usize,
+                    b"lastName" => 3usize,
+                    b"email" => 4usize,
+                    b"password" => 5usize,
+                    b"phone" => 6usize,
+                    b"userStatus" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for UserPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

@@ -184,7 +184,7 @@ impl Booking {
         "has_dog",
     );
 }
-/// A partial update of [`Booking`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Booking`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -193,16 +193,26 @@ impl Booking {
 #[allow(missing_docs)]
 pub struct BookingPatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub trip_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub passenger_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub has_bicycle: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub has_dog: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub has_bicycle: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub has_dog: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for BookingPatch {
@@ -247,6 +257,82 @@ impl ::daplug_runtime::__private::serde::Serialize for BookingPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BookingPatch {
+        const NAME: &'static str = "BookingPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "trip_id",
+            "passenger_name",
+            "has_bicycle",
+            "has_dog",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                trip_id: __field1,
+                passenger_name: __field2,
+                has_bicycle: __field3,
+                has_dog: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"trip_id" => 1usize,
+                    b"passenger_name" => 2usize,
+                    b"has_bicycle" => 3usize,
+                    b"has_dog" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Booking as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BookingPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -492,7 +578,7 @@ impl BookingPayment {
         "status",
     );
 }
-/// A partial update of [`BookingPayment`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`BookingPayment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -501,14 +587,22 @@ impl BookingPayment {
 #[allow(missing_docs)]
 pub struct BookingPaymentPatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub currency: ::daplug_runtime::__private::std::option::Option<
-        BookingPaymentCurrency,
+        ::daplug_runtime::__private::std::option::Option<BookingPaymentCurrency>,
     >,
-    pub source: ::daplug_runtime::__private::std::option::Option<BookingPaymentSource>,
-    pub status: ::daplug_runtime::__private::std::option::Option<BookingPaymentStatus>,
+    pub source: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<BookingPaymentSource>,
+    >,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<BookingPaymentStatus>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for BookingPaymentPatch {
@@ -553,6 +647,80 @@ impl ::daplug_runtime::__private::serde::Serialize for BookingPaymentPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BookingPaymentPatch {
+        const NAME: &'static str = "BookingPaymentPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "amount",
+            "currency",
+            "source",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<BookingPaymentCurrency>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<BookingPaymentSource>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<BookingPaymentStatus>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                amount: __field1,
+                currency: __field2,
+                source: __field3,
+                status: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"amount" => 1usize,
+                    b"currency" => 2usize,
+                    b"source" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <BookingPayment as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BookingPaymentPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1637,7 +1805,7 @@ impl LinksBooking {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("booking");
 }
-/// A partial update of [`LinksBooking`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LinksBooking`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1646,7 +1814,9 @@ impl LinksBooking {
 #[allow(missing_docs)]
 pub struct LinksBookingPatch {
     pub booking: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -1676,6 +1846,46 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksBookingPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksBookingPatch {
+        const NAME: &'static str = "LinksBookingPatch";
+        const FIELDS: &'static [&'static str] = &["booking"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { booking: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"booking" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <LinksBooking as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksBookingPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1837,7 +2047,7 @@ impl LinksDestination {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("self");
 }
-/// A partial update of [`LinksDestination`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LinksDestination`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1846,7 +2056,9 @@ impl LinksDestination {
 #[allow(missing_docs)]
 pub struct LinksDestinationPatch {
     pub self_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -1876,6 +2088,46 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksDestinationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksDestinationPatch {
+        const NAME: &'static str = "LinksDestinationPatch";
+        const FIELDS: &'static [&'static str] = &["self"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { self_: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"self" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <LinksDestination as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksDestinationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2037,7 +2289,7 @@ impl LinksOrigin {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("self");
 }
-/// A partial update of [`LinksOrigin`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LinksOrigin`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2046,7 +2298,9 @@ impl LinksOrigin {
 #[allow(missing_docs)]
 pub struct LinksOriginPatch {
     pub self_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -2076,6 +2330,46 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksOriginPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksOriginPatch {
+        const NAME: &'static str = "LinksOriginPatch";
+        const FIELDS: &'static [&'static str] = &["self"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { self_: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"self" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <LinksOrigin as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksOriginPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2268,7 +2562,7 @@ impl LinksPagination {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev");
 }
-/// A partial update of [`LinksPagination`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LinksPagination`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2277,10 +2571,14 @@ impl LinksPagination {
 #[allow(missing_docs)]
 pub struct LinksPaginationPatch {
     pub next: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub prev: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -2314,6 +2612,57 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksPaginationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksPaginationPatch {
+        const NAME: &'static str = "LinksPaginationPatch";
+        const FIELDS: &'static [&'static str] = &["next", "prev"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                next: __field0,
+                prev: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"next" => 0usize,
+                    b"prev" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <LinksPagination as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksPaginationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2475,7 +2824,7 @@ impl LinksSelf {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("self");
 }
-/// A partial update of [`LinksSelf`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LinksSelf`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2484,7 +2833,9 @@ impl LinksSelf {
 #[allow(missing_docs)]
 pub struct LinksSelfPatch {
     pub self_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -2514,6 +2865,46 @@ impl ::daplug_runtime::__private::serde::Serialize for LinksSelfPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LinksSelfPatch {
+        const NAME: &'static str = "LinksSelfPatch";
+        const FIELDS: &'static [&'static str] = &["self"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { self_: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"self" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <LinksSelf as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LinksSelfPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2741,7 +3132,7 @@ impl Problem {
         "status",
     );
 }
-/// A partial update of [`Problem`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Problem`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2750,18 +3141,28 @@ impl Problem {
 #[allow(missing_docs)]
 pub struct ProblemPatch {
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub title: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub detail: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub instance: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub status: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for ProblemPatch {
@@ -2806,6 +3207,85 @@ impl ::daplug_runtime::__private::serde::Serialize for ProblemPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ProblemPatch {
+        const NAME: &'static str = "ProblemPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "type",
+            "title",
+            "detail",
+            "instance",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                type_: __field0,
+                title: __field1,
+                detail: __field2,
+                instance: __field3,
+                status: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"type" => 0usize,
+                    b"title" => 1usize,
+                    b"detail" => 2usize,
+                    b"instance" => 3usize,
+                    b"status" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ProblemPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3013,7 +3493,7 @@ impl Station {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timezone");
 }
-/// A partial update of [`Station`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Station`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3034,7 +3514,9 @@ pub struct StationPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub timezone: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -3080,6 +3562,74 @@ impl ::daplug_runtime::__private::serde::Serialize for StationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for StationPatch {
+        const NAME: &'static str = "StationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "name",
+            "address",
+            "country_code",
+            "timezone",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                address: __field2,
+                country_code: __field3,
+                timezone: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"address" => 2usize,
+                    b"country_code" => 3usize,
+                    b"timezone" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Station as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for StationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3407,7 +3957,7 @@ impl Trip {
         "dogs_allowed",
     );
 }
-/// A partial update of [`Trip`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Trip`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3416,26 +3966,44 @@ impl Trip {
 #[allow(missing_docs)]
 pub struct TripPatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub origin: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub destination: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub departure_time: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub arrival_time: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub operator: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub price: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub bicycles_allowed: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub dogs_allowed: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub price: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub bicycles_allowed: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub dogs_allowed: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for TripPatch {
@@ -3492,6 +4060,118 @@ impl ::daplug_runtime::__private::serde::Serialize for TripPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TripPatch {
+        const NAME: &'static str = "TripPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "origin",
+            "destination",
+            "departure_time",
+            "arrival_time",
+            "operator",
+            "price",
+            "bicycles_allowed",
+            "dogs_allowed",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            ),
+            (__p::Given<::daplug_runtime::__private::std::option::Option<bool>>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                origin: __field1,
+                destination: __field2,
+                departure_time: __field3,
+                arrival_time: __field4,
+                operator: __field5,
+                price: __field6,
+                bicycles_allowed: __field7,
+                dogs_allowed: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"origin" => 1usize,
+                    b"destination" => 2usize,
+                    b"departure_time" => 3usize,
+                    b"arrival_time" => 4usize,
+                    b"operator" => 5usize,
+                    b"price" => 6usize,
+                    b"bicycles_allowed" => 7usize,
+                    b"dogs_allowed" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Trip as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TripPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3692,7 +4372,7 @@ impl WrapperCollection {
         >,
     > = ::daplug_runtime::Field::new("links");
 }
-/// A partial update of [`WrapperCollection`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`WrapperCollection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3701,17 +4381,21 @@ impl WrapperCollection {
 #[allow(missing_docs)]
 pub struct WrapperCollectionPatch {
     pub data: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::serde_json::Map<
-                ::daplug_runtime::__private::std::string::String,
-                ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::serde_json::Map<
+                    ::daplug_runtime::__private::std::string::String,
+                    ::daplug_runtime::__private::serde_json::Value,
+                >,
             >,
         >,
     >,
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Map<
-            ::daplug_runtime::__private::std::string::String,
-            ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Map<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::serde_json::Value,
+            >,
         >,
     >,
 }
@@ -3746,6 +4430,64 @@ impl ::daplug_runtime::__private::serde::Serialize for WrapperCollectionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for WrapperCollectionPatch {
+        const NAME: &'static str = "WrapperCollectionPatch";
+        const FIELDS: &'static [&'static str] = &["data", "links"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::serde_json::Map<
+                            ::daplug_runtime::__private::std::string::String,
+                            ::daplug_runtime::__private::serde_json::Value,
+                        >,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::serde_json::Map<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                data: __field0,
+                links: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"data" => 0usize,
+                    b"links" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for WrapperCollectionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

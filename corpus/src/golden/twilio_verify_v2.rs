@@ -2292,7 +2292,7 @@ impl VerifyV2Form {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`VerifyV2Form`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2Form`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2300,15 +2300,23 @@ impl VerifyV2Form {
 )]
 #[allow(missing_docs)]
 pub struct VerifyV2FormPatch {
-    pub form_type: ::daplug_runtime::__private::std::option::Option<FormEnumFormTypes>,
+    pub form_type: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<FormEnumFormTypes>,
+    >,
     pub forms: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub form_meta: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -2351,6 +2359,79 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2FormPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2FormPatch {
+        const NAME: &'static str = "VerifyV2FormPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "form_type",
+            "forms",
+            "form_meta",
+            "url",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<FormEnumFormTypes>,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::serde_json::Value,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::serde_json::Value,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                form_type: __field0,
+                forms: __field1,
+                form_meta: __field2,
+                url: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"form_type" => 0usize,
+                    b"forms" => 1usize,
+                    b"form_meta" => 2usize,
+                    b"url" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2Form as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2FormPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2565,7 +2646,7 @@ impl VerifyV2Safelist {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`VerifyV2Safelist`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2Safelist`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2574,13 +2655,19 @@ impl VerifyV2Safelist {
 #[allow(missing_docs)]
 pub struct VerifyV2SafelistPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub phone_number: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -2616,6 +2703,64 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2SafelistPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2SafelistPatch {
+        const NAME: &'static str = "VerifyV2SafelistPatch";
+        const FIELDS: &'static [&'static str] = &["sid", "phone_number", "url"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                phone_number: __field1,
+                url: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"phone_number" => 1usize,
+                    b"url" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2Safelist as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2SafelistPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3193,7 +3338,7 @@ impl VerifyV2Service {
         >,
     > = ::daplug_runtime::Field::new("links");
 }
-/// A partial update of [`VerifyV2Service`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2Service`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3202,57 +3347,95 @@ impl VerifyV2Service {
 #[allow(missing_docs)]
 pub struct VerifyV2ServicePatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub code_length: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub lookup_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub psd2_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub skip_sms_to_landlines: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub dtmf_input_required: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub code_length: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub lookup_enabled: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub psd2_enabled: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub skip_sms_to_landlines: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub dtmf_input_required: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub tts_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub do_not_share_warning_enabled: ::daplug_runtime::__private::std::option::Option<
-        bool,
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
-    pub custom_code_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub custom_code_enabled: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub push: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub totp: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub default_template_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub whatsapp: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub passkeys: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub verify_event_subscription_enabled: ::daplug_runtime::__private::std::option::Option<
-        bool,
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Map<
-            ::daplug_runtime::__private::std::string::String,
-            ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Map<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::serde_json::Value,
+            >,
         >,
     >,
 }
@@ -3353,6 +3536,211 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServicePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServicePatch {
+        const NAME: &'static str = "VerifyV2ServicePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "friendly_name",
+            "code_length",
+            "lookup_enabled",
+            "psd2_enabled",
+            "skip_sms_to_landlines",
+            "dtmf_input_required",
+            "tts_name",
+            "do_not_share_warning_enabled",
+            "custom_code_enabled",
+            "push",
+            "totp",
+            "default_template_sid",
+            "whatsapp",
+            "passkeys",
+            "verify_event_subscription_enabled",
+            "date_created",
+            "date_updated",
+            "url",
+            "links",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Map<
+                            ::daplug_runtime::__private::std::string::String,
+                            ::daplug_runtime::__private::serde_json::Value,
+                        >,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (__field16, __field17, __field18, __field19, __field20),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                friendly_name: __field2,
+                code_length: __field3,
+                lookup_enabled: __field4,
+                psd2_enabled: __field5,
+                skip_sms_to_landlines: __field6,
+                dtmf_input_required: __field7,
+                tts_name: __field8,
+                do_not_share_warning_enabled: __field9,
+                custom_code_enabled: __field10,
+                push: __field11,
+                totp: __field12,
+                default_template_sid: __field13,
+                whatsapp: __field14,
+                passkeys: __field15,
+                verify_event_subscription_enabled: __field16,
+                date_created: __field17,
+                date_updated: __field18,
+                url: __field19,
+                links: __field20,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"friendly_name" => 2usize,
+                    b"code_length" => 3usize,
+                    b"lookup_enabled" => 4usize,
+                    b"psd2_enabled" => 5usize,
+                    b"skip_sms_to_landlines" => 6usize,
+                    b"dtmf_input_required" => 7usize,
+                    b"tts_name" => 8usize,
+                    b"do_not_share_warning_enabled" => 9usize,
+                    b"custom_code_enabled" => 10usize,
+                    b"push" => 11usize,
+                    b"totp" => 12usize,
+                    b"default_template_sid" => 13usize,
+                    b"whatsapp" => 14usize,
+                    b"passkeys" => 15usize,
+                    b"verify_event_subscription_enabled" => 16usize,
+                    b"date_created" => 17usize,
+                    b"date_updated" => 18usize,
+                    b"url" => 19usize,
+                    b"links" => 20usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2Service as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServicePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3728,7 +4116,7 @@ impl VerifyV2ServiceAccessToken {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
 }
-/// A partial update of [`VerifyV2ServiceAccessToken`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceAccessToken`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3737,32 +4125,50 @@ impl VerifyV2ServiceAccessToken {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceAccessTokenPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub entity_identity: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
-        AccessTokenEnumFactorTypes,
+        ::daplug_runtime::__private::std::option::Option<AccessTokenEnumFactorTypes>,
     >,
     pub factor_friendly_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub token: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub ttl: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub ttl: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -3823,6 +4229,136 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceAccessToke
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceAccessTokenPatch {
+        const NAME: &'static str = "VerifyV2ServiceAccessTokenPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "entity_identity",
+            "factor_type",
+            "factor_friendly_name",
+            "token",
+            "url",
+            "ttl",
+            "date_created",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        AccessTokenEnumFactorTypes,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                entity_identity: __field3,
+                factor_type: __field4,
+                factor_friendly_name: __field5,
+                token: __field6,
+                url: __field7,
+                ttl: __field8,
+                date_created: __field9,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"entity_identity" => 3usize,
+                    b"factor_type" => 4usize,
+                    b"factor_friendly_name" => 5usize,
+                    b"token" => 6usize,
+                    b"url" => 7usize,
+                    b"ttl" => 8usize,
+                    b"date_created" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceAccessToken as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceAccessTokenPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4184,7 +4720,7 @@ impl VerifyV2ServiceEntity {
         >,
     > = ::daplug_runtime::Field::new("links");
 }
-/// A partial update of [`VerifyV2ServiceEntity`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceEntity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4193,30 +4729,46 @@ impl VerifyV2ServiceEntity {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub identity: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Map<
-            ::daplug_runtime::__private::std::string::String,
-            ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Map<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::serde_json::Value,
+            >,
         >,
     >,
 }
@@ -4272,6 +4824,120 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceEntityPatc
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceEntityPatch {
+        const NAME: &'static str = "VerifyV2ServiceEntityPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "identity",
+            "account_sid",
+            "service_sid",
+            "date_created",
+            "date_updated",
+            "url",
+            "links",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::serde_json::Map<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                identity: __field1,
+                account_sid: __field2,
+                service_sid: __field3,
+                date_created: __field4,
+                date_updated: __field5,
+                url: __field6,
+                links: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"identity" => 1usize,
+                    b"account_sid" => 2usize,
+                    b"service_sid" => 3usize,
+                    b"date_created" => 4usize,
+                    b"date_updated" => 5usize,
+                    b"url" => 6usize,
+                    b"links" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceEntity as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntityPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4851,7 +5517,7 @@ impl VerifyV2ServiceEntityChallenge {
         >,
     > = ::daplug_runtime::Field::new("links");
 }
-/// A partial update of [`VerifyV2ServiceEntityChallenge`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceEntityChallenge`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4860,60 +5526,90 @@ impl VerifyV2ServiceEntityChallenge {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityChallengePatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub identity: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub factor_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_responded: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub expiration_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        ChallengeEnumChallengeStatuses,
+        ::daplug_runtime::__private::std::option::Option<ChallengeEnumChallengeStatuses>,
     >,
     pub responded_reason: ::daplug_runtime::__private::std::option::Option<
-        ChallengeEnumChallengeReasons,
+        ::daplug_runtime::__private::std::option::Option<ChallengeEnumChallengeReasons>,
     >,
     pub details: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub hidden_details: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
-        ChallengeEnumFactorTypes,
+        ::daplug_runtime::__private::std::option::Option<ChallengeEnumFactorTypes>,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Map<
-            ::daplug_runtime::__private::std::string::String,
-            ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Map<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::serde_json::Value,
+            >,
         >,
     >,
 }
@@ -5001,6 +5697,219 @@ for VerifyV2ServiceEntityChallengePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceEntityChallengePatch {
+        const NAME: &'static str = "VerifyV2ServiceEntityChallengePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "entity_sid",
+            "identity",
+            "factor_sid",
+            "date_created",
+            "date_updated",
+            "date_responded",
+            "expiration_date",
+            "status",
+            "responded_reason",
+            "details",
+            "hidden_details",
+            "metadata",
+            "factor_type",
+            "url",
+            "links",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ChallengeEnumChallengeStatuses,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ChallengeEnumChallengeReasons,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ChallengeEnumFactorTypes,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Map<
+                            ::daplug_runtime::__private::std::string::String,
+                            ::daplug_runtime::__private::serde_json::Value,
+                        >,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (__field16, __field17),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                entity_sid: __field3,
+                identity: __field4,
+                factor_sid: __field5,
+                date_created: __field6,
+                date_updated: __field7,
+                date_responded: __field8,
+                expiration_date: __field9,
+                status: __field10,
+                responded_reason: __field11,
+                details: __field12,
+                hidden_details: __field13,
+                metadata: __field14,
+                factor_type: __field15,
+                url: __field16,
+                links: __field17,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"entity_sid" => 3usize,
+                    b"identity" => 4usize,
+                    b"factor_sid" => 5usize,
+                    b"date_created" => 6usize,
+                    b"date_updated" => 7usize,
+                    b"date_responded" => 8usize,
+                    b"expiration_date" => 9usize,
+                    b"status" => 10usize,
+                    b"responded_reason" => 11usize,
+                    b"details" => 12usize,
+                    b"hidden_details" => 13usize,
+                    b"metadata" => 14usize,
+                    b"factor_type" => 15usize,
+                    b"url" => 16usize,
+                    b"links" => 17usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceEntityChallenge as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntityChallengePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5379,7 +6288,7 @@ impl VerifyV2ServiceEntityChallengeNotification {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
 }
-/// A partial update of [`VerifyV2ServiceEntityChallengeNotification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceEntityChallengeNotification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5388,29 +6297,47 @@ impl VerifyV2ServiceEntityChallengeNotification {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityChallengeNotificationPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub identity: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub challenge_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub priority: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub ttl: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub ttl: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -5470,6 +6397,129 @@ for VerifyV2ServiceEntityChallengeNotificationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceEntityChallengeNotificationPatch {
+        const NAME: &'static str = "VerifyV2ServiceEntityChallengeNotificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "entity_sid",
+            "identity",
+            "challenge_sid",
+            "priority",
+            "ttl",
+            "date_created",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                entity_sid: __field3,
+                identity: __field4,
+                challenge_sid: __field5,
+                priority: __field6,
+                ttl: __field7,
+                date_created: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"entity_sid" => 3usize,
+                    b"identity" => 4usize,
+                    b"challenge_sid" => 5usize,
+                    b"priority" => 6usize,
+                    b"ttl" => 7usize,
+                    b"date_created" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceEntityChallengeNotification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for VerifyV2ServiceEntityChallengeNotificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5919,7 +6969,7 @@ impl VerifyV2ServiceEntityFactor {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`VerifyV2ServiceEntityFactor`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceEntityFactor`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5928,43 +6978,65 @@ impl VerifyV2ServiceEntityFactor {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityFactorPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub identity: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        FactorEnumFactorStatuses,
+        ::daplug_runtime::__private::std::option::Option<FactorEnumFactorStatuses>,
     >,
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
-        FactorEnumFactorTypes,
+        ::daplug_runtime::__private::std::option::Option<FactorEnumFactorTypes>,
     >,
     pub config: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -6034,6 +7106,164 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceEntityFact
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceEntityFactorPatch {
+        const NAME: &'static str = "VerifyV2ServiceEntityFactorPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "entity_sid",
+            "identity",
+            "date_created",
+            "date_updated",
+            "friendly_name",
+            "status",
+            "factor_type",
+            "config",
+            "metadata",
+            "url",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        FactorEnumFactorStatuses,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        FactorEnumFactorTypes,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11, __field12),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                entity_sid: __field3,
+                identity: __field4,
+                date_created: __field5,
+                date_updated: __field6,
+                friendly_name: __field7,
+                status: __field8,
+                factor_type: __field9,
+                config: __field10,
+                metadata: __field11,
+                url: __field12,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"entity_sid" => 3usize,
+                    b"identity" => 4usize,
+                    b"date_created" => 5usize,
+                    b"date_updated" => 6usize,
+                    b"friendly_name" => 7usize,
+                    b"status" => 8usize,
+                    b"factor_type" => 9usize,
+                    b"config" => 10usize,
+                    b"metadata" => 11usize,
+                    b"url" => 12usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceEntityFactor as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntityFactorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6527,7 +7757,7 @@ impl VerifyV2ServiceEntityNewFactor {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`VerifyV2ServiceEntityNewFactor`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceEntityNewFactor`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6536,49 +7766,75 @@ impl VerifyV2ServiceEntityNewFactor {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityNewFactorPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub identity: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub binding: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub options: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        NewFactorEnumFactorStatuses,
+        ::daplug_runtime::__private::std::option::Option<NewFactorEnumFactorStatuses>,
     >,
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
-        NewFactorEnumFactorTypes,
+        ::daplug_runtime::__private::std::option::Option<NewFactorEnumFactorTypes>,
     >,
     pub config: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub metadata: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -6656,6 +7912,188 @@ for VerifyV2ServiceEntityNewFactorPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceEntityNewFactorPatch {
+        const NAME: &'static str = "VerifyV2ServiceEntityNewFactorPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "entity_sid",
+            "identity",
+            "binding",
+            "options",
+            "date_created",
+            "date_updated",
+            "friendly_name",
+            "status",
+            "factor_type",
+            "config",
+            "metadata",
+            "url",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        NewFactorEnumFactorStatuses,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        NewFactorEnumFactorTypes,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                entity_sid: __field3,
+                identity: __field4,
+                binding: __field5,
+                options: __field6,
+                date_created: __field7,
+                date_updated: __field8,
+                friendly_name: __field9,
+                status: __field10,
+                factor_type: __field11,
+                config: __field12,
+                metadata: __field13,
+                url: __field14,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"entity_sid" => 3usize,
+                    b"identity" => 4usize,
+                    b"binding" => 5usize,
+                    b"options" => 6usize,
+                    b"date_created" => 7usize,
+                    b"date_updated" => 8usize,
+                    b"friendly_name" => 9usize,
+                    b"status" => 10usize,
+                    b"factor_type" => 11usize,
+                    b"config" => 12usize,
+                    b"metadata" => 13usize,
+                    b"url" => 14usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceEntityNewFactor as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceEntityNewFactorPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6994,7 +8432,7 @@ impl VerifyV2ServiceMessagingConfiguration {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`VerifyV2ServiceMessagingConfiguration`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceMessagingConfiguration`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7003,25 +8441,39 @@ impl VerifyV2ServiceMessagingConfiguration {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceMessagingConfigurationPatch {
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub country: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub messaging_service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -7075,6 +8527,109 @@ for VerifyV2ServiceMessagingConfigurationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceMessagingConfigurationPatch {
+        const NAME: &'static str = "VerifyV2ServiceMessagingConfigurationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "account_sid",
+            "service_sid",
+            "country",
+            "messaging_service_sid",
+            "date_created",
+            "date_updated",
+            "url",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_sid: __field0,
+                service_sid: __field1,
+                country: __field2,
+                messaging_service_sid: __field3,
+                date_created: __field4,
+                date_updated: __field5,
+                url: __field6,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"account_sid" => 0usize,
+                    b"service_sid" => 1usize,
+                    b"country" => 2usize,
+                    b"messaging_service_sid" => 3usize,
+                    b"date_created" => 4usize,
+                    b"date_updated" => 5usize,
+                    b"url" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceMessagingConfiguration as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de>
+    for VerifyV2ServiceMessagingConfigurationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7462,7 +9017,7 @@ impl VerifyV2ServiceRateLimit {
         >,
     > = ::daplug_runtime::Field::new("links");
 }
-/// A partial update of [`VerifyV2ServiceRateLimit`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceRateLimit`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7471,33 +9026,51 @@ impl VerifyV2ServiceRateLimit {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceRateLimitPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub unique_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub links: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Map<
-            ::daplug_runtime::__private::std::string::String,
-            ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Map<
+                ::daplug_runtime::__private::std::string::String,
+                ::daplug_runtime::__private::serde_json::Value,
+            >,
         >,
     >,
 }
@@ -7556,6 +9129,135 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceRateLimitP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceRateLimitPatch {
+        const NAME: &'static str = "VerifyV2ServiceRateLimitPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "service_sid",
+            "account_sid",
+            "unique_name",
+            "description",
+            "date_created",
+            "date_updated",
+            "url",
+            "links",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Map<
+                            ::daplug_runtime::__private::std::string::String,
+                            ::daplug_runtime::__private::serde_json::Value,
+                        >,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                service_sid: __field1,
+                account_sid: __field2,
+                unique_name: __field3,
+                description: __field4,
+                date_created: __field5,
+                date_updated: __field6,
+                url: __field7,
+                links: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"service_sid" => 1usize,
+                    b"account_sid" => 2usize,
+                    b"unique_name" => 3usize,
+                    b"description" => 4usize,
+                    b"date_created" => 5usize,
+                    b"date_updated" => 6usize,
+                    b"url" => 7usize,
+                    b"links" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceRateLimit as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceRateLimitPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7934,7 +9636,7 @@ impl VerifyV2ServiceRateLimitBucket {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`VerifyV2ServiceRateLimitBucket`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceRateLimitBucket`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7943,27 +9645,45 @@ impl VerifyV2ServiceRateLimitBucket {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceRateLimitBucketPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub rate_limit_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub max: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub interval: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub max: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub interval: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -8023,6 +9743,124 @@ for VerifyV2ServiceRateLimitBucketPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceRateLimitBucketPatch {
+        const NAME: &'static str = "VerifyV2ServiceRateLimitBucketPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "rate_limit_sid",
+            "service_sid",
+            "account_sid",
+            "max",
+            "interval",
+            "date_created",
+            "date_updated",
+            "url",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                rate_limit_sid: __field1,
+                service_sid: __field2,
+                account_sid: __field3,
+                max: __field4,
+                interval: __field5,
+                date_created: __field6,
+                date_updated: __field7,
+                url: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"rate_limit_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"account_sid" => 3usize,
+                    b"max" => 4usize,
+                    b"interval" => 5usize,
+                    b"date_created" => 6usize,
+                    b"date_updated" => 7usize,
+                    b"url" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceRateLimitBucket as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceRateLimitBucketPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -8504,7 +10342,7 @@ impl VerifyV2ServiceVerification {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`VerifyV2ServiceVerification`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceVerification`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8513,49 +10351,77 @@ impl VerifyV2ServiceVerification {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceVerificationPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub to: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub channel: ::daplug_runtime::__private::std::option::Option<
-        VerificationEnumChannel,
+        ::daplug_runtime::__private::std::option::Option<VerificationEnumChannel>,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub valid: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub valid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub lookup: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
-    >,
-    pub amount: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub payee: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub send_code_attempts: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::serde_json::Value,
         >,
     >,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub payee: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub send_code_attempts: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::serde_json::Value,
+            >,
+        >,
+    >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub sna: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -8631,6 +10497,186 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceVerificati
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceVerificationPatch {
+        const NAME: &'static str = "VerifyV2ServiceVerificationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "service_sid",
+            "account_sid",
+            "to",
+            "channel",
+            "status",
+            "valid",
+            "lookup",
+            "amount",
+            "payee",
+            "send_code_attempts",
+            "date_created",
+            "date_updated",
+            "sna",
+            "url",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        VerificationEnumChannel,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::serde_json::Value,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                service_sid: __field1,
+                account_sid: __field2,
+                to: __field3,
+                channel: __field4,
+                status: __field5,
+                valid: __field6,
+                lookup: __field7,
+                amount: __field8,
+                payee: __field9,
+                send_code_attempts: __field10,
+                date_created: __field11,
+                date_updated: __field12,
+                sna: __field13,
+                url: __field14,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"service_sid" => 1usize,
+                    b"account_sid" => 2usize,
+                    b"to" => 3usize,
+                    b"channel" => 4usize,
+                    b"status" => 5usize,
+                    b"valid" => 6usize,
+                    b"lookup" => 7usize,
+                    b"amount" => 8usize,
+                    b"payee" => 9usize,
+                    b"send_code_attempts" => 10usize,
+                    b"date_created" => 11usize,
+                    b"date_updated" => 12usize,
+                    b"sna" => 13usize,
+                    b"url" => 14usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceVerification as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceVerificationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9049,7 +11095,7 @@ impl VerifyV2ServiceVerificationCheck {
         >,
     > = ::daplug_runtime::Field::new("sna_attempts_error_codes");
 }
-/// A partial update of [`VerifyV2ServiceVerificationCheck`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceVerificationCheck`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9058,39 +11104,61 @@ impl VerifyV2ServiceVerificationCheck {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceVerificationCheckPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub to: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub channel: ::daplug_runtime::__private::std::option::Option<
-        VerificationCheckEnumChannel,
+        ::daplug_runtime::__private::std::option::Option<VerificationCheckEnumChannel>,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub valid: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub valid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub amount: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub payee: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub sna_attempts_error_codes: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::serde_json::Value,
+            >,
         >,
     >,
 }
@@ -9160,6 +11228,154 @@ for VerifyV2ServiceVerificationCheckPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceVerificationCheckPatch {
+        const NAME: &'static str = "VerifyV2ServiceVerificationCheckPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "service_sid",
+            "account_sid",
+            "to",
+            "channel",
+            "status",
+            "valid",
+            "amount",
+            "payee",
+            "date_created",
+            "date_updated",
+            "sna_attempts_error_codes",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        VerificationCheckEnumChannel,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::serde_json::Value,
+                        >,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                service_sid: __field1,
+                account_sid: __field2,
+                to: __field3,
+                channel: __field4,
+                status: __field5,
+                valid: __field6,
+                amount: __field7,
+                payee: __field8,
+                date_created: __field9,
+                date_updated: __field10,
+                sna_attempts_error_codes: __field11,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"service_sid" => 1usize,
+                    b"account_sid" => 2usize,
+                    b"to" => 3usize,
+                    b"channel" => 4usize,
+                    b"status" => 5usize,
+                    b"valid" => 6usize,
+                    b"amount" => 7usize,
+                    b"payee" => 8usize,
+                    b"date_created" => 9usize,
+                    b"date_updated" => 10usize,
+                    b"sna_attempts_error_codes" => 11usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceVerificationCheck as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceVerificationCheckPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9593,7 +11809,7 @@ impl VerifyV2ServiceWebhook {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`VerifyV2ServiceWebhook`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2ServiceWebhook`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9602,38 +11818,60 @@ impl VerifyV2ServiceWebhook {
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceWebhookPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub friendly_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub event_types: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub status: ::daplug_runtime::__private::std::option::Option<WebhookEnumStatus>,
-    pub version: ::daplug_runtime::__private::std::option::Option<WebhookEnumVersion>,
+    pub service_sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub account_sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub friendly_name: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub event_types: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
+    >,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<WebhookEnumStatus>,
+    >,
+    pub version: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<WebhookEnumVersion>,
+    >,
     pub webhook_url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub webhook_method: ::daplug_runtime::__private::std::option::Option<
-        WebhookEnumMethods,
+        ::daplug_runtime::__private::std::option::Option<WebhookEnumMethods>,
     >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -9700,6 +11938,152 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceWebhookPat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2ServiceWebhookPatch {
+        const NAME: &'static str = "VerifyV2ServiceWebhookPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "service_sid",
+            "account_sid",
+            "friendly_name",
+            "event_types",
+            "status",
+            "version",
+            "webhook_url",
+            "webhook_method",
+            "date_created",
+            "date_updated",
+            "url",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<WebhookEnumStatus>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<WebhookEnumVersion>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<WebhookEnumMethods>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                service_sid: __field1,
+                account_sid: __field2,
+                friendly_name: __field3,
+                event_types: __field4,
+                status: __field5,
+                version: __field6,
+                webhook_url: __field7,
+                webhook_method: __field8,
+                date_created: __field9,
+                date_updated: __field10,
+                url: __field11,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"service_sid" => 1usize,
+                    b"account_sid" => 2usize,
+                    b"friendly_name" => 3usize,
+                    b"event_types" => 4usize,
+                    b"status" => 5usize,
+                    b"version" => 6usize,
+                    b"webhook_url" => 7usize,
+                    b"webhook_method" => 8usize,
+                    b"date_created" => 9usize,
+                    b"date_updated" => 10usize,
+                    b"url" => 11usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2ServiceWebhook as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2ServiceWebhookPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10114,7 +12498,7 @@ impl VerifyV2VerificationAttempt {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`VerifyV2VerificationAttempt`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2VerificationAttempt`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10123,37 +12507,57 @@ impl VerifyV2VerificationAttempt {
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationAttemptPatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub verification_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub conversion_status: ::daplug_runtime::__private::std::option::Option<
-        VerificationAttemptEnumConversionStatus,
+        ::daplug_runtime::__private::std::option::Option<
+            VerificationAttemptEnumConversionStatus,
+        >,
     >,
     pub channel: ::daplug_runtime::__private::std::option::Option<
-        VerificationAttemptEnumChannels,
+        ::daplug_runtime::__private::std::option::Option<VerificationAttemptEnumChannels>,
     >,
     pub price: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub channel_data: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -10217,6 +12621,148 @@ impl ::daplug_runtime::__private::serde::Serialize for VerifyV2VerificationAttem
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2VerificationAttemptPatch {
+        const NAME: &'static str = "VerifyV2VerificationAttemptPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "service_sid",
+            "verification_sid",
+            "date_created",
+            "date_updated",
+            "conversion_status",
+            "channel",
+            "price",
+            "channel_data",
+            "url",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        VerificationAttemptEnumConversionStatus,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        VerificationAttemptEnumChannels,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                service_sid: __field2,
+                verification_sid: __field3,
+                date_created: __field4,
+                date_updated: __field5,
+                conversion_status: __field6,
+                channel: __field7,
+                price: __field8,
+                channel_data: __field9,
+                url: __field10,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"service_sid" => 2usize,
+                    b"verification_sid" => 3usize,
+                    b"date_created" => 4usize,
+                    b"date_updated" => 5usize,
+                    b"conversion_status" => 6usize,
+                    b"channel" => 7usize,
+                    b"price" => 8usize,
+                    b"channel_data" => 9usize,
+                    b"url" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2VerificationAttempt as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2VerificationAttemptPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10455,7 +13001,7 @@ impl VerifyV2VerificationAttemptsSummary {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
-/// A partial update of [`VerifyV2VerificationAttemptsSummary`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2VerificationAttemptsSummary`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10463,14 +13009,24 @@ impl VerifyV2VerificationAttemptsSummary {
 )]
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationAttemptsSummaryPatch {
-    pub total_attempts: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub total_converted: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub total_unconverted: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub total_attempts: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub total_converted: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub total_unconverted: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
     pub conversion_rate_percentage: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -10518,6 +13074,78 @@ for VerifyV2VerificationAttemptsSummaryPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2VerificationAttemptsSummaryPatch {
+        const NAME: &'static str = "VerifyV2VerificationAttemptsSummaryPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "total_attempts",
+            "total_converted",
+            "total_unconverted",
+            "conversion_rate_percentage",
+            "url",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                total_attempts: __field0,
+                total_converted: __field1,
+                total_unconverted: __field2,
+                conversion_rate_percentage: __field3,
+                url: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"total_attempts" => 0usize,
+                    b"total_converted" => 1usize,
+                    b"total_unconverted" => 2usize,
+                    b"conversion_rate_percentage" => 3usize,
+                    b"url" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2VerificationAttemptsSummary as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2VerificationAttemptsSummaryPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10788,7 +13416,7 @@ impl VerifyV2VerificationTemplate {
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("translations");
 }
-/// A partial update of [`VerifyV2VerificationTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`VerifyV2VerificationTemplate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10797,21 +13425,31 @@ impl VerifyV2VerificationTemplate {
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationTemplatePatch {
     pub sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub account_sid: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub friendly_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
-    >,
-    pub channels: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
+        ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+    pub account_sid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub friendly_name: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    >,
+    pub channels: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
+    >,
     pub translations: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::serde_json::Value,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
     >,
 }
 #[automatically_derived]
@@ -10858,6 +13496,92 @@ for VerifyV2VerificationTemplatePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for VerifyV2VerificationTemplatePatch {
+        const NAME: &'static str = "VerifyV2VerificationTemplatePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "sid",
+            "account_sid",
+            "friendly_name",
+            "channels",
+            "translations",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::serde_json::Value,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                sid: __field0,
+                account_sid: __field1,
+                friendly_name: __field2,
+                channels: __field3,
+                translations: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"sid" => 0usize,
+                    b"account_sid" => 1usize,
+                    b"friendly_name" => 2usize,
+                    b"channels" => 3usize,
+                    b"translations" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <VerifyV2VerificationTemplate as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for VerifyV2VerificationTemplatePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

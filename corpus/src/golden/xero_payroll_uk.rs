@@ -161,7 +161,7 @@ impl Account {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`Account`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Account`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -170,14 +170,22 @@ impl Account {
 #[allow(missing_docs)]
 pub struct AccountPatch {
     pub account_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub type_: ::daplug_runtime::__private::std::option::Option<AccountType>,
+    pub type_: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<AccountType>,
+    >,
     pub code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -220,6 +228,72 @@ impl ::daplug_runtime::__private::serde::Serialize for AccountPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AccountPatch {
+        const NAME: &'static str = "AccountPatch";
+        const FIELDS: &'static [&'static str] = &["accountID", "type", "code", "name"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<AccountType>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_id: __field0,
+                type_: __field1,
+                code: __field2,
+                name: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountID" => 0usize,
+                    b"type" => 1usize,
+                    b"code" => 2usize,
+                    b"name" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Account as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AccountPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -490,7 +564,7 @@ impl Accounts {
         ::daplug_runtime::__private::std::vec::Vec<Account>,
     > = ::daplug_runtime::Field::new("accounts");
 }
-/// A partial update of [`Accounts`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Accounts`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -499,7 +573,9 @@ impl Accounts {
 #[allow(missing_docs)]
 pub struct AccountsPatch {
     pub accounts: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Account>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Account>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -529,6 +605,45 @@ impl ::daplug_runtime::__private::serde::Serialize for AccountsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AccountsPatch {
+        const NAME: &'static str = "AccountsPatch";
+        const FIELDS: &'static [&'static str] = &["accounts"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Account>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build((__field0,): <Self::Fields as __p::FieldList>::Values) -> Self {
+            Self { accounts: __field0 }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accounts" => 0usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AccountsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -741,7 +856,7 @@ impl Address {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("countryName");
 }
-/// A partial update of [`Address`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Address`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -753,7 +868,9 @@ pub struct AddressPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub address_line2: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub city: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -762,7 +879,9 @@ pub struct AddressPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub country_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -808,6 +927,77 @@ impl ::daplug_runtime::__private::serde::Serialize for AddressPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for AddressPatch {
+        const NAME: &'static str = "AddressPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "addressLine1",
+            "addressLine2",
+            "city",
+            "postCode",
+            "countryName",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                address_line1: __field0,
+                address_line2: __field1,
+                city: __field2,
+                post_code: __field3,
+                country_name: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"addressLine1" => 0usize,
+                    b"addressLine2" => 1usize,
+                    b"city" => 2usize,
+                    b"postCode" => 3usize,
+                    b"countryName" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for AddressPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -971,7 +1161,7 @@ impl BankAccount {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sortCode");
 }
-/// A partial update of [`BankAccount`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`BankAccount`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1026,6 +1216,55 @@ impl ::daplug_runtime::__private::serde::Serialize for BankAccountPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BankAccountPatch {
+        const NAME: &'static str = "BankAccountPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "accountName",
+            "accountNumber",
+            "sortCode",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                account_name: __field0,
+                account_number: __field1,
+                sort_code: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"accountName" => 0usize,
+                    b"accountNumber" => 1usize,
+                    b"sortCode" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BankAccountPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1400,7 +1639,7 @@ impl Benefit {
         "showBalanceToEmployee",
     );
 }
-/// A partial update of [`Benefit`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Benefit`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1409,7 +1648,9 @@ impl Benefit {
 #[allow(missing_docs)]
 pub struct BenefitPatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -1421,19 +1662,31 @@ pub struct BenefitPatch {
     pub expense_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub standard_amount: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub standard_amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
     pub calculation_type: ::daplug_runtime::__private::std::option::Option<
         BenefitCalculationType,
     >,
-    pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub subject_to_nic: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub subject_to_pension: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub is_calculating_on_qualifying_earnings: ::daplug_runtime::__private::std::option::Option<
-        bool,
+    pub current_record: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
-    pub show_balance_to_employee: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub subject_to_nic: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub subject_to_pension: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub is_calculating_on_qualifying_earnings: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub show_balance_to_employee: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for BenefitPatch {
@@ -1511,6 +1764,120 @@ impl ::daplug_runtime::__private::serde::Serialize for BenefitPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BenefitPatch {
+        const NAME: &'static str = "BenefitPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "name",
+            "category",
+            "liabilityAccountId",
+            "expenseAccountId",
+            "standardAmount",
+            "percentage",
+            "calculationType",
+            "currentRecord",
+            "subjectToNIC",
+            "subjectToPension",
+            "subjectToTax",
+            "isCalculatingOnQualifyingEarnings",
+            "showBalanceToEmployee",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<BenefitCategory>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<f64>,
+                __p::Given<BenefitCalculationType>,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11, __field12, __field13),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                category: __field2,
+                liability_account_id: __field3,
+                expense_account_id: __field4,
+                standard_amount: __field5,
+                percentage: __field6,
+                calculation_type: __field7,
+                current_record: __field8,
+                subject_to_nic: __field9,
+                subject_to_pension: __field10,
+                subject_to_tax: __field11,
+                is_calculating_on_qualifying_earnings: __field12,
+                show_balance_to_employee: __field13,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"category" => 2usize,
+                    b"liabilityAccountId" => 3usize,
+                    b"expenseAccountId" => 4usize,
+                    b"standardAmount" => 5usize,
+                    b"percentage" => 6usize,
+                    b"calculationType" => 7usize,
+                    b"currentRecord" => 8usize,
+                    b"subjectToNIC" => 9usize,
+                    b"subjectToPension" => 10usize,
+                    b"subjectToTax" => 11usize,
+                    b"isCalculatingOnQualifyingEarnings" => 12usize,
+                    b"showBalanceToEmployee" => 13usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Benefit as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BenefitPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -1907,7 +2274,7 @@ impl BenefitLine {
         "percentage",
     );
 }
-/// A partial update of [`BenefitLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`BenefitLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1916,14 +2283,24 @@ impl BenefitLine {
 #[allow(missing_docs)]
 pub struct BenefitLinePatch {
     pub benefit_type_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub display_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub percentage: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for BenefitLinePatch {
@@ -1968,6 +2345,78 @@ impl ::daplug_runtime::__private::serde::Serialize for BenefitLinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BenefitLinePatch {
+        const NAME: &'static str = "BenefitLinePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "benefitTypeID",
+            "displayName",
+            "amount",
+            "fixedAmount",
+            "percentage",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                benefit_type_id: __field0,
+                display_name: __field1,
+                amount: __field2,
+                fixed_amount: __field3,
+                percentage: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"benefitTypeID" => 0usize,
+                    b"displayName" => 1usize,
+                    b"amount" => 2usize,
+                    b"fixedAmount" => 3usize,
+                    b"percentage" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <BenefitLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BenefitLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2154,7 +2603,7 @@ impl BenefitObject {
         "benefit",
     );
 }
-/// A partial update of [`BenefitObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`BenefitObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2162,9 +2611,15 @@ impl BenefitObject {
 )]
 #[allow(missing_docs)]
 pub struct BenefitObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub benefit: ::daplug_runtime::__private::std::option::Option<Benefit>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub benefit: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Benefit>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for BenefitObjectPatch {
@@ -2203,6 +2658,51 @@ impl ::daplug_runtime::__private::serde::Serialize for BenefitObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BenefitObjectPatch {
+        const NAME: &'static str = "BenefitObjectPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "benefit"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Benefit>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                benefit: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"benefit" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BenefitObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2381,7 +2881,7 @@ impl Benefits {
         ::daplug_runtime::__private::std::vec::Vec<Benefit>,
     > = ::daplug_runtime::Field::new("benefits");
 }
-/// A partial update of [`Benefits`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Benefits`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2389,10 +2889,16 @@ impl Benefits {
 )]
 #[allow(missing_docs)]
 pub struct BenefitsPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub benefits: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Benefit>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Benefit>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -2432,6 +2938,55 @@ impl ::daplug_runtime::__private::serde::Serialize for BenefitsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for BenefitsPatch {
+        const NAME: &'static str = "BenefitsPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "benefits"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Benefit>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                benefits: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"benefits" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for BenefitsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -2818,7 +3373,7 @@ impl Contracts {
         DevelopmentalRoleDetails,
     > = ::daplug_runtime::Field::new("developmentalRoleDetails");
 }
-/// A partial update of [`Contracts`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Contracts`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2834,14 +3389,20 @@ pub struct ContractsPatch {
     >,
     pub contract_type: ::daplug_runtime::__private::std::option::Option<ContractType>,
     pub public_key: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub is_fixed_term: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub is_fixed_term: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub fixed_term_end_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub developmental_role_details: ::daplug_runtime::__private::std::option::Option<
-        DevelopmentalRoleDetails,
+        ::daplug_runtime::__private::std::option::Option<DevelopmentalRoleDetails>,
     >,
 }
 #[automatically_derived]
@@ -2893,6 +3454,92 @@ impl ::daplug_runtime::__private::serde::Serialize for ContractsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ContractsPatch {
+        const NAME: &'static str = "ContractsPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "startDate",
+            "employmentStatus",
+            "contractType",
+            "publicKey",
+            "isFixedTerm",
+            "fixedTermEndDate",
+            "developmentalRoleDetails",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<EmploymentStatus>,
+            __p::Given<ContractType>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    DevelopmentalRoleDetails,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                start_date: __field0,
+                employment_status: __field1,
+                contract_type: __field2,
+                public_key: __field3,
+                is_fixed_term: __field4,
+                fixed_term_end_date: __field5,
+                developmental_role_details: __field6,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"startDate" => 0usize,
+                    b"employmentStatus" => 1usize,
+                    b"contractType" => 2usize,
+                    b"publicKey" => 3usize,
+                    b"isFixedTerm" => 4usize,
+                    b"fixedTermEndDate" => 5usize,
+                    b"developmentalRoleDetails" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Contracts as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ContractsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3082,7 +3729,7 @@ impl CourtOrderLine {
         "amount",
     );
 }
-/// A partial update of [`CourtOrderLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`CourtOrderLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3091,9 +3738,13 @@ impl CourtOrderLine {
 #[allow(missing_docs)]
 pub struct CourtOrderLinePatch {
     pub court_order_type_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for CourtOrderLinePatch {
@@ -3126,6 +3777,53 @@ impl ::daplug_runtime::__private::serde::Serialize for CourtOrderLinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for CourtOrderLinePatch {
+        const NAME: &'static str = "CourtOrderLinePatch";
+        const FIELDS: &'static [&'static str] = &["courtOrderTypeID", "amount"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                court_order_type_id: __field0,
+                amount: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"courtOrderTypeID" => 0usize,
+                    b"amount" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <CourtOrderLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for CourtOrderLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -3566,7 +4264,7 @@ impl Deduction {
         "isPension",
     );
 }
-/// A partial update of [`Deduction`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Deduction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3575,35 +4273,55 @@ impl Deduction {
 #[allow(missing_docs)]
 pub struct DeductionPatch {
     pub deduction_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub deduction_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub deduction_category: ::daplug_runtime::__private::std::option::Option<
-        DeductionDeductionCategory,
+        ::daplug_runtime::__private::std::option::Option<DeductionDeductionCategory>,
     >,
     pub liability_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub standard_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub reduces_super_liability: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub reduces_tax_liability: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub calculation_type: ::daplug_runtime::__private::std::option::Option<
-        DeductionCalculationType,
+    pub current_record: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
-    pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub subject_to_nic: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub is_reduced_by_basic_rate: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub standard_amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub reduces_super_liability: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub reduces_tax_liability: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub calculation_type: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<DeductionCalculationType>,
+    >,
+    pub percentage: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub subject_to_nic: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub is_reduced_by_basic_rate: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub apply_to_pension_calculations: ::daplug_runtime::__private::std::option::Option<
-        bool,
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
     pub is_calculating_on_qualifying_earnings: ::daplug_runtime::__private::std::option::Option<
-        bool,
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
-    pub is_pension: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub is_pension: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for DeductionPatch {
@@ -3687,6 +4405,145 @@ impl ::daplug_runtime::__private::serde::Serialize for DeductionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DeductionPatch {
+        const NAME: &'static str = "DeductionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "deductionId",
+            "deductionName",
+            "deductionCategory",
+            "liabilityAccountId",
+            "currentRecord",
+            "standardAmount",
+            "reducesSuperLiability",
+            "reducesTaxLiability",
+            "calculationType",
+            "percentage",
+            "subjectToNIC",
+            "subjectToTax",
+            "isReducedByBasicRate",
+            "applyToPensionCalculations",
+            "isCalculatingOnQualifyingEarnings",
+            "isPension",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        DeductionDeductionCategory,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        DeductionCalculationType,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                deduction_id: __field0,
+                deduction_name: __field1,
+                deduction_category: __field2,
+                liability_account_id: __field3,
+                current_record: __field4,
+                standard_amount: __field5,
+                reduces_super_liability: __field6,
+                reduces_tax_liability: __field7,
+                calculation_type: __field8,
+                percentage: __field9,
+                subject_to_nic: __field10,
+                subject_to_tax: __field11,
+                is_reduced_by_basic_rate: __field12,
+                apply_to_pension_calculations: __field13,
+                is_calculating_on_qualifying_earnings: __field14,
+                is_pension: __field15,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"deductionId" => 0usize,
+                    b"deductionName" => 1usize,
+                    b"deductionCategory" => 2usize,
+                    b"liabilityAccountId" => 3usize,
+                    b"currentRecord" => 4usize,
+                    b"standardAmount" => 5usize,
+                    b"reducesSuperLiability" => 6usize,
+                    b"reducesTaxLiability" => 7usize,
+                    b"calculationType" => 8usize,
+                    b"percentage" => 9usize,
+                    b"subjectToNIC" => 10usize,
+                    b"subjectToTax" => 11usize,
+                    b"isReducedByBasicRate" => 12usize,
+                    b"applyToPensionCalculations" => 13usize,
+                    b"isCalculatingOnQualifyingEarnings" => 14usize,
+                    b"isPension" => 15usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Deduction as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DeductionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4123,7 +4980,7 @@ impl DeductionLine {
         "percentage",
     );
 }
-/// A partial update of [`DeductionLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`DeductionLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4132,11 +4989,19 @@ impl DeductionLine {
 #[allow(missing_docs)]
 pub struct DeductionLinePatch {
     pub deduction_type_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub percentage: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for DeductionLinePatch {
@@ -4178,6 +5043,69 @@ impl ::daplug_runtime::__private::serde::Serialize for DeductionLinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DeductionLinePatch {
+        const NAME: &'static str = "DeductionLinePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "deductionTypeID",
+            "amount",
+            "subjectToTax",
+            "percentage",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                deduction_type_id: __field0,
+                amount: __field1,
+                subject_to_tax: __field2,
+                percentage: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"deductionTypeID" => 0usize,
+                    b"amount" => 1usize,
+                    b"subjectToTax" => 2usize,
+                    b"percentage" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <DeductionLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DeductionLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4365,7 +5293,7 @@ impl DeductionObject {
         "deduction",
     );
 }
-/// A partial update of [`DeductionObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`DeductionObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4373,9 +5301,15 @@ impl DeductionObject {
 )]
 #[allow(missing_docs)]
 pub struct DeductionObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub deduction: ::daplug_runtime::__private::std::option::Option<Deduction>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub deduction: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Deduction>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for DeductionObjectPatch {
@@ -4414,6 +5348,51 @@ impl ::daplug_runtime::__private::serde::Serialize for DeductionObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DeductionObjectPatch {
+        const NAME: &'static str = "DeductionObjectPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "deduction"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Deduction>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                deduction: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"deduction" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DeductionObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4593,7 +5572,7 @@ impl Deductions {
         ::daplug_runtime::__private::std::vec::Vec<Deduction>,
     > = ::daplug_runtime::Field::new("deductions");
 }
-/// A partial update of [`Deductions`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Deductions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4601,10 +5580,16 @@ impl Deductions {
 )]
 #[allow(missing_docs)]
 pub struct DeductionsPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub deductions: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Deduction>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Deduction>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -4644,6 +5629,55 @@ impl ::daplug_runtime::__private::serde::Serialize for DeductionsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DeductionsPatch {
+        const NAME: &'static str = "DeductionsPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "deductions"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Deduction>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                deductions: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"deductions" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DeductionsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -4883,7 +5917,7 @@ impl DevelopmentalRoleDetails {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("publicKey");
 }
-/// A partial update of [`DevelopmentalRoleDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`DevelopmentalRoleDetails`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4901,7 +5935,9 @@ pub struct DevelopmentalRoleDetailsPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub public_key: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -4944,6 +5980,69 @@ impl ::daplug_runtime::__private::serde::Serialize for DevelopmentalRoleDetailsP
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for DevelopmentalRoleDetailsPatch {
+        const NAME: &'static str = "DevelopmentalRoleDetailsPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "startDate",
+            "endDate",
+            "developmentalRole",
+            "publicKey",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                start_date: __field0,
+                end_date: __field1,
+                developmental_role: __field2,
+                public_key: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"startDate" => 0usize,
+                    b"endDate" => 1usize,
+                    b"developmentalRole" => 2usize,
+                    b"publicKey" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <DevelopmentalRoleDetails as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for DevelopmentalRoleDetailsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5263,7 +6362,7 @@ impl EarningsLine {
         "isAverageDailyPayRate",
     );
 }
-/// A partial update of [`EarningsLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EarningsLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5272,21 +6371,37 @@ impl EarningsLine {
 #[allow(missing_docs)]
 pub struct EarningsLinePatch {
     pub earnings_line_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub display_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub number_of_units: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub is_average_daily_pay_rate: ::daplug_runtime::__private::std::option::Option<
-        bool,
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
 }
 #[automatically_derived]
@@ -5344,6 +6459,106 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsLinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsLinePatch {
+        const NAME: &'static str = "EarningsLinePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "earningsLineID",
+            "earningsRateID",
+            "displayName",
+            "ratePerUnit",
+            "numberOfUnits",
+            "fixedAmount",
+            "amount",
+            "isLinkedToTimesheet",
+            "isAverageDailyPayRate",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            ),
+            (__p::Given<::daplug_runtime::__private::std::option::Option<bool>>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                earnings_line_id: __field0,
+                earnings_rate_id: __field1,
+                display_name: __field2,
+                rate_per_unit: __field3,
+                number_of_units: __field4,
+                fixed_amount: __field5,
+                amount: __field6,
+                is_linked_to_timesheet: __field7,
+                is_average_daily_pay_rate: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"earningsLineID" => 0usize,
+                    b"earningsRateID" => 1usize,
+                    b"displayName" => 2usize,
+                    b"ratePerUnit" => 3usize,
+                    b"numberOfUnits" => 4usize,
+                    b"fixedAmount" => 5usize,
+                    b"amount" => 6usize,
+                    b"isLinkedToTimesheet" => 7usize,
+                    b"isAverageDailyPayRate" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EarningsLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5605,7 +6820,7 @@ impl EarningsOrder {
         "currentRecord",
     );
 }
-/// A partial update of [`EarningsOrder`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EarningsOrder`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5614,18 +6829,24 @@ impl EarningsOrder {
 #[allow(missing_docs)]
 pub struct EarningsOrderPatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub statutory_deduction_category: ::daplug_runtime::__private::std::option::Option<
-        StatutoryDeductionCategory,
+        ::daplug_runtime::__private::std::option::Option<StatutoryDeductionCategory>,
     >,
     pub liability_account_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub current_record: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EarningsOrderPatch {
@@ -5670,6 +6891,82 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsOrderPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsOrderPatch {
+        const NAME: &'static str = "EarningsOrderPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "name",
+            "statutoryDeductionCategory",
+            "liabilityAccountId",
+            "currentRecord",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    StatutoryDeductionCategory,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                statutory_deduction_category: __field2,
+                liability_account_id: __field3,
+                current_record: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"statutoryDeductionCategory" => 2usize,
+                    b"liabilityAccountId" => 3usize,
+                    b"currentRecord" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EarningsOrder as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsOrderPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -5862,7 +7159,7 @@ impl EarningsOrderObject {
         "statutoryDeduction",
     );
 }
-/// A partial update of [`EarningsOrderObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EarningsOrderObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5870,10 +7167,14 @@ impl EarningsOrderObject {
 )]
 #[allow(missing_docs)]
 pub struct EarningsOrderObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub statutory_deduction: ::daplug_runtime::__private::std::option::Option<
-        EarningsOrder,
+        ::daplug_runtime::__private::std::option::Option<EarningsOrder>,
     >,
 }
 #[automatically_derived]
@@ -5913,6 +7214,55 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsOrderObjectPatch 
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsOrderObjectPatch {
+        const NAME: &'static str = "EarningsOrderObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "statutoryDeduction",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<EarningsOrder>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                statutory_deduction: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"statutoryDeduction" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsOrderObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6097,7 +7447,7 @@ impl EarningsOrders {
         ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
     > = ::daplug_runtime::Field::new("statutoryDeductions");
 }
-/// A partial update of [`EarningsOrders`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EarningsOrders`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6105,10 +7455,16 @@ impl EarningsOrders {
 )]
 #[allow(missing_docs)]
 pub struct EarningsOrdersPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub statutory_deductions: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -6148,6 +7504,59 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsOrdersPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsOrdersPatch {
+        const NAME: &'static str = "EarningsOrdersPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "statutoryDeductions",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                statutory_deductions: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"statutoryDeductions" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsOrdersPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6473,7 +7882,7 @@ impl EarningsRate {
         "fixedAmount",
     );
 }
-/// A partial update of [`EarningsRate`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EarningsRate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6482,7 +7891,9 @@ impl EarningsRate {
 #[allow(missing_docs)]
 pub struct EarningsRatePatch {
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -6496,15 +7907,21 @@ pub struct EarningsRatePatch {
     pub type_of_units: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub current_record: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub expense_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub multiple_of_ordinary_earnings_rate: ::daplug_runtime::__private::std::option::Option<
-        f64,
+    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
     >,
-    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub multiple_of_ordinary_earnings_rate: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EarningsRatePatch {
@@ -6570,6 +7987,104 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsRatePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsRatePatch {
+        const NAME: &'static str = "EarningsRatePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "earningsRateID",
+            "name",
+            "earningsType",
+            "rateType",
+            "typeOfUnits",
+            "currentRecord",
+            "expenseAccountID",
+            "ratePerUnit",
+            "multipleOfOrdinaryEarningsRate",
+            "fixedAmount",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<EarningsRateEarningsType>,
+                __p::Given<EarningsRateRateType>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                earnings_rate_id: __field0,
+                name: __field1,
+                earnings_type: __field2,
+                rate_type: __field3,
+                type_of_units: __field4,
+                current_record: __field5,
+                expense_account_id: __field6,
+                rate_per_unit: __field7,
+                multiple_of_ordinary_earnings_rate: __field8,
+                fixed_amount: __field9,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"earningsRateID" => 0usize,
+                    b"name" => 1usize,
+                    b"earningsType" => 2usize,
+                    b"rateType" => 3usize,
+                    b"typeOfUnits" => 4usize,
+                    b"currentRecord" => 5usize,
+                    b"expenseAccountID" => 6usize,
+                    b"ratePerUnit" => 7usize,
+                    b"multipleOfOrdinaryEarningsRate" => 8usize,
+                    b"fixedAmount" => 9usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EarningsRate as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsRatePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -6990,7 +8505,7 @@ impl EarningsRateObject {
         "earningsRate",
     );
 }
-/// A partial update of [`EarningsRateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EarningsRateObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6998,9 +8513,15 @@ impl EarningsRateObject {
 )]
 #[allow(missing_docs)]
 pub struct EarningsRateObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub earnings_rate: ::daplug_runtime::__private::std::option::Option<EarningsRate>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub earnings_rate: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EarningsRate>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EarningsRateObjectPatch {
@@ -7039,6 +8560,55 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsRateObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsRateObjectPatch {
+        const NAME: &'static str = "EarningsRateObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "earningsRate",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<EarningsRate>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                earnings_rate: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"earningsRate" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsRateObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7315,7 +8885,7 @@ impl EarningsRates {
         ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
     > = ::daplug_runtime::Field::new("earningsRates");
 }
-/// A partial update of [`EarningsRates`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EarningsRates`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7323,10 +8893,16 @@ impl EarningsRates {
 )]
 #[allow(missing_docs)]
 pub struct EarningsRatesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub earnings_rates: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -7366,6 +8942,59 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsRatesPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsRatesPatch {
+        const NAME: &'static str = "EarningsRatesPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "earningsRates",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                earnings_rates: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"earningsRates" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsRatesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7631,7 +9260,7 @@ impl EarningsTemplate {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`EarningsTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EarningsTemplate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7640,16 +9269,28 @@ impl EarningsTemplate {
 #[allow(missing_docs)]
 pub struct EarningsTemplatePatch {
     pub pay_template_earning_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub number_of_units: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -7698,6 +9339,87 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsTemplatePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsTemplatePatch {
+        const NAME: &'static str = "EarningsTemplatePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "payTemplateEarningID",
+            "ratePerUnit",
+            "numberOfUnits",
+            "fixedAmount",
+            "earningsRateID",
+            "name",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pay_template_earning_id: __field0,
+                rate_per_unit: __field1,
+                number_of_units: __field2,
+                fixed_amount: __field3,
+                earnings_rate_id: __field4,
+                name: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"payTemplateEarningID" => 0usize,
+                    b"ratePerUnit" => 1usize,
+                    b"numberOfUnits" => 2usize,
+                    b"fixedAmount" => 3usize,
+                    b"earningsRateID" => 4usize,
+                    b"name" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EarningsTemplate as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsTemplatePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -7890,7 +9612,7 @@ impl EarningsTemplateObject {
         "earningTemplate",
     );
 }
-/// A partial update of [`EarningsTemplateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EarningsTemplateObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7898,10 +9620,14 @@ impl EarningsTemplateObject {
 )]
 #[allow(missing_docs)]
 pub struct EarningsTemplateObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub earning_template: ::daplug_runtime::__private::std::option::Option<
-        EarningsTemplate,
+        ::daplug_runtime::__private::std::option::Option<EarningsTemplate>,
     >,
 }
 #[automatically_derived]
@@ -7941,6 +9667,57 @@ impl ::daplug_runtime::__private::serde::Serialize for EarningsTemplateObjectPat
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EarningsTemplateObjectPatch {
+        const NAME: &'static str = "EarningsTemplateObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "earningTemplate",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<EarningsTemplate>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                earning_template: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"earningTemplate" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EarningsTemplateObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -8479,7 +10256,7 @@ impl Employee {
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     > = ::daplug_runtime::Field::new("contracts");
 }
-/// A partial update of [`Employee`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Employee`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8488,7 +10265,9 @@ impl Employee {
 #[allow(missing_docs)]
 pub struct EmployeePatch {
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -8504,37 +10283,61 @@ pub struct EmployeePatch {
     >,
     pub address: ::daplug_runtime::__private::std::option::Option<Address>,
     pub email: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub gender: ::daplug_runtime::__private::std::option::Option<EmployeeGender>,
     pub phone_number: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub start_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub end_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub created_date_utc: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub ni_category: ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
+    pub ni_category: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
+    >,
     pub ni_categories: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
+        >,
     >,
     pub national_insurance_number: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub is_off_payroll_worker: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub is_off_payroll_worker: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub contracts: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Contracts>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Contracts>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -8622,6 +10425,194 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeePatch {
+        const NAME: &'static str = "EmployeePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "employeeID",
+            "title",
+            "firstName",
+            "lastName",
+            "dateOfBirth",
+            "address",
+            "email",
+            "gender",
+            "phoneNumber",
+            "startDate",
+            "endDate",
+            "payrollCalendarID",
+            "updatedDateUTC",
+            "createdDateUTC",
+            "niCategory",
+            "niCategories",
+            "nationalInsuranceNumber",
+            "isOffPayrollWorker",
+            "contracts",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<Address>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<EmployeeGender>,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<Contracts>,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (__field16, __field17, __field18),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                employee_id: __field0,
+                title: __field1,
+                first_name: __field2,
+                last_name: __field3,
+                date_of_birth: __field4,
+                address: __field5,
+                email: __field6,
+                gender: __field7,
+                phone_number: __field8,
+                start_date: __field9,
+                end_date: __field10,
+                payroll_calendar_id: __field11,
+                updated_date_utc: __field12,
+                created_date_utc: __field13,
+                ni_category: __field14,
+                ni_categories: __field15,
+                national_insurance_number: __field16,
+                is_off_payroll_worker: __field17,
+                contracts: __field18,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"employeeID" => 0usize,
+                    b"title" => 1usize,
+                    b"firstName" => 2usize,
+                    b"lastName" => 3usize,
+                    b"dateOfBirth" => 4usize,
+                    b"address" => 5usize,
+                    b"email" => 6usize,
+                    b"gender" => 7usize,
+                    b"phoneNumber" => 8usize,
+                    b"startDate" => 9usize,
+                    b"endDate" => 10usize,
+                    b"payrollCalendarID" => 11usize,
+                    b"updatedDateUTC" => 12usize,
+                    b"createdDateUTC" => 13usize,
+                    b"niCategory" => 14usize,
+                    b"niCategories" => 15usize,
+                    b"nationalInsuranceNumber" => 16usize,
+                    b"isOffPayrollWorker" => 17usize,
+                    b"contracts" => 18usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Employee as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9019,7 +11010,7 @@ impl EmployeeLeave {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updatedDateUTC");
 }
-/// A partial update of [`EmployeeLeave`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeLeave`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9028,7 +11019,9 @@ impl EmployeeLeave {
 #[allow(missing_docs)]
 pub struct EmployeeLeavePatch {
     pub leave_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -9043,10 +11036,14 @@ pub struct EmployeeLeavePatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub periods: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
+        >,
     >,
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -9098,6 +11095,92 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeavePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeavePatch {
+        const NAME: &'static str = "EmployeeLeavePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "leaveID",
+            "leaveTypeID",
+            "description",
+            "startDate",
+            "endDate",
+            "periods",
+            "updatedDateUTC",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                leave_id: __field0,
+                leave_type_id: __field1,
+                description: __field2,
+                start_date: __field3,
+                end_date: __field4,
+                periods: __field5,
+                updated_date_utc: __field6,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"leaveID" => 0usize,
+                    b"leaveTypeID" => 1usize,
+                    b"description" => 2usize,
+                    b"startDate" => 3usize,
+                    b"endDate" => 4usize,
+                    b"periods" => 5usize,
+                    b"updatedDateUTC" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EmployeeLeave as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeavePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9330,7 +11413,7 @@ impl EmployeeLeaveBalance {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("typeOfUnits");
 }
-/// A partial update of [`EmployeeLeaveBalance`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeLeaveBalance`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9339,14 +11422,22 @@ impl EmployeeLeaveBalance {
 #[allow(missing_docs)]
 pub struct EmployeeLeaveBalancePatch {
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub balance: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub balance: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub type_of_units: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -9389,6 +11480,77 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveBalancePatch
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveBalancePatch {
+        const NAME: &'static str = "EmployeeLeaveBalancePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "name",
+            "leaveTypeID",
+            "balance",
+            "typeOfUnits",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                leave_type_id: __field1,
+                balance: __field2,
+                type_of_units: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"leaveTypeID" => 1usize,
+                    b"balance" => 2usize,
+                    b"typeOfUnits" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EmployeeLeaveBalance as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveBalancePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9584,7 +11746,7 @@ impl EmployeeLeaveBalances {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
     > = ::daplug_runtime::Field::new("leaveBalances");
 }
-/// A partial update of [`EmployeeLeaveBalances`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeLeaveBalances`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9592,10 +11754,16 @@ impl EmployeeLeaveBalances {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveBalancesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub leave_balances: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -9635,6 +11803,59 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveBalancesPatc
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveBalancesPatch {
+        const NAME: &'static str = "EmployeeLeaveBalancesPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "leaveBalances",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_balances: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveBalances" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveBalancesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -9810,7 +12031,7 @@ impl EmployeeLeaveObject {
         "leave",
     );
 }
-/// A partial update of [`EmployeeLeaveObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeLeaveObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9818,9 +12039,15 @@ impl EmployeeLeaveObject {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub leave: ::daplug_runtime::__private::std::option::Option<EmployeeLeave>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub leave: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EmployeeLeave>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeLeaveObjectPatch {
@@ -9859,6 +12086,51 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveObjectPatch 
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveObjectPatch {
+        const NAME: &'static str = "EmployeeLeaveObjectPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leave"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<EmployeeLeave>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leave" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10135,7 +12407,7 @@ impl EmployeeLeaveType {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduleOfAccrualDate");
 }
-/// A partial update of [`EmployeeLeaveType`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeLeaveType`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10149,12 +12421,22 @@ pub struct EmployeeLeaveTypePatch {
     pub schedule_of_accrual: ::daplug_runtime::__private::std::option::Option<
         EmployeeLeaveTypeScheduleOfAccrual,
     >,
-    pub hours_accrued_annually: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub maximum_to_accrue: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub opening_balance: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub rate_accrued_hourly: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub hours_accrued_annually: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub maximum_to_accrue: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub opening_balance: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub rate_accrued_hourly: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub schedule_of_accrual_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -10206,6 +12488,84 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveTypePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveTypePatch {
+        const NAME: &'static str = "EmployeeLeaveTypePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "leaveTypeID",
+            "scheduleOfAccrual",
+            "hoursAccruedAnnually",
+            "maximumToAccrue",
+            "openingBalance",
+            "rateAccruedHourly",
+            "scheduleOfAccrualDate",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<EmployeeLeaveTypeScheduleOfAccrual>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                leave_type_id: __field0,
+                schedule_of_accrual: __field1,
+                hours_accrued_annually: __field2,
+                maximum_to_accrue: __field3,
+                opening_balance: __field4,
+                rate_accrued_hourly: __field5,
+                schedule_of_accrual_date: __field6,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"leaveTypeID" => 0usize,
+                    b"scheduleOfAccrual" => 1usize,
+                    b"hoursAccruedAnnually" => 2usize,
+                    b"maximumToAccrue" => 3usize,
+                    b"openingBalance" => 4usize,
+                    b"rateAccruedHourly" => 5usize,
+                    b"scheduleOfAccrualDate" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EmployeeLeaveType as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveTypePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10392,7 +12752,7 @@ impl EmployeeLeaveTypeObject {
         "leaveType",
     );
 }
-/// A partial update of [`EmployeeLeaveTypeObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeLeaveTypeObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10400,9 +12760,15 @@ impl EmployeeLeaveTypeObject {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveTypeObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub leave_type: ::daplug_runtime::__private::std::option::Option<EmployeeLeaveType>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub leave_type: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EmployeeLeaveType>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeLeaveTypeObjectPatch {
@@ -10441,6 +12807,53 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveTypeObjectPa
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveTypeObjectPatch {
+        const NAME: &'static str = "EmployeeLeaveTypeObjectPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveType"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<EmployeeLeaveType>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_type: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveType" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveTypeObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10719,7 +13132,7 @@ impl EmployeeLeaveTypes {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
     > = ::daplug_runtime::Field::new("leaveTypes");
 }
-/// A partial update of [`EmployeeLeaveTypes`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeLeaveTypes`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10727,10 +13140,16 @@ impl EmployeeLeaveTypes {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveTypesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub leave_types: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -10770,6 +13189,55 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveTypesPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeaveTypesPatch {
+        const NAME: &'static str = "EmployeeLeaveTypesPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveTypes"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_types: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveTypes" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeaveTypesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -10948,7 +13416,7 @@ impl EmployeeLeaves {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
     > = ::daplug_runtime::Field::new("leave");
 }
-/// A partial update of [`EmployeeLeaves`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeLeaves`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10956,10 +13424,16 @@ impl EmployeeLeaves {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeLeavesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub leave: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -10999,6 +13473,55 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeavesPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeLeavesPatch {
+        const NAME: &'static str = "EmployeeLeavesPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leave"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leave" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeLeavesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11174,7 +13697,7 @@ impl EmployeeObject {
         "problem",
     );
 }
-/// A partial update of [`EmployeeObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11182,9 +13705,15 @@ impl EmployeeObject {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub employee: ::daplug_runtime::__private::std::option::Option<Employee>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub employee: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Employee>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeObjectPatch {
@@ -11223,6 +13752,51 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeObjectPatch {
+        const NAME: &'static str = "EmployeeObjectPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "employee", "problem"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Employee>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                employee: __field1,
+                problem: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"employee" => 1usize,
+                    b"problem" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11455,7 +14029,7 @@ impl EmployeeOpeningBalances {
         "priorEmployeeNumber",
     );
 }
-/// A partial update of [`EmployeeOpeningBalances`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeOpeningBalances`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11463,14 +14037,24 @@ impl EmployeeOpeningBalances {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeOpeningBalancesPatch {
-    pub statutory_adoption_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub statutory_maternity_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub statutory_paternity_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub statutory_shared_parental_pay: ::daplug_runtime::__private::std::option::Option<
-        f64,
+    pub statutory_adoption_pay: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
     >,
-    pub statutory_sick_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub prior_employee_number: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub statutory_maternity_pay: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub statutory_paternity_pay: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub statutory_shared_parental_pay: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub statutory_sick_pay: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub prior_employee_number: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeOpeningBalancesPatch {
@@ -11518,6 +14102,74 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeOpeningBalancesPa
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeOpeningBalancesPatch {
+        const NAME: &'static str = "EmployeeOpeningBalancesPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "statutoryAdoptionPay",
+            "statutoryMaternityPay",
+            "statutoryPaternityPay",
+            "statutorySharedParentalPay",
+            "statutorySickPay",
+            "priorEmployeeNumber",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                statutory_adoption_pay: __field0,
+                statutory_maternity_pay: __field1,
+                statutory_paternity_pay: __field2,
+                statutory_shared_parental_pay: __field3,
+                statutory_sick_pay: __field4,
+                prior_employee_number: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"statutoryAdoptionPay" => 0usize,
+                    b"statutoryMaternityPay" => 1usize,
+                    b"statutoryPaternityPay" => 2usize,
+                    b"statutorySharedParentalPay" => 3usize,
+                    b"statutorySickPay" => 4usize,
+                    b"priorEmployeeNumber" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeOpeningBalancesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11684,7 +14336,7 @@ impl EmployeeOpeningBalancesObject {
         "openingBalances",
     );
 }
-/// A partial update of [`EmployeeOpeningBalancesObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeOpeningBalancesObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11692,10 +14344,14 @@ impl EmployeeOpeningBalancesObject {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeOpeningBalancesObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub opening_balances: ::daplug_runtime::__private::std::option::Option<
-        EmployeeOpeningBalances,
+        ::daplug_runtime::__private::std::option::Option<EmployeeOpeningBalances>,
     >,
 }
 #[automatically_derived]
@@ -11737,6 +14393,57 @@ for EmployeeOpeningBalancesObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeOpeningBalancesObjectPatch {
+        const NAME: &'static str = "EmployeeOpeningBalancesObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "openingBalances",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<EmployeeOpeningBalances>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                opening_balances: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"openingBalances" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeOpeningBalancesObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -11910,7 +14617,7 @@ impl EmployeePayTemplate {
         "earningTemplates",
     );
 }
-/// A partial update of [`EmployeePayTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeePayTemplate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11919,7 +14626,9 @@ impl EmployeePayTemplate {
 #[allow(missing_docs)]
 pub struct EmployeePayTemplatePatch {
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub earning_templates: ::daplug_runtime::__private::std::option::Option<
         EarningsTemplates,
@@ -11956,6 +14665,53 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeePayTemplatePatch 
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeePayTemplatePatch {
+        const NAME: &'static str = "EmployeePayTemplatePatch";
+        const FIELDS: &'static [&'static str] = &["employeeID", "earningTemplates"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<EarningsTemplates>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                employee_id: __field0,
+                earning_templates: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"employeeID" => 0usize,
+                    b"earningTemplates" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EmployeePayTemplate as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeePayTemplatePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -12148,7 +14904,7 @@ impl EmployeePayTemplateObject {
         "payTemplate",
     );
 }
-/// A partial update of [`EmployeePayTemplateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeePayTemplateObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12156,10 +14912,14 @@ impl EmployeePayTemplateObject {
 )]
 #[allow(missing_docs)]
 pub struct EmployeePayTemplateObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub pay_template: ::daplug_runtime::__private::std::option::Option<
-        EmployeePayTemplate,
+        ::daplug_runtime::__private::std::option::Option<EmployeePayTemplate>,
     >,
 }
 #[automatically_derived]
@@ -12199,6 +14959,57 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeePayTemplateObject
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeePayTemplateObjectPatch {
+        const NAME: &'static str = "EmployeePayTemplateObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "payTemplate",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<EmployeePayTemplate>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_template: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"payTemplate" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeePayTemplateObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -12382,7 +15193,7 @@ impl EmployeePayTemplates {
         "earningTemplates",
     );
 }
-/// A partial update of [`EmployeePayTemplates`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeePayTemplates`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12390,10 +15201,14 @@ impl EmployeePayTemplates {
 )]
 #[allow(missing_docs)]
 pub struct EmployeePayTemplatesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub earning_templates: ::daplug_runtime::__private::std::option::Option<
-        EarningsTemplates,
+        ::daplug_runtime::__private::std::option::Option<EarningsTemplates>,
     >,
 }
 #[automatically_derived]
@@ -12433,6 +15248,57 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeePayTemplatesPatch
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeePayTemplatesPatch {
+        const NAME: &'static str = "EmployeePayTemplatesPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "earningTemplates",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<EarningsTemplates>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                earning_templates: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"earningTemplates" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeePayTemplatesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -12615,7 +15481,7 @@ impl EmployeeStatutoryLeaveBalance {
         "units",
     );
 }
-/// A partial update of [`EmployeeStatutoryLeaveBalance`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeStatutoryLeaveBalance`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12624,11 +15490,17 @@ impl EmployeeStatutoryLeaveBalance {
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeaveBalancePatch {
     pub leave_type: ::daplug_runtime::__private::std::option::Option<
-        EmployeeStatutoryLeaveBalanceLeaveType,
+        ::daplug_runtime::__private::std::option::Option<
+            EmployeeStatutoryLeaveBalanceLeaveType,
+        >,
     >,
-    pub balance_remaining: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub balance_remaining: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub units: ::daplug_runtime::__private::std::option::Option<
-        EmployeeStatutoryLeaveBalanceUnits,
+        ::daplug_runtime::__private::std::option::Option<
+            EmployeeStatutoryLeaveBalanceUnits,
+        >,
     >,
 }
 #[automatically_derived]
@@ -12670,6 +15542,63 @@ for EmployeeStatutoryLeaveBalancePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutoryLeaveBalancePatch {
+        const NAME: &'static str = "EmployeeStatutoryLeaveBalancePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "leaveType",
+            "balanceRemaining",
+            "units",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    EmployeeStatutoryLeaveBalanceLeaveType,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    EmployeeStatutoryLeaveBalanceUnits,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                leave_type: __field0,
+                balance_remaining: __field1,
+                units: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"leaveType" => 0usize,
+                    b"balanceRemaining" => 1usize,
+                    b"units" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveBalancePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -12953,7 +15882,7 @@ impl EmployeeStatutoryLeaveBalanceObject {
         EmployeeStatutoryLeaveBalance,
     > = ::daplug_runtime::Field::new("leaveBalance");
 }
-/// A partial update of [`EmployeeStatutoryLeaveBalanceObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeStatutoryLeaveBalanceObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12961,10 +15890,14 @@ impl EmployeeStatutoryLeaveBalanceObject {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeaveBalanceObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub leave_balance: ::daplug_runtime::__private::std::option::Option<
-        EmployeeStatutoryLeaveBalance,
+        ::daplug_runtime::__private::std::option::Option<EmployeeStatutoryLeaveBalance>,
     >,
 }
 #[automatically_derived]
@@ -13006,6 +15939,59 @@ for EmployeeStatutoryLeaveBalanceObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutoryLeaveBalanceObjectPatch {
+        const NAME: &'static str = "EmployeeStatutoryLeaveBalanceObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "leaveBalance",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    EmployeeStatutoryLeaveBalance,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_balance: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveBalance" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveBalanceObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -13381,7 +16367,7 @@ impl EmployeeStatutoryLeaveSummary {
         EmployeeStatutoryLeaveSummaryStatus,
     > = ::daplug_runtime::Field::new("status");
 }
-/// A partial update of [`EmployeeStatutoryLeaveSummary`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeStatutoryLeaveSummary`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13390,23 +16376,37 @@ impl EmployeeStatutoryLeaveSummary {
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeaveSummaryPatch {
     pub statutory_leave_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        EmployeeStatutoryLeaveSummaryType,
+        ::daplug_runtime::__private::std::option::Option<
+            EmployeeStatutoryLeaveSummaryType,
+        >,
     >,
     pub start_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub end_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub is_entitled: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub is_entitled: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        EmployeeStatutoryLeaveSummaryStatus,
+        ::daplug_runtime::__private::std::option::Option<
+            EmployeeStatutoryLeaveSummaryStatus,
+        >,
     >,
 }
 #[automatically_derived]
@@ -13460,6 +16460,104 @@ for EmployeeStatutoryLeaveSummaryPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutoryLeaveSummaryPatch {
+        const NAME: &'static str = "EmployeeStatutoryLeaveSummaryPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "statutoryLeaveID",
+            "employeeID",
+            "type",
+            "startDate",
+            "endDate",
+            "isEntitled",
+            "status",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    EmployeeStatutoryLeaveSummaryType,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    EmployeeStatutoryLeaveSummaryStatus,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                statutory_leave_id: __field0,
+                employee_id: __field1,
+                type_: __field2,
+                start_date: __field3,
+                end_date: __field4,
+                is_entitled: __field5,
+                status: __field6,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"statutoryLeaveID" => 0usize,
+                    b"employeeID" => 1usize,
+                    b"type" => 2usize,
+                    b"startDate" => 3usize,
+                    b"endDate" => 4usize,
+                    b"isEntitled" => 5usize,
+                    b"status" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EmployeeStatutoryLeaveSummary as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeaveSummaryPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -13861,7 +16959,7 @@ impl EmployeeStatutoryLeavesSummaries {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
     > = ::daplug_runtime::Field::new("statutoryLeaves");
 }
-/// A partial update of [`EmployeeStatutoryLeavesSummaries`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeStatutoryLeavesSummaries`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13869,10 +16967,16 @@ impl EmployeeStatutoryLeavesSummaries {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeavesSummariesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub statutory_leaves: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -13914,6 +17018,61 @@ for EmployeeStatutoryLeavesSummariesPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutoryLeavesSummariesPatch {
+        const NAME: &'static str = "EmployeeStatutoryLeavesSummariesPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "statutoryLeaves",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        EmployeeStatutoryLeaveSummary,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                statutory_leaves: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"statutoryLeaves" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutoryLeavesSummariesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -14385,7 +17544,7 @@ impl EmployeeStatutorySickLeave {
         >,
     > = ::daplug_runtime::Field::new("entitlementFailureReasons");
 }
-/// A partial update of [`EmployeeStatutorySickLeave`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeStatutorySickLeave`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14394,7 +17553,9 @@ impl EmployeeStatutorySickLeave {
 #[allow(missing_docs)]
 pub struct EmployeeStatutorySickLeavePatch {
     pub statutory_leave_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -14409,10 +17570,14 @@ pub struct EmployeeStatutorySickLeavePatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub work_pattern: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
@@ -14421,22 +17586,26 @@ pub struct EmployeeStatutorySickLeavePatch {
     >,
     pub is_pregnancy_related: ::daplug_runtime::__private::std::option::Option<bool>,
     pub sufficient_notice: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub is_entitled: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub is_entitled: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub entitlement_weeks_requested: ::daplug_runtime::__private::std::option::Option<
-        f64,
+        ::daplug_runtime::__private::std::option::Option<f64>,
     >,
     pub entitlement_weeks_qualified: ::daplug_runtime::__private::std::option::Option<
-        f64,
+        ::daplug_runtime::__private::std::option::Option<f64>,
     >,
     pub entitlement_weeks_remaining: ::daplug_runtime::__private::std::option::Option<
-        f64,
+        ::daplug_runtime::__private::std::option::Option<f64>,
     >,
     pub overlaps_with_other_leave: ::daplug_runtime::__private::std::option::Option<
-        bool,
+        ::daplug_runtime::__private::std::option::Option<bool>,
     >,
     pub entitlement_failure_reasons: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<
-            EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<
+                EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
+            >,
         >,
     >,
 }
@@ -14516,6 +17685,155 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeStatutorySickLeav
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutorySickLeavePatch {
+        const NAME: &'static str = "EmployeeStatutorySickLeavePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "statutoryLeaveID",
+            "employeeID",
+            "leaveTypeID",
+            "startDate",
+            "endDate",
+            "type",
+            "status",
+            "workPattern",
+            "isPregnancyRelated",
+            "sufficientNotice",
+            "isEntitled",
+            "entitlementWeeksRequested",
+            "entitlementWeeksQualified",
+            "entitlementWeeksRemaining",
+            "overlapsWithOtherLeave",
+            "entitlementFailureReasons",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<bool>,
+                __p::Given<bool>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
+                        >,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                statutory_leave_id: __field0,
+                employee_id: __field1,
+                leave_type_id: __field2,
+                start_date: __field3,
+                end_date: __field4,
+                type_: __field5,
+                status: __field6,
+                work_pattern: __field7,
+                is_pregnancy_related: __field8,
+                sufficient_notice: __field9,
+                is_entitled: __field10,
+                entitlement_weeks_requested: __field11,
+                entitlement_weeks_qualified: __field12,
+                entitlement_weeks_remaining: __field13,
+                overlaps_with_other_leave: __field14,
+                entitlement_failure_reasons: __field15,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"statutoryLeaveID" => 0usize,
+                    b"employeeID" => 1usize,
+                    b"leaveTypeID" => 2usize,
+                    b"startDate" => 3usize,
+                    b"endDate" => 4usize,
+                    b"type" => 5usize,
+                    b"status" => 6usize,
+                    b"workPattern" => 7usize,
+                    b"isPregnancyRelated" => 8usize,
+                    b"sufficientNotice" => 9usize,
+                    b"isEntitled" => 10usize,
+                    b"entitlementWeeksRequested" => 11usize,
+                    b"entitlementWeeksQualified" => 12usize,
+                    b"entitlementWeeksRemaining" => 13usize,
+                    b"overlapsWithOtherLeave" => 14usize,
+                    b"entitlementFailureReasons" => 15usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EmployeeStatutorySickLeave as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutorySickLeavePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -14822,7 +18140,7 @@ impl EmployeeStatutorySickLeaveObject {
         EmployeeStatutorySickLeave,
     > = ::daplug_runtime::Field::new("statutorySickLeave");
 }
-/// A partial update of [`EmployeeStatutorySickLeaveObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeStatutorySickLeaveObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14830,10 +18148,14 @@ impl EmployeeStatutorySickLeaveObject {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeStatutorySickLeaveObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub statutory_sick_leave: ::daplug_runtime::__private::std::option::Option<
-        EmployeeStatutorySickLeave,
+        ::daplug_runtime::__private::std::option::Option<EmployeeStatutorySickLeave>,
     >,
 }
 #[automatically_derived]
@@ -14875,6 +18197,59 @@ for EmployeeStatutorySickLeaveObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutorySickLeaveObjectPatch {
+        const NAME: &'static str = "EmployeeStatutorySickLeaveObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "statutorySickLeave",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    EmployeeStatutorySickLeave,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                statutory_sick_leave: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"statutorySickLeave" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutorySickLeaveObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -15064,7 +18439,7 @@ impl EmployeeStatutorySickLeaves {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
     > = ::daplug_runtime::Field::new("statutorySickLeave");
 }
-/// A partial update of [`EmployeeStatutorySickLeaves`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeStatutorySickLeaves`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15072,10 +18447,16 @@ impl EmployeeStatutorySickLeaves {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeStatutorySickLeavesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub statutory_sick_leave: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -15115,6 +18496,61 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeStatutorySickLeav
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeStatutorySickLeavesPatch {
+        const NAME: &'static str = "EmployeeStatutorySickLeavesPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "statutorySickLeave",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        EmployeeStatutorySickLeave,
+                    >,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                statutory_sick_leave: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"statutorySickLeave" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeStatutorySickLeavesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -15459,7 +18895,7 @@ impl EmployeeTax {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nicCalculationMethod");
 }
-/// A partial update of [`EmployeeTax`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeTax`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15468,27 +18904,49 @@ impl EmployeeTax {
 #[allow(missing_docs)]
 pub struct EmployeeTaxPatch {
     pub starter_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub starter_declaration: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub tax_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub w1_m1: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub previous_taxable_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub previous_tax_paid: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub w1_m1: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub previous_taxable_pay: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub previous_tax_paid: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub student_loan_deduction: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub has_post_graduate_loans: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub is_director: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub has_post_graduate_loans: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub is_director: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
     pub directorship_start_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub nic_calculation_method: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -15552,6 +19010,128 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeTaxPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeTaxPatch {
+        const NAME: &'static str = "EmployeeTaxPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "starterType",
+            "starterDeclaration",
+            "taxCode",
+            "w1M1",
+            "previousTaxablePay",
+            "previousTaxPaid",
+            "studentLoanDeduction",
+            "hasPostGraduateLoans",
+            "isDirector",
+            "directorshipStartDate",
+            "nicCalculationMethod",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                starter_type: __field0,
+                starter_declaration: __field1,
+                tax_code: __field2,
+                w1_m1: __field3,
+                previous_taxable_pay: __field4,
+                previous_tax_paid: __field5,
+                student_loan_deduction: __field6,
+                has_post_graduate_loans: __field7,
+                is_director: __field8,
+                directorship_start_date: __field9,
+                nic_calculation_method: __field10,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"starterType" => 0usize,
+                    b"starterDeclaration" => 1usize,
+                    b"taxCode" => 2usize,
+                    b"w1M1" => 3usize,
+                    b"previousTaxablePay" => 4usize,
+                    b"previousTaxPaid" => 5usize,
+                    b"studentLoanDeduction" => 6usize,
+                    b"hasPostGraduateLoans" => 7usize,
+                    b"isDirector" => 8usize,
+                    b"directorshipStartDate" => 9usize,
+                    b"nicCalculationMethod" => 10usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <EmployeeTax as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeTaxPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -15742,7 +19322,7 @@ impl EmployeeTaxObject {
         "employeeTax",
     );
 }
-/// A partial update of [`EmployeeTaxObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmployeeTaxObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15750,9 +19330,15 @@ impl EmployeeTaxObject {
 )]
 #[allow(missing_docs)]
 pub struct EmployeeTaxObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub employee_tax: ::daplug_runtime::__private::std::option::Option<EmployeeTax>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub employee_tax: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EmployeeTax>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeTaxObjectPatch {
@@ -15791,6 +19377,55 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeeTaxObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeeTaxObjectPatch {
+        const NAME: &'static str = "EmployeeTaxObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "employeeTax",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<EmployeeTax>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                employee_tax: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"employeeTax" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeeTaxObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -15970,7 +19605,7 @@ impl Employees {
         ::daplug_runtime::__private::std::vec::Vec<Employee>,
     > = ::daplug_runtime::Field::new("employees");
 }
-/// A partial update of [`Employees`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Employees`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15978,10 +19613,16 @@ impl Employees {
 )]
 #[allow(missing_docs)]
 pub struct EmployeesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub employees: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Employee>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Employee>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -16021,6 +19662,55 @@ impl ::daplug_runtime::__private::serde::Serialize for EmployeesPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmployeesPatch {
+        const NAME: &'static str = "EmployeesPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "employees"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Employee>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                employees: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"employees" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmployeesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -16277,7 +19967,7 @@ impl Employment {
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     > = ::daplug_runtime::Field::new("contracts");
 }
-/// A partial update of [`Employment`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Employment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16294,12 +19984,16 @@ pub struct EmploymentPatch {
     pub employee_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub ni_category: ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
+    pub ni_category: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
+    >,
     pub ni_categories: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     >,
     pub contracts: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Contracts>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Contracts>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -16348,6 +20042,81 @@ impl ::daplug_runtime::__private::serde::Serialize for EmploymentPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmploymentPatch {
+        const NAME: &'static str = "EmploymentPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "payrollCalendarID",
+            "startDate",
+            "employeeNumber",
+            "niCategory",
+            "niCategories",
+            "contracts",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
+            >,
+            __p::Given<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Contracts>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                payroll_calendar_id: __field0,
+                start_date: __field1,
+                employee_number: __field2,
+                ni_category: __field3,
+                ni_categories: __field4,
+                contracts: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"payrollCalendarID" => 0usize,
+                    b"startDate" => 1usize,
+                    b"employeeNumber" => 2usize,
+                    b"niCategory" => 3usize,
+                    b"niCategories" => 4usize,
+                    b"contracts" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Employment as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmploymentPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -16533,7 +20302,7 @@ impl EmploymentObject {
         "employment",
     );
 }
-/// A partial update of [`EmploymentObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`EmploymentObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16541,9 +20310,15 @@ impl EmploymentObject {
 )]
 #[allow(missing_docs)]
 pub struct EmploymentObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub employment: ::daplug_runtime::__private::std::option::Option<Employment>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub employment: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Employment>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EmploymentObjectPatch {
@@ -16582,6 +20357,51 @@ impl ::daplug_runtime::__private::serde::Serialize for EmploymentObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for EmploymentObjectPatch {
+        const NAME: &'static str = "EmploymentObjectPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "employment"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Employment>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                employment: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"employment" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for EmploymentObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -16825,7 +20645,7 @@ impl InvalidField {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
 }
-/// A partial update of [`InvalidField`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`InvalidField`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16834,10 +20654,14 @@ impl InvalidField {
 #[allow(missing_docs)]
 pub struct InvalidFieldPatch {
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub reason: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -16871,6 +20695,56 @@ impl ::daplug_runtime::__private::serde::Serialize for InvalidFieldPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for InvalidFieldPatch {
+        const NAME: &'static str = "InvalidFieldPatch";
+        const FIELDS: &'static [&'static str] = &["name", "reason"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                name: __field0,
+                reason: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"name" => 0usize,
+                    b"reason" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for InvalidFieldPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17043,7 +20917,7 @@ impl LeaveAccrualLine {
         "numberOfUnits",
     );
 }
-/// A partial update of [`LeaveAccrualLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LeaveAccrualLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17052,9 +20926,13 @@ impl LeaveAccrualLine {
 #[allow(missing_docs)]
 pub struct LeaveAccrualLinePatch {
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub number_of_units: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for LeaveAccrualLinePatch {
@@ -17087,6 +20965,53 @@ impl ::daplug_runtime::__private::serde::Serialize for LeaveAccrualLinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeaveAccrualLinePatch {
+        const NAME: &'static str = "LeaveAccrualLinePatch";
+        const FIELDS: &'static [&'static str] = &["leaveTypeID", "numberOfUnits"];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                leave_type_id: __field0,
+                number_of_units: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"leaveTypeID" => 0usize,
+                    b"numberOfUnits" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <LeaveAccrualLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeaveAccrualLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17345,7 +21270,7 @@ impl LeaveEarningsLine {
         "isLinkedToTimesheet",
     );
 }
-/// A partial update of [`LeaveEarningsLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LeaveEarningsLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17354,13 +21279,25 @@ impl LeaveEarningsLine {
 #[allow(missing_docs)]
 pub struct LeaveEarningsLinePatch {
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub number_of_units: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for LeaveEarningsLinePatch {
@@ -17408,6 +21345,79 @@ impl ::daplug_runtime::__private::serde::Serialize for LeaveEarningsLinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeaveEarningsLinePatch {
+        const NAME: &'static str = "LeaveEarningsLinePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "earningsRateID",
+            "ratePerUnit",
+            "numberOfUnits",
+            "fixedAmount",
+            "amount",
+            "isLinkedToTimesheet",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                earnings_rate_id: __field0,
+                rate_per_unit: __field1,
+                number_of_units: __field2,
+                fixed_amount: __field3,
+                amount: __field4,
+                is_linked_to_timesheet: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"earningsRateID" => 0usize,
+                    b"ratePerUnit" => 1usize,
+                    b"numberOfUnits" => 2usize,
+                    b"fixedAmount" => 3usize,
+                    b"amount" => 4usize,
+                    b"isLinkedToTimesheet" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <LeaveEarningsLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeaveEarningsLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17655,7 +21665,7 @@ impl LeavePeriod {
         "periodStatus",
     );
 }
-/// A partial update of [`LeavePeriod`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LeavePeriod`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17664,14 +21674,20 @@ impl LeavePeriod {
 #[allow(missing_docs)]
 pub struct LeavePeriodPatch {
     pub period_start_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub period_end_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub number_of_units: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub period_status: ::daplug_runtime::__private::std::option::Option<
-        LeavePeriodPeriodStatus,
+        ::daplug_runtime::__private::std::option::Option<LeavePeriodPeriodStatus>,
     >,
 }
 #[automatically_derived]
@@ -17714,6 +21730,75 @@ impl ::daplug_runtime::__private::serde::Serialize for LeavePeriodPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeavePeriodPatch {
+        const NAME: &'static str = "LeavePeriodPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "periodStartDate",
+            "periodEndDate",
+            "numberOfUnits",
+            "periodStatus",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<LeavePeriodPeriodStatus>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                period_start_date: __field0,
+                period_end_date: __field1,
+                number_of_units: __field2,
+                period_status: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"periodStartDate" => 0usize,
+                    b"periodEndDate" => 1usize,
+                    b"numberOfUnits" => 2usize,
+                    b"periodStatus" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <LeavePeriod as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeavePeriodPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -17978,7 +22063,7 @@ impl LeavePeriods {
         ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
     > = ::daplug_runtime::Field::new("periods");
 }
-/// A partial update of [`LeavePeriods`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LeavePeriods`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17986,10 +22071,16 @@ impl LeavePeriods {
 )]
 #[allow(missing_docs)]
 pub struct LeavePeriodsPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub periods: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -18029,6 +22120,55 @@ impl ::daplug_runtime::__private::serde::Serialize for LeavePeriodsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeavePeriodsPatch {
+        const NAME: &'static str = "LeavePeriodsPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "periods"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                periods: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"periods" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeavePeriodsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -18331,7 +22471,7 @@ impl LeaveType {
         "isStatutoryLeave",
     );
 }
-/// A partial update of [`LeaveType`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LeaveType`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18340,10 +22480,14 @@ impl LeaveType {
 #[allow(missing_docs)]
 pub struct LeaveTypePatch {
     pub leave_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -18351,10 +22495,16 @@ pub struct LeaveTypePatch {
     pub is_paid_leave: ::daplug_runtime::__private::std::option::Option<bool>,
     pub show_on_payslip: ::daplug_runtime::__private::std::option::Option<bool>,
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub is_active: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub is_statutory_leave: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub is_active: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub is_statutory_leave: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for LeaveTypePatch {
@@ -18408,6 +22558,97 @@ impl ::daplug_runtime::__private::serde::Serialize for LeaveTypePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeaveTypePatch {
+        const NAME: &'static str = "LeaveTypePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "leaveID",
+            "leaveTypeID",
+            "name",
+            "isPaidLeave",
+            "showOnPayslip",
+            "updatedDateUTC",
+            "isActive",
+            "isStatutoryLeave",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<bool>,
+            __p::Given<bool>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+                __field7,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                leave_id: __field0,
+                leave_type_id: __field1,
+                name: __field2,
+                is_paid_leave: __field3,
+                show_on_payslip: __field4,
+                updated_date_utc: __field5,
+                is_active: __field6,
+                is_statutory_leave: __field7,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"leaveID" => 0usize,
+                    b"leaveTypeID" => 1usize,
+                    b"name" => 2usize,
+                    b"isPaidLeave" => 3usize,
+                    b"showOnPayslip" => 4usize,
+                    b"updatedDateUTC" => 5usize,
+                    b"isActive" => 6usize,
+                    b"isStatutoryLeave" => 7usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <LeaveType as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeaveTypePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -18594,7 +22835,7 @@ impl LeaveTypeObject {
         "leaveType",
     );
 }
-/// A partial update of [`LeaveTypeObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LeaveTypeObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18602,9 +22843,15 @@ impl LeaveTypeObject {
 )]
 #[allow(missing_docs)]
 pub struct LeaveTypeObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub leave_type: ::daplug_runtime::__private::std::option::Option<LeaveType>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub leave_type: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<LeaveType>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for LeaveTypeObjectPatch {
@@ -18643,6 +22890,51 @@ impl ::daplug_runtime::__private::serde::Serialize for LeaveTypeObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeaveTypeObjectPatch {
+        const NAME: &'static str = "LeaveTypeObjectPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveType"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<LeaveType>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_type: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveType" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeaveTypeObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -18823,7 +23115,7 @@ impl LeaveTypes {
         ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
     > = ::daplug_runtime::Field::new("leaveTypes");
 }
-/// A partial update of [`LeaveTypes`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`LeaveTypes`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18831,10 +23123,16 @@ impl LeaveTypes {
 )]
 #[allow(missing_docs)]
 pub struct LeaveTypesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub leave_types: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -18874,6 +23172,55 @@ impl ::daplug_runtime::__private::serde::Serialize for LeaveTypesPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for LeaveTypesPatch {
+        const NAME: &'static str = "LeaveTypesPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "leaveTypes"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                leave_types: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"leaveTypes" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for LeaveTypesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -19128,7 +23475,7 @@ impl NiCategory {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("workplacePostcode");
 }
-/// A partial update of [`NiCategory`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`NiCategory`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19138,11 +23485,17 @@ impl NiCategory {
 pub struct NiCategoryPatch {
     pub ni_category: ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
     pub start_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub ni_category_id: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub ni_category_id: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub date_first_employed_as_civilian: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub workplace_postcode: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -19197,6 +23550,78 @@ impl ::daplug_runtime::__private::serde::Serialize for NiCategoryPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for NiCategoryPatch {
+        const NAME: &'static str = "NiCategoryPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "niCategory",
+            "startDate",
+            "niCategoryID",
+            "dateFirstEmployedAsCivilian",
+            "workplacePostcode",
+        ];
+        type Fields = (
+            __p::Given<NiCategoryLetter>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                ni_category: __field0,
+                start_date: __field1,
+                ni_category_id: __field2,
+                date_first_employed_as_civilian: __field3,
+                workplace_postcode: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"niCategory" => 0usize,
+                    b"startDate" => 1usize,
+                    b"niCategoryID" => 2usize,
+                    b"dateFirstEmployedAsCivilian" => 3usize,
+                    b"workplacePostcode" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <NiCategory as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for NiCategoryPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -19573,7 +23998,7 @@ impl Pagination {
         "itemCount",
     );
 }
-/// A partial update of [`Pagination`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Pagination`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19581,10 +24006,18 @@ impl Pagination {
 )]
 #[allow(missing_docs)]
 pub struct PaginationPatch {
-    pub page: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub page_size: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub page_count: ::daplug_runtime::__private::std::option::Option<i64>,
-    pub item_count: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub page: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub page_size: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub page_count: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
+    pub item_count: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<i64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for PaginationPatch {
@@ -19626,6 +24059,64 @@ impl ::daplug_runtime::__private::serde::Serialize for PaginationPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PaginationPatch {
+        const NAME: &'static str = "PaginationPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "page",
+            "pageSize",
+            "pageCount",
+            "itemCount",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                page: __field0,
+                page_size: __field1,
+                page_count: __field2,
+                item_count: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"page" => 0usize,
+                    b"pageSize" => 1usize,
+                    b"pageCount" => 2usize,
+                    b"itemCount" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PaginationPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20033,7 +24524,7 @@ impl PayRun {
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     > = ::daplug_runtime::Field::new("paySlips");
 }
-/// A partial update of [`PayRun`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PayRun`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20042,34 +24533,54 @@ impl PayRun {
 #[allow(missing_docs)]
 pub struct PayRunPatch {
     pub pay_run_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub period_start_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub period_end_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub payment_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub total_cost: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub total_pay: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub total_cost: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub total_pay: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub pay_run_status: ::daplug_runtime::__private::std::option::Option<
-        PayRunPayRunStatus,
+        ::daplug_runtime::__private::std::option::Option<PayRunPayRunStatus>,
     >,
-    pub pay_run_type: ::daplug_runtime::__private::std::option::Option<PayRunPayRunType>,
+    pub pay_run_type: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<PayRunPayRunType>,
+    >,
     pub calendar_type: ::daplug_runtime::__private::std::option::Option<
-        PayRunCalendarType,
+        ::daplug_runtime::__private::std::option::Option<PayRunCalendarType>,
     >,
     pub posted_date_time: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub pay_slips: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Payslip>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Payslip>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -20136,6 +24647,142 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRunPatch {
+        const NAME: &'static str = "PayRunPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "payRunID",
+            "payrollCalendarID",
+            "periodStartDate",
+            "periodEndDate",
+            "paymentDate",
+            "totalCost",
+            "totalPay",
+            "payRunStatus",
+            "payRunType",
+            "calendarType",
+            "postedDateTime",
+            "paySlips",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<PayRunPayRunStatus>,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<PayRunPayRunType>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<PayRunCalendarType>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::vec::Vec<Payslip>,
+                    >,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8, __field9, __field10, __field11),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pay_run_id: __field0,
+                payroll_calendar_id: __field1,
+                period_start_date: __field2,
+                period_end_date: __field3,
+                payment_date: __field4,
+                total_cost: __field5,
+                total_pay: __field6,
+                pay_run_status: __field7,
+                pay_run_type: __field8,
+                calendar_type: __field9,
+                posted_date_time: __field10,
+                pay_slips: __field11,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"payRunID" => 0usize,
+                    b"payrollCalendarID" => 1usize,
+                    b"periodStartDate" => 2usize,
+                    b"periodEndDate" => 3usize,
+                    b"paymentDate" => 4usize,
+                    b"totalCost" => 5usize,
+                    b"totalPay" => 6usize,
+                    b"payRunStatus" => 7usize,
+                    b"payRunType" => 8usize,
+                    b"calendarType" => 9usize,
+                    b"postedDateTime" => 10usize,
+                    b"paySlips" => 11usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <PayRun as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20455,7 +25102,7 @@ impl PayRunCalendar {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updatedDateUTC");
 }
-/// A partial update of [`PayRunCalendar`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PayRunCalendar`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20464,7 +25111,9 @@ impl PayRunCalendar {
 #[allow(missing_docs)]
 pub struct PayRunCalendarPatch {
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -20476,13 +25125,17 @@ pub struct PayRunCalendarPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub period_end_date: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub payment_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -20534,6 +25187,92 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunCalendarPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRunCalendarPatch {
+        const NAME: &'static str = "PayRunCalendarPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "payrollCalendarID",
+            "name",
+            "calendarType",
+            "periodStartDate",
+            "periodEndDate",
+            "paymentDate",
+            "updatedDateUTC",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<PayRunCalendarCalendarType>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+                __field6,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                payroll_calendar_id: __field0,
+                name: __field1,
+                calendar_type: __field2,
+                period_start_date: __field3,
+                period_end_date: __field4,
+                payment_date: __field5,
+                updated_date_utc: __field6,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"payrollCalendarID" => 0usize,
+                    b"name" => 1usize,
+                    b"calendarType" => 2usize,
+                    b"periodStartDate" => 3usize,
+                    b"periodEndDate" => 4usize,
+                    b"paymentDate" => 5usize,
+                    b"updatedDateUTC" => 6usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <PayRunCalendar as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunCalendarPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -20836,7 +25575,7 @@ impl PayRunCalendarObject {
         "payRunCalendar",
     );
 }
-/// A partial update of [`PayRunCalendarObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PayRunCalendarObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20844,10 +25583,14 @@ impl PayRunCalendarObject {
 )]
 #[allow(missing_docs)]
 pub struct PayRunCalendarObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub pay_run_calendar: ::daplug_runtime::__private::std::option::Option<
-        PayRunCalendar,
+        ::daplug_runtime::__private::std::option::Option<PayRunCalendar>,
     >,
 }
 #[automatically_derived]
@@ -20887,6 +25630,55 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunCalendarObjectPatch
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRunCalendarObjectPatch {
+        const NAME: &'static str = "PayRunCalendarObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "payRunCalendar",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<PayRunCalendar>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_run_calendar: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"payRunCalendar" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunCalendarObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21181,7 +25973,7 @@ impl PayRunCalendars {
         ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
     > = ::daplug_runtime::Field::new("payRunCalendars");
 }
-/// A partial update of [`PayRunCalendars`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PayRunCalendars`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21189,10 +25981,16 @@ impl PayRunCalendars {
 )]
 #[allow(missing_docs)]
 pub struct PayRunCalendarsPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub pay_run_calendars: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -21232,6 +26030,59 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunCalendarsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRunCalendarsPatch {
+        const NAME: &'static str = "PayRunCalendarsPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "payRunCalendars",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_run_calendars: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"payRunCalendars" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunCalendarsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21408,7 +26259,7 @@ impl PayRunObject {
         "payRun",
     );
 }
-/// A partial update of [`PayRunObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PayRunObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21416,9 +26267,15 @@ impl PayRunObject {
 )]
 #[allow(missing_docs)]
 pub struct PayRunObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub pay_run: ::daplug_runtime::__private::std::option::Option<PayRun>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub pay_run: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<PayRun>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for PayRunObjectPatch {
@@ -21457,6 +26314,51 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRunObjectPatch {
+        const NAME: &'static str = "PayRunObjectPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "payRun"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<PayRun>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_run: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"payRun" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -21805,7 +26707,7 @@ impl PayRuns {
         ::daplug_runtime::__private::std::vec::Vec<PayRun>,
     > = ::daplug_runtime::Field::new("payRuns");
 }
-/// A partial update of [`PayRuns`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PayRuns`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21813,10 +26715,16 @@ impl PayRuns {
 )]
 #[allow(missing_docs)]
 pub struct PayRunsPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub pay_runs: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<PayRun>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<PayRun>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -21856,6 +26764,55 @@ impl ::daplug_runtime::__private::serde::Serialize for PayRunsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayRunsPatch {
+        const NAME: &'static str = "PayRunsPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "payRuns"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<PayRun>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_runs: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"payRuns" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayRunsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -22096,7 +27053,7 @@ impl PaymentLine {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountName");
 }
-/// A partial update of [`PaymentLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PaymentLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22105,17 +27062,27 @@ impl PaymentLine {
 #[allow(missing_docs)]
 pub struct PaymentLinePatch {
     pub payment_line_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub account_number: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub sort_code: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub account_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -22161,6 +27128,86 @@ impl ::daplug_runtime::__private::serde::Serialize for PaymentLinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PaymentLinePatch {
+        const NAME: &'static str = "PaymentLinePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "paymentLineID",
+            "amount",
+            "accountNumber",
+            "sortCode",
+            "accountName",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                payment_line_id: __field0,
+                amount: __field1,
+                account_number: __field2,
+                sort_code: __field3,
+                account_name: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"paymentLineID" => 0usize,
+                    b"amount" => 1usize,
+                    b"accountNumber" => 2usize,
+                    b"sortCode" => 3usize,
+                    b"accountName" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <PaymentLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PaymentLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -22334,7 +27381,7 @@ impl PaymentMethod {
         ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
     > = ::daplug_runtime::Field::new("bankAccounts");
 }
-/// A partial update of [`PaymentMethod`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PaymentMethod`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22346,7 +27393,9 @@ pub struct PaymentMethodPatch {
         PaymentMethodPaymentMethod,
     >,
     pub bank_accounts: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -22380,6 +27429,52 @@ impl ::daplug_runtime::__private::serde::Serialize for PaymentMethodPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PaymentMethodPatch {
+        const NAME: &'static str = "PaymentMethodPatch";
+        const FIELDS: &'static [&'static str] = &["paymentMethod", "bankAccounts"];
+        type Fields = (
+            __p::Given<PaymentMethodPaymentMethod>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                payment_method: __field0,
+                bank_accounts: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"paymentMethod" => 0usize,
+                    b"bankAccounts" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PaymentMethodPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -22544,7 +27639,7 @@ impl PaymentMethodObject {
         "paymentMethod",
     );
 }
-/// A partial update of [`PaymentMethodObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PaymentMethodObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22552,9 +27647,15 @@ impl PaymentMethodObject {
 )]
 #[allow(missing_docs)]
 pub struct PaymentMethodObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub payment_method: ::daplug_runtime::__private::std::option::Option<PaymentMethod>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub payment_method: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<PaymentMethod>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for PaymentMethodObjectPatch {
@@ -22593,6 +27694,55 @@ impl ::daplug_runtime::__private::serde::Serialize for PaymentMethodObjectPatch 
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PaymentMethodObjectPatch {
+        const NAME: &'static str = "PaymentMethodObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "paymentMethod",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<PaymentMethod>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                payment_method: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"paymentMethod" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PaymentMethodObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -23310,7 +28460,7 @@ impl Payslip {
         "courtOrderLines",
     );
 }
-/// A partial update of [`Payslip`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Payslip`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23319,60 +28469,102 @@ impl Payslip {
 #[allow(missing_docs)]
 pub struct PayslipPatch {
     pub pay_slip_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub pay_run_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub last_edited: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub first_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub last_name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub total_earnings: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub gross_earnings: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub total_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub total_employer_taxes: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub total_employee_taxes: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub total_deductions: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub total_reimbursements: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub total_court_orders: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub total_benefits: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub total_earnings: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub gross_earnings: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub total_pay: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub total_employer_taxes: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub total_employee_taxes: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub total_deductions: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub total_reimbursements: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub total_court_orders: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub total_benefits: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub bacs_hash: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub payment_method: ::daplug_runtime::__private::std::option::Option<
-        PayslipPaymentMethod,
+        ::daplug_runtime::__private::std::option::Option<PayslipPaymentMethod>,
     >,
-    pub earnings_lines: ::daplug_runtime::__private::std::option::Option<EarningsLines>,
+    pub earnings_lines: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<EarningsLines>,
+    >,
     pub leave_earnings_lines: ::daplug_runtime::__private::std::option::Option<
-        LeaveEarningsLines,
+        ::daplug_runtime::__private::std::option::Option<LeaveEarningsLines>,
     >,
     pub timesheet_earnings_lines: ::daplug_runtime::__private::std::option::Option<
-        TimesheetEarningsLines,
+        ::daplug_runtime::__private::std::option::Option<TimesheetEarningsLines>,
     >,
     pub deduction_lines: ::daplug_runtime::__private::std::option::Option<
-        DeductionLines,
+        ::daplug_runtime::__private::std::option::Option<DeductionLines>,
     >,
     pub reimbursement_lines: ::daplug_runtime::__private::std::option::Option<
-        ReimbursementLines,
+        ::daplug_runtime::__private::std::option::Option<ReimbursementLines>,
     >,
     pub leave_accrual_lines: ::daplug_runtime::__private::std::option::Option<
-        LeaveAccrualLines,
+        ::daplug_runtime::__private::std::option::Option<LeaveAccrualLines>,
     >,
-    pub benefit_lines: ::daplug_runtime::__private::std::option::Option<BenefitLines>,
-    pub payment_lines: ::daplug_runtime::__private::std::option::Option<PaymentLines>,
-    pub employee_tax_lines: ::daplug_runtime::__private::std::option::Option<TaxLines>,
-    pub employer_tax_lines: ::daplug_runtime::__private::std::option::Option<TaxLines>,
+    pub benefit_lines: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<BenefitLines>,
+    >,
+    pub payment_lines: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<PaymentLines>,
+    >,
+    pub employee_tax_lines: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TaxLines>,
+    >,
+    pub employer_tax_lines: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TaxLines>,
+    >,
     pub court_order_lines: ::daplug_runtime::__private::std::option::Option<
-        CourtOrderLines,
+        ::daplug_runtime::__private::std::option::Option<CourtOrderLines>,
     >,
 }
 #[automatically_derived]
@@ -23487,6 +28679,248 @@ impl ::daplug_runtime::__private::serde::Serialize for PayslipPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayslipPatch {
+        const NAME: &'static str = "PayslipPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "paySlipID",
+            "employeeID",
+            "payRunID",
+            "lastEdited",
+            "firstName",
+            "lastName",
+            "totalEarnings",
+            "grossEarnings",
+            "totalPay",
+            "totalEmployerTaxes",
+            "totalEmployeeTaxes",
+            "totalDeductions",
+            "totalReimbursements",
+            "totalCourtOrders",
+            "totalBenefits",
+            "bacsHash",
+            "paymentMethod",
+            "earningsLines",
+            "leaveEarningsLines",
+            "timesheetEarningsLines",
+            "deductionLines",
+            "reimbursementLines",
+            "leaveAccrualLines",
+            "benefitLines",
+            "paymentLines",
+            "employeeTaxLines",
+            "employerTaxLines",
+            "courtOrderLines",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            ),
+            (
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        PayslipPaymentMethod,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<EarningsLines>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<LeaveEarningsLines>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        TimesheetEarningsLines,
+                    >,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<DeductionLines>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<ReimbursementLines>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<LeaveAccrualLines>,
+                >,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<BenefitLines>,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<PaymentLines>,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<TaxLines>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<TaxLines>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<CourtOrderLines>,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (
+                    __field8,
+                    __field9,
+                    __field10,
+                    __field11,
+                    __field12,
+                    __field13,
+                    __field14,
+                    __field15,
+                ),
+                (
+                    __field16,
+                    __field17,
+                    __field18,
+                    __field19,
+                    __field20,
+                    __field21,
+                    __field22,
+                    __field23,
+                ),
+                (__field24, __field25, __field26, __field27),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pay_slip_id: __field0,
+                employee_id: __field1,
+                pay_run_id: __field2,
+                last_edited: __field3,
+                first_name: __field4,
+                last_name: __field5,
+                total_earnings: __field6,
+                gross_earnings: __field7,
+                total_pay: __field8,
+                total_employer_taxes: __field9,
+                total_employee_taxes: __field10,
+                total_deductions: __field11,
+                total_reimbursements: __field12,
+                total_court_orders: __field13,
+                total_benefits: __field14,
+                bacs_hash: __field15,
+                payment_method: __field16,
+                earnings_lines: __field17,
+                leave_earnings_lines: __field18,
+                timesheet_earnings_lines: __field19,
+                deduction_lines: __field20,
+                reimbursement_lines: __field21,
+                leave_accrual_lines: __field22,
+                benefit_lines: __field23,
+                payment_lines: __field24,
+                employee_tax_lines: __field25,
+                employer_tax_lines: __field26,
+                court_order_lines: __field27,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"paySlipID" => 0usize,
+                    b"employeeID" => 1usize,
+                    b"payRunID" => 2usize,
+                    b"lastEdited" => 3usize,
+                    b"firstName" => 4usize,
+                    b"lastName" => 5usize,
+                    b"totalEarnings" => 6usize,
+                    b"grossEarnings" => 7usize,
+                    b"totalPay" => 8usize,
+                    b"totalEmployerTaxes" => 9usize,
+                    b"totalEmployeeTaxes" => 10usize,
+                    b"totalDeductions" => 11usize,
+                    b"totalReimbursements" => 12usize,
+                    b"totalCourtOrders" => 13usize,
+                    b"totalBenefits" => 14usize,
+                    b"bacsHash" => 15usize,
+                    b"paymentMethod" => 16usize,
+                    b"earningsLines" => 17usize,
+                    b"leaveEarningsLines" => 18usize,
+                    b"timesheetEarningsLines" => 19usize,
+                    b"deductionLines" => 20usize,
+                    b"reimbursementLines" => 21usize,
+                    b"leaveAccrualLines" => 22usize,
+                    b"benefitLines" => 23usize,
+                    b"paymentLines" => 24usize,
+                    b"employeeTaxLines" => 25usize,
+                    b"employerTaxLines" => 26usize,
+                    b"courtOrderLines" => 27usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Payslip as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayslipPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -23672,7 +29106,7 @@ impl PayslipObject {
         "paySlip",
     );
 }
-/// A partial update of [`PayslipObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`PayslipObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23680,9 +29114,15 @@ impl PayslipObject {
 )]
 #[allow(missing_docs)]
 pub struct PayslipObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub pay_slip: ::daplug_runtime::__private::std::option::Option<Payslip>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub pay_slip: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Payslip>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for PayslipObjectPatch {
@@ -23721,6 +29161,51 @@ impl ::daplug_runtime::__private::serde::Serialize for PayslipObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayslipObjectPatch {
+        const NAME: &'static str = "PayslipObjectPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "paySlip"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Payslip>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_slip: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"paySlip" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayslipObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -23985,7 +29470,7 @@ impl Payslips {
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     > = ::daplug_runtime::Field::new("paySlips");
 }
-/// A partial update of [`Payslips`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Payslips`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23993,10 +29478,16 @@ impl Payslips {
 )]
 #[allow(missing_docs)]
 pub struct PayslipsPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub pay_slips: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Payslip>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Payslip>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -24036,6 +29527,55 @@ impl ::daplug_runtime::__private::serde::Serialize for PayslipsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for PayslipsPatch {
+        const NAME: &'static str = "PayslipsPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "paySlips"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Payslip>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                pay_slips: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"paySlips" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for PayslipsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24272,7 +29812,7 @@ impl Problem {
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     > = ::daplug_runtime::Field::new("invalidFields");
 }
-/// A partial update of [`Problem`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Problem`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24281,22 +29821,34 @@ impl Problem {
 #[allow(missing_docs)]
 pub struct ProblemPatch {
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub title: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub status: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub detail: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub instance: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub invalid_fields: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -24345,6 +29897,98 @@ impl ::daplug_runtime::__private::serde::Serialize for ProblemPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ProblemPatch {
+        const NAME: &'static str = "ProblemPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "type",
+            "title",
+            "status",
+            "detail",
+            "instance",
+            "invalidFields",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                type_: __field0,
+                title: __field1,
+                status: __field2,
+                detail: __field3,
+                instance: __field4,
+                invalid_fields: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"type" => 0usize,
+                    b"title" => 1usize,
+                    b"status" => 2usize,
+                    b"detail" => 3usize,
+                    b"instance" => 4usize,
+                    b"invalidFields" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ProblemPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24562,7 +30206,7 @@ impl Reimbursement {
         "currentRecord",
     );
 }
-/// A partial update of [`Reimbursement`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Reimbursement`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24571,7 +30215,9 @@ impl Reimbursement {
 #[allow(missing_docs)]
 pub struct ReimbursementPatch {
     pub reimbursement_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -24579,7 +30225,9 @@ pub struct ReimbursementPatch {
     pub account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub current_record: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for ReimbursementPatch {
@@ -24621,6 +30269,69 @@ impl ::daplug_runtime::__private::serde::Serialize for ReimbursementPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ReimbursementPatch {
+        const NAME: &'static str = "ReimbursementPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "reimbursementID",
+            "name",
+            "accountID",
+            "currentRecord",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                reimbursement_id: __field0,
+                name: __field1,
+                account_id: __field2,
+                current_record: __field3,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"reimbursementID" => 0usize,
+                    b"name" => 1usize,
+                    b"accountID" => 2usize,
+                    b"currentRecord" => 3usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Reimbursement as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ReimbursementPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -24831,7 +30542,7 @@ impl ReimbursementLine {
         "amount",
     );
 }
-/// A partial update of [`ReimbursementLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ReimbursementLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24840,12 +30551,18 @@ impl ReimbursementLine {
 #[allow(missing_docs)]
 pub struct ReimbursementLinePatch {
     pub reimbursement_type_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for ReimbursementLinePatch {
@@ -24884,6 +30601,64 @@ impl ::daplug_runtime::__private::serde::Serialize for ReimbursementLinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ReimbursementLinePatch {
+        const NAME: &'static str = "ReimbursementLinePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "reimbursementTypeID",
+            "description",
+            "amount",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                reimbursement_type_id: __field0,
+                description: __field1,
+                amount: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"reimbursementTypeID" => 0usize,
+                    b"description" => 1usize,
+                    b"amount" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <ReimbursementLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ReimbursementLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -25077,7 +30852,7 @@ impl ReimbursementObject {
         "reimbursement",
     );
 }
-/// A partial update of [`ReimbursementObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`ReimbursementObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25085,9 +30860,15 @@ impl ReimbursementObject {
 )]
 #[allow(missing_docs)]
 pub struct ReimbursementObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub reimbursement: ::daplug_runtime::__private::std::option::Option<Reimbursement>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub reimbursement: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Reimbursement>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for ReimbursementObjectPatch {
@@ -25126,6 +30907,55 @@ impl ::daplug_runtime::__private::serde::Serialize for ReimbursementObjectPatch 
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ReimbursementObjectPatch {
+        const NAME: &'static str = "ReimbursementObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "reimbursement",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Reimbursement>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                reimbursement: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"reimbursement" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ReimbursementObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -25309,7 +31139,7 @@ impl Reimbursements {
         ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
     > = ::daplug_runtime::Field::new("reimbursements");
 }
-/// A partial update of [`Reimbursements`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Reimbursements`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25317,10 +31147,16 @@ impl Reimbursements {
 )]
 #[allow(missing_docs)]
 pub struct ReimbursementsPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub reimbursements: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -25360,6 +31196,59 @@ impl ::daplug_runtime::__private::serde::Serialize for ReimbursementsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for ReimbursementsPatch {
+        const NAME: &'static str = "ReimbursementsPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "reimbursements",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                reimbursements: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"reimbursements" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for ReimbursementsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -25672,7 +31561,7 @@ impl SalaryAndWage {
         "paymentType",
     );
 }
-/// A partial update of [`SalaryAndWage`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`SalaryAndWage`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25681,14 +31570,20 @@ impl SalaryAndWage {
 #[allow(missing_docs)]
 pub struct SalaryAndWagePatch {
     pub salary_and_wages_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
     pub number_of_units_per_week: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub number_of_units_per_day: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub number_of_units_per_day: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub effective_from: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
@@ -25753,6 +31648,98 @@ impl ::daplug_runtime::__private::serde::Serialize for SalaryAndWagePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SalaryAndWagePatch {
+        const NAME: &'static str = "SalaryAndWagePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "salaryAndWagesID",
+            "earningsRateID",
+            "numberOfUnitsPerWeek",
+            "ratePerUnit",
+            "numberOfUnitsPerDay",
+            "effectiveFrom",
+            "annualSalary",
+            "status",
+            "paymentType",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<f64>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<f64>,
+                __p::Given<SalaryAndWageStatus>,
+            ),
+            (__p::Given<SalaryAndWagePaymentType>,),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                salary_and_wages_id: __field0,
+                earnings_rate_id: __field1,
+                number_of_units_per_week: __field2,
+                rate_per_unit: __field3,
+                number_of_units_per_day: __field4,
+                effective_from: __field5,
+                annual_salary: __field6,
+                status: __field7,
+                payment_type: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"salaryAndWagesID" => 0usize,
+                    b"earningsRateID" => 1usize,
+                    b"numberOfUnitsPerWeek" => 2usize,
+                    b"ratePerUnit" => 3usize,
+                    b"numberOfUnitsPerDay" => 4usize,
+                    b"effectiveFrom" => 5usize,
+                    b"annualSalary" => 6usize,
+                    b"status" => 7usize,
+                    b"paymentType" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <SalaryAndWage as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SalaryAndWagePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -25945,7 +31932,7 @@ impl SalaryAndWageObject {
         "salaryAndWages",
     );
 }
-/// A partial update of [`SalaryAndWageObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`SalaryAndWageObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25953,10 +31940,14 @@ impl SalaryAndWageObject {
 )]
 #[allow(missing_docs)]
 pub struct SalaryAndWageObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub salary_and_wages: ::daplug_runtime::__private::std::option::Option<
-        SalaryAndWage,
+        ::daplug_runtime::__private::std::option::Option<SalaryAndWage>,
     >,
 }
 #[automatically_derived]
@@ -25996,6 +31987,55 @@ impl ::daplug_runtime::__private::serde::Serialize for SalaryAndWageObjectPatch 
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SalaryAndWageObjectPatch {
+        const NAME: &'static str = "SalaryAndWageObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "salaryAndWages",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<SalaryAndWage>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                salary_and_wages: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"salaryAndWages" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SalaryAndWageObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -26337,7 +32377,7 @@ impl SalaryAndWages {
         ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
     > = ::daplug_runtime::Field::new("salaryAndWages");
 }
-/// A partial update of [`SalaryAndWages`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`SalaryAndWages`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -26345,10 +32385,16 @@ impl SalaryAndWages {
 )]
 #[allow(missing_docs)]
 pub struct SalaryAndWagesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub salary_and_wages: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -26388,6 +32434,59 @@ impl ::daplug_runtime::__private::serde::Serialize for SalaryAndWagesPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SalaryAndWagesPatch {
+        const NAME: &'static str = "SalaryAndWagesPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "salaryAndWages",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                salary_and_wages: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"salaryAndWages" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SalaryAndWagesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -26563,7 +32662,7 @@ impl Settings {
         "settings",
     );
 }
-/// A partial update of [`Settings`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Settings`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -26571,9 +32670,15 @@ impl Settings {
 )]
 #[allow(missing_docs)]
 pub struct SettingsPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub settings: ::daplug_runtime::__private::std::option::Option<Accounts>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub settings: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Accounts>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for SettingsPatch {
@@ -26612,6 +32717,51 @@ impl ::daplug_runtime::__private::serde::Serialize for SettingsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for SettingsPatch {
+        const NAME: &'static str = "SettingsPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "settings"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Accounts>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                settings: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"settings" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for SettingsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -26865,7 +33015,7 @@ impl StatutoryDeduction {
         "currentRecord",
     );
 }
-/// A partial update of [`StatutoryDeduction`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`StatutoryDeduction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -26874,18 +33024,26 @@ impl StatutoryDeduction {
 #[allow(missing_docs)]
 pub struct StatutoryDeductionPatch {
     pub id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub name: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub statutory_deduction_category: ::daplug_runtime::__private::std::option::Option<
-        StatutoryDeductionCategory,
+        ::daplug_runtime::__private::std::option::Option<StatutoryDeductionCategory>,
     >,
     pub liability_account_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub current_record: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for StatutoryDeductionPatch {
@@ -26930,6 +33088,86 @@ impl ::daplug_runtime::__private::serde::Serialize for StatutoryDeductionPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for StatutoryDeductionPatch {
+        const NAME: &'static str = "StatutoryDeductionPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "name",
+            "statutoryDeductionCategory",
+            "liabilityAccountId",
+            "currentRecord",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    StatutoryDeductionCategory,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                id: __field0,
+                name: __field1,
+                statutory_deduction_category: __field2,
+                liability_account_id: __field3,
+                current_record: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"id" => 0usize,
+                    b"name" => 1usize,
+                    b"statutoryDeductionCategory" => 2usize,
+                    b"liabilityAccountId" => 3usize,
+                    b"currentRecord" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <StatutoryDeduction as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for StatutoryDeductionPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -27351,7 +33589,7 @@ impl TaxLine {
         "manualAdjustment",
     );
 }
-/// A partial update of [`TaxLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TaxLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -27360,17 +33598,29 @@ impl TaxLine {
 #[allow(missing_docs)]
 pub struct TaxLinePatch {
     pub tax_line_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub description: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub is_employer_tax: ::daplug_runtime::__private::std::option::Option<bool>,
-    pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub is_employer_tax: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub global_tax_type_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub manual_adjustment: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub manual_adjustment: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for TaxLinePatch {
@@ -27418,6 +33668,87 @@ impl ::daplug_runtime::__private::serde::Serialize for TaxLinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TaxLinePatch {
+        const NAME: &'static str = "TaxLinePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "taxLineID",
+            "description",
+            "isEmployerTax",
+            "amount",
+            "globalTaxTypeID",
+            "manualAdjustment",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                tax_line_id: __field0,
+                description: __field1,
+                is_employer_tax: __field2,
+                amount: __field3,
+                global_tax_type_id: __field4,
+                manual_adjustment: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"taxLineID" => 0usize,
+                    b"description" => 1usize,
+                    b"isEmployerTax" => 2usize,
+                    b"amount" => 3usize,
+                    b"globalTaxTypeID" => 4usize,
+                    b"manualAdjustment" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <TaxLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TaxLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -27783,7 +34114,7 @@ impl Timesheet {
         "timesheetLines",
     );
 }
-/// A partial update of [`Timesheet`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Timesheet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -27792,7 +34123,9 @@ impl Timesheet {
 #[allow(missing_docs)]
 pub struct TimesheetPatch {
     pub timesheet_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -27806,13 +34139,19 @@ pub struct TimesheetPatch {
     pub end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    pub status: ::daplug_runtime::__private::std::option::Option<TimesheetStatus>,
-    pub total_hours: ::daplug_runtime::__private::std::option::Option<f64>,
+    pub status: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TimesheetStatus>,
+    >,
+    pub total_hours: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub timesheet_lines: ::daplug_runtime::__private::std::option::Option<
-        TimesheetLines,
+        ::daplug_runtime::__private::std::option::Option<TimesheetLines>,
     >,
 }
 #[automatically_derived]
@@ -27870,6 +34209,108 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TimesheetPatch {
+        const NAME: &'static str = "TimesheetPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "timesheetID",
+            "payrollCalendarID",
+            "employeeID",
+            "startDate",
+            "endDate",
+            "status",
+            "totalHours",
+            "updatedDateUTC",
+            "timesheetLines",
+        ];
+        type Fields = (
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<::daplug_runtime::__private::std::string::String>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TimesheetStatus>,
+                >,
+                __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+            (
+                __p::Given<
+                    ::daplug_runtime::__private::std::option::Option<TimesheetLines>,
+                >,
+            ),
+        );
+        #[inline]
+        fn build(
+            (
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+                (__field8,),
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                timesheet_id: __field0,
+                payroll_calendar_id: __field1,
+                employee_id: __field2,
+                start_date: __field3,
+                end_date: __field4,
+                status: __field5,
+                total_hours: __field6,
+                updated_date_utc: __field7,
+                timesheet_lines: __field8,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"timesheetID" => 0usize,
+                    b"payrollCalendarID" => 1usize,
+                    b"employeeID" => 2usize,
+                    b"startDate" => 3usize,
+                    b"endDate" => 4usize,
+                    b"status" => 5usize,
+                    b"totalHours" => 6usize,
+                    b"updatedDateUTC" => 7usize,
+                    b"timesheetLines" => 8usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <Timesheet as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -28124,7 +34565,7 @@ impl TimesheetEarningsLine {
         "isLinkedToTimesheet",
     );
 }
-/// A partial update of [`TimesheetEarningsLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TimesheetEarningsLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -28133,13 +34574,25 @@ impl TimesheetEarningsLine {
 #[allow(missing_docs)]
 pub struct TimesheetEarningsLinePatch {
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
-    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
+    pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub number_of_units: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub fixed_amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub amount: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<f64>,
+    >,
+    pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<bool>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for TimesheetEarningsLinePatch {
@@ -28187,6 +34640,79 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetEarningsLinePatc
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TimesheetEarningsLinePatch {
+        const NAME: &'static str = "TimesheetEarningsLinePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "earningsRateID",
+            "ratePerUnit",
+            "numberOfUnits",
+            "fixedAmount",
+            "amount",
+            "isLinkedToTimesheet",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<f64>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+                __field5,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                earnings_rate_id: __field0,
+                rate_per_unit: __field1,
+                number_of_units: __field2,
+                fixed_amount: __field3,
+                amount: __field4,
+                is_linked_to_timesheet: __field5,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"earningsRateID" => 0usize,
+                    b"ratePerUnit" => 1usize,
+                    b"numberOfUnits" => 2usize,
+                    b"fixedAmount" => 3usize,
+                    b"amount" => 4usize,
+                    b"isLinkedToTimesheet" => 5usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <TimesheetEarningsLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetEarningsLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -28459,7 +34985,7 @@ impl TimesheetLine {
         "numberOfUnits",
     );
 }
-/// A partial update of [`TimesheetLine`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TimesheetLine`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -28468,7 +34994,9 @@ impl TimesheetLine {
 #[allow(missing_docs)]
 pub struct TimesheetLinePatch {
     pub timesheet_line_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -28477,7 +35005,9 @@ pub struct TimesheetLinePatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub tracking_item_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
 }
@@ -28524,6 +35054,78 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetLinePatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TimesheetLinePatch {
+        const NAME: &'static str = "TimesheetLinePatch";
+        const FIELDS: &'static [&'static str] = &[
+            "timesheetLineID",
+            "date",
+            "earningsRateID",
+            "trackingItemID",
+            "numberOfUnits",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<::daplug_runtime::__private::std::string::String>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<f64>,
+        );
+        #[inline]
+        fn build(
+            (
+                __field0,
+                __field1,
+                __field2,
+                __field3,
+                __field4,
+            ): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                timesheet_line_id: __field0,
+                date: __field1,
+                earnings_rate_id: __field2,
+                tracking_item_id: __field3,
+                number_of_units: __field4,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"timesheetLineID" => 0usize,
+                    b"date" => 1usize,
+                    b"earningsRateID" => 2usize,
+                    b"trackingItemID" => 3usize,
+                    b"numberOfUnits" => 4usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <TimesheetLine as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetLinePatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -28714,7 +35316,7 @@ impl TimesheetLineObject {
         "timesheetLine",
     );
 }
-/// A partial update of [`TimesheetLineObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TimesheetLineObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -28722,9 +35324,15 @@ impl TimesheetLineObject {
 )]
 #[allow(missing_docs)]
 pub struct TimesheetLineObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub timesheet_line: ::daplug_runtime::__private::std::option::Option<TimesheetLine>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub timesheet_line: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<TimesheetLine>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for TimesheetLineObjectPatch {
@@ -28763,6 +35371,55 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetLineObjectPatch 
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TimesheetLineObjectPatch {
+        const NAME: &'static str = "TimesheetLineObjectPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "timesheetLine",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<TimesheetLine>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                timesheet_line: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"timesheetLine" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetLineObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -28941,7 +35598,7 @@ impl TimesheetObject {
         "timesheet",
     );
 }
-/// A partial update of [`TimesheetObject`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TimesheetObject`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -28949,9 +35606,15 @@ impl TimesheetObject {
 )]
 #[allow(missing_docs)]
 pub struct TimesheetObjectPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    pub timesheet: ::daplug_runtime::__private::std::option::Option<Timesheet>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
+    pub timesheet: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Timesheet>,
+    >,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for TimesheetObjectPatch {
@@ -28990,6 +35653,51 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetObjectPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TimesheetObjectPatch {
+        const NAME: &'static str = "TimesheetObjectPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "timesheet"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Timesheet>>,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                timesheet: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"timesheet" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetObjectPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -29249,7 +35957,7 @@ impl Timesheets {
         ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
     > = ::daplug_runtime::Field::new("timesheets");
 }
-/// A partial update of [`Timesheets`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`Timesheets`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29257,10 +35965,16 @@ impl Timesheets {
 )]
 #[allow(missing_docs)]
 pub struct TimesheetsPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub timesheets: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
+        >,
     >,
 }
 #[automatically_derived]
@@ -29300,6 +36014,55 @@ impl ::daplug_runtime::__private::serde::Serialize for TimesheetsPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TimesheetsPatch {
+        const NAME: &'static str = "TimesheetsPatch";
+        const FIELDS: &'static [&'static str] = &["pagination", "problem", "timesheets"];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                timesheets: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"timesheets" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TimesheetsPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -29483,7 +36246,7 @@ impl TrackingCategories {
         "trackingCategories",
     );
 }
-/// A partial update of [`TrackingCategories`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TrackingCategories`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29491,10 +36254,14 @@ impl TrackingCategories {
 )]
 #[allow(missing_docs)]
 pub struct TrackingCategoriesPatch {
-    pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+    pub pagination: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Pagination>,
+    >,
+    pub problem: ::daplug_runtime::__private::std::option::Option<
+        ::daplug_runtime::__private::std::option::Option<Problem>,
+    >,
     pub tracking_categories: ::daplug_runtime::__private::std::option::Option<
-        TrackingCategory,
+        ::daplug_runtime::__private::std::option::Option<TrackingCategory>,
     >,
 }
 #[automatically_derived]
@@ -29534,6 +36301,57 @@ impl ::daplug_runtime::__private::serde::Serialize for TrackingCategoriesPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TrackingCategoriesPatch {
+        const NAME: &'static str = "TrackingCategoriesPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "pagination",
+            "problem",
+            "trackingCategories",
+        ];
+        type Fields = (
+            __p::Given<::daplug_runtime::__private::std::option::Option<Pagination>>,
+            __p::Given<::daplug_runtime::__private::std::option::Option<Problem>>,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<TrackingCategory>,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1, __field2): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                pagination: __field0,
+                problem: __field1,
+                tracking_categories: __field2,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"pagination" => 0usize,
+                    b"problem" => 1usize,
+                    b"trackingCategories" => 2usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TrackingCategoriesPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {
@@ -29747,7 +36565,7 @@ impl TrackingCategory {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timesheetTrackingCategoryID");
 }
-/// A partial update of [`TrackingCategory`]: `None` fields are left as stored; each field is the model's field of the same name.
+/// A partial update of [`TrackingCategory`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29756,10 +36574,14 @@ impl TrackingCategory {
 #[allow(missing_docs)]
 pub struct TrackingCategoryPatch {
     pub employee_groups_tracking_category_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
     pub timesheet_tracking_category_id: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::string::String,
+        ::daplug_runtime::__private::std::option::Option<
+            ::daplug_runtime::__private::std::string::String,
+        >,
     >,
 }
 #[automatically_derived]
@@ -29808,6 +36630,60 @@ impl ::daplug_runtime::__private::serde::Serialize for TrackingCategoryPatch {
             .end()
     }
 }
+#[doc(hidden)]
+#[allow(non_upper_case_globals, unused_qualifications)]
+const _: () = {
+    use ::daplug_runtime::__private as __p;
+    #[automatically_derived]
+    impl __p::StructDef for TrackingCategoryPatch {
+        const NAME: &'static str = "TrackingCategoryPatch";
+        const FIELDS: &'static [&'static str] = &[
+            "employeeGroupsTrackingCategoryID",
+            "timesheetTrackingCategoryID",
+        ];
+        type Fields = (
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+            __p::Given<
+                ::daplug_runtime::__private::std::option::Option<
+                    ::daplug_runtime::__private::std::string::String,
+                >,
+            >,
+        );
+        #[inline]
+        fn build(
+            (__field0, __field1): <Self::Fields as __p::FieldList>::Values,
+        ) -> Self {
+            Self {
+                employee_groups_tracking_category_id: __field0,
+                timesheet_tracking_category_id: __field1,
+            }
+        }
+        #[inline]
+        fn field_index(key: &[u8]) -> __p::std::option::Option<usize> {
+            __p::std::option::Option::Some(
+                match key {
+                    b"employeeGroupsTrackingCategoryID" => 0usize,
+                    b"timesheetTrackingCategoryID" => 1usize,
+                    _ => return __p::std::option::Option::None,
+                },
+            )
+        }
+        const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = <TrackingCategory as ::daplug_runtime::__private::StructDef>::RULES;
+    }
+    #[automatically_derived]
+    impl<'de> __p::serde::Deserialize<'de> for TrackingCategoryPatch {
+        #[inline]
+        fn deserialize<D: __p::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> __p::std::result::Result<Self, D::Error> {
+            __p::deserialize_struct(deserializer)
+        }
+    }
+};
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
 const _: () = {

@@ -167,7 +167,7 @@ pub(super) fn index_fn(name: &Ident, wires: &[&str]) -> TokenStream {
 
 /// A tuple of `items`, as tuples of at most eight (the runtime's field-list tuples): a struct's
 /// fields' types and the pattern of their values take the same shape.
-fn nest(items: Vec<TokenStream>) -> TokenStream {
+pub(super) fn nest(items: Vec<TokenStream>) -> TokenStream {
     if items.len() <= 8 {
         return quote!((#(#items,)*));
     }

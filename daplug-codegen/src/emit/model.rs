@@ -2,10 +2,10 @@
 //! conversions, emitted so that the crate holding `schema!` compiles little more than the types.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote, ToTokens};
 
 use super::fields::index_enum;
-use super::impls::{debug_impl, serialize_impl, Written};
+use super::impls::{block, debug_impl, index_fn, nest, serialize_impl, Written};
 use super::tokens::{doc, hidden, ident, is_option, option, private, runtime, some, ty};
 use crate::ir::{KeyAttr, KeyMeta, KeyType, Struct, Ty};
 
@@ -34,33 +34,60 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
         Some(vis) => quote!(#vis),
         None => quote!(pub),
     };
+    let keys: Vec<_> = [&meta.hash_key, &meta.range_key].into_iter().flatten().collect();
+    // A field the model may leave out is `Option<Option<T>>` in the patch: `Some(None)` (JSON's
+    // `null`) removes the attribute, `None` (absent) leaves it. A required one is `Option<T>`.
     let patch_fields: Vec<CompanionField> = s
         .fields
         .iter()
         .map(|f| {
-            let ty = match &f.ty {
+            let given = match &f.ty {
                 Ty::Rust(inner) if is_option(inner) => ty(&f.ty),
-                other => option(ty(other)),
+                other if f.optional => option(ty(other)),
+                other => ty(other),
             };
-            CompanionField { ident: &f.ident, wire: &f.wire_name, ty, optional: true }
+            CompanionField {
+                ident: &f.ident,
+                wire: &f.wire_name,
+                ty: option(given.clone()),
+                given,
+                kind: Kind::Given,
+                refused: keys.iter().any(|k| k.attr.wire == f.wire_name),
+            }
         })
         .collect();
     let patch_doc = format!(
-        "A partial update of [`{}`]: `None` fields are left as stored; each field is the model's field \
-         of the same name.",
+        "A partial update of [`{}`]: each field is the model's field of the same name; `None` leaves \
+         the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: \
+         `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is \
+         refused (the key is given apart).",
         s.name
     );
-    let patch_item = companion(&patch_name, &patch_doc, &vis, &patch_fields, true);
-    let keys: Vec<_> = [&meta.hash_key, &meta.range_key].into_iter().flatten().collect();
+    let rules = (into_item == IntoItem::From && s.fields.iter().any(|f| f.rules.is_some())).then(|| {
+        let p = private();
+        quote!(<#name as #p::StructDef>::RULES)
+    });
+    let patch_def =
+        Companion { doc: &patch_doc, fields: &patch_fields, default: true, deny_unknown: s.deny_unknown, rules };
+    let patch_item = companion(&patch_name, &vis, &patch_def);
     let (key_item, key_ty) = if keys.is_empty() {
         (quote!(), quote!(#p::serde_json::Value))
     } else {
         let key_fields: Vec<CompanionField> = keys
             .iter()
-            .map(|k| CompanionField { ident: &k.ident, wire: &k.attr.wire, ty: ty(&k.ty), optional: false })
+            .map(|k| CompanionField {
+                ident: &k.ident,
+                wire: &k.attr.wire,
+                ty: ty(&k.ty),
+                given: ty(&k.ty),
+                kind: Kind::Key,
+                refused: false,
+            })
             .collect();
         let key_doc = format!("The primary key of [`{}`].", s.name);
-        (companion(&key_name, &key_doc, &vis, &key_fields, false), quote!(#key_name))
+        let key_def =
+            Companion { doc: &key_doc, fields: &key_fields, default: false, deny_unknown: false, rules: None };
+        (companion(&key_name, &vis, &key_def), quote!(#key_name))
     };
     let index_enum = index_enum(&name, &s.companions.index, &vis, &meta.indexes);
     let meta = model_meta(meta);
@@ -154,29 +181,57 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
 struct CompanionField<'a> {
     ident: &'a str,
     wire: &'a str,
+    /// The field's type.
     ty: TokenStream,
-    /// Written only when `Some`.
-    optional: bool,
+    /// The type of the value JSON gives (a patch field's without the `Option` of absence).
+    given: TokenStream,
+    kind: Kind,
+    /// JSON may not give it (a key attribute in a patch).
+    refused: bool,
+}
+
+/// How a companion's field is read and written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A key's field: required, always written.
+    Key,
+    /// A patch's field: absent is `None`, and `None` is not written.
+    Given,
+}
+
+/// A companion type as `companion` writes it.
+struct Companion<'a> {
+    doc: &'a str,
+    fields: &'a [CompanionField<'a>],
+    /// `Default` derived (patches).
+    default: bool,
+    /// The model's `additionalProperties: false`.
+    deny_unknown: bool,
+    /// The model's field constraints (the patch's fields are the model's, in order).
+    rules: Option<TokenStream>,
 }
 
 /// A companion type (`<Name>Key`, `<Name>Patch`): the struct with `Clone`, `PartialEq` (and
-/// `Default` for patches) derived, and `Debug` and `Serialize` written out.
+/// `Default` for patches) derived, `Debug` and `Serialize` written out, and `Deserialize` through
+/// its `StructDef`, as the models' own.
 ///
-/// Companions are serialised, never parsed, so they have no `Deserialize` (the larger half of serde's
-/// output). `Debug` is the derived one marked `#[inline]`: a derived `fmt` is compiled in the crate
+/// `Debug` is the derived one marked `#[inline]`: a derived `fmt` is compiled in the crate
 /// holding `schema!` whether or not anything prints the type, an inline one only where it is used.
 /// `Serialize` is a chain of calls into `__private::fields` (one call per field, where the derive
 /// expands a length sum, a branch and a `?` per field), with the output of the derive.
-fn companion(name: &Ident, doc_text: &str, vis: &TokenStream, fields: &[CompanionField], default: bool) -> TokenStream {
+/// `Deserialize` is one call into `__private::deserialize_struct`, its fields read through serde
+/// alone (`KeyPart`, `Given`: a hand-written model's field types have no item decoder).
+fn companion(name: &Ident, vis: &TokenStream, def: &Companion) -> TokenStream {
     let p = private();
-    let doc = doc(doc_text);
-    let default = default.then(|| quote!(#p::std::default::Default,));
-    let idents: Vec<Ident> = fields.iter().map(|f| ident(f.ident)).collect();
-    let types = fields.iter().map(|f| &f.ty);
+    let doc = doc(def.doc);
+    let default = def.default.then(|| quote!(#p::std::default::Default,));
+    let idents: Vec<Ident> = def.fields.iter().map(|f| ident(f.ident)).collect();
+    let types = def.fields.iter().map(|f| &f.ty);
     let written: Vec<Written> =
-        fields.iter().map(|f| Written { ident: f.ident, wire: f.wire, optional: f.optional }).collect();
+        def.fields.iter().map(|f| Written { ident: f.ident, wire: f.wire, optional: f.kind == Kind::Given }).collect();
     let debug = debug_impl(&p, name, &written);
     let serialize = serialize_impl(&p, name, &written);
+    let deserialize = companion_deserialize(name, def);
     quote! {
         #doc
         #[derive(#p::std::clone::Clone, #p::std::cmp::PartialEq, #default)]
@@ -187,7 +242,64 @@ fn companion(name: &Ident, doc_text: &str, vis: &TokenStream, fields: &[Companio
 
         #debug
         #serialize
+        #deserialize
     }
+}
+
+/// The `StructDef` and `Deserialize` of a companion type.
+fn companion_deserialize(name: &Ident, def: &Companion) -> TokenStream {
+    let label = name.to_string();
+    let members: Vec<Ident> = def.fields.iter().map(|f| ident(f.ident)).collect();
+    let wires: Vec<&str> = def.fields.iter().map(|f| f.wire).collect();
+    let index = index_fn(&format_ident!("field_index"), &wires);
+    let types = nest(
+        def.fields
+            .iter()
+            .map(|f| {
+                let t = &f.given;
+                match f.kind {
+                    Kind::Key => quote!(__p::KeyPart<#t>),
+                    Kind::Given => quote!(__p::Given<#t>),
+                }
+            })
+            .collect(),
+    );
+    let slots: Vec<Ident> = (0..def.fields.len()).map(|i| format_ident!("__field{i}")).collect();
+    let pattern = nest(slots.iter().map(ToTokens::to_token_stream).collect());
+    let deny = def.deny_unknown.then(|| {
+        quote!(
+            const DENY_UNKNOWN: bool = true;
+        )
+    });
+    let refused: Vec<usize> = def.fields.iter().enumerate().filter(|(_, f)| f.refused).map(|(i, _)| i).collect();
+    let refused = (!refused.is_empty()).then(|| quote!(const REFUSED: &'static [usize] = &[#(#refused),*];));
+    let rules = def
+        .rules
+        .as_ref()
+        .map(|rules| quote!(const RULES: &'static [__p::std::option::Option<&'static __p::Rules>] = #rules;));
+    block(quote! {
+        #[automatically_derived]
+        impl __p::StructDef for #name {
+            const NAME: &'static str = #label;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            type Fields = #types;
+            #[inline]
+            fn build(#pattern: <Self::Fields as __p::FieldList>::Values) -> Self {
+                Self { #(#members: #slots),* }
+            }
+            #index
+            #deny
+            #refused
+            #rules
+        }
+        #[automatically_derived]
+        impl<'de> __p::serde::Deserialize<'de> for #name {
+            #[inline]
+            fn deserialize<D: __p::serde::Deserializer<'de>>(deserializer: D) -> __p::std::result::Result<Self, D::Error> {
+                __p::deserialize_struct(deserializer)
+            }
+        }
+    })
 }
 
 fn model_meta(meta: &KeyMeta) -> TokenStream {

@@ -102,7 +102,7 @@ async fn one_item_written_through_every_path_publishes_one_body() {
 #[tokio::test]
 async fn one_update_through_both_modes_and_a_transaction_publishes_one_body() {
     let (repo, recorder) = setup().await;
-    let patch = ParcelPatch { label: Some("crate".into()), ..Default::default() };
+    let patch = ParcelPatch { label: Some(Some("crate".into())), ..Default::default() };
     let updated = r#"{"sk": "1", "pk": "a", "weight": 0.1, "price": 12.50, "label": "crate", "version": 2}"#;
 
     repo.insert(&parcel("a")).await.unwrap();

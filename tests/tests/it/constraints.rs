@@ -207,7 +207,7 @@ async fn the_table_refuses_nothing_it_holds_and_writes_refuse_before_sending() {
     let old = bookings.get(&key).await.unwrap().unwrap();
     assert_eq!(old.seats, 0);
     // Updating it: the merged model is checked, so the update must mend what it breaks.
-    let patch = BookingPatch { code: Some("ok".into()), ..Default::default() };
+    let patch = BookingPatch { code: Some(Some("ok".into())), ..Default::default() };
     assert!(matches!(bookings.update(&key, &patch).await, Err(Error::Validation { ref path, .. }) if path == "seats"));
     let mend = BookingPatch { seats: Some(3), ..Default::default() };
     bookings.update(&key, &mend).await.unwrap();

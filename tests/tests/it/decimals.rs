@@ -65,7 +65,7 @@ async fn decimals_round_trip_exactly_through_the_table_and_events() {
 
     // An update that does not touch the decimals writes them back unchanged (the merge works on
     // attribute values); one that sets a decimal writes its text.
-    let patch = InvoicePatch { note: Some("paid".into()), ..Default::default() };
+    let patch = InvoicePatch { note: Some(Some("paid".into())), ..Default::default() };
     invoices.update(&InvoiceKey { pk: "inv".into(), sk: "1".into() }, &patch).await.unwrap();
     let raw = raw_get(&config, &table, "inv", "1").await.unwrap();
     assert_eq!(raw["total"], AttributeValue::N(trimmed("12.50", "12.5").into()));

@@ -18,6 +18,7 @@ mod decoder;
 mod errors;
 mod events;
 mod faults;
+mod inbound;
 mod models;
 mod prefixes;
 mod reads;

@@ -136,8 +136,11 @@ async fn derived_model_works_end_to_end() {
     repo.insert(&order).await.unwrap();
     let key = DerivedOrderKey { pk: "a".into(), sk: "1".into() };
     assert_eq!(repo.get(&key).await.unwrap(), Some(order.clone()));
-    let patch =
-        DerivedOrderPatch { count: Some(2), modified: Some("2024-01-02T00:00:00Z".into()), ..Default::default() };
+    let patch = DerivedOrderPatch {
+        count: Some(Some(2)),
+        modified: Some(Some("2024-01-02T00:00:00Z".into())),
+        ..Default::default()
+    };
     let updated = repo.update(&key, &patch).await.unwrap();
     assert_eq!(updated.count, Some(2));
     let by_status = repo.query().index("status-index").key_eq("status", "open").await.unwrap();

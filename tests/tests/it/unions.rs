@@ -289,8 +289,8 @@ async fn a_patch_switching_the_alternative_replaces_the_union_whole() {
         let paypal = PaymentMethod::Paypal(Paypal { type_: "paypal".into(), email: "a@example.com".into() });
         let patch = SubscriptionPatch {
             payment_method: Some(paypal.clone()),
-            billing: Some(SubscriptionBilling { method: Some(paypal.clone()), city: None }),
-            methods_by_id: Some([("m1".to_owned(), paypal.clone())].into()),
+            billing: Some(Some(SubscriptionBilling { method: Some(paypal.clone()), city: None })),
+            methods_by_id: Some(Some([("m1".to_owned(), paypal.clone())].into())),
             ..Default::default()
         };
         let key = SubscriptionKey { pk: "p".into(), sk: sk.into() };

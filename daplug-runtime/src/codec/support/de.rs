@@ -57,6 +57,12 @@ where
                     if seen.insert(index) {
                         return Err(de::Error::duplicate_field(S::FIELDS.get(index).copied().unwrap_or_default()));
                     }
+                    if S::REFUSED.contains(&index) {
+                        // Refused as its value is read, so that a path-tracking reader names it.
+                        let name = S::FIELDS.get(index).copied().unwrap_or_default();
+                        let Err(err) = map.next_value_seed(Refuse { name });
+                        return Err(err);
+                    }
                     S::Fields::fill(&mut slots, index, MapValue::new(&mut map), S::RULES)?
                 }
                 None => {
@@ -65,6 +71,24 @@ where
             }
         }
         S::Fields::finish(slots, S::FIELDS).map(S::build)
+    }
+}
+
+/// A field JSON may not give (a patch's key attribute): reading its value is the error.
+struct Refuse {
+    name: &'static str,
+}
+
+/// The message of a key attribute given in a patch.
+pub(crate) fn key_in_patch(name: &str) -> String {
+    format!("`{name}` is a key attribute, which a patch cannot change (the key is given apart)")
+}
+
+impl<'de> DeserializeSeed<'de> for Refuse {
+    type Value = std::convert::Infallible;
+
+    fn deserialize<D: Deserializer<'de>>(self, _: D) -> Result<Self::Value, D::Error> {
+        Err(de::Error::custom(key_in_patch(self.name)))
     }
 }
 

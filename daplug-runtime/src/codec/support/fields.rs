@@ -16,8 +16,9 @@ use serde::Serialize;
 
 use super::decode::{field, ignored, serde_decode, Decode};
 use super::rules::{Checked, Rules};
-use super::shape::{each_tuple, name, FieldList, Optional, Required, StructDef};
-use crate::codec::de::DeError;
+use super::shape::{each_tuple, name, FieldList, Given, KeyPart, Optional, Required, StructDef};
+use crate::codec::de::{nested, DeError};
+use crate::codec::path::Step;
 
 /// A type a generated struct's field has: readable from both sources, and checkable against its
 /// constraints (written by serde). Every field type of a generated struct is one.
@@ -31,6 +32,8 @@ pub trait FieldSource {
     type Error: de::Error;
     /// The entry's value; `rules` are its field's constraints, where the source checks them.
     fn value<T: FieldValue>(self, rules: Option<&'static Rules>) -> Result<T, Self::Error>;
+    /// The entry's value read through serde alone (a companion's field: [`KeyPart`], [`Given`]).
+    fn serde_value<T: DeserializeOwned + Serialize>(self, rules: Option<&'static Rules>) -> Result<T, Self::Error>;
 }
 
 /// The value of a serde map's current entry.
@@ -58,6 +61,14 @@ impl<'de, A: MapAccess<'de>> FieldSource for MapValue<'_, 'de, A> {
             Some(rules) => self.map.next_value_seed(Checked { rules, value: PhantomData }),
         }
     }
+
+    #[inline]
+    fn serde_value<T: DeserializeOwned + Serialize>(self, rules: Option<&'static Rules>) -> Result<T, A::Error> {
+        match rules {
+            None => self.map.next_value(),
+            Some(rules) => self.map.next_value_seed(Checked { rules, value: PhantomData }),
+        }
+    }
 }
 
 /// The value of an item's entry `key`, in a struct `depth` levels below the item.
@@ -75,6 +86,14 @@ impl FieldSource for ItemValue<'_> {
     #[inline]
     fn value<T: FieldValue>(self, _: Option<&'static Rules>) -> Result<T, DeError> {
         field(self.value, self.depth, self.key)
+    }
+
+    #[inline]
+    fn serde_value<T: DeserializeOwned + Serialize>(self, _: Option<&'static Rules>) -> Result<T, DeError> {
+        let depth = self.depth + 1;
+        nested(depth)
+            .and_then(|()| serde_decode(self.value, depth))
+            .map_err(|err| err.at(Step::key(self.key.to_owned())))
     }
 }
 
@@ -107,7 +126,7 @@ pub trait FieldReader: FieldList {
 
 /// The next element of `seq`, checked against `rules` where there are some.
 #[inline]
-fn element<'de, A: SeqAccess<'de>, T: FieldValue>(
+fn element<'de, A: SeqAccess<'de>, T: DeserializeOwned + Serialize>(
     seq: &mut A,
     rules: &'static [Option<&'static Rules>],
 ) -> Result<Option<T>, A::Error> {
@@ -177,6 +196,70 @@ impl<T: FieldValue> FieldReader for Optional<T> {
         rules: &'static [Option<&'static Rules>],
     ) -> Result<Option<T>, A::Error> {
         Ok(element::<A, Option<T>>(seq, rules)?.flatten())
+    }
+}
+
+impl<T: DeserializeOwned + Serialize> FieldReader for KeyPart<T> {
+    type Slots = Option<T>;
+
+    #[inline(always)]
+    fn fill<S: FieldSource>(
+        slot: &mut Option<T>,
+        _: usize,
+        source: S,
+        rules: &'static [Option<&'static Rules>],
+    ) -> Result<(), S::Error> {
+        *slot = Some(source.serde_value(rules.first().copied().flatten())?);
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: de::Error>(slot: Option<T>, names: &'static [&'static str]) -> Result<T, E> {
+        match slot {
+            Some(value) => Ok(value),
+            None => T::deserialize(MissingField(name(names, 0), PhantomData)),
+        }
+    }
+
+    #[inline]
+    fn elements<'de, A: SeqAccess<'de>>(
+        seq: &mut A,
+        first: usize,
+        expecting: &Elements,
+        rules: &'static [Option<&'static Rules>],
+    ) -> Result<T, A::Error> {
+        element(seq, rules)?.ok_or_else(|| de::Error::invalid_length(first, expecting))
+    }
+}
+
+impl<T: DeserializeOwned + Serialize> FieldReader for Given<T> {
+    type Slots = Option<T>;
+
+    #[inline(always)]
+    fn fill<S: FieldSource>(
+        slot: &mut Option<T>,
+        _: usize,
+        source: S,
+        rules: &'static [Option<&'static Rules>],
+    ) -> Result<(), S::Error> {
+        *slot = Some(source.serde_value(rules.first().copied().flatten())?);
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: de::Error>(slot: Option<T>, _: &'static [&'static str]) -> Result<Option<T>, E> {
+        Ok(slot)
+    }
+
+    /// A sequence that ends early leaves the rest absent, as for an [`Optional`] field.
+    #[inline]
+    fn elements<'de, A: SeqAccess<'de>>(
+        seq: &mut A,
+        _: usize,
+        _: &Elements,
+        rules: &'static [Option<&'static Rules>],
+    ) -> Result<Option<T>, A::Error> {
+        element(seq, rules)
     }
 }
 

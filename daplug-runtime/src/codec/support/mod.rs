@@ -34,7 +34,10 @@ pub use fields::{decode_struct, Elements, FieldReader, FieldSource, FieldValue, 
 pub(crate) use rules::reading_items;
 pub use rules::{check_field, check_patch, field_rules, Rules, Validate, Violation};
 pub use ser::{fields, serialize_unit_enum, Fields};
-pub use shape::{debug_unit_enum, unit_text, FieldList, Optional, Required, StructDef, UnitEnum};
+pub use shape::{
+    debug_unit_enum, display_unit_enum, parse_unit_enum, unit_text, FieldList, Given, KeyPart, Optional, Required,
+    StructDef, UnitEnum, UnknownVariant,
+};
 pub use union::{deserialize_tagged, serialize_tagged, tag_text, TaggedUnion};
 pub use union_item::{decode_untagged, tagged_alternative, AlternativeDecoder};
 

@@ -15,7 +15,19 @@ pub struct Required<T>(PhantomData<T>);
 #[derive(Debug)]
 pub struct Optional<T>(PhantomData<T>);
 
-/// A struct's fields: a [`Required`] or an [`Optional`] field, or a tuple of up to eight
+/// A required field of a companion type (`<Name>Key`), read through serde alone (its type need not
+/// have an item decoder: a hand-written model's key may be of any type): absent, it is serde's
+/// `missing field` error.
+#[derive(Debug)]
+pub struct KeyPart<T>(PhantomData<T>);
+
+/// A field of a companion patch (`<Name>Patch`), read through serde alone: absent, it is `None`;
+/// given, it is `Some` of the value as `T` reads it. With `T = Option<U>` (a field the model may
+/// leave out) a `null` is `Some(None)`: the patch removes the attribute, where absence leaves it.
+#[derive(Debug)]
+pub struct Given<T>(PhantomData<T>);
+
+/// A struct's fields: a [`Required`], [`Optional`], [`KeyPart`] or [`Given`] field, or a tuple of up to eight
 /// `FieldList`s (a struct with more than eight fields has tuples of tuples).
 pub trait FieldList {
     /// How many fields.
@@ -30,6 +42,16 @@ impl<T> FieldList for Required<T> {
 }
 
 impl<T> FieldList for Optional<T> {
+    const COUNT: usize = 1;
+    type Values = Option<T>;
+}
+
+impl<T> FieldList for KeyPart<T> {
+    const COUNT: usize = 1;
+    type Values = T;
+}
+
+impl<T> FieldList for Given<T> {
     const COUNT: usize = 1;
     type Values = Option<T>;
 }
@@ -90,6 +112,9 @@ pub trait StructDef: Sized {
     /// The constraints of each field, by position (`None`: none); empty when no field has any,
     /// so a struct without constraints checks nothing.
     const RULES: &'static [Option<&'static super::rules::Rules>] = &[];
+    /// The positions of the fields JSON may not give (a patch's key attributes: the key is given
+    /// apart, and a patch cannot change it); giving one is an error at its path.
+    const REFUSED: &'static [usize] = &[];
 }
 
 /// The wire name at `index` of `names` (empty past the end, which the generated tables never reach).
@@ -124,4 +149,50 @@ pub fn debug_unit_enum<E: UnitEnum>(value: E, f: &mut fmt::Formatter<'_>) -> fmt
 #[inline]
 pub fn unit_text<E: UnitEnum>(value: E) -> &'static str {
     name(E::VARIANTS, value.index())
+}
+
+/// A text that names no variant of a string enum `schema!` generated: the error of its `FromStr`
+/// (`"shipped".parse::<OrderStatus>()`), with serde's message for the same mistake.
+///
+/// ```
+/// # use daplug_runtime::UnknownVariant;
+/// let err = UnknownVariant { value: "lost".into(), expected: &["open", "closed"] };
+/// assert_eq!(err.to_string(), "unknown variant `lost`, expected one of `open`, `closed`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownVariant {
+    /// The text given.
+    pub value: String,
+    /// The variants' wire texts.
+    pub expected: &'static [&'static str],
+}
+
+impl fmt::Display for UnknownVariant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown variant `{}`, ", self.value)?;
+        match self.expected {
+            [] => f.write_str("there are no variants"),
+            [one] => write!(f, "expected `{one}`"),
+            [first, rest @ ..] => {
+                write!(f, "expected one of `{first}`")?;
+                rest.iter().try_for_each(|name| write!(f, ", `{name}`"))
+            }
+        }
+    }
+}
+
+impl std::error::Error for UnknownVariant {}
+
+/// A string enum's variant from its wire text (its `FromStr`).
+#[inline]
+pub fn parse_unit_enum<E: UnitEnum>(text: &str) -> Result<E, UnknownVariant> {
+    E::variant_index(text.as_bytes())
+        .and_then(|index| E::ALL.get(index).copied())
+        .ok_or_else(|| UnknownVariant { value: text.to_owned(), expected: E::VARIANTS })
+}
+
+/// A string enum's `Display`: its wire text (padded as `str` pads).
+#[inline]
+pub fn display_unit_enum<E: UnitEnum>(value: E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.pad(unit_text(value))
 }

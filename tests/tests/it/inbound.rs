@@ -1,0 +1,108 @@
+//! Inbound JSON: `<Name>Key` and `<Name>Patch` read with serde (generated and derived models), a
+//! patch's `null` removing the attribute through both update modes, and a key attribute in a patch
+//! body refused.
+
+use daplug_runtime::Decimal;
+
+use crate::decimals::per_property::{Invoice, InvoiceKey, InvoicePatch};
+use crate::harness::{raw_get, standard};
+use crate::models::{DerivedOrderKey, DerivedOrderPatch};
+
+fn d(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+#[test]
+fn generated_keys_read_from_json_as_the_derive_reads_them() {
+    let key: InvoiceKey = serde_json::from_str(r#"{"pk": "inv", "sk": "1", "other": [1]}"#).unwrap();
+    assert_eq!(key, InvoiceKey { pk: "inv".into(), sk: "1".into() }, "unknown fields skipped");
+    let err = serde_json::from_str::<InvoiceKey>(r#"{"pk": "inv"}"#).unwrap_err().to_string();
+    assert!(err.starts_with("missing field `sk`"), "{err}");
+    let err = serde_json::from_str::<InvoiceKey>(r#"{"pk": "inv", "sk": 1}"#).unwrap_err().to_string();
+    assert!(err.starts_with("invalid type: integer `1`, expected a string"), "{err}");
+    let err = serde_json::from_str::<InvoiceKey>(r#"{"pk": "a", "pk": "b", "sk": "1"}"#).unwrap_err().to_string();
+    assert!(err.starts_with("duplicate field `pk`"), "{err}");
+    // What it reads is what it writes.
+    let text = serde_json::to_string(&key).unwrap();
+    assert_eq!(serde_json::from_str::<InvoiceKey>(&text).unwrap(), key);
+    // A sequence of the fields in order, as the derive reads a struct.
+    assert_eq!(serde_json::from_str::<InvoiceKey>(r#"["inv", "1"]"#).unwrap(), key);
+}
+
+#[test]
+fn a_generated_patch_tells_absent_from_null() {
+    let patch: InvoicePatch = serde_json::from_str(r#"{"note": null, "total": 12.50}"#).unwrap();
+    assert_eq!(patch.note, Some(None), "null: remove the attribute");
+    assert_eq!(patch.rate, None, "absent: leave it");
+    assert_eq!(patch.total.as_ref().map(Decimal::as_str), Some("12.50"), "the decimal keeps its text");
+    assert_eq!(serde_json::to_string(&patch).unwrap(), r#"{"total":12.50,"note":null}"#, "written back as read");
+    let patch: InvoicePatch = serde_json::from_str(r#"{"note": "paid", "amounts": [1.10]}"#).unwrap();
+    assert_eq!(patch.note, Some(Some("paid".into())));
+    assert_eq!(patch.amounts, Some(Some(vec![d("1.10")])));
+    assert_eq!(serde_json::from_str::<InvoicePatch>("{}").unwrap(), InvoicePatch::default());
+    // A required field cannot be removed: its `null` is the type's error (here `Decimal`'s).
+    let err = serde_json::from_str::<InvoicePatch>(r#"{"total": null}"#).unwrap_err().to_string();
+    assert!(err.starts_with("`null` is not a decimal number"), "{err}");
+    let err = serde_json::from_str::<InvoicePatch>(r#"{"note": 3}"#).unwrap_err().to_string();
+    assert!(err.starts_with("invalid type: integer `3`, expected a string"), "{err}");
+}
+
+#[test]
+fn a_key_attribute_in_a_patch_body_is_refused_with_its_name() {
+    for body in [r#"{"note": "x", "sk": "2"}"#, r#"{"pk": null}"#, r#"{"pk": "inv"}"#] {
+        let err = serde_json::from_str::<InvoicePatch>(body).unwrap_err().to_string();
+        assert!(err.contains("is a key attribute, which a patch cannot change"), "{body}: {err}");
+    }
+    let err = serde_json::from_str::<InvoicePatch>(r#"{"sk": "2"}"#).unwrap_err().to_string();
+    assert!(err.starts_with("`sk` is a key attribute"), "{err}");
+    // Through a path-tracking reader the path names it too.
+    let err = serde_path_to_error::deserialize::<_, InvoicePatch>(&mut serde_json::Deserializer::from_str(
+        r#"{"note": "x", "pk": "other"}"#,
+    ))
+    .unwrap_err();
+    assert_eq!(err.path().to_string(), "pk");
+}
+
+#[test]
+fn derived_companions_read_from_json() {
+    let key: DerivedOrderKey = serde_json::from_str(r#"{"pk": "a", "sk": "1"}"#).unwrap();
+    assert_eq!(key, DerivedOrderKey { pk: "a".into(), sk: "1".into() });
+    let err = serde_json::from_str::<DerivedOrderKey>(r#"{"sk": "1"}"#).unwrap_err().to_string();
+    assert!(err.starts_with("missing field `pk`"), "{err}");
+    let patch: DerivedOrderPatch = serde_json::from_str(r#"{"status": null, "count": 3}"#).unwrap();
+    assert_eq!(patch.status, Some(None));
+    assert_eq!(patch.count, Some(Some(3)));
+    assert_eq!(patch.modified, None);
+    let err = serde_json::from_str::<DerivedOrderPatch>(r#"{"count": 3, "pk": "b"}"#).unwrap_err().to_string();
+    assert!(err.starts_with("`pk` is a key attribute"), "{err}");
+}
+
+/// A patch's `null` removes the attribute in both update modes: the item holds no `note` at all
+/// afterwards, not a `NULL` (an update in one request sends `REMOVE`, which "removes one or more
+/// attributes from an item": API reference, UpdateItem, `UpdateExpression`).
+#[tokio::test]
+async fn a_null_in_a_patch_body_removes_the_attribute() {
+    let (builder, config, table) = standard().await;
+    let invoices = builder.build().unwrap().repository::<Invoice>();
+    for (sk, one_request) in [("1", false), ("2", true)] {
+        let invoice = Invoice {
+            pk: "inv".into(),
+            sk: sk.into(),
+            total: d("1.5"),
+            amounts: None,
+            rate: Some(0.5),
+            note: Some("draft".into()),
+        };
+        invoices.insert(&invoice).await.unwrap();
+        let patch: InvoicePatch = serde_json::from_str(r#"{"note": null, "rate": 0.25}"#).unwrap();
+        let key = InvoiceKey { pk: "inv".into(), sk: sk.into() };
+        let update = invoices.update(&key, &patch);
+        let updated = if one_request { update.in_one_request().await } else { update.await }.unwrap();
+        assert_eq!(updated.note, None, "one request: {one_request}");
+        assert_eq!(updated.rate, Some(0.25));
+        let raw = raw_get(&config, &table, "inv", sk).await.unwrap();
+        assert!(!raw.contains_key("note"), "one request: {one_request}: {raw:?}");
+        assert!(raw.contains_key("rate"));
+        assert_eq!(invoices.get(&key).await.unwrap().unwrap().note, None);
+    }
+}
