@@ -368,6 +368,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for AdditionalBankIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for AdditionalBankIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl AdditionalBankIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `Address` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -1707,6 +1729,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for AmountAdjustmentAmountAdjustmentType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for AmountAdjustmentAmountAdjustmentType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl AmountAdjustmentAmountAdjustmentType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `ApproveTransfersRequest` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -2325,6 +2369,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for AuLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for AuLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl AuLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -3842,6 +3908,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for BankCategoryDataPriority {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for BankCategoryDataPriority {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl BankCategoryDataPriority {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// **bank**
 #[derive(
@@ -3914,6 +4002,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for BankCategoryDataType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for BankCategoryDataType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl BankCategoryDataType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -4398,6 +4508,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for BrLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for BrLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl BrLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -4885,6 +5017,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for CaLocalAccountIdentificationAccountType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for CaLocalAccountIdentificationAccountType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl CaLocalAccountIdentificationAccountType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// **caLocal**
 #[derive(
@@ -4957,6 +5111,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for CaLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for CaLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl CaLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -6298,6 +6474,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for CapitalGrantStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for CapitalGrantStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl CapitalGrantStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -8818,6 +9016,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for CashOutTransferType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for CashOutTransferType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl CashOutTransferType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `ConfirmationTrackingData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -9141,6 +9361,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for ConfirmationTrackingDataStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for ConfirmationTrackingDataStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl ConfirmationTrackingDataStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The type of the tracking event.
 ///
@@ -9217,6 +9459,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for ConfirmationTrackingDataType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for ConfirmationTrackingDataType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl ConfirmationTrackingDataType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -10337,6 +10601,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for CzLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for CzLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl CzLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -11584,6 +11870,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for DkLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for DkLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl DkLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `EstimationTrackingData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -11938,6 +12246,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for EstimationTrackingDataType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for EstimationTrackingDataType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl EstimationTrackingDataType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -13421,6 +13751,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for FundingInstrumentSourceOfFunds {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for FundingInstrumentSourceOfFunds {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl FundingInstrumentSourceOfFunds {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `GrantCounterparty` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -14387,6 +14739,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for HkLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for HkLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl HkLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `HULocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -14737,6 +15111,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for HuLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for HuLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl HuLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `IbanAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -15076,6 +15472,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for IbanAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for IbanAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl IbanAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -15439,6 +15857,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for InterchangeDataType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for InterchangeDataType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl InterchangeDataType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -15826,6 +16266,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for InternalCategoryDataType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for InternalCategoryDataType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl InternalCategoryDataType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `InternalReviewTrackingData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -16183,6 +16645,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for InternalReviewTrackingDataReason {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for InternalReviewTrackingDataReason {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl InternalReviewTrackingDataReason {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The status of the transfer.
 ///
@@ -16266,6 +16750,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for InternalReviewTrackingDataStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for InternalReviewTrackingDataStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl InternalReviewTrackingDataStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The type of tracking event.
 ///
@@ -16342,6 +16848,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for InternalReviewTrackingDataType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for InternalReviewTrackingDataType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl InternalReviewTrackingDataType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -17236,6 +17764,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for IssuedCardPanEntryMode {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for IssuedCardPanEntryMode {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl IssuedCardPanEntryMode {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// Contains information about how the payment was processed.
 ///
@@ -17360,6 +17910,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for IssuedCardProcessingType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for IssuedCardProcessingType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl IssuedCardProcessingType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// **issuedCard**
 #[derive(
@@ -17432,6 +18004,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for IssuedCardType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for IssuedCardType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl IssuedCardType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -17763,6 +18357,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for IssuingTransactionDataType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for IssuingTransactionDataType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl IssuingTransactionDataType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -19592,6 +20208,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for MerchantPurchaseDataType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for MerchantPurchaseDataType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl MerchantPurchaseDataType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `Modification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -20465,6 +21103,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for ModificationStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for ModificationStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl ModificationStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `NameLocation` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -21223,6 +21883,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for NoLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for NoLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl NoLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `NumberAndBicAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -21673,6 +22355,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for NumberAndBicAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for NumberAndBicAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl NumberAndBicAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `NZLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -22021,6 +22725,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for NzLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for NzLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl NzLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -22718,6 +23444,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for PartyIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for PartyIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl PartyIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `PaymentInstrument` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -23409,6 +24157,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for PlLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for PlLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl PlLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `PlatformPayment` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -24076,6 +24846,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for PlatformPaymentPlatformPaymentType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for PlatformPaymentPlatformPaymentType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl PlatformPaymentPlatformPaymentType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// **platformPayment**
 #[derive(
@@ -24148,6 +24940,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for PlatformPaymentType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for PlatformPaymentType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl PlatformPaymentType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -26376,6 +27190,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for ReturnTransferResponseStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for ReturnTransferResponseStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl ReturnTransferResponseStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `RoutingDetails` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -26850,6 +27686,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for RoutingDetailsPriority {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for RoutingDetailsPriority {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl RoutingDetailsPriority {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `SELocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -27242,6 +28100,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for SeLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for SeLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl SeLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -28003,6 +28883,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for SgLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for SgLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl SgLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -30672,6 +31574,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransactionStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransactionStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransactionStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `Transfer` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -31742,6 +32666,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferCategory {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferCategory {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferCategory {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -33310,6 +34256,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferDataCategory {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferDataCategory {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferDataCategory {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The relevant data according to the transfer category.
 #[derive(
@@ -33546,6 +34514,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferDataDirection {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferDataDirection {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferDataDirection {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -34132,6 +35122,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferDataReason {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferDataReason {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferDataReason {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The result of the transfer.
 ///
@@ -34649,6 +35661,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferDataStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferDataStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferDataStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The latest tracking information of the transfer.
 #[derive(
@@ -35114,6 +36148,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferDataType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferDataType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferDataType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The direction of the transfer.
 ///
@@ -35191,6 +36247,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferDirection {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferDirection {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferDirection {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -36799,6 +37877,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferEventReason {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferEventReason {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferEventReason {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The status of the transfer event.
 #[derive(
@@ -37305,6 +38405,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferEventStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferEventStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferEventStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// Additional information for the tracking event.
 #[derive(
@@ -37546,6 +38668,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferEventType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferEventType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferEventType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -38433,6 +39577,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferInfoCategory {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferInfoCategory {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferInfoCategory {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The inline schema at `adyen-transfer-v4.yaml#/components/schemas/TransferInfo/properties/priorities/items`.
 #[derive(
@@ -38541,6 +39707,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferInfoPrioritiesItem {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferInfoPrioritiesItem {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferInfoPrioritiesItem {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -38667,6 +39855,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferInfoPriority {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferInfoPriority {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferInfoPriority {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The type of transfer.
 ///
@@ -38763,6 +39973,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferInfoType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferInfoType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferInfoType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -40478,6 +41710,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferReason {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferReason {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferReason {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `TransferRequestReview` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -41095,6 +42349,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferReviewScaOnApproval {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferReviewScaOnApproval {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferReviewScaOnApproval {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -42114,6 +43390,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The type of transfer or transaction. For example, **refund**, **payment**, **internalTransfer**, **bankTransfer**.
 #[derive(
@@ -42414,6 +43712,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for TransferType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for TransferType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl TransferType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -43238,6 +44558,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for UkLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for UkLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl UkLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `UltimatePartyIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -43967,6 +45309,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for UltimatePartyIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for UltimatePartyIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl UltimatePartyIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `USLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -44415,6 +45779,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for UsLocalAccountIdentificationAccountType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for UsLocalAccountIdentificationAccountType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl UsLocalAccountIdentificationAccountType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// **usLocal**
 #[derive(
@@ -44487,6 +45873,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for UsLocalAccountIdentificationType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for UsLocalAccountIdentificationType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl UsLocalAccountIdentificationType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };

@@ -274,4 +274,26 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for QueryDirection {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for QueryDirection {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl QueryDirection {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };

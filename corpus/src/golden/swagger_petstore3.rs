@@ -989,6 +989,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for OrderStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for OrderStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl OrderStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `Pet` schema of `swagger-petstore3.yaml`.
 #[derive(
@@ -1436,6 +1458,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for PetStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for PetStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl PetStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };

@@ -907,6 +907,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for BookingPaymentCurrency {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for BookingPaymentCurrency {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl BookingPaymentCurrency {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The payment source to take the payment from. This can be a card or a bank account. Some of these properties will be hidden on read to protect PII leaking.
 #[derive(
@@ -1298,6 +1320,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for BookingPaymentSourceVariant0Object {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for BookingPaymentSourceVariant0Object {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl BookingPaymentSourceVariant0Object {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// A bank account to take payment from. Must be able to make payments in the currency specified in the payment.
 #[derive(
@@ -1551,6 +1595,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for BookingPaymentSourceVariant1AccountType {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for BookingPaymentSourceVariant1AccountType {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl BookingPaymentSourceVariant1AccountType {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The inline schema at `train-travel.yaml#/components/schemas/BookingPayment/properties/source/oneOf/1/properties/object`.
 #[derive(
@@ -1623,6 +1689,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for BookingPaymentSourceVariant1Object {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for BookingPaymentSourceVariant1Object {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl BookingPaymentSourceVariant1Object {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -1703,6 +1791,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for BookingPaymentStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for BookingPaymentStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl BookingPaymentStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };

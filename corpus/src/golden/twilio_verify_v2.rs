@@ -73,6 +73,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for AccessTokenEnumFactorTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for AccessTokenEnumFactorTypes {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl AccessTokenEnumFactorTypes {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// Reason for the Challenge to be in certain `status`. One of `none`, `not_needed` or `not_requested`.
 #[derive(
@@ -155,6 +177,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for ChallengeEnumChallengeReasons {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for ChallengeEnumChallengeReasons {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl ChallengeEnumChallengeReasons {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -255,6 +299,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for ChallengeEnumChallengeStatuses {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for ChallengeEnumChallengeStatuses {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl ChallengeEnumChallengeStatuses {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The Factor Type of this Challenge. Currently `push` and `totp` are supported.
 #[derive(
@@ -335,6 +401,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for ChallengeEnumFactorTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for ChallengeEnumFactorTypes {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl ChallengeEnumFactorTypes {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `challenge_enum_list_orders` schema of `twilio-verify-v2.yaml`.
 #[derive(
@@ -412,6 +500,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for ChallengeEnumListOrders {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for ChallengeEnumListOrders {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl ChallengeEnumListOrders {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The Status of this Factor. One of `unverified` or `verified`.
 #[derive(
@@ -487,6 +597,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for FactorEnumFactorStatuses {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for FactorEnumFactorStatuses {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl FactorEnumFactorStatuses {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -569,6 +701,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for FactorEnumFactorTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for FactorEnumFactorTypes {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl FactorEnumFactorTypes {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `factor_enum_notification_platforms` schema of `twilio-verify-v2.yaml`.
 #[derive(
@@ -647,6 +801,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for FactorEnumNotificationPlatforms {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for FactorEnumNotificationPlatforms {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl FactorEnumNotificationPlatforms {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -729,6 +905,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for FactorEnumTotpAlgorithms {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for FactorEnumTotpAlgorithms {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl FactorEnumTotpAlgorithms {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The Type of this Form. Currently only `form-push` is supported.
 #[derive(
@@ -801,6 +999,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for FormEnumFormTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for FormEnumFormTypes {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl FormEnumFormTypes {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -878,6 +1098,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for NewFactorEnumFactorStatuses {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for NewFactorEnumFactorStatuses {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl NewFactorEnumFactorStatuses {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -960,6 +1202,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for NewFactorEnumFactorTypes {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for NewFactorEnumFactorTypes {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl NewFactorEnumFactorTypes {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `new_factor_enum_notification_platforms` schema of `twilio-verify-v2.yaml`.
 #[derive(
@@ -1040,6 +1304,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for NewFactorEnumNotificationPlatforms {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for NewFactorEnumNotificationPlatforms {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl NewFactorEnumNotificationPlatforms {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `new_factor_enum_totp_algorithms` schema of `twilio-verify-v2.yaml`.
 #[derive(
@@ -1118,6 +1404,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for NewFactorEnumTotpAlgorithms {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for NewFactorEnumTotpAlgorithms {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl NewFactorEnumTotpAlgorithms {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -1206,6 +1514,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for VerificationAttemptEnumAttemptStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for VerificationAttemptEnumAttemptStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl VerificationAttemptEnumAttemptStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -1330,6 +1660,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for VerificationAttemptEnumCallStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for VerificationAttemptEnumCallStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl VerificationAttemptEnumCallStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// A string specifying the communication channel used for the verification attempt.
 #[derive(
@@ -1434,6 +1786,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for VerificationAttemptEnumChannels {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for VerificationAttemptEnumChannels {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl VerificationAttemptEnumChannels {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// A string specifying the conversion status of the verification. A conversion happens when the user is able to provide the correct code. Possible values are `CONVERTED` and `UNCONVERTED`.
 #[derive(
@@ -1509,6 +1883,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for VerificationAttemptEnumConversionStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for VerificationAttemptEnumConversionStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl VerificationAttemptEnumConversionStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -1663,6 +2059,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for VerificationAttemptEnumMessageStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for VerificationAttemptEnumMessageStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl VerificationAttemptEnumMessageStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The `verification_attempts_summary_enum_channels` schema of `twilio-verify-v2.yaml`.
 #[derive(
@@ -1765,6 +2183,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for VerificationAttemptsSummaryEnumChannels {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for VerificationAttemptsSummaryEnumChannels {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl VerificationAttemptsSummaryEnumChannels {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -1871,6 +2311,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for VerificationCheckEnumChannel {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for VerificationCheckEnumChannel {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl VerificationCheckEnumChannel {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The verification method used. One of: [`email`](https://www.twilio.com/docs/verify/email), `sms`, `whatsapp`, `call`, `sna`, or `rcs`.
 #[derive(
@@ -1975,6 +2437,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for VerificationEnumChannel {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for VerificationEnumChannel {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl VerificationEnumChannel {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// Risk_check overrides Fraud Prevention measures like Fraud Guard, Geo Permissions etc per verification attempt basis, allowing Verify to block traffic considered fraudulent if enabled or bypass active protections if disabled. Can be: `enable`(default) or `disable`. For SMS channel only.
 #[derive(
@@ -2052,6 +2536,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for VerificationEnumRiskCheck {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for VerificationEnumRiskCheck {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl VerificationEnumRiskCheck {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The status of the verification. Can be: `pending`, `approved`, `canceled`, `max_attempts_reached`, `deleted`, `failed` or `expired`.
 #[derive(
@@ -2127,6 +2633,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for VerificationEnumStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for VerificationEnumStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl VerificationEnumStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };
@@ -13723,6 +14251,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for WebhookEnumMethods {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for WebhookEnumMethods {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl WebhookEnumMethods {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The webhook status. Default value is `enabled`. One of: `enabled` or `disabled`
 #[derive(
@@ -13800,6 +14350,28 @@ const _: () = {
             __p::debug_unit_enum(*self, f)
         }
     }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for WebhookEnumStatus {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for WebhookEnumStatus {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl WebhookEnumStatus {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
+        }
+    }
 };
 /// The webhook version. Default value is `v2` which includes all the latest fields. Version `v1` is legacy and may be removed in the future.
 #[derive(
@@ -13875,6 +14447,28 @@ const _: () = {
         #[inline]
         fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
             __p::debug_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::fmt::Display for WebhookEnumVersion {
+        #[inline]
+        fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+            __p::display_unit_enum(*self, f)
+        }
+    }
+    #[automatically_derived]
+    impl __p::std::str::FromStr for WebhookEnumVersion {
+        type Err = ::daplug_runtime::UnknownVariant;
+        #[inline]
+        fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+            __p::parse_unit_enum(text)
+        }
+    }
+    impl WebhookEnumVersion {
+        /// The variant's wire text (what it is written as, and what `FromStr` reads).
+        #[inline]
+        pub fn as_str(self) -> &'static str {
+            __p::unit_text(self)
         }
     }
 };

@@ -174,7 +174,8 @@ pub(super) fn nest(items: Vec<TokenStream>) -> TokenStream {
     nest(items.chunks(8).map(|chunk| quote!((#(#chunk,)*))).collect())
 }
 
-/// `UnitEnum`, `Deserialize`, `Serialize`, `Debug` and the item decoder of a string enum.
+/// `UnitEnum`, `Deserialize`, `Serialize`, `Debug`, `Display` and `FromStr` (the wire text), `as_str`
+/// and the item decoder of a string enum.
 pub(super) fn unit_enum(name: &str, variants: &[Variant]) -> TokenStream {
     let label = name;
     let name = ident(name);
@@ -221,6 +222,28 @@ pub(super) fn unit_enum(name: &str, variants: &[Variant]) -> TokenStream {
             #[inline]
             fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
                 __p::debug_unit_enum(*self, f)
+            }
+        }
+        #[automatically_derived]
+        impl __p::std::fmt::Display for #name {
+            #[inline]
+            fn fmt(&self, f: &mut __p::std::fmt::Formatter<'_>) -> __p::std::fmt::Result {
+                __p::display_unit_enum(*self, f)
+            }
+        }
+        #[automatically_derived]
+        impl __p::std::str::FromStr for #name {
+            type Err = ::daplug_runtime::UnknownVariant;
+            #[inline]
+            fn from_str(text: &str) -> __p::std::result::Result<Self, Self::Err> {
+                __p::parse_unit_enum(text)
+            }
+        }
+        impl #name {
+            /// The variant's wire text (what it is written as, and what `FromStr` reads).
+            #[inline]
+            pub fn as_str(self) -> &'static str {
+                __p::unit_text(self)
             }
         }
     })
