@@ -168,16 +168,53 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
         serde_model(item)
     }
 
-    /// Maps an inbound JSON payload to the model: unknown fields are dropped at every level, a value of
-    /// the wrong type is an [`Error::Validation`] naming its JSON path (e.g. `line_items[1].qty`), and
-    /// so are nesting deeper than [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH) and a number too
-    /// large for its field (`3.5e38` for an `f32`).
+    /// Maps an inbound JSON payload already parsed into a `serde_json::Value` to the model, as
+    /// [`from_json_str`](Model::from_json_str) does. **Its numbers are already `f64`s** (serde_json's
+    /// `Value` keeps no number text): a `format: decimal` field given `12.50` reads as `12.5`, and
+    /// decimals are exact only up to 15–17 significant digits. For a request body, prefer
+    /// [`from_json_str`](Model::from_json_str) / [`from_json_slice`](Model::from_json_slice), which
+    /// read the text itself.
     fn from_json(value: &serde_json::Value) -> Result<Self> {
         crate::codec::json::deserialize(value).map_err(|(path, err)| Error::Validation {
             schema: Self::META.schema,
             path,
             message: err.to_string(),
         })
+    }
+
+    /// Reads the model from JSON text (an inbound request body): unknown fields are dropped at
+    /// every level (unless the schema closes an object), a value of the wrong type, a broken
+    /// constraint, nesting deeper than [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH), a number
+    /// out of its field's range (`3.5e38` for an `f32`, `1e400` anywhere) and malformed JSON are an
+    /// [`Error::Validation`] naming the JSON path at fault (`line_items[1].qty`; `.` for the whole
+    /// body). Numbers keep their text: a `format: decimal` field given `12.50` stays `12.50` in the
+    /// model, the item and the event body.
+    ///
+    /// ```
+    /// # use daplug_runtime::{Decimal, Model, ModelMeta};
+    /// #[derive(Debug, serde::Serialize, serde::Deserialize)]
+    /// struct Invoice { pk: String, total: Decimal }
+    /// impl Model for Invoice {
+    ///     type Key = serde_json::Value;
+    ///     type Patch = serde_json::Value;
+    ///     const META: ModelMeta = ModelMeta::named("Invoice");
+    /// }
+    /// let invoice = Invoice::from_json_str(r#"{"pk": "i-1", "total": 12.50}"#)?;
+    /// assert_eq!(invoice.total.as_str(), "12.50");
+    /// let err = Invoice::from_json_str(r#"{"pk": "i-1", "total": "x"}"#).unwrap_err();
+    /// assert!(err.to_string().contains("total"));
+    /// # Ok::<(), daplug_runtime::Error>(())
+    /// ```
+    fn from_json_str(text: &str) -> Result<Self> {
+        crate::codec::json::from_text(serde_json::Deserializer::from_str(text))
+            .map_err(|(path, message)| Error::Validation { schema: Self::META.schema, path, message })
+    }
+
+    /// [`from_json_str`](Model::from_json_str) on bytes (a body as an HTTP framework hands it
+    /// over); bytes that are not UTF-8 are an error as malformed JSON is.
+    fn from_json_slice(bytes: &[u8]) -> Result<Self> {
+        crate::codec::json::from_text(serde_json::Deserializer::from_slice(bytes))
+            .map_err(|(path, message)| Error::Validation { schema: Self::META.schema, path, message })
     }
 
     /// Checks the constraints the schema puts on the model's values (`minimum`, `maxLength`,

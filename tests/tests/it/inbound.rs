@@ -106,3 +106,76 @@ async fn a_null_in_a_patch_body_removes_the_attribute() {
         assert_eq!(invoices.get(&key).await.unwrap().unwrap().note, None);
     }
 }
+
+#[test]
+fn string_enums_parse_and_print_their_wire_text() {
+    use crate::models::example::ExampleModelStatus;
+    use std::str::FromStr;
+    for status in [ExampleModelStatus::Open, ExampleModelStatus::Shipped, ExampleModelStatus::Closed] {
+        let text = status.to_string();
+        assert_eq!(text, status.as_str());
+        assert_eq!(serde_json::to_value(status).unwrap(), serde_json::Value::String(text.clone()), "the wire text");
+        assert_eq!(text.parse::<ExampleModelStatus>(), Ok(status));
+    }
+    assert_eq!(ExampleModelStatus::Shipped.as_str(), "shipped");
+    assert_eq!(format!("[{:>8}]", ExampleModelStatus::Open), "[    open]", "padded as a str");
+    let err = ExampleModelStatus::from_str("Open").unwrap_err();
+    assert_eq!(err.to_string(), "unknown variant `Open`, expected one of `open`, `shipped`, `closed`");
+    let serde_err = serde_json::from_str::<ExampleModelStatus>(r#""Open""#).unwrap_err().to_string();
+    assert!(serde_err.starts_with(&err.to_string()), "one mistake, one message: {serde_err}");
+}
+
+mod bodies_model {
+    daplug_runtime::schema!("fixtures/bodies.yml");
+}
+
+#[test]
+fn models_read_from_json_text_with_the_path_at_fault() {
+    use daplug_runtime::{Error, Model};
+    let invoice =
+        Invoice::from_json_str(r#"{"pk": "inv", "sk": "1", "total": 12.50, "amounts": [0.10, 1e2]}"#).unwrap();
+    assert_eq!(invoice.total.as_str(), "12.50", "the text kept");
+    let texts: Vec<&str> = invoice.amounts.as_ref().unwrap().iter().map(Decimal::as_str).collect();
+    assert_eq!(texts, ["0.10", "1e2"]);
+    assert_eq!(
+        Invoice::from_json_slice(br#"{"pk": "inv", "sk": "1", "total": 12.50}"#).unwrap().total.as_str(),
+        "12.50"
+    );
+    // `from_json(&Value)` cannot keep it: the `Value` holds an `f64`.
+    let value: serde_json::Value = serde_json::from_str(r#"{"pk": "inv", "sk": "1", "total": 12.50}"#).unwrap();
+    assert_eq!(Invoice::from_json(&value).unwrap().total.as_str(), "12.5");
+
+    let path = |text: &[u8]| match Invoice::from_json_slice(text) {
+        Err(Error::Validation { path, message, .. }) => (path, message),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(path(br#"{"pk": "inv", "sk": "1", "total": 1, "amounts": [1, "x"]}"#).0, "amounts[1]");
+    assert_eq!(path(br#"{"pk": "inv", "sk": "1", "total": 1e400}"#).0, "total", "beyond DynamoDB's range");
+    assert_eq!(path(br#"{"pk": "inv", "sk": "1", "total": 1, "rate": 1e400}"#).0, "rate", "not a finite f64");
+    let (at, message) = path(br#"{"pk": "inv", "sk": "1"}"#);
+    assert_eq!((at.as_str(), message.starts_with("missing field `total`")), (".", true));
+    let (at, message) = path(br#"{"pk": "inv", "sk": "1", "total": 1} trailing"#);
+    assert_eq!(at, ".");
+    assert!(message.starts_with("trailing characters"), "{message}");
+    let (_, message) = path(b"{\"pk\": \"inv\", \"sk\": \xff}");
+    assert!(message.contains("line 1"), "malformed: {message}");
+}
+
+/// `12.50` read from a request body is `12.50` in the item written and in the event published
+/// (daplug-ddb publishes the caller's text too).
+#[tokio::test]
+async fn a_decimal_keeps_its_text_from_the_body_to_the_event() {
+    use bodies_model::Parcel;
+    use daplug_runtime::testing::RecordingSink;
+    use daplug_runtime::Model;
+    use std::sync::Arc;
+    let (builder, _config, _table) = standard().await;
+    let sink = Arc::new(RecordingSink::new());
+    let parcels = builder.event_sink(sink.clone()).build().unwrap().repository::<Parcel>();
+    let parcel = Parcel::from_json_str(r#"{"sk": "1", "pk": "a", "weight": 0.5, "price": 12.50}"#).unwrap();
+    assert_eq!(parcel.to_item().unwrap()["price"], aws_sdk_dynamodb::types::AttributeValue::N("12.50".into()));
+    parcels.insert(&parcel).await.unwrap();
+    let events = sink.events();
+    assert_eq!(events.len(), 1);
+    assert!(events[0].body.contains(r#""price": 12.50"#), "{}", events[0].body);
+}

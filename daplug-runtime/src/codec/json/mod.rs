@@ -37,6 +37,19 @@ where
         .map_err(|err| (track.path.into_inner().unwrap_or_else(|| ".".to_owned()), err))
 }
 
+/// `T` read from JSON text, the whole text: on error, the path of the value at fault (`.` for
+/// malformed JSON outside any value, or text after it) and serde_json's message (with its line and
+/// column). Numbers are read from their text, so a `Decimal` keeps it.
+pub(crate) fn from_text<'de, R, T>(mut text: serde_json::Deserializer<R>) -> Result<T, (String, String)>
+where
+    R: serde_json::de::Read<'de>,
+    T: Deserialize<'de>,
+{
+    let value = deserialize(&mut text).map_err(|(path, err)| (path, err.to_string()))?;
+    text.end().map_err(|err| (".".to_owned(), err.to_string()))?;
+    Ok(value)
+}
+
 /// One node of the path from the root to the value being deserialized, linked to its parent.
 enum Chain<'a> {
     Root,
