@@ -57,6 +57,9 @@ pub mod aws {
     pub use aws_sdk_dynamodb as dynamodb;
     #[cfg(feature = "sns")]
     pub use aws_sdk_sns as sns;
+    /// Feature `sqs` (off by default): for services that read the queue a topic delivers to.
+    #[cfg(feature = "sqs")]
+    pub use aws_sdk_sqs as sqs;
 }
 
 /// Paths used by generated code. Not public API: may change in any release.

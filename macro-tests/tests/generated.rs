@@ -126,7 +126,7 @@ fn derived_model() {
     assert_eq!(meta.indexes[0].hash_key.key_type, daplug_runtime::KeyType::N);
     let key = OrderKey { pk: "a".into(), sk: "b".into() };
     assert_eq!(serde_json::to_value(&key).expect("key"), serde_json::json!({"pk": "a", "sk": "b"}));
-    let patch = OrderPatch { order_id: Some("x".into()), ..Default::default() };
+    let patch = OrderPatch { order_id: Some(Some("x".into())), ..Default::default() };
     assert_eq!(serde_json::to_value(&patch).expect("patch"), serde_json::json!({"orderId": "x"}));
     // Typed names use the wire names (serde renames included) and the value type without `Option`.
     let kind: daplug_runtime::Field<Order, std::string::String> = Order::KIND;

@@ -179,3 +179,14 @@ async fn a_decimal_keeps_its_text_from_the_body_to_the_event() {
     assert_eq!(events.len(), 1);
     assert!(events[0].body.contains(r#""price": 12.50"#), "{}", events[0].body);
 }
+
+/// The `sqs` feature re-exports the SDK a subscriber reads its queue with, beside SNS: the same
+/// crate the tests use (one client type, not a second copy).
+#[tokio::test]
+async fn sqs_is_reexported_beside_sns() {
+    let config = crate::harness::sdk_config().await;
+    let client: aws_sdk_sqs::Client = daplug_runtime::aws::sqs::Client::new(&config);
+    let _: daplug_runtime::aws::sns::Client = daplug_runtime::aws::sns::Client::new(&config);
+    let queues = client.list_queues().send().await.unwrap();
+    assert!(queues.queue_urls().iter().all(|url| url.starts_with("http")));
+}
