@@ -168,7 +168,7 @@ impl IoK8sApiAppsV1ControllerRevision {
         "revision",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1ControllerRevision`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1ControllerRevision`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -540,7 +540,7 @@ impl IoK8sApiAppsV1ControllerRevisionList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
-/// A partial update of [`IoK8sApiAppsV1ControllerRevisionList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1ControllerRevisionList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -915,7 +915,7 @@ impl IoK8sApiAppsV1DaemonSet {
         "status",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DaemonSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1326,7 +1326,7 @@ impl IoK8sApiAppsV1DaemonSetCondition {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DaemonSetCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -1700,7 +1700,7 @@ impl IoK8sApiAppsV1DaemonSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DaemonSetList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2056,7 +2056,7 @@ impl IoK8sApiAppsV1DaemonSetSpec {
         IoK8sApiAppsV1DaemonSetUpdateStrategy,
     > = ::daplug_runtime::Field::new("updateStrategy");
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DaemonSetSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2501,7 +2501,7 @@ impl IoK8sApiAppsV1DaemonSetStatus {
         "updatedNumberScheduled",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DaemonSetStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -2858,7 +2858,7 @@ impl IoK8sApiAppsV1DaemonSetUpdateStrategy {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetUpdateStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DaemonSetUpdateStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3192,7 +3192,7 @@ impl IoK8sApiAppsV1Deployment {
         "status",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1Deployment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1Deployment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -3631,7 +3631,7 @@ impl IoK8sApiAppsV1DeploymentCondition {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DeploymentCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4022,7 +4022,7 @@ impl IoK8sApiAppsV1DeploymentList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DeploymentList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4418,7 +4418,7 @@ impl IoK8sApiAppsV1DeploymentSpec {
         "template",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DeploymentSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -4870,7 +4870,7 @@ impl IoK8sApiAppsV1DeploymentStatus {
         "updatedReplicas",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DeploymentStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5208,7 +5208,7 @@ impl IoK8sApiAppsV1DeploymentStrategy {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1DeploymentStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5541,7 +5541,7 @@ impl IoK8sApiAppsV1ReplicaSet {
         "status",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1ReplicaSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -5940,7 +5940,7 @@ impl IoK8sApiAppsV1ReplicaSetCondition {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6314,7 +6314,7 @@ impl IoK8sApiAppsV1ReplicaSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -6656,7 +6656,7 @@ impl IoK8sApiAppsV1ReplicaSetSpec {
         "template",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7023,7 +7023,7 @@ impl IoK8sApiAppsV1ReplicaSetStatus {
         "replicas",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7337,7 +7337,7 @@ impl IoK8sApiAppsV1RollingUpdateDaemonSet {
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("maxUnavailable");
 }
-/// A partial update of [`IoK8sApiAppsV1RollingUpdateDaemonSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1RollingUpdateDaemonSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7602,7 +7602,7 @@ impl IoK8sApiAppsV1RollingUpdateDeployment {
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("maxUnavailable");
 }
-/// A partial update of [`IoK8sApiAppsV1RollingUpdateDeployment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1RollingUpdateDeployment`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -7864,7 +7864,7 @@ impl IoK8sApiAppsV1RollingUpdateStatefulSetStrategy {
         "partition",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1RollingUpdateStatefulSetStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1RollingUpdateStatefulSetStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8187,7 +8187,7 @@ impl IoK8sApiAppsV1StatefulSet {
         "status",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1StatefulSet`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8592,7 +8592,7 @@ impl IoK8sApiAppsV1StatefulSetCondition {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1StatefulSetCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -8966,7 +8966,7 @@ impl IoK8sApiAppsV1StatefulSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1StatefulSetList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9251,7 +9251,7 @@ impl IoK8sApiAppsV1StatefulSetOrdinals {
         "start",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetOrdinals`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1StatefulSetOrdinals`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9494,7 +9494,7 @@ impl IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("whenScaled");
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -9926,7 +9926,7 @@ impl IoK8sApiAppsV1StatefulSetSpec {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PersistentVolumeClaim>,
     > = ::daplug_runtime::Field::new("volumeClaimTemplates");
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1StatefulSetSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10483,7 +10483,7 @@ impl IoK8sApiAppsV1StatefulSetStatus {
         "updatedReplicas",
     );
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1StatefulSetStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -10860,7 +10860,7 @@ impl IoK8sApiAppsV1StatefulSetUpdateStrategy {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetUpdateStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAppsV1StatefulSetUpdateStrategy`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11188,7 +11188,7 @@ impl IoK8sApiAutoscalingV1Scale {
         "status",
     );
 }
-/// A partial update of [`IoK8sApiAutoscalingV1Scale`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAutoscalingV1Scale`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11487,7 +11487,7 @@ impl IoK8sApiAutoscalingV1ScaleSpec {
         "replicas",
     );
 }
-/// A partial update of [`IoK8sApiAutoscalingV1ScaleSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAutoscalingV1ScaleSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11716,7 +11716,7 @@ impl IoK8sApiAutoscalingV1ScaleStatus {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("selector");
 }
-/// A partial update of [`IoK8sApiAutoscalingV1ScaleStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiAutoscalingV1ScaleStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -11989,7 +11989,7 @@ impl IoK8sApiCoreV1Affinity {
         IoK8sApiCoreV1PodAntiAffinity,
     > = ::daplug_runtime::Field::new("podAntiAffinity");
 }
-/// A partial update of [`IoK8sApiCoreV1Affinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1Affinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12297,7 +12297,7 @@ impl IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeID");
 }
-/// A partial update of [`IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12651,7 +12651,7 @@ impl IoK8sApiCoreV1AzureDiskVolumeSource {
         "readOnly",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1AzureDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1AzureDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -12978,7 +12978,7 @@ impl IoK8sApiCoreV1AzureFileVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("shareName");
 }
-/// A partial update of [`IoK8sApiCoreV1AzureFileVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1AzureFileVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13253,7 +13253,7 @@ impl IoK8sApiCoreV1Capabilities {
         >,
     > = ::daplug_runtime::Field::new("drop");
 }
-/// A partial update of [`IoK8sApiCoreV1Capabilities`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1Capabilities`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13593,7 +13593,7 @@ impl IoK8sApiCoreV1CephFsVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
-/// A partial update of [`IoK8sApiCoreV1CephFsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1CephFsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -13962,7 +13962,7 @@ impl IoK8sApiCoreV1CinderVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeID");
 }
-/// A partial update of [`IoK8sApiCoreV1CinderVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1CinderVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14274,7 +14274,7 @@ impl IoK8sApiCoreV1ClaimSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resourceClaimTemplateName");
 }
-/// A partial update of [`IoK8sApiCoreV1ClaimSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ClaimSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14533,7 +14533,7 @@ impl IoK8sApiCoreV1ConfigMapEnvSource {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapEnvSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ConfigMapEnvSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -14794,7 +14794,7 @@ impl IoK8sApiCoreV1ConfigMapKeySelector {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapKeySelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ConfigMapKeySelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15069,7 +15069,7 @@ impl IoK8sApiCoreV1ConfigMapProjection {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ConfigMapProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -15376,7 +15376,7 @@ impl IoK8sApiCoreV1ConfigMapVolumeSource {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ConfigMapVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16028,7 +16028,7 @@ impl IoK8sApiCoreV1Container {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("workingDir");
 }
-/// A partial update of [`IoK8sApiCoreV1Container`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1Container`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -16730,7 +16730,7 @@ impl IoK8sApiCoreV1ContainerPort {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("protocol");
 }
-/// A partial update of [`IoK8sApiCoreV1ContainerPort`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ContainerPort`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17096,7 +17096,7 @@ impl IoK8sApiCoreV1CsiVolumeSource {
         >,
     > = ::daplug_runtime::Field::new("volumeAttributes");
 }
-/// A partial update of [`IoK8sApiCoreV1CsiVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1CsiVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17393,7 +17393,7 @@ impl IoK8sApiCoreV1DownwardApiProjection {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     > = ::daplug_runtime::Field::new("items");
 }
-/// A partial update of [`IoK8sApiCoreV1DownwardApiProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1DownwardApiProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17675,7 +17675,7 @@ impl IoK8sApiCoreV1DownwardApiVolumeFile {
         IoK8sApiCoreV1ResourceFieldSelector,
     > = ::daplug_runtime::Field::new("resourceFieldRef");
 }
-/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeFile`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeFile`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -17972,7 +17972,7 @@ impl IoK8sApiCoreV1DownwardApiVolumeSource {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     > = ::daplug_runtime::Field::new("items");
 }
-/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18231,7 +18231,7 @@ impl IoK8sApiCoreV1EmptyDirVolumeSource {
         IoK8sApimachineryPkgApiResourceQuantity,
     > = ::daplug_runtime::Field::new("sizeLimit");
 }
-/// A partial update of [`IoK8sApiCoreV1EmptyDirVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1EmptyDirVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18508,7 +18508,7 @@ impl IoK8sApiCoreV1EnvFromSource {
         "secretRef",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1EnvFromSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1EnvFromSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -18789,7 +18789,7 @@ impl IoK8sApiCoreV1EnvVar {
         "valueFrom",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1EnvVar`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1EnvVar`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19100,7 +19100,7 @@ impl IoK8sApiCoreV1EnvVarSource {
         IoK8sApiCoreV1SecretKeySelector,
     > = ::daplug_runtime::Field::new("secretKeyRef");
 }
-/// A partial update of [`IoK8sApiCoreV1EnvVarSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1EnvVarSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -19790,7 +19790,7 @@ impl IoK8sApiCoreV1EphemeralContainer {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("workingDir");
 }
-/// A partial update of [`IoK8sApiCoreV1EphemeralContainer`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1EphemeralContainer`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20466,7 +20466,7 @@ impl IoK8sApiCoreV1EphemeralVolumeSource {
         IoK8sApiCoreV1PersistentVolumeClaimTemplate,
     > = ::daplug_runtime::Field::new("volumeClaimTemplate");
 }
-/// A partial update of [`IoK8sApiCoreV1EphemeralVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1EphemeralVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -20724,7 +20724,7 @@ impl IoK8sApiCoreV1ExecAction {
         >,
     > = ::daplug_runtime::Field::new("command");
 }
-/// A partial update of [`IoK8sApiCoreV1ExecAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ExecAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21034,7 +21034,7 @@ impl IoK8sApiCoreV1FcVolumeSource {
         >,
     > = ::daplug_runtime::Field::new("wwids");
 }
-/// A partial update of [`IoK8sApiCoreV1FcVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1FcVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21410,7 +21410,7 @@ impl IoK8sApiCoreV1FlexVolumeSource {
         IoK8sApiCoreV1LocalObjectReference,
     > = ::daplug_runtime::Field::new("secretRef");
 }
-/// A partial update of [`IoK8sApiCoreV1FlexVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1FlexVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -21722,7 +21722,7 @@ impl IoK8sApiCoreV1FlockerVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("datasetUUID");
 }
-/// A partial update of [`IoK8sApiCoreV1FlockerVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1FlockerVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22019,7 +22019,7 @@ impl IoK8sApiCoreV1GcePersistentDiskVolumeSource {
         "readOnly",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1GcePersistentDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1GcePersistentDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22317,7 +22317,7 @@ impl IoK8sApiCoreV1GitRepoVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("revision");
 }
-/// A partial update of [`IoK8sApiCoreV1GitRepoVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1GitRepoVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22595,7 +22595,7 @@ impl IoK8sApiCoreV1GlusterfsVolumeSource {
         "readOnly",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1GlusterfsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1GlusterfsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -22853,7 +22853,7 @@ impl IoK8sApiCoreV1GrpcAction {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service");
 }
-/// A partial update of [`IoK8sApiCoreV1GrpcAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1GrpcAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23107,7 +23107,7 @@ impl IoK8sApiCoreV1HostAlias {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
 }
-/// A partial update of [`IoK8sApiCoreV1HostAlias`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1HostAlias`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23364,7 +23364,7 @@ impl IoK8sApiCoreV1HostPathVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiCoreV1HostPathVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1HostPathVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23674,7 +23674,7 @@ impl IoK8sApiCoreV1HttpGetAction {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheme");
 }
-/// A partial update of [`IoK8sApiCoreV1HttpGetAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1HttpGetAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -23973,7 +23973,7 @@ impl IoK8sApiCoreV1HttpHeader {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
-/// A partial update of [`IoK8sApiCoreV1HttpHeader`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1HttpHeader`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24369,7 +24369,7 @@ impl IoK8sApiCoreV1IscsiVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("targetPortal");
 }
-/// A partial update of [`IoK8sApiCoreV1IscsiVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1IscsiVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -24763,7 +24763,7 @@ impl IoK8sApiCoreV1KeyToPath {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
 }
-/// A partial update of [`IoK8sApiCoreV1KeyToPath`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1KeyToPath`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25014,7 +25014,7 @@ impl IoK8sApiCoreV1Lifecycle {
         "preStop",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1Lifecycle`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1Lifecycle`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25299,7 +25299,7 @@ impl IoK8sApiCoreV1LifecycleHandler {
         "tcpSocket",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1LifecycleHandler`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1LifecycleHandler`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25557,7 +25557,7 @@ impl IoK8sApiCoreV1LocalObjectReference {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1LocalObjectReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1LocalObjectReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -25805,7 +25805,7 @@ impl IoK8sApiCoreV1NfsVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("server");
 }
-/// A partial update of [`IoK8sApiCoreV1NfsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1NfsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -26085,7 +26085,7 @@ impl IoK8sApiCoreV1NodeAffinity {
         IoK8sApiCoreV1NodeSelector,
     > = ::daplug_runtime::Field::new("requiredDuringSchedulingIgnoredDuringExecution");
 }
-/// A partial update of [`IoK8sApiCoreV1NodeAffinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1NodeAffinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -26344,7 +26344,7 @@ impl IoK8sApiCoreV1NodeSelector {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorTerm>,
     > = ::daplug_runtime::Field::new("nodeSelectorTerms");
 }
-/// A partial update of [`IoK8sApiCoreV1NodeSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1NodeSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -26597,7 +26597,7 @@ impl IoK8sApiCoreV1NodeSelectorRequirement {
         >,
     > = ::daplug_runtime::Field::new("values");
 }
-/// A partial update of [`IoK8sApiCoreV1NodeSelectorRequirement`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1NodeSelectorRequirement`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -26873,7 +26873,7 @@ impl IoK8sApiCoreV1NodeSelectorTerm {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorRequirement>,
     > = ::daplug_runtime::Field::new("matchFields");
 }
-/// A partial update of [`IoK8sApiCoreV1NodeSelectorTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1NodeSelectorTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -27137,7 +27137,7 @@ impl IoK8sApiCoreV1ObjectFieldSelector {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fieldPath");
 }
-/// A partial update of [`IoK8sApiCoreV1ObjectFieldSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ObjectFieldSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -27456,7 +27456,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaim {
         IoK8sApiCoreV1PersistentVolumeClaimStatus,
     > = ::daplug_runtime::Field::new("status");
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaim`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaim`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -27906,7 +27906,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaimCondition {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimCondition`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -28376,7 +28376,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaimSpec {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeName");
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -28885,7 +28885,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaimStatus {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resizeStatus");
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimStatus`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29266,7 +29266,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaimTemplate {
         IoK8sApiCoreV1PersistentVolumeClaimSpec,
     > = ::daplug_runtime::Field::new("spec");
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimTemplate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimTemplate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29540,7 +29540,7 @@ impl IoK8sApiCoreV1PersistentVolumeClaimVolumeSource {
         "readOnly",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -29789,7 +29789,7 @@ impl IoK8sApiCoreV1PhotonPersistentDiskVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("pdID");
 }
-/// A partial update of [`IoK8sApiCoreV1PhotonPersistentDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PhotonPersistentDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -30073,7 +30073,7 @@ impl IoK8sApiCoreV1PodAffinity {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     > = ::daplug_runtime::Field::new("requiredDuringSchedulingIgnoredDuringExecution");
 }
-/// A partial update of [`IoK8sApiCoreV1PodAffinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodAffinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -30400,7 +30400,7 @@ impl IoK8sApiCoreV1PodAffinityTerm {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("topologyKey");
 }
-/// A partial update of [`IoK8sApiCoreV1PodAffinityTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodAffinityTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -30727,7 +30727,7 @@ impl IoK8sApiCoreV1PodAntiAffinity {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     > = ::daplug_runtime::Field::new("requiredDuringSchedulingIgnoredDuringExecution");
 }
-/// A partial update of [`IoK8sApiCoreV1PodAntiAffinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodAntiAffinity`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -31044,7 +31044,7 @@ impl IoK8sApiCoreV1PodDnsConfig {
         >,
     > = ::daplug_runtime::Field::new("searches");
 }
-/// A partial update of [`IoK8sApiCoreV1PodDnsConfig`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodDnsConfig`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -31325,7 +31325,7 @@ impl IoK8sApiCoreV1PodDnsConfigOption {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
-/// A partial update of [`IoK8sApiCoreV1PodDnsConfigOption`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodDnsConfigOption`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -31556,7 +31556,7 @@ impl IoK8sApiCoreV1PodOs {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1PodOs`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodOs`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -31757,7 +31757,7 @@ impl IoK8sApiCoreV1PodReadinessGate {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("conditionType");
 }
-/// A partial update of [`IoK8sApiCoreV1PodReadinessGate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodReadinessGate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -31984,7 +31984,7 @@ impl IoK8sApiCoreV1PodResourceClaim {
         "source",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1PodResourceClaim`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodResourceClaim`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -32206,7 +32206,7 @@ impl IoK8sApiCoreV1PodSchedulingGate {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1PodSchedulingGate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodSchedulingGate`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -32581,7 +32581,7 @@ impl IoK8sApiCoreV1PodSecurityContext {
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     > = ::daplug_runtime::Field::new("windowsOptions");
 }
-/// A partial update of [`IoK8sApiCoreV1PodSecurityContext`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodSecurityContext`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -33665,7 +33665,7 @@ impl IoK8sApiCoreV1PodSpec {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Volume>,
     > = ::daplug_runtime::Field::new("volumes");
 }
-/// A partial update of [`IoK8sApiCoreV1PodSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -34564,7 +34564,7 @@ impl IoK8sApiCoreV1PodTemplateSpec {
         "spec",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1PodTemplateSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PodTemplateSpec`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -34842,7 +34842,7 @@ impl IoK8sApiCoreV1PortworxVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeID");
 }
-/// A partial update of [`IoK8sApiCoreV1PortworxVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PortworxVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -35097,7 +35097,7 @@ impl IoK8sApiCoreV1PreferredSchedulingTerm {
         "weight",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1PreferredSchedulingTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1PreferredSchedulingTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -35469,7 +35469,7 @@ impl IoK8sApiCoreV1Probe {
         "timeoutSeconds",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1Probe`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1Probe`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -35846,7 +35846,7 @@ impl IoK8sApiCoreV1ProjectedVolumeSource {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeProjection>,
     > = ::daplug_runtime::Field::new("sources");
 }
-/// A partial update of [`IoK8sApiCoreV1ProjectedVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ProjectedVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -36166,7 +36166,7 @@ impl IoK8sApiCoreV1QuobyteVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volume");
 }
-/// A partial update of [`IoK8sApiCoreV1QuobyteVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1QuobyteVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -36591,7 +36591,7 @@ impl IoK8sApiCoreV1RbdVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
-/// A partial update of [`IoK8sApiCoreV1RbdVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1RbdVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -36920,7 +36920,7 @@ impl IoK8sApiCoreV1ResourceClaim {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1ResourceClaim`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ResourceClaim`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -37164,7 +37164,7 @@ impl IoK8sApiCoreV1ResourceFieldSelector {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource");
 }
-/// A partial update of [`IoK8sApiCoreV1ResourceFieldSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ResourceFieldSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -37484,7 +37484,7 @@ impl IoK8sApiCoreV1ResourceRequirements {
         >,
     > = ::daplug_runtime::Field::new("requests");
 }
-/// A partial update of [`IoK8sApiCoreV1ResourceRequirements`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ResourceRequirements`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -37915,7 +37915,7 @@ impl IoK8sApiCoreV1ScaleIoVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeName");
 }
-/// A partial update of [`IoK8sApiCoreV1ScaleIoVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ScaleIoVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -38331,7 +38331,7 @@ impl IoK8sApiCoreV1SeLinuxOptions {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
-/// A partial update of [`IoK8sApiCoreV1SeLinuxOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1SeLinuxOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -38626,7 +38626,7 @@ impl IoK8sApiCoreV1SeccompProfile {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApiCoreV1SeccompProfile`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1SeccompProfile`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -38874,7 +38874,7 @@ impl IoK8sApiCoreV1SecretEnvSource {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1SecretEnvSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1SecretEnvSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -39132,7 +39132,7 @@ impl IoK8sApiCoreV1SecretKeySelector {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1SecretKeySelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1SecretKeySelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -39404,7 +39404,7 @@ impl IoK8sApiCoreV1SecretProjection {
         "optional",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1SecretProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1SecretProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -39709,7 +39709,7 @@ impl IoK8sApiCoreV1SecretVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("secretName");
 }
-/// A partial update of [`IoK8sApiCoreV1SecretVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1SecretVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -40150,7 +40150,7 @@ impl IoK8sApiCoreV1SecurityContext {
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     > = ::daplug_runtime::Field::new("windowsOptions");
 }
-/// A partial update of [`IoK8sApiCoreV1SecurityContext`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1SecurityContext`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -40544,7 +40544,7 @@ impl IoK8sApiCoreV1ServiceAccountTokenProjection {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
 }
-/// A partial update of [`IoK8sApiCoreV1ServiceAccountTokenProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1ServiceAccountTokenProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -40873,7 +40873,7 @@ impl IoK8sApiCoreV1StorageOsVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeNamespace");
 }
-/// A partial update of [`IoK8sApiCoreV1StorageOsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1StorageOsVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -41177,7 +41177,7 @@ impl IoK8sApiCoreV1Sysctl {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
-/// A partial update of [`IoK8sApiCoreV1Sysctl`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1Sysctl`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -41417,7 +41417,7 @@ impl IoK8sApiCoreV1TcpSocketAction {
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("port");
 }
-/// A partial update of [`IoK8sApiCoreV1TcpSocketAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1TcpSocketAction`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -41722,7 +41722,7 @@ impl IoK8sApiCoreV1Toleration {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
-/// A partial update of [`IoK8sApiCoreV1Toleration`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1Toleration`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -42149,7 +42149,7 @@ impl IoK8sApiCoreV1TopologySpreadConstraint {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("whenUnsatisfiable");
 }
-/// A partial update of [`IoK8sApiCoreV1TopologySpreadConstraint`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1TopologySpreadConstraint`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -42508,7 +42508,7 @@ impl IoK8sApiCoreV1TypedLocalObjectReference {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1TypedLocalObjectReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1TypedLocalObjectReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -42803,7 +42803,7 @@ impl IoK8sApiCoreV1TypedObjectReference {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
 }
-/// A partial update of [`IoK8sApiCoreV1TypedObjectReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1TypedObjectReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -43584,7 +43584,7 @@ impl IoK8sApiCoreV1Volume {
         IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
     > = ::daplug_runtime::Field::new("vsphereVolume");
 }
-/// A partial update of [`IoK8sApiCoreV1Volume`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1Volume`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -44336,7 +44336,7 @@ impl IoK8sApiCoreV1VolumeDevice {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
-/// A partial update of [`IoK8sApiCoreV1VolumeDevice`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1VolumeDevice`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -44647,7 +44647,7 @@ impl IoK8sApiCoreV1VolumeMount {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("subPathExpr");
 }
-/// A partial update of [`IoK8sApiCoreV1VolumeMount`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1VolumeMount`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -45003,7 +45003,7 @@ impl IoK8sApiCoreV1VolumeProjection {
         IoK8sApiCoreV1ServiceAccountTokenProjection,
     > = ::daplug_runtime::Field::new("serviceAccountToken");
 }
-/// A partial update of [`IoK8sApiCoreV1VolumeProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1VolumeProjection`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -45343,7 +45343,7 @@ impl IoK8sApiCoreV1VsphereVirtualDiskVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumePath");
 }
-/// A partial update of [`IoK8sApiCoreV1VsphereVirtualDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1VsphereVirtualDiskVolumeSource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -45628,7 +45628,7 @@ impl IoK8sApiCoreV1WeightedPodAffinityTerm {
         "weight",
     );
 }
-/// A partial update of [`IoK8sApiCoreV1WeightedPodAffinityTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1WeightedPodAffinityTerm`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -45914,7 +45914,7 @@ impl IoK8sApiCoreV1WindowsSecurityContextOptions {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("runAsUserName");
 }
-/// A partial update of [`IoK8sApiCoreV1WindowsSecurityContextOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApiCoreV1WindowsSecurityContextOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -46447,7 +46447,7 @@ impl IoK8sApimachineryPkgApisMetaV1ApiResource {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResource`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -46882,7 +46882,7 @@ impl IoK8sApimachineryPkgApisMetaV1ApiResourceList {
         >,
     > = ::daplug_runtime::Field::new("resources");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResourceList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResourceList`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -47276,7 +47276,7 @@ impl IoK8sApimachineryPkgApisMetaV1DeleteOptions {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("propagationPolicy");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1DeleteOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1DeleteOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -47653,7 +47653,7 @@ impl IoK8sApimachineryPkgApisMetaV1LabelSelector {
         >,
     > = ::daplug_runtime::Field::new("matchLabels");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelector`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -47943,7 +47943,7 @@ impl IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement {
         >,
     > = ::daplug_runtime::Field::new("values");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -48252,7 +48252,7 @@ impl IoK8sApimachineryPkgApisMetaV1ListMeta {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("selfLink");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ListMeta`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ListMeta`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -48662,7 +48662,7 @@ impl IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
         "time",
     );
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -49364,7 +49364,7 @@ impl IoK8sApimachineryPkgApisMetaV1ObjectMeta {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ObjectMeta`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ObjectMeta`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -49948,7 +49948,7 @@ impl IoK8sApimachineryPkgApisMetaV1OwnerReference {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1OwnerReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1OwnerReference`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -50256,7 +50256,7 @@ impl IoK8sApimachineryPkgApisMetaV1Preconditions {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Preconditions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Preconditions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -50619,7 +50619,7 @@ impl IoK8sApimachineryPkgApisMetaV1Status {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Status`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Status`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -51006,7 +51006,7 @@ impl IoK8sApimachineryPkgApisMetaV1StatusCause {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusCause`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusCause`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -51360,7 +51360,7 @@ impl IoK8sApimachineryPkgApisMetaV1StatusDetails {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusDetails`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusDetails`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -51697,7 +51697,7 @@ impl IoK8sApimachineryPkgApisMetaV1WatchEvent {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1WatchEvent`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1WatchEvent`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,

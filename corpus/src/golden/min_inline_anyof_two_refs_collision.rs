@@ -87,7 +87,7 @@ impl SetupIntentPaymentMethodOptions {
         SetupIntentPaymentMethodOptionsAcssDebit2,
     > = ::daplug_runtime::Field::new("acss_debit");
 }
-/// A partial update of [`SetupIntentPaymentMethodOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`SetupIntentPaymentMethodOptions`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -305,7 +305,7 @@ impl SetupIntentPaymentMethodOptionsAcssDebit {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("currency");
 }
-/// A partial update of [`SetupIntentPaymentMethodOptionsAcssDebit`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`SetupIntentPaymentMethodOptionsAcssDebit`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
@@ -584,7 +584,7 @@ impl SetupIntentTypeSpecificPaymentMethodOptionsClient {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("verification_method");
 }
-/// A partial update of [`SetupIntentTypeSpecificPaymentMethodOptionsClient`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is refused (the key is given apart).
+/// A partial update of [`SetupIntentTypeSpecificPaymentMethodOptionsClient`]: each field is the model's field of the same name; `None` leaves the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is refused (the key is given apart).
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,

@@ -36,7 +36,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
     };
     let keys: Vec<_> = [&meta.hash_key, &meta.range_key].into_iter().flatten().collect();
     // A field the model may leave out is `Option<Option<T>>` in the patch: `Some(None)` (JSON's
-    // `null`) removes the attribute, `None` (absent) leaves it. A required one is `Option<T>`.
+    // `null`) clears it, `None` (absent) leaves it. A required one is `Option<T>`.
     let patch_fields: Vec<CompanionField> = s
         .fields
         .iter()
@@ -59,7 +59,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
     let patch_doc = format!(
         "A partial update of [`{}`]: each field is the model's field of the same name; `None` leaves \
          the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: \
-         `Some(None)` (a `null` in JSON) removes the attribute. Read from JSON, a key attribute is \
+         `Some(None)` (a `null` in JSON) clears it (the model reads `None`). Read from JSON, a key attribute is \
          refused (the key is given apart).",
         s.name
     );

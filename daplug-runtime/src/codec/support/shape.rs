@@ -23,7 +23,7 @@ pub struct KeyPart<T>(PhantomData<T>);
 
 /// A field of a companion patch (`<Name>Patch`), read through serde alone: absent, it is `None`;
 /// given, it is `Some` of the value as `T` reads it. With `T = Option<U>` (a field the model may
-/// leave out) a `null` is `Some(None)`: the patch removes the attribute, where absence leaves it.
+/// leave out) a `null` is `Some(None)`: the patch clears the field, where absence leaves it.
 #[derive(Debug)]
 pub struct Given<T>(PhantomData<T>);
 

@@ -200,13 +200,6 @@ pub(crate) fn changes<'a>(
                 None => {}
             }
         }
-        // A top-level `null` removes the attribute (a patch's `Some(None)`): the model reads a
-        // stored `NULL` and an absent attribute alike, and an update in one request then stores
-        // what the read-merge-write update stores (the attribute gone), not a `NULL`.
-        if matches!(value, AttributeValue::Null(_)) {
-            out.push(Change::Remove { path: AttrPath::new(name.clone()) });
-            continue;
-        }
         let (whole, below) = replaced.enter(name);
         push(&mut out, AttrPath::new(name.clone()), value, list, map, (whole, &below));
     }
