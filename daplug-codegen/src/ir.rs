@@ -18,6 +18,10 @@ pub enum Ty {
     I64,
     /// `i32` (`integer`, `format: int32`).
     I32,
+    /// `u64` (`integer`, `format: uint64`, or a range from 0 past `i64::MAX`).
+    U64,
+    /// `u32` (`integer`, `format: uint32`).
+    U32,
     /// `f64` (`number`).
     F64,
     /// `f32` (`number`, `format: float`).
@@ -27,6 +31,11 @@ pub enum Ty {
     Decimal,
     /// `bool`.
     Bool,
+    /// `()`: a schema whose only value is `null` (`type: "null"`, `enum: [null]`, `const: null`).
+    Null,
+    /// `daplug_runtime::Nothing`, which has no values: a schema no value satisfies (`false`,
+    /// `not: {}`, `enum: []`).
+    Nothing,
     /// `serde_json::Value`: schema-less values.
     Json,
     /// `serde_json::Map<String, serde_json::Value>`: `type: object` without properties (any

@@ -237,7 +237,7 @@ fn key_attr(spec: &Spec, at: &str, field: &Field) -> syn::Result<KeyAttr> {
 pub fn key_type(ty: &Ty) -> Option<KeyType> {
     match ty {
         Ty::String => Some(KeyType::S),
-        Ty::I64 | Ty::I32 | Ty::F64 | Ty::F32 | Ty::Decimal => Some(KeyType::N),
+        Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32 | Ty::F64 | Ty::F32 | Ty::Decimal => Some(KeyType::N),
         _ => None,
     }
 }

@@ -546,7 +546,14 @@ fn untagged_unions_are_ordered_from_the_most_specific_and_merge_equivalents() {
     assert_eq!(idents("Obj"), ["F", "Map"]);
     // G needs what F needs and more: tried first, or no input would ever be a G.
     assert_eq!(idents("Wide"), ["G", "F"]);
-    // Two strings only a format or pattern tells apart: one type, which says so.
+    // Two strings told apart by a format and a pattern: each read through its constraints.
+    assert_eq!(idents("Ids"), ["String", "String2"]);
+    assert!(matches!(find(&m, "IdsString"), TypeDef::Alias(a) if a.newtype && a.rules.is_some()));
+    // Without the constraints checked, nothing tells them apart: one type, which says so.
+    let m = lower_ok(&format!(
+        "x-daplug: {{constraints: skip}}\n{}",
+        components("    Ids: {oneOf: [{type: string, format: uuid}, {type: string, pattern: '^a'}]}\n")
+    ));
     let TypeDef::Alias(ids) = find(&m, "Ids") else { panic!("an alias") };
     assert_eq!(ids.ty, Ty::String);
     assert!(ids.doc.contains("accept the same values"), "{}", ids.doc);
@@ -649,4 +656,51 @@ fn constraints_are_merged_through_refs_and_all_of_and_can_be_skipped() {
     assert!(bad.contains("#/components/schemas/P/pattern: the pattern `(unclosed` is not an ECMA-262"), "{bad}");
     let bad = lower_err(&components("    P: {properties: {n: {type: number, multipleOf: 0}}}\n"));
     assert!(bad.contains("multipleOf` must be greater than 0"), "{bad}");
+}
+
+#[test]
+fn integer_widths_follow_format_and_range() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: integer, format: uint64}\n        b: {type: integer, format: uint32}\n        c: {type: integer, minimum: 0, maximum: 18446744073709551615}\n        d: {type: integer, minimum: -1, maximum: 18446744073709551615}\n        e: {type: integer, format: int64}\n",
+    ));
+    let types = ["a", "b", "c", "d", "e"].map(|f| field_ty(&m, "S", f).0);
+    assert_eq!(types, [Ty::U64, Ty::U32, Ty::U64, Ty::I64, Ty::I64]);
+    assert!(
+        expand(&components("    S:\n      properties:\n        a: {type: integer, format: uint64}\n")).contains("u64")
+    );
+}
+
+#[test]
+fn null_values_and_type_lists() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: string, enum: [x, y, null]}\n        b: {enum: [null]}\n        c: {type: [boolean, string]}\n        d: {oneOf: [{enum: [null]}, {type: string}]}\n        e: {type: ['null']}\n      required: [a, b, c, d, e]\n",
+    ));
+    // A required, nullable field is an `Option` (`optional` is how a field says so).
+    assert!(matches!(field_ty(&m, "S", "a"), (Ty::Named(_), true)));
+    assert_eq!(field_ty(&m, "S", "b").0, Ty::Null);
+    assert_eq!(field_ty(&m, "S", "e").0, Ty::Null);
+    assert_eq!(field_ty(&m, "S", "d"), (Ty::String, true));
+    let Ty::Named(c) = field_ty(&m, "S", "c").0 else { panic!("c is a union") };
+    match find(&m, &c) {
+        TypeDef::Enum(e) => match &e.kind {
+            EnumKind::OneOf { tag: None, alternatives } => {
+                let names: Vec<&str> = alternatives.iter().map(|a| a.ident.as_str()).collect();
+                assert_eq!(names, ["Boolean", "String"]);
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn impossible_schemas_admit_nothing() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: false\n        b: {not: {}}\n        c: {type: string, enum: []}\n        d: {enum: [], nullable: true}\n        e: {not: {type: string}}\n",
+    ));
+    for f in ["a", "b", "c"] {
+        assert_eq!(field_ty(&m, "S", f).0, Ty::Nothing, "{f}");
+    }
+    assert_ne!(field_ty(&m, "S", "d").0, Ty::Nothing);
+    assert_eq!(field_ty(&m, "S", "e").0, Ty::Json);
 }

@@ -234,11 +234,13 @@ impl Checker<'_> {
             (Ty::Json | Ty::Rust(_), _) => {}
             (Ty::Option(_), Json::Null(_)) => {}
             (Ty::Option(inner) | Ty::Boxed(inner), _) => self.check(value, inner, pointer, errors),
-            (Ty::String, Json::Str(_)) | (Ty::Bool, Json::Bool(..)) => {}
+            (Ty::String, Json::Str(_)) | (Ty::Bool, Json::Bool(..)) | (Ty::Null, Json::Null(_)) => {}
             (Ty::F64 | Ty::F32 | Ty::Decimal, Json::Int(..) | Json::Float(..)) => {}
             (Ty::I64, Json::Int(v, _)) if i64::try_from(*v).is_ok() => {}
             (Ty::I32, Json::Int(v, _)) if i32::try_from(*v).is_ok() => {}
-            (Ty::I64 | Ty::I32, Json::Int(..)) => {
+            (Ty::U64, Json::Int(v, _)) if u64::try_from(*v).is_ok() => {}
+            (Ty::U32, Json::Int(v, _)) if u32::try_from(*v).is_ok() => {}
+            (Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32, Json::Int(..)) => {
                 errors.push(self.spec.error_at(value.span(), pointer, "integer out of range for the generated field"))
             }
             (Ty::Vec(inner), Json::Array(items, _)) => {
@@ -444,7 +446,9 @@ fn multiples(text: &str, rules: &Rules) -> Result<(), String> {
 fn label(ty: &Ty) -> String {
     match ty {
         Ty::String => "a string".into(),
-        Ty::I64 | Ty::I32 => "an integer".into(),
+        Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32 => "an integer".into(),
+        Ty::Null => "null".into(),
+        Ty::Nothing => "no value (the schema admits none)".into(),
         Ty::F64 | Ty::F32 | Ty::Decimal => "a number".into(),
         Ty::Bool => "a boolean".into(),
         Ty::Vec(_) => "an array".into(),

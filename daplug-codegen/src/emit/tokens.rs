@@ -58,6 +58,8 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::String => quote!(#std::string::String),
         Ty::I64 => quote!(i64),
         Ty::I32 => quote!(i32),
+        Ty::U64 => quote!(u64),
+        Ty::U32 => quote!(u32),
         Ty::F64 => quote!(f64),
         Ty::F32 => quote!(f32),
         Ty::Decimal => {
@@ -65,6 +67,11 @@ pub fn ty(t: &Ty) -> TokenStream {
             quote!(#runtime::Decimal)
         }
         Ty::Bool => quote!(bool),
+        Ty::Null => quote!(()),
+        Ty::Nothing => {
+            let runtime = runtime();
+            quote!(#runtime::Nothing)
+        }
         Ty::Json => quote!(#p::serde_json::Value),
         Ty::Object => quote!(#p::serde_json::Map<#std::string::String, #p::serde_json::Value>),
         Ty::Vec(inner) => {

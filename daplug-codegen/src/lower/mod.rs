@@ -394,6 +394,9 @@ impl Lowerer<'_> {
     /// Types that need no definition: scalars, arrays, maps, free-form values.
     fn primitive(&mut self, value: &Value, at: &str) -> syn::Result<Ty> {
         let spec = self.spec;
+        if admits_nothing(value) {
+            return Ok(Ty::Nothing);
+        }
         let format = value.get("format").and_then(Value::as_str);
         let ty = match value.get("type") {
             Some(Value::Sequence(_)) => return Ok(Ty::Json),
@@ -413,14 +416,13 @@ impl Lowerer<'_> {
         };
         Ok(match ty {
             Some("string") => Ty::String,
-            Some("integer") if format == Some("int32") => Ty::I32,
-            Some("integer") => Ty::I64,
+            Some("integer") => integer_width(value, format),
             Some("number") if format == Some("float") => Ty::F32,
             Some("number") if format == Some("double") => Ty::F64,
             Some("number") if format == Some("decimal") => Ty::Decimal,
             Some("number") => self.numbers.clone(),
             Some("boolean") => Ty::Bool,
-            Some("null") => Ty::Json,
+            Some("null") => Ty::Null,
             Some("array") | None if items.is_some() => {
                 let items = items.unwrap_or(&Value::Null);
                 let (item, nullable) = self.ty_of(items, &join(at, "items"))?;
@@ -663,6 +665,48 @@ fn is_null_schema(value: &Value) -> bool {
         && map.keys().all(|k| {
             ANNOTATIONS.contains(&k) || (empty_object && matches!(k, "type" | "additionalProperties" | "properties"))
         })
+}
+
+/// The Rust integer for an `integer` schema: `i64` unless the format or the range asks for another.
+/// `uint64` (or a range from 0 that reaches past `i64::MAX`) needs `u64`; `int32` / `uint32` are
+/// the narrower types the format promises. DynamoDB's number range (38 digits) holds every `u64`.
+fn integer_width(value: &Value, format: Option<&str>) -> Ty {
+    let bound = |key: &str| match value.get(key) {
+        Some(Value::Number(n)) => Some(n.text().to_owned()),
+        _ => None,
+    };
+    let non_negative = bound("minimum")
+        .or_else(|| bound("exclusiveMinimum"))
+        .is_some_and(|min| daplug_rules::number::cmp(&min, "0").is_some_and(|o| o.is_ge()));
+    let past_i64 = bound("maximum")
+        .or_else(|| bound("exclusiveMaximum"))
+        .is_some_and(|max| daplug_rules::number::cmp(&max, &i64::MAX.to_string()).is_some_and(|o| o.is_gt()));
+    match format {
+        Some("int32") => Ty::I32,
+        Some("uint32") => Ty::U32,
+        Some("uint64") => Ty::U64,
+        _ if non_negative && past_i64 => Ty::U64,
+        _ => Ty::I64,
+    }
+}
+
+/// True for a schema no value satisfies: `false`, `not: {}` (or `not: true`), `enum: []`, `type: []`.
+fn admits_nothing(value: &Value) -> bool {
+    let empty_list = |key: &str| value.get(key).and_then(Value::as_sequence).is_some_and(Vec::is_empty);
+    let nullable = value.get("nullable").and_then(Value::as_bool) == Some(true);
+    match value {
+        Value::Bool(false) => true,
+        Value::Mapping(_) => {
+            let not_anything = match value.get("not") {
+                Some(Value::Bool(true)) => true,
+                Some(Value::Mapping(m)) => m.keys().all(|k| ANNOTATIONS.contains(&k)),
+                _ => false,
+            };
+            // `nullable: true` still admits `null` (`Option<Nothing>`).
+            not_anything || ((empty_list("enum") || empty_list("type")) && !nullable)
+        }
+        _ => false,
+    }
 }
 
 /// True when the schema's `oneOf`/`anyOf` has a `null` member.

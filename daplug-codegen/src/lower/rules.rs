@@ -242,7 +242,7 @@ pub(super) fn find_validating(defs: &mut [TypeDef]) {
                     *validates = now;
                 }
                 TypeDef::Alias(a) if a.newtype => {
-                    let now = holds(&a.ty);
+                    let now = a.rules.is_some() || holds(&a.ty);
                     changed |= now != a.validates;
                     a.validates = now;
                 }

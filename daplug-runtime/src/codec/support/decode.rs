@@ -64,6 +64,8 @@ through_serde!(
     f32,
     f64,
     Decimal,
+    (),
+    crate::codec::nothing::Nothing,
     serde_json::Value,
     serde_json::Map<String, serde_json::Value>
 );

@@ -32,7 +32,7 @@ pub use de::{deserialize_struct, deserialize_unit_enum};
 pub use decode::{serde_decode, Decode};
 pub use fields::{decode_struct, Elements, FieldReader, FieldSource, FieldValue, MissingField};
 pub(crate) use rules::reading_items;
-pub use rules::{check_field, check_patch, field_rules, Rules, Validate, Violation};
+pub use rules::{check_field, check_patch, deserialize_checked, field_rules, Rules, Validate, Violation};
 pub use ser::{fields, serialize_unit_enum, Fields};
 pub use shape::{debug_unit_enum, unit_text, FieldList, Optional, Required, StructDef, UnitEnum};
 pub use union::{deserialize_tagged, serialize_tagged, tag_text, TaggedUnion};

@@ -219,6 +219,17 @@ pub fn check_field<T: Serialize + ?Sized>(
     }
 }
 
+/// A value read by serde and checked against `rules` (a newtype that carries its schema's
+/// constraints itself: an alternative of a union told apart by them). Items are read unchecked.
+#[inline]
+pub fn deserialize_checked<'de, T, D>(deserializer: D, rules: &'static Rules) -> Result<T, D::Error>
+where
+    T: serde::Deserialize<'de> + Serialize,
+    D: Deserializer<'de>,
+{
+    Checked { rules, value: PhantomData }.deserialize(deserializer)
+}
+
 /// The rules of the field at `index` of `S`.
 #[inline]
 pub fn field_rules<S: StructDef>(index: usize) -> Option<&'static Rules> {

@@ -1,0 +1,117 @@
+//! JSON Schema constructs beyond objects and unions (`fixtures/constructs.yml`): integer widths,
+//! `null` in values, type lists, schemas that admit nothing. Instances in, the value or the error
+//! out, and the JSON back, on JSON read and through the table.
+
+use daplug_runtime::{Error, Model};
+use serde_json::{json, Value};
+
+use crate::harness::standard;
+
+mod spec {
+    daplug_runtime::schema!("fixtures/constructs.yml");
+}
+
+use spec::*;
+
+fn reading(changes: Value) -> Value {
+    let mut reading = json!({"pk": "p", "sk": "s"});
+    if let (Value::Object(reading), Value::Object(changes)) = (&mut reading, changes) {
+        reading.extend(changes);
+    }
+    reading
+}
+
+/// Reads `changes` into a `Reading`, writes it back as JSON: the same JSON comes out.
+fn round_trip(changes: Value) -> Reading {
+    let json = reading(changes);
+    let read = Reading::from_json(&json).unwrap_or_else(|e| panic!("{json} should be read: {e}"));
+    assert_eq!(serde_json::to_value(&read).unwrap(), json);
+    read
+}
+
+/// `changes` is refused, the error naming `path`.
+fn refused(changes: Value, path: &str) -> String {
+    match Reading::from_json(&reading(changes.clone())) {
+        Err(Error::Validation { path: at, message, .. }) => {
+            assert_eq!(at, path, "{changes}: {message}");
+            message
+        }
+        Err(other) => panic!("{changes}: expected a validation error at {path}, got {other}"),
+        Ok(read) => panic!("{changes} should be refused, read {read:?}"),
+    }
+}
+
+#[test]
+fn unsigned_integers_reach_u64_max_and_refuse_negatives() {
+    let read = round_trip(json!({"counter": u64::MAX, "small": u32::MAX, "wide": u64::MAX}));
+    assert_eq!((read.counter, read.small, read.wide), (Some(u64::MAX), Some(u32::MAX), Some(u64::MAX)));
+    refused(json!({"counter": -1}), "counter");
+    refused(json!({"small": u64::from(u32::MAX) + 1}), "small");
+    refused(json!({"wide": -1}), "wide");
+}
+
+#[test]
+fn null_among_values_is_none_and_only_null_is_unit() {
+    let read = round_trip(json!({"level": "high"}));
+    assert_eq!(read.level, Some(ReadingLevel::High));
+    let read = Reading::from_json(&reading(json!({"level": null, "cleared": null, "nothing_but_null": null}))).unwrap();
+    assert_eq!(read.level, None);
+    refused(json!({"level": "medium"}), "level");
+    refused(json!({"cleared": "x"}), "cleared");
+    refused(json!({"nothing_but_null": 0}), "nothing_but_null");
+    let read = round_trip(json!({"label": "x"}));
+    assert_eq!(read.label.as_deref(), Some("x"));
+    refused(json!({"label": 5}), "label");
+}
+
+#[test]
+fn type_lists_are_exactly_their_types() {
+    assert!(matches!(round_trip(json!({"flag": true})).flag, Some(ReadingFlag::Boolean(true))));
+    assert!(matches!(round_trip(json!({"flag": "yes"})).flag, Some(ReadingFlag::String(ref s)) if s == "yes"));
+    refused(json!({"flag": [1]}), "flag");
+    refused(json!({"flag": 1}), "flag");
+    // Each type keeps its own keywords: `minimum` for the integer, `maxLength` for the string.
+    assert!(matches!(round_trip(json!({"amount": 5})).amount, Some(ReadingAmount::Integer(ReadingAmountInteger(5)))));
+    assert!(matches!(round_trip(json!({"amount": "abc"})).amount, Some(ReadingAmount::String(_))));
+    assert!(Reading::from_json(&reading(json!({"amount": null}))).unwrap().amount.is_none());
+    refused(json!({"amount": 0}), "amount");
+    refused(json!({"amount": "abcd"}), "amount");
+    refused(json!({"amount": 1.5}), "amount");
+    // An enum over a type list: each value with its own type.
+    round_trip(json!({"size": "small"}));
+    round_trip(json!({"size": 0}));
+    refused(json!({"size": "medium"}), "size");
+    refused(json!({"size": 1}), "size");
+}
+
+#[test]
+fn schemas_that_admit_nothing_are_only_absent() {
+    let read = round_trip(json!({}));
+    assert!(read.never.is_none() && read.not_anything.is_none() && read.no_values.is_none());
+    for field in ["never", "not_anything", "no_values"] {
+        for value in [json!(1), json!("x"), json!({}), json!(null)] {
+            if value.is_null() {
+                // `null` for an optional field reads as absent (as serde reads `Option`).
+                continue;
+            }
+            let message = refused(json!({ field: value }), field);
+            assert!(message.contains("admits no value"), "{field}: {message}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_constructs_round_trip_through_the_table() {
+    let (builder, _config, _table) = standard().await;
+    let readings = builder.build().unwrap().repository::<Reading>();
+    let json = reading(json!({
+        "counter": u64::MAX, "small": 7, "level": "low", "cleared": null, "flag": "on",
+        "amount": 12, "size": 0, "label": "l"
+    }));
+    let written = Reading::from_json(&json).unwrap();
+    readings.insert(&written).await.unwrap();
+    let key = ReadingKey { pk: "p".into(), sk: "s".into() };
+    let read = readings.get(&key).await.unwrap().expect("stored");
+    assert_eq!(serde_json::to_value(&read).unwrap(), serde_json::to_value(&written).unwrap());
+    assert_eq!(read.counter, Some(u64::MAX));
+}
