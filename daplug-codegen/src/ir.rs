@@ -96,6 +96,52 @@ pub struct Field {
     pub pointer: String,
     /// Where the field was written (derive input); the macro call site otherwise.
     pub span: Span,
+    /// The schema's `default`, checked against the field's type and constraints: an absent field
+    /// reads as it (the field is then not `optional`, and always written).
+    pub default: Option<Literal>,
+}
+
+/// A value as generated code builds it (a field's `default`), already checked against its type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// A string.
+    Str(String),
+    /// An integer, as written (the field's integer type).
+    Int(String),
+    /// A float, as written.
+    Float(String),
+    /// An exact decimal, as written.
+    Decimal(String),
+    /// A boolean.
+    Bool(bool),
+    /// `()`.
+    Unit,
+    /// `Some(...)`, for a nullable list item.
+    Some(Box<Literal>),
+    /// `None`, for a nullable list item.
+    None,
+    /// A unit variant of a generated enum.
+    Variant {
+        /// The enum's Rust name.
+        ty: String,
+        /// The variant's Rust name.
+        variant: String,
+    },
+    /// A generated newtype around a value.
+    Newtype {
+        /// The newtype's Rust name.
+        ty: String,
+        /// The value it holds.
+        inner: Box<Literal>,
+    },
+    /// A `Vec`.
+    List(Vec<Literal>),
+    /// An empty `BTreeMap`.
+    EmptyMap,
+    /// An empty `serde_json::Map`.
+    EmptyObject,
+    /// A `serde_json::Value`.
+    Json(crate::value::Value),
 }
 
 /// A struct, possibly a model.

@@ -2,7 +2,7 @@
 
 use proc_macro2::Span;
 
-use crate::ir::{EnumKind, Module, Ty, TypeDef};
+use crate::ir::{EnumKind, Literal, Module, Ty, TypeDef};
 use crate::spec::Spec;
 use crate::{emit, lower};
 
@@ -703,4 +703,37 @@ fn impossible_schemas_admit_nothing() {
     }
     assert_ne!(field_ty(&m, "S", "d").0, Ty::Nothing);
     assert_eq!(field_ty(&m, "S", "e").0, Ty::Json);
+}
+
+#[test]
+fn defaults_fill_absent_fields_and_must_fit() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: integer, default: 3}\n        b: {type: string, default: x}\n        c: {$ref: '#/components/schemas/E'}\n        d: {type: array, items: {type: string}, default: []}\n        e: {type: integer}\n        f: {type: string, default: y, nullable: true}\n        g: {type: number, format: decimal, default: 12.50}\n    E: {type: string, enum: [on, off], default: off}\n",
+    ));
+    let TypeDef::Struct(s) = find(&m, "S") else { panic!("a struct") };
+    let field = |name: &str| s.fields.iter().find(|f| f.ident == name).expect("field");
+    assert_eq!(field("a").default, Some(Literal::Int("3".into())));
+    assert!(!field("a").optional);
+    assert_eq!(field("b").default, Some(Literal::Str("x".into())));
+    assert_eq!(field("c").default, Some(Literal::Variant { ty: "E".into(), variant: "Off".into() }));
+    assert_eq!(field("d").default, Some(Literal::List(Vec::new())));
+    assert!(field("e").default.is_none() && field("e").optional);
+    // Nullable: `null` and absent are both `None`; the default is not applied.
+    assert!(field("f").default.is_none() && field("f").optional);
+    assert_eq!(field("g").default, Some(Literal::Decimal("12.50".into())));
+    let out = expand(&components("    S:\n      properties:\n        a: {type: integer, default: -3}\n"));
+    assert!(out.contains("unwrap_or_else (|| - 3)"), "{out}");
+
+    for (schema, message) in [
+        ("{type: integer, default: x}", "expected an integer (i64), found a string"),
+        ("{type: integer, format: int32, default: 3000000000}", "3000000000 is out of range for an integer (i32)"),
+        ("{type: integer, minimum: 5, default: 3}", "3 is less than the minimum 5"),
+        ("{type: string, enum: [a, b], default: c}", "`c` is not one of the values of `SA`"),
+        ("{type: string, maxLength: 2, default: abc}", "more than the maximum length 2"),
+        ("{type: array, items: {type: integer}, default: [1, x]}", "expected an integer (i64), found a string"),
+    ] {
+        let err = lower_err(&components(&format!("    S:\n      properties:\n        a: {schema}\n")));
+        assert!(err.contains("t.yml#/components/schemas/S/properties/a/"), "{err}");
+        assert!(err.contains(message), "{schema}: {err}");
+    }
 }

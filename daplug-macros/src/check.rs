@@ -59,7 +59,7 @@ pub fn against_schema(
             }
         }
     }
-    for prop in schema.fields.iter().filter(|p| !p.optional) {
+    for prop in schema.fields.iter().filter(|p| !p.optional && p.default.is_none()) {
         if !fields.iter().any(|f| f.wire_name == prop.wire_name) {
             errors.push(spec.error_at(
                 ident.span(),

@@ -420,7 +420,7 @@ impl Checker<'_> {
                 None => errors.push(self.spec.error_at(key.span(), &s.pointer, format!("unknown property `{wire}`"))),
             }
         }
-        for field in s.fields.iter().filter(|f| !f.optional) {
+        for field in s.fields.iter().filter(|f| !f.optional && f.default.is_none()) {
             if !seen.contains(&field.wire_name) {
                 errors.push(self.spec.error_at(
                     span,

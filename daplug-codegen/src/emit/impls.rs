@@ -33,7 +33,8 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
             .iter()
             .map(|f| {
                 let t = ty(&f.ty);
-                if f.optional {
+                // A field with a default is read as optional, then filled (`build`).
+                if f.optional || f.default.is_some() {
                     quote!(__p::Optional<#t>)
                 } else {
                     quote!(__p::Required<#t>)
@@ -43,6 +44,13 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
     );
     let slots: Vec<Ident> = (0..s.fields.len()).map(|i| format_ident!("__field{i}")).collect();
     let pattern = nest(slots.iter().map(ToTokens::to_token_stream).collect());
+    let values = s.fields.iter().zip(&slots).map(|(f, slot)| match &f.default {
+        Some(default) => {
+            let default = super::tokens::literal(default);
+            quote!(#slot.unwrap_or_else(|| #default))
+        }
+        None => slot.to_token_stream(),
+    });
     let written: Vec<Written> =
         s.fields.iter().map(|f| Written { ident: &f.ident, wire: &f.wire_name, optional: f.optional }).collect();
     let p = quote!(__p);
@@ -63,7 +71,7 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
             type Fields = #types;
             #[inline]
             fn build(#pattern: <Self::Fields as __p::FieldList>::Values) -> Self {
-                Self { #(#members: #slots),* }
+                Self { #(#members: #values),* }
             }
             #index
             #deny

@@ -25,10 +25,13 @@ pub(super) fn structure(s: &Struct, impls: Impls) -> TokenStream {
     };
     let fields = s.fields.iter().map(|f| {
         let t = ty(&f.ty);
-        let t = if f.optional { option(t) } else { t };
         match impls {
-            Impls::Derived => field(f, t, f.optional, &quote!(pub)),
-            Impls::Generated => bare_field(f, t),
+            // The hand-written baseline reads a field with a default as an `Option`.
+            Impls::Derived => {
+                let optional = f.optional || f.default.is_some();
+                field(f, if optional { option(t) } else { t }, optional, &quote!(pub))
+            }
+            Impls::Generated => bare_field(f, if f.optional { option(t) } else { t }),
         }
     });
     quote! {

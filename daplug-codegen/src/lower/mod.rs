@@ -34,6 +34,7 @@ use crate::naming;
 use crate::spec::{self, join, Spec};
 use crate::value::Value;
 
+mod defaults;
 mod rules;
 mod unions;
 
@@ -66,6 +67,7 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
         },
         closed_objects: settings.closed_objects,
         checks: (settings.constraints, settings.formats),
+        defaults: settings.defaults,
         bases: BTreeMap::new(),
         errors: Errors::default(),
     };
@@ -174,6 +176,8 @@ struct Lowerer<'a> {
     /// Whether constraints, and among them formats, are checked (the root's `x-daplug:
     /// {constraints: ..., formats: ...}`).
     checks: (bool, bool),
+    /// Whether `default`s fill absent fields (the root's `x-daplug: {defaults: ...}`).
+    defaults: bool,
     /// Inheritance bases (see `unions.rs`) → the components that extend them, in order.
     bases: BTreeMap<String, Vec<String>>,
     errors: Errors,
@@ -518,16 +522,35 @@ impl Lowerer<'_> {
             }
             let rules =
                 if prop.conflicting { None } else { errors.ok(self.rules_of(prop.schema, &prop.pointer)).flatten() };
+            let required = merged.required.contains(&prop.name) && !prop.from_alternative;
+            // A default fills an absent optional field; a required or nullable one keeps its type
+            // (absent is an error, or `null` and absent are both `None`), and the default is only
+            // documented.
+            let default = match (required || nullable || prop.conflicting, self.default_of(prop.schema, &prop.pointer)) {
+                (_, Err(err)) => {
+                    errors.push(err);
+                    None
+                }
+                (false, Ok(Some(value))) => {
+                    errors.ok(self.literal(&value, &ty, rules.as_ref(), &join(&prop.pointer, "default"))).flatten()
+                }
+                (_, Ok(_)) => None,
+            };
+            if default.is_some() {
+                let note = "Absent, it reads as the schema's `default`.";
+                doc = Some(doc.map_or(note.to_owned(), |d| format!("{d}\n\n{note}")));
+            }
             fields.push(Field {
                 wire_name: prop.name.clone(),
                 ident,
                 ty,
-                optional: nullable || prop.from_alternative || !merged.required.contains(&prop.name),
+                optional: default.is_none() && (nullable || prop.from_alternative || !merged.required.contains(&prop.name)),
                 doc,
                 rules,
                 validates: false,
                 pointer: prop.pointer.clone(),
                 span: spec.span,
+                default,
             });
         }
         let (model, companions) = if is_named(at) && as_model {

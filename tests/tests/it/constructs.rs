@@ -13,8 +13,13 @@ mod spec {
 
 use spec::*;
 
+/// The defaults a reading written without them reads with.
+fn defaults() -> Value {
+    json!({"retries": 3, "mode": "manual", "tags": ["a"], "price": 9.90})
+}
+
 fn reading(changes: Value) -> Value {
-    let mut reading = json!({"pk": "p", "sk": "s"});
+    let mut reading = json!({"pk": "p", "sk": "s", "retries": 3, "mode": "manual", "tags": ["a"], "price": 9.90});
     if let (Value::Object(reading), Value::Object(changes)) = (&mut reading, changes) {
         reading.extend(changes);
     }
@@ -100,9 +105,25 @@ fn schemas_that_admit_nothing_are_only_absent() {
     }
 }
 
+#[test]
+fn defaults_fill_absent_fields() {
+    let read = Reading::from_json(&json!({"pk": "p", "sk": "s"})).unwrap();
+    assert_eq!((read.retries, read.mode, read.tags.as_slice()), (3, Mode::Manual, &["a".to_owned()][..]));
+    assert_eq!(read.price.as_str(), "9.90");
+    // Written back, the defaults are written (the field holds a value).
+    let back = serde_json::to_value(&read).unwrap();
+    for (name, value) in defaults().as_object().unwrap() {
+        assert_eq!(&back[name], value, "{name}");
+    }
+    // A value given wins, and is checked as any other.
+    let read = Reading::from_json(&reading(json!({"retries": 0, "mode": "auto", "tags": []}))).unwrap();
+    assert_eq!((read.retries, read.mode, read.tags.len()), (0, Mode::Auto, 0));
+    refused(json!({"retries": -1}), "retries");
+}
+
 #[tokio::test]
 async fn the_constructs_round_trip_through_the_table() {
-    let (builder, _config, _table) = standard().await;
+    let (builder, config, table) = standard().await;
     let readings = builder.build().unwrap().repository::<Reading>();
     let json = reading(json!({
         "counter": u64::MAX, "small": 7, "level": "low", "cleared": null, "flag": "on",
@@ -114,4 +135,11 @@ async fn the_constructs_round_trip_through_the_table() {
     let read = readings.get(&key).await.unwrap().expect("stored");
     assert_eq!(serde_json::to_value(&read).unwrap(), serde_json::to_value(&written).unwrap());
     assert_eq!(read.counter, Some(u64::MAX));
+    // An item stored without the defaulted attributes (by another writer) reads with the defaults.
+    let client = aws_sdk_dynamodb::Client::new(&config);
+    let bare = [("pk", "p"), ("sk", "bare")]
+        .map(|(k, v)| (k.to_owned(), aws_sdk_dynamodb::types::AttributeValue::S(v.to_owned())));
+    client.put_item().table_name(&table).set_item(Some(bare.into_iter().collect())).send().await.unwrap();
+    let bare = readings.get(&ReadingKey { pk: "p".into(), sk: "bare".into() }).await.unwrap().expect("stored");
+    assert_eq!((bare.retries, bare.mode, bare.price.as_str()), (3, Mode::Manual, "9.90"));
 }
