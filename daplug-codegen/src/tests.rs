@@ -737,3 +737,39 @@ fn defaults_fill_absent_fields_and_must_fit() {
         assert!(err.contains(message), "{schema}: {err}");
     }
 }
+
+#[test]
+fn all_of_scalars_is_their_intersection() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {allOf: [{type: integer, minimum: 1}, {maximum: 10}]}\n        b: {allOf: [{type: number}, {type: integer}]}\n        c: {allOf: [{type: string, enum: [x, y, z]}, {enum: [y, z, w]}]}\n        d: {allOf: [{type: string}, {type: integer}]}\n        e: {allOf: [{enum: [x]}, {enum: [y]}]}\n        f: {allOf: [{$ref: '#/components/schemas/Short'}, {pattern: '^a'}]}\n    Short: {type: string, maxLength: 3}\n",
+    ));
+    let a = s_field(&m, "a");
+    assert_eq!(a.ty, Ty::I64);
+    let rules = a.rules.as_ref().expect("merged bounds");
+    assert_eq!(
+        (rules.minimum.as_ref().map(|b| b.0.as_str()), rules.maximum.as_ref().map(|b| b.0.as_str())),
+        (Some("1"), Some("10"))
+    );
+    assert_eq!(s_field(&m, "b").ty, Ty::I64);
+    let Ty::Named(c) = &s_field(&m, "c").ty else { panic!("c is an enum") };
+    match find(&m, c) {
+        TypeDef::Enum(e) => match &e.kind {
+            EnumKind::Strings(vs) => assert_eq!(vs.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>(), ["y", "z"]),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s_field(&m, "d").ty, Ty::Nothing);
+    assert_eq!(s_field(&m, "e").ty, Ty::Nothing);
+    let f = s_field(&m, "f");
+    assert_eq!(f.ty, Ty::String);
+    let rules = f.rules.as_ref().expect("merged rules");
+    assert_eq!((rules.max_length, rules.patterns.len()), (Some(3), 1));
+}
+
+fn s_field<'a>(module: &'a Module, name: &str) -> &'a crate::ir::Field {
+    match find(module, "S") {
+        TypeDef::Struct(s) => s.fields.iter().find(|f| f.ident == name).unwrap_or_else(|| panic!("no field {name}")),
+        other => panic!("S is not a struct: {other:?}"),
+    }
+}

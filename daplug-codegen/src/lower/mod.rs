@@ -35,6 +35,7 @@ use crate::spec::{self, join, Spec};
 use crate::value::Value;
 
 mod defaults;
+mod intersect;
 mod rules;
 mod unions;
 
@@ -330,6 +331,17 @@ impl Lowerer<'_> {
                 let inline_object = members[*only].get("$ref").is_none() && members[*only].get("properties").is_some();
                 return Ok(if extends_base || inline_object { Shape::Object } else { Shape::Member(member_at) });
             }
+            // Scalars only: their intersection (`intersect.rs`), an enum when values are listed.
+            if let (false, None, Some(scalar)) = (has_props, alternatives, self.scalar_intersection(value, at)?) {
+                let schema = scalar.schema();
+                return Ok(match scalar.values {
+                    Some(values) if !scalar.types.is_empty() && !values.is_empty() => {
+                        let values = values.into_iter().map(|v| (v, None, None)).collect();
+                        values_shape(&schema, values).unwrap_or(Shape::Other)
+                    }
+                    _ => Shape::Other,
+                });
+            }
             if !meaningful.is_empty() || has_props || alternatives.is_some() {
                 return Ok(Shape::Object);
             }
@@ -400,6 +412,9 @@ impl Lowerer<'_> {
         let spec = self.spec;
         if admits_nothing(value) {
             return Ok(Ty::Nothing);
+        }
+        if let Some(scalar) = self.scalar_intersection(value, at)? {
+            return if scalar.is_empty() { Ok(Ty::Nothing) } else { self.primitive(&scalar.schema(), at) };
         }
         let format = value.get("format").and_then(Value::as_str);
         let ty = match value.get("type") {
@@ -526,7 +541,8 @@ impl Lowerer<'_> {
             // A default fills an absent optional field; a required or nullable one keeps its type
             // (absent is an error, or `null` and absent are both `None`), and the default is only
             // documented.
-            let default = match (required || nullable || prop.conflicting, self.default_of(prop.schema, &prop.pointer)) {
+            let default = match (required || nullable || prop.conflicting, self.default_of(prop.schema, &prop.pointer))
+            {
                 (_, Err(err)) => {
                     errors.push(err);
                     None
@@ -544,7 +560,8 @@ impl Lowerer<'_> {
                 wire_name: prop.name.clone(),
                 ident,
                 ty,
-                optional: default.is_none() && (nullable || prop.from_alternative || !merged.required.contains(&prop.name)),
+                optional: default.is_none()
+                    && (nullable || prop.from_alternative || !merged.required.contains(&prop.name)),
                 doc,
                 rules,
                 validates: false,

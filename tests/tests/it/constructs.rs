@@ -106,6 +106,20 @@ fn schemas_that_admit_nothing_are_only_absent() {
 }
 
 #[test]
+fn all_of_scalars_reads_their_intersection() {
+    assert_eq!(round_trip(json!({"narrow": 5})).narrow, Some(5));
+    assert_eq!(refused(json!({"narrow": 0}), "narrow"), "0 is less than the minimum 1");
+    assert_eq!(refused(json!({"narrow": 11}), "narrow"), "11 is greater than the maximum 10");
+    refused(json!({"narrow": {}}), "narrow");
+    assert_eq!(round_trip(json!({"picked": "y"})).picked, Some(ReadingPicked::Y));
+    refused(json!({"picked": "x"}), "picked");
+    refused(json!({"picked": "w"}), "picked");
+    // No value is both a string and an integer.
+    refused(json!({"clash": "a"}), "clash");
+    refused(json!({"clash": 1}), "clash");
+}
+
+#[test]
 fn defaults_fill_absent_fields() {
     let read = Reading::from_json(&json!({"pk": "p", "sk": "s"})).unwrap();
     assert_eq!((read.retries, read.mode, read.tags.as_slice()), (3, Mode::Manual, &["a".to_owned()][..]));
