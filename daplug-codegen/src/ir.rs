@@ -221,6 +221,8 @@ pub struct Rules {
     pub items: Option<Box<Rules>>,
     /// The rules of a map's values.
     pub values: Option<Box<Rules>>,
+    /// The rules of a map's keys (`propertyNames`, `patternProperties`' patterns).
+    pub keys: Option<Box<Rules>>,
 }
 
 impl Rules {

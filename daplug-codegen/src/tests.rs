@@ -773,3 +773,27 @@ fn s_field<'a>(module: &'a Module, name: &str) -> &'a crate::ir::Field {
         other => panic!("S is not a struct: {other:?}"),
     }
 }
+
+#[test]
+fn pattern_properties_and_property_names_check_keys() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: object, patternProperties: {'^x': {type: integer}}, additionalProperties: false}\n        b: {type: object, patternProperties: {'^x': {type: integer}, '^y': {type: string}}, additionalProperties: false}\n        c: {type: object, additionalProperties: {type: string}, propertyNames: {minLength: 2}}\n        d: {type: object, patternProperties: {'^x': {type: integer}}}\n",
+    ));
+    let a = s_field(&m, "a");
+    assert_eq!(a.ty, Ty::Map(Box::new(Ty::I64)));
+    assert_eq!(a.rules.as_ref().and_then(|r| r.keys.as_ref()).map(|k| k.patterns.clone()), Some(vec!["^x".to_owned()]));
+    let b = s_field(&m, "b");
+    assert_eq!(b.ty, Ty::Map(Box::new(Ty::Json)));
+    assert_eq!(
+        b.rules.as_ref().and_then(|r| r.keys.as_ref()).map(|k| k.patterns.clone()),
+        Some(vec!["(?:^x)|(?:^y)".to_owned()])
+    );
+    let c = s_field(&m, "c");
+    assert_eq!(c.rules.as_ref().and_then(|r| r.keys.as_ref()).and_then(|k| k.min_length), Some(2));
+    // Other keys allowed: any object, the patterns' values unchecked.
+    assert_eq!(s_field(&m, "d").ty, Ty::Object);
+    let err = lower_err(&components(
+        "    S:\n      properties:\n        a: {type: object, patternProperties: {'a(': {}}, additionalProperties: false}\n",
+    ));
+    assert!(err.contains("/properties/a/patternProperties/a("), "{err}");
+}

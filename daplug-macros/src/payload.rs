@@ -367,6 +367,9 @@ impl Checker<'_> {
                 if let Some(inner) = &rules.values {
                     entries.iter().for_each(|(_, v)| self.check_rules(v, inner, pointer, errors));
                 }
+                if let Some(keys) = &rules.keys {
+                    entries.iter().for_each(|(k, _)| self.check_rules(&Json::Str(k.clone()), keys, pointer, errors));
+                }
                 check::properties(entries.len(), rules.min_properties, rules.max_properties)
             }
             Json::Null(_) | Json::Bool(..) => Ok(()),

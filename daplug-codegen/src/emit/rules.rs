@@ -50,7 +50,7 @@ pub(super) fn rules(r: &Rules) -> TokenStream {
     if r.unique_items {
         set.push(quote!(unique_items: true));
     }
-    for (name, inner) in [("items", &r.items), ("values", &r.values)] {
+    for (name, inner) in [("items", &r.items), ("values", &r.values), ("keys", &r.keys)] {
         if let Some(inner) = inner {
             let field = format_ident!("{name}");
             let inner = rules(inner);

@@ -382,7 +382,7 @@ impl Lowerer<'_> {
         }
         // `{type: object, additionalProperties: false}` admits only `{}`: an empty struct that
         // refuses every field.
-        if ty == Some("object") && self.closed_objects && closed(value) {
+        if ty == Some("object") && self.closed_objects && closed(value) && pattern_map(value).is_none() {
             return Ok(Shape::Object);
         }
         Ok(Shape::Other)
@@ -448,6 +448,17 @@ impl Lowerer<'_> {
                 Ty::Vec(Box::new(optional(item, nullable)))
             }
             Some("array") => Ty::Vec(Box::new(Ty::Json)),
+            Some("object") | None if pattern_map(value).is_some() => {
+                let (patterns, schema) = pattern_map(value).unwrap_or_default();
+                match schema {
+                    Some(schema) => {
+                        let at = join(&join(at, "patternProperties"), &patterns[0]);
+                        let (item, nullable) = self.ty_of(schema, &at)?;
+                        Ty::Map(Box::new(optional(item, nullable)))
+                    }
+                    None => Ty::Map(Box::new(Ty::Json)),
+                }
+            }
             Some("object") | None => match value.get("additionalProperties") {
                 // Any object, and only objects (`Value` would take `"order 6735"` or `42` too).
                 None | Some(Value::Bool(false)) if ty == Some("object") => Ty::Object,
@@ -760,6 +771,20 @@ fn has_null_member(value: &Value) -> bool {
 /// The schema refuses properties it does not declare (`additionalProperties: false`, or 3.1's
 /// `unevaluatedProperties: false`), on the schema itself (an `allOf` member's says nothing about the
 /// whole).
+/// A map whose keys must match `patternProperties` (no `properties`, nothing else allowed): the
+/// patterns, and the schema of the values when every pattern gives the same one.
+fn pattern_map(value: &Value) -> Option<(Vec<String>, Option<&Value>)> {
+    let patterns = value.get("patternProperties")?.as_mapping().filter(|m| !m.is_empty())?;
+    let has_props = value.get("properties").and_then(Value::as_mapping).is_some_and(|p| !p.is_empty());
+    if has_props || !closed(value) {
+        return None;
+    }
+    let mut schemas = patterns.iter().map(|(_, schema)| schema);
+    let first = schemas.next();
+    let same = first.filter(|first| schemas.all(|s| s == *first));
+    Some((patterns.keys().map(str::to_owned).collect(), same))
+}
+
 fn closed(value: &Value) -> bool {
     ["additionalProperties", "unevaluatedProperties"]
         .iter()

@@ -62,6 +62,35 @@ impl Lowerer<'_> {
                         rules.items = Some(Box::new(inner));
                     }
                 }
+                if let Some(names @ Value::Mapping(_)) = value.get("propertyNames") {
+                    let inner = self.collect(names, &join(at, "propertyNames"), depth + 1)?;
+                    if !inner.is_empty() {
+                        rules.keys = Some(Box::new(inner));
+                    }
+                }
+                if let Some((patterns, schema)) = super::pattern_map(value) {
+                    // A key matches one of the patterns (each anchored as written, as JSON
+                    // Schema matches them anywhere in the key).
+                    for p in &patterns {
+                        if let Some(reason) = pattern::unsupported(p) {
+                            let at = join(&join(at, "patternProperties"), p);
+                            return Err(spec.error(&at, reason));
+                        }
+                    }
+                    let any = match patterns.as_slice() {
+                        [one] => one.clone(),
+                        several => several.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|"),
+                    };
+                    let keys = rules.keys.get_or_insert_with(Box::default);
+                    push_new(&mut keys.patterns, any);
+                    if let Some(schema) = schema {
+                        let first = join(&join(at, "patternProperties"), &patterns[0]);
+                        let inner = self.collect(schema, &first, depth + 1)?;
+                        if !inner.is_empty() {
+                            rules.values = Some(Box::new(inner));
+                        }
+                    }
+                }
                 if let Some(extra @ Value::Mapping(_)) = value.get("additionalProperties") {
                     let inner = self.collect(extra, &join(at, "additionalProperties"), depth + 1)?;
                     if !inner.is_empty() {
@@ -187,7 +216,9 @@ fn merge(rules: &mut Rules, other: Rules) {
     rules.max_properties = min_of(rules.max_properties, other.max_properties);
     rules.unique_items |= other.unique_items;
     rules.format = rules.format.or(other.format);
-    for (mine, theirs) in [(&mut rules.items, other.items), (&mut rules.values, other.values)] {
+    for (mine, theirs) in
+        [(&mut rules.items, other.items), (&mut rules.values, other.values), (&mut rules.keys, other.keys)]
+    {
         match (mine.as_mut(), theirs) {
             (Some(mine), Some(theirs)) => merge(mine, *theirs),
             (None, Some(theirs)) => *mine = Some(theirs),

@@ -120,6 +120,24 @@ fn all_of_scalars_reads_their_intersection() {
 }
 
 #[test]
+fn map_keys_follow_their_patterns_and_names() {
+    let read = round_trip(json!({"limits": {"cpu": 2, "ram": 0}, "labels": {"env": "prod"}}));
+    assert_eq!(read.limits.as_ref().and_then(|l| l.get("cpu")), Some(&2));
+    assert_eq!(
+        refused(json!({"limits": {"CPU": 2}}), "limits.CPU"),
+        "key \"CPU\" does not match the pattern `^[a-z]+$`"
+    );
+    assert_eq!(refused(json!({"limits": {"cpu": -1}}), "limits.cpu"), "-1 is less than the minimum 0");
+    refused(json!({"limits": {"cpu": "two"}}), "limits.cpu");
+    let message = refused(json!({"labels": {"region": "eu"}}), "labels.region");
+    assert!(message.starts_with("key \"region\" has 6 characters"), "{message}");
+    // Writing checks the keys too.
+    let mut reading = round_trip(json!({}));
+    reading.limits = Some([("Bad".to_owned(), 1)].into_iter().collect());
+    assert!(matches!(reading.validate(), Err(Error::Validation { ref path, .. }) if path == "limits.Bad"));
+}
+
+#[test]
 fn defaults_fill_absent_fields() {
     let read = Reading::from_json(&json!({"pk": "p", "sk": "s"})).unwrap();
     assert_eq!((read.retries, read.mode, read.tags.as_slice()), (3, Mode::Manual, &["a".to_owned()][..]));

@@ -60,6 +60,8 @@ pub struct Rules {
     pub items: Option<&'static Rules>,
     /// The rules of a map's values.
     pub values: Option<&'static Rules>,
+    /// The rules of a map's keys (`propertyNames`, `patternProperties`' patterns).
+    pub keys: Option<&'static Rules>,
 }
 
 impl Rules {
@@ -79,6 +81,7 @@ impl Rules {
         max_properties: None,
         items: None,
         values: None,
+        keys: None,
     };
 
     /// Checks `value` (anything serde can write; `None` passes).
