@@ -43,6 +43,9 @@ pub enum Ty {
     Object,
     /// `Vec<T>`.
     Vec(Box<Ty>),
+    /// `(A, B, ...)`: a closed tuple (`prefixItems` with `items: false`, or `items: [...]` with
+    /// `additionalItems: false`): exactly these positions.
+    Tuple(Vec<Ty>),
     /// `BTreeMap<String, T>` (`additionalProperties`).
     Map(Box<Ty>),
     /// `Option<T>` in a position that is not a field (nullable array items, aliases).
@@ -61,6 +64,7 @@ impl Ty {
         match self {
             Ty::Named(name) => out.push(name),
             Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => inner.named(out),
+            Ty::Tuple(items) => items.iter().for_each(|t| t.named(out)),
             _ => {}
         }
     }
@@ -136,6 +140,8 @@ pub enum Literal {
     },
     /// A `Vec`.
     List(Vec<Literal>),
+    /// A tuple.
+    Tuple(Vec<Literal>),
     /// An empty `BTreeMap`.
     EmptyMap,
     /// An empty `serde_json::Map`.

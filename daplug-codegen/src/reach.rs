@@ -114,6 +114,10 @@ fn covers_at<'a: 'b, 'b>(a: &'b Ty, b: &'b Ty, lookup: &Lookup<'a>, depth: usize
         // No input reaches an alternative that admits nothing; anything covers it.
         (_, View::Ty(Ty::Nothing)) => true,
         (View::Ty(Ty::Vec(x)), View::Ty(Ty::Vec(y))) => covers_at(x, y, lookup, next),
+        (View::Ty(Ty::Vec(x)), View::Ty(Ty::Tuple(ys))) => ys.iter().all(|y| covers_at(x, y, lookup, next)),
+        (View::Ty(Ty::Tuple(xs)), View::Ty(Ty::Tuple(ys))) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| covers_at(x, y, lookup, next))
+        }
         (View::Ty(Ty::Object), View::Ty(Ty::Object | Ty::Map(_)) | View::Struct(_) | View::Tagged(_)) => true,
         (View::Ty(Ty::Map(x)), View::Ty(Ty::Object)) => matches!(**x, Ty::Json),
         (View::Ty(Ty::Map(x)), View::Ty(Ty::Map(y))) => covers_at(x, y, lookup, next),

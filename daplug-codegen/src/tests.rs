@@ -797,3 +797,19 @@ fn pattern_properties_and_property_names_check_keys() {
     ));
     assert!(err.contains("/properties/a/patternProperties/a("), "{err}");
 }
+
+#[test]
+fn closed_tuples_are_rust_tuples() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: array, prefixItems: [{type: string}, {type: integer}], items: false}\n        b: {type: array, items: [{type: boolean}, {type: number, nullable: true}], additionalItems: false}\n        c: {type: array, prefixItems: [{type: string}]}\n        d: {type: array, prefixItems: [{type: string}, {type: string}], maxItems: 2}\n",
+    ));
+    assert_eq!(s_field(&m, "a").ty, Ty::Tuple(vec![Ty::String, Ty::I64]));
+    assert_eq!(s_field(&m, "b").ty, Ty::Tuple(vec![Ty::Bool, Ty::Option(Box::new(Ty::F64))]));
+    // Open: more items may follow; the positions are not typed.
+    assert_eq!(s_field(&m, "c").ty, Ty::Vec(Box::new(Ty::Json)));
+    assert_eq!(s_field(&m, "d").ty, Ty::Tuple(vec![Ty::String, Ty::String]));
+    assert!(expand(&components(
+        "    S:\n      properties:\n        a: {prefixItems: [{type: string}], items: false}\n"
+    ))
+    .contains("(:: daplug_runtime :: __private :: std :: string :: String ,)"));
+}

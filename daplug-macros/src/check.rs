@@ -166,6 +166,7 @@ fn label(ty: &Ty, module: &Module) -> String {
         Ty::Bool => "boolean".into(),
         Ty::Json | Ty::Rust(_) => "any value".into(),
         Ty::Vec(inner) => format!("array of {}", label(inner, module)),
+        Ty::Tuple(items) => format!("array of {} items", items.len()),
         Ty::Map(inner) => format!("map of {}", label(inner, module)),
         Ty::Object => "object".into(),
         Ty::Option(inner) | Ty::Boxed(inner) => label(inner, module),

@@ -247,6 +247,11 @@ impl Checker<'_> {
                 let at = join(pointer, "items");
                 items.iter().for_each(|item| self.check(item, inner, &at, errors));
             }
+            (Ty::Tuple(types), Json::Array(items, _)) if types.len() == items.len() => {
+                for (i, (item, ty)) in items.iter().zip(types).enumerate() {
+                    self.check(item, ty, &join(&join(pointer, "prefixItems"), &i.to_string()), errors);
+                }
+            }
             (Ty::Object, Json::Object(..)) => {}
             (Ty::Map(inner), Json::Object(entries, _)) => {
                 let at = join(pointer, "additionalProperties");
@@ -455,6 +460,7 @@ fn label(ty: &Ty) -> String {
         Ty::F64 | Ty::F32 | Ty::Decimal => "a number".into(),
         Ty::Bool => "a boolean".into(),
         Ty::Vec(_) => "an array".into(),
+        Ty::Tuple(items) => format!("an array of {} items", items.len()),
         Ty::Map(_) | Ty::Object => "an object".into(),
         Ty::Option(inner) | Ty::Boxed(inner) => label(inner),
         Ty::Json | Ty::Rust(_) => "any value".into(),

@@ -79,6 +79,10 @@ pub fn ty(t: &Ty) -> TokenStream {
             let inner = ty(inner);
             quote!(#std::vec::Vec<#inner>)
         }
+        Ty::Tuple(items) => {
+            let items = items.iter().map(ty);
+            quote!((#(#items,)*))
+        }
         Ty::Map(inner) => {
             let inner = ty(inner);
             quote!(#std::collections::BTreeMap<#std::string::String, #inner>)
@@ -240,6 +244,10 @@ pub(super) fn literal(l: &Literal) -> TokenStream {
         Literal::List(items) => {
             let items = items.iter().map(literal);
             quote!(__p::std::vec![#(#items),*])
+        }
+        Literal::Tuple(items) => {
+            let items = items.iter().map(literal);
+            quote!((#(#items,)*))
         }
         Literal::EmptyMap => quote!(__p::std::collections::BTreeMap::new()),
         Literal::EmptyObject => quote!(__p::serde_json::Map::new()),

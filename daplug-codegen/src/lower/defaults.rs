@@ -83,6 +83,20 @@ impl Lowerer<'_> {
                 }
                 Some(Literal::List(literals))
             }
+            (Ty::Tuple(types), Value::Sequence(items)) if types.len() == items.len() => {
+                let mut literals = Vec::new();
+                for (i, (item, ty)) in items.iter().zip(types).enumerate() {
+                    match self.literal(item, ty, None, &join(at, &i.to_string()))? {
+                        Some(literal) => literals.push(literal),
+                        None => return Ok(None),
+                    }
+                }
+                Some(Literal::Tuple(literals))
+            }
+            (Ty::Tuple(types), Value::Sequence(items)) => {
+                return Err(fail(format!("{} items, where the tuple has {}", items.len(), types.len())))
+            }
+            (Ty::Boxed(_), _) => None,
             (Ty::Option(_), Value::Null) => Some(Literal::None),
             (Ty::Option(inner), v) => self.literal(v, inner, None, at)?.map(|l| Literal::Some(Box::new(l))),
             (Ty::Named(name), v) => return self.named_literal(name, v, at),
@@ -136,7 +150,7 @@ fn label(ty: &Ty) -> String {
         Ty::F64 | Ty::F32 | Ty::Decimal => "a number".into(),
         Ty::Bool => "a boolean".into(),
         Ty::Null => "null".into(),
-        Ty::Vec(_) => "an array".into(),
+        Ty::Vec(_) | Ty::Tuple(_) => "an array".into(),
         Ty::Map(_) | Ty::Object => "an object".into(),
         Ty::Option(inner) | Ty::Boxed(inner) => label(inner),
         Ty::Named(name) => format!("`{name}`"),

@@ -133,6 +133,9 @@ const ANNOTATIONS: &[&str] = &[
 const SHAPING: &[&str] =
     &["$ref", "type", "properties", "items", "additionalProperties", "enum", "const", "allOf", "oneOf", "anyOf"];
 
+/// The most positions a tuple is typed with (the runtime decodes tuples of up to eight).
+const MAX_TUPLE: usize = 8;
+
 /// One listed enum value with the `title` and `description` of the member that gave it.
 type Listed<T> = (T, Option<String>, Option<String>);
 
@@ -425,6 +428,9 @@ impl Lowerer<'_> {
             }
             None => None,
         };
+        if let Some(tuple) = self.tuple(value, at)? {
+            return Ok(tuple);
+        }
         let items = match value.get("items") {
             None | Some(Value::Bool(true)) => None,
             Some(items @ Value::Mapping(_)) => Some(items),
@@ -479,6 +485,31 @@ impl Lowerer<'_> {
             },
             Some(other) => return Err(spec.error(&join(at, "type"), format!("unsupported construct: type `{other}`"))),
         })
+    }
+
+    /// A tuple: `prefixItems` (3.1), or `items` as a list (3.0 / draft-04). Closed (`items: false`,
+    /// `additionalItems: false`, `unevaluatedItems: false`, or `maxItems` at most the positions), it
+    /// is a Rust tuple of exactly those positions; open, the positions are not typed
+    /// (`Vec<serde_json::Value>`). `None`: not a tuple.
+    fn tuple(&mut self, value: &Value, at: &str) -> syn::Result<Option<Ty>> {
+        let (positions, key, rest) = match (value.get("prefixItems"), value.get("items")) {
+            (Some(Value::Sequence(positions)), _) => (positions, "prefixItems", "items"),
+            (None, Some(Value::Sequence(positions))) => (positions, "items", "additionalItems"),
+            _ => return Ok(None),
+        };
+        let max_items = value.get("maxItems").and_then(Value::as_u64);
+        let closed = [rest, "unevaluatedItems"].iter().any(|k| value.get(k) == Some(&Value::Bool(false)))
+            || max_items.is_some_and(|max| max <= positions.len() as u64);
+        // Past eight positions the runtime's item decoder has no tuple: the positions go untyped.
+        if !closed || positions.len() > MAX_TUPLE {
+            return Ok(Some(Ty::Vec(Box::new(Ty::Json))));
+        }
+        let mut types = Vec::new();
+        for (i, position) in positions.iter().enumerate() {
+            let (ty, nullable) = self.ty_of(position, &join(&join(at, key), &i.to_string()))?;
+            types.push(optional(ty, nullable));
+        }
+        Ok(Some(Ty::Tuple(types)))
     }
 
     /// Converts the schema at `at` into the definition of type `name`.

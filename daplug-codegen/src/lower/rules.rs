@@ -42,6 +42,10 @@ impl Lowerer<'_> {
             return Ok(rules);
         }
         own(self, value, at, &mut rules)?;
+        if value.get("prefixItems").is_some() || value.get("items").is_some_and(Value::is_sequence) {
+            // A tuple's length is its type's; its positions' constraints are not checked.
+            (rules.min_items, rules.max_items, rules.unique_items) = (None, None, false);
+        }
         match shape {
             Shape::Ref(target) | Shape::Member(target) => {
                 let target_value = spec.lookup(&target).unwrap_or(&Value::Null);

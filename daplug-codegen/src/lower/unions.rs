@@ -417,6 +417,7 @@ fn kind_name(ty: &Ty, index: usize) -> String {
         Ty::F64 | Ty::F32 | Ty::Decimal => "Number".to_owned(),
         Ty::Bool => "Boolean".to_owned(),
         Ty::Vec(_) => "Array".to_owned(),
+        Ty::Tuple(_) => "Tuple".to_owned(),
         Ty::Map(_) | Ty::Object => "Map".to_owned(),
         _ => format!("Variant{index}"),
     }

@@ -138,6 +138,17 @@ fn map_keys_follow_their_patterns_and_names() {
 }
 
 #[test]
+fn closed_tuples_hold_exactly_their_positions() {
+    let read = round_trip(json!({"point": ["a", 1, null], "pair": [true, "x"]}));
+    assert_eq!(read.point, Some(("a".to_owned(), 1, None)));
+    assert_eq!(read.pair, Some((true, "x".to_owned())));
+    refused(json!({"point": ["a", 1]}), "point");
+    refused(json!({"point": ["a", 1, 2.5, 3]}), "point");
+    refused(json!({"point": [1, 1, 1]}), "point[0]");
+    refused(json!({"pair": ["x", true]}), "pair[0]");
+}
+
+#[test]
 fn defaults_fill_absent_fields() {
     let read = Reading::from_json(&json!({"pk": "p", "sk": "s"})).unwrap();
     assert_eq!((read.retries, read.mode, read.tags.as_slice()), (3, Mode::Manual, &["a".to_owned()][..]));
@@ -159,7 +170,7 @@ async fn the_constructs_round_trip_through_the_table() {
     let readings = builder.build().unwrap().repository::<Reading>();
     let json = reading(json!({
         "counter": u64::MAX, "small": 7, "level": "low", "cleared": null, "flag": "on",
-        "amount": 12, "size": 0, "label": "l"
+        "amount": 12, "size": 0, "label": "l", "point": ["p", -3, 1.5], "pair": [false, "y"]
     }));
     let written = Reading::from_json(&json).unwrap();
     readings.insert(&written).await.unwrap();
