@@ -73,6 +73,9 @@ pub struct Prop<'a> {
     pub from_alternative: bool,
     /// Alternatives declare it with different schemas: lowered to `serde_json::Value`.
     pub conflicting: bool,
+    /// Other declarations of it that `allOf` joins with this one (each schema and its location,
+    /// in order): the property's value must satisfy all of them.
+    pub earlier: Vec<(&'a Value, String)>,
 }
 
 /// An object schema with every `allOf` member (at any depth, through `$ref`s) folded in.
@@ -350,8 +353,16 @@ impl Spec {
     /// Folds an object schema and all its `allOf` members (through `$ref`s, at any depth) into one.
     /// `oneOf`/`anyOf` members met on the way contribute their properties as optional fields.
     pub fn merge<'a>(&'a self, schema: &'a Value, at: &str) -> syn::Result<Merged<'a>> {
+        self.merge_all(&[(schema, at.to_owned())])
+    }
+
+    /// Several object schemas that must all hold (declarations of one property joined by
+    /// `allOf`), folded into one as [`Spec::merge`] folds one.
+    pub fn merge_all<'a>(&'a self, schemas: &[(&'a Value, String)]) -> syn::Result<Merged<'a>> {
         let mut merged = Merged::default();
-        self.merge_into(&mut merged, schema, at, 0, false)?;
+        for (schema, at) in schemas {
+            self.merge_into(&mut merged, schema, at, 0, false)?;
+        }
         Ok(merged)
     }
 
@@ -407,13 +418,22 @@ impl Spec {
                     pointer: join(&props_at, name),
                     from_alternative: alternative,
                     conflicting: false,
+                    earlier: Vec::new(),
                 };
                 match merged.props.iter_mut().find(|p| p.name == name) {
                     // An alternative refines a declared property (`niCategory: {enum: [F, I]}`) or
                     // repeats it: the declaration outside the alternatives stands.
                     Some(existing) if alternative && !existing.from_alternative => {}
                     Some(existing) if alternative => existing.conflicting |= existing.schema != value,
-                    Some(existing) => *existing = prop,
+                    // `allOf` joins two declarations: both hold (an identical one adds nothing).
+                    Some(existing) if existing.schema == value => {}
+                    // An alternative's declaration gives way to the one that always holds.
+                    Some(existing) if existing.from_alternative => *existing = prop,
+                    Some(existing) => {
+                        let mut earlier = std::mem::take(&mut existing.earlier);
+                        earlier.push((existing.schema, existing.pointer.clone()));
+                        *existing = Prop { earlier, ..prop };
+                    }
                     None => merged.props.push(prop),
                 }
             }

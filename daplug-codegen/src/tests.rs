@@ -813,3 +813,39 @@ fn closed_tuples_are_rust_tuples() {
     ))
     .contains("(:: daplug_runtime :: __private :: std :: string :: String ,)"));
 }
+
+#[test]
+fn all_of_joins_a_property_declared_twice() {
+    let m = lower_ok(&components(
+        "    Base: {type: object, properties: {result: {type: string, enum: [success, failure]}, size: {type: integer, minimum: 1}, inner: {type: object, properties: {a: {type: string}}}, id: {type: string}}}\n    S:\n      allOf:\n        - {$ref: '#/components/schemas/Base'}\n        - {type: object, properties: {result: {enum: [success]}, size: {maximum: 5}, inner: {type: object, required: [b], properties: {b: {type: integer}}}, id: {type: integer}}}\n",
+    ));
+    let result = s_field(&m, "result");
+    let Ty::Named(name) = &result.ty else { panic!("an enum: {:?}", result.ty) };
+    match find(&m, name) {
+        TypeDef::Enum(e) => match &e.kind {
+            EnumKind::Strings(vs) => assert_eq!(vs.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>(), ["success"]),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    let size = s_field(&m, "size");
+    assert_eq!(size.ty, Ty::I64);
+    let rules = size.rules.as_ref().expect("both bounds");
+    assert!(rules.minimum.is_some() && rules.maximum.is_some());
+    let Ty::Named(inner) = &s_field(&m, "inner").ty else { panic!("a struct") };
+    let TypeDef::Struct(inner) = find(&m, inner) else { panic!("a struct") };
+    let fields: Vec<(&str, bool)> = inner.fields.iter().map(|f| (f.wire_name.as_str(), f.optional)).collect();
+    assert_eq!(fields, [("a", true), ("b", false)]);
+    // A string and an integer: no value is both.
+    assert_eq!(s_field(&m, "id").ty, Ty::Nothing);
+}
+
+#[test]
+fn all_of_with_an_impossible_member_admits_nothing() {
+    let m = lower_ok(&components(
+        "    O: {type: object, properties: {a: {type: string}}}\n    S:\n      properties:\n        a: {allOf: [{$ref: '#/components/schemas/O'}, false]}\n        b: {allOf: [{$ref: '#/components/schemas/O'}, {not: {}}]}\n    N: {allOf: [{$ref: '#/components/schemas/O'}, false]}\n",
+    ));
+    assert_eq!(s_field(&m, "a").ty, Ty::Nothing);
+    assert_eq!(s_field(&m, "b").ty, Ty::Nothing);
+    assert!(matches!(find(&m, "N"), TypeDef::Alias(a) if a.ty == Ty::Nothing));
+}

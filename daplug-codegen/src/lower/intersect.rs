@@ -4,8 +4,10 @@
 //! merged by the rules' own collection (`rules.rs`), strictest bound first. An intersection no
 //! value satisfies (`string` with `integer`, disjoint enums) is `Nothing`.
 
-use super::Lowerer;
-use crate::spec::join;
+use super::{Lowerer, Shape};
+use crate::ir::{Rules, Ty, TypeDef};
+use crate::names;
+use crate::spec::{join, Prop};
 use crate::value::{Mapping, Value};
 
 /// How deep `$ref`s and nested `allOf`s are followed.
@@ -24,6 +26,13 @@ const NOT_SCALAR: [&str; 10] = [
     "x-daplug",
     "required",
 ];
+
+/// Every declaration of a property, in order (the earlier ones, then its own).
+fn declarations<'a>(prop: &Prop<'a>) -> Vec<(&'a Value, String)> {
+    let mut all = prop.earlier.clone();
+    all.push((prop.schema, prop.pointer.clone()));
+    all
+}
 
 /// The JSON types a scalar may be (`null` is nullability, handled apart).
 const SCALARS: [&str; 4] = ["string", "integer", "number", "boolean"];
@@ -69,6 +78,104 @@ impl Scalar {
 }
 
 impl Lowerer<'_> {
+    /// The type of a struct's property, and whether it is nullable. A property that `allOf`
+    /// declares more than once must satisfy every declaration: scalars are intersected (their
+    /// values too: `{enum: [success, failure]}` with `{enum: [success]}` is `success` only), objects
+    /// merged into one struct (recursively, by the same rule), anything else is the last
+    /// declaration's type.
+    pub(super) fn prop_ty(&mut self, prop: &Prop<'_>) -> syn::Result<(Ty, bool)> {
+        if prop.earlier.is_empty() {
+            return self.ty_of(prop.schema, &prop.pointer);
+        }
+        if let Some(name) = self.assigned.get(&prop.pointer) {
+            return Ok((Ty::Named(name.clone()), false));
+        }
+        let declarations = declarations(prop);
+        // Declarations that all name one schema (`{$ref: A}` and `{allOf: [{$ref: A}], description}`)
+        // are that schema.
+        let mut targets = Vec::new();
+        for (schema, at) in &declarations {
+            targets.push(self.resolved(schema, at)?.1);
+        }
+        if targets.windows(2).all(|w| w[0] == w[1]) {
+            return self.ty_of(prop.schema, &prop.pointer);
+        }
+        let nullable =
+            declarations.iter().all(|(schema, _)| schema.get("nullable").and_then(Value::as_bool) == Some(true));
+        let mut scalar = Scalar { types: SCALARS.to_vec(), ..Scalar::default() };
+        let mut typed = false;
+        let mut scalars = true;
+        for (schema, at) in &declarations {
+            scalars &= self.narrow(&mut scalar, &mut typed, schema, at, 0)?;
+        }
+        if scalars && (typed || scalar.values.is_some()) {
+            if scalar.is_empty() {
+                return Ok((Ty::Nothing, nullable));
+            }
+            let schema = scalar.schema();
+            let values = scalar.values.map(|vs| vs.into_iter().map(|v| (v, None, None)).collect());
+            let doc = format!("The values every declaration of `{}` allows.", prop.name);
+            let def = match values.and_then(|values| super::values_shape(&schema, values)) {
+                Some(Shape::StrEnum(values)) => {
+                    let name = self.names.claim(&names::type_name_for(&prop.pointer), &prop.pointer);
+                    Some((self.convert_str_enum(&name, doc, &values, &prop.pointer), name))
+                }
+                Some(Shape::IntEnum(values)) => {
+                    let name = self.names.claim(&names::type_name_for(&prop.pointer), &prop.pointer);
+                    Some((super::convert_int_enum(&name, doc, values, &prop.pointer), name))
+                }
+                _ => None,
+            };
+            if let Some((def, name)) = def {
+                self.assigned.insert(prop.pointer.clone(), name.clone());
+                self.defs.insert(prop.pointer.clone(), def);
+                return Ok((Ty::Named(name), nullable));
+            }
+            return Ok((self.primitive(&schema, &prop.pointer)?, nullable));
+        }
+        let mut objects = true;
+        for (schema, at) in &declarations {
+            objects &= matches!(self.resolved(schema, at)?.0, Shape::Object);
+        }
+        if !objects {
+            return self.ty_of(prop.schema, &prop.pointer);
+        }
+        let name = self.names.claim(&names::type_name_for(&prop.pointer), &prop.pointer);
+        self.assigned.insert(prop.pointer.clone(), name.clone());
+        let merged = self.spec.merge_all(&declarations)?;
+        let closed = declarations.iter().any(|(schema, _)| super::closed(schema));
+        let schema_name = names::schema_name(&prop.pointer);
+        let def = self.convert_merged(&name, &schema_name, merged, closed, &prop.pointer, false)?;
+        self.defs.insert(prop.pointer.clone(), TypeDef::Struct(def));
+        Ok((Ty::Named(name), nullable))
+    }
+
+    /// The constraints of a struct's property: every declaration's, the strictest bound winning.
+    pub(super) fn prop_rules(&self, prop: &Prop<'_>) -> syn::Result<Option<Rules>> {
+        let mut rules = Rules::default();
+        for (schema, at) in declarations(prop) {
+            if let Some(found) = self.rules_of(schema, &at)? {
+                super::rules::merge(&mut rules, found);
+            }
+        }
+        Ok((!rules.is_empty()).then_some(rules))
+    }
+
+    /// The shape of `schema` after its `$ref`s (and `allOf`s of one member), and where that is.
+    fn resolved(&self, schema: &Value, at: &str) -> syn::Result<(Shape, String)> {
+        let (mut value, mut at) = (schema, at.to_owned());
+        for _ in 0..DEPTH {
+            match self.shape(value, &at)? {
+                Shape::Ref(target) | Shape::Member(target) => {
+                    value = self.spec.lookup(&target).unwrap_or(&Value::Null);
+                    at = target;
+                }
+                shape => return Ok((shape, at)),
+            }
+        }
+        Ok((Shape::Other, at))
+    }
+
     /// The intersection of `value`'s `allOf` members when every one of them (and `value` itself)
     /// describes a scalar; `None` otherwise (an object, an array, a union: merged as a struct).
     pub(super) fn scalar_intersection(&self, value: &Value, at: &str) -> syn::Result<Option<Scalar>> {

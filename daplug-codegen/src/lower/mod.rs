@@ -320,6 +320,9 @@ impl Lowerer<'_> {
             }
         };
         let alternatives = ["oneOf", "anyOf"].into_iter().find(|k| value.get(k).is_some());
+        if admits_nothing(value) {
+            return Ok(Shape::Other);
+        }
         if let Some(members) = value.get("allOf") {
             let members_at = join(at, "allOf");
             let members = spec.list(members, &members_at)?;
@@ -554,15 +557,28 @@ impl Lowerer<'_> {
         at: &str,
         as_model: bool,
     ) -> syn::Result<Struct> {
+        let merged = self.spec.merge(value, at)?;
+        self.convert_merged(name, schema_name, merged, closed(value), at, as_model)
+    }
+
+    /// A struct from a merged object schema (`closed`: its `additionalProperties: false`).
+    fn convert_merged(
+        &mut self,
+        name: &str,
+        schema_name: &str,
+        merged: spec::Merged<'_>,
+        closed: bool,
+        at: &str,
+        as_model: bool,
+    ) -> syn::Result<Struct> {
         let spec = self.spec;
-        let merged = spec.merge(value, at)?;
         let mut fields: Vec<Field> = Vec::new();
         let mut errors = Errors::default();
         for prop in &merged.props {
             let (ty, nullable) = if prop.conflicting {
                 (Ty::Json, false)
             } else {
-                match errors.ok(self.ty_of(prop.schema, &prop.pointer)) {
+                match errors.ok(self.prop_ty(prop)) {
                     Some(found) => found,
                     None => continue,
                 }
@@ -577,8 +593,7 @@ impl Lowerer<'_> {
                 let note = "The `oneOf`/`anyOf` alternatives declare this property with different schemas; any JSON value is accepted.";
                 doc = Some(doc.map_or(note.to_owned(), |d| format!("{d}\n\n{note}")));
             }
-            let rules =
-                if prop.conflicting { None } else { errors.ok(self.rules_of(prop.schema, &prop.pointer)).flatten() };
+            let rules = if prop.conflicting { None } else { errors.ok(self.prop_rules(prop)).flatten() };
             let required = merged.required.contains(&prop.name) && !prop.from_alternative;
             // A default fills an absent optional field; a required or nullable one keeps its type
             // (absent is an error, or `null` and absent are both `None`), and the default is only
@@ -641,7 +656,7 @@ impl Lowerer<'_> {
             fields,
             pointer: at.to_owned(),
             model,
-            deny_unknown: self.closed_objects && closed(value),
+            deny_unknown: self.closed_objects && closed,
             validates: false,
             vis: None,
             companions,
@@ -784,8 +799,13 @@ fn admits_nothing(value: &Value) -> bool {
                 Some(Value::Mapping(m)) => m.keys().all(|k| ANNOTATIONS.contains(&k)),
                 _ => false,
             };
+            // An `allOf` with a member that admits nothing admits nothing either.
+            let impossible_member = value
+                .get("allOf")
+                .and_then(Value::as_sequence)
+                .is_some_and(|members| members.iter().any(admits_nothing));
             // `nullable: true` still admits `null` (`Option<Nothing>`).
-            not_anything || ((empty_list("enum") || empty_list("type")) && !nullable)
+            not_anything || impossible_member || ((empty_list("enum") || empty_list("type")) && !nullable)
         }
         _ => false,
     }

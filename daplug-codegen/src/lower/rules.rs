@@ -203,7 +203,7 @@ fn push_new(list: &mut Vec<String>, item: String) {
 }
 
 /// `other`'s rules added to `rules` (their intersection).
-fn merge(rules: &mut Rules, other: Rules) {
+pub(super) fn merge(rules: &mut Rules, other: Rules) {
     if let Some(min) = other.minimum {
         tighten(&mut rules.minimum, min, Ordering::Greater);
     }

@@ -149,6 +149,18 @@ fn closed_tuples_hold_exactly_their_positions() {
 }
 
 #[test]
+fn all_of_joins_every_declaration_of_a_property() {
+    let read = round_trip(json!({"report": {"result": "success", "detail": {"a": "x", "b": 1}}}));
+    let report = read.report.expect("read");
+    assert_eq!(report.result, Some(ReportResult::Success));
+    assert_eq!(report.detail.as_ref().map(|d| (d.a.as_deref(), d.b)), Some((Some("x"), 1)));
+    // `failure` is allowed by one declaration, not by the other.
+    refused(json!({"report": {"result": "failure"}}), "report.result");
+    // The second declaration requires `b`.
+    refused(json!({"report": {"detail": {"a": "x"}}}), "report.detail");
+}
+
+#[test]
 fn defaults_fill_absent_fields() {
     let read = Reading::from_json(&json!({"pk": "p", "sk": "s"})).unwrap();
     assert_eq!((read.retries, read.mode, read.tags.as_slice()), (3, Mode::Manual, &["a".to_owned()][..]));
