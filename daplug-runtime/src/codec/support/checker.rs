@@ -162,6 +162,13 @@ impl<'r> Serializer for Checker<'r> {
     }
 }
 
+impl Rules {
+    /// Checks `value` (anything serde can write; `None` passes).
+    pub fn check<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), Violation> {
+        value.serialize(Checker { rules: self })
+    }
+}
+
 /// A list's elements: counted, checked with the rules for items, compared when they must be unique.
 pub(super) struct Items<'r> {
     rules: &'r Rules,
