@@ -2979,7 +2979,7 @@ const _: () = {
         ) -> Self {
             Self {
                 priority: __field0,
-                type_: __field1.unwrap_or_else(|| BankCategoryDataType::Bank),
+                type_: __field1.unwrap_or(BankCategoryDataType::Bank),
             }
         }
         #[inline]
@@ -3810,9 +3810,7 @@ const _: () = {
             Self {
                 account_number: __field0,
                 account_type: __field1
-                    .unwrap_or_else(|| {
-                        CaLocalAccountIdentificationAccountType::Checking
-                    }),
+                    .unwrap_or(CaLocalAccountIdentificationAccountType::Checking),
                 institution_number: __field2,
                 transit_number: __field3,
                 type_: __field4,
@@ -12861,7 +12859,7 @@ const _: () = {
             Self {
                 modification_merchant_reference: __field0,
                 modification_psp_reference: __field1,
-                type_: __field2.unwrap_or_else(|| InternalCategoryDataType::Internal),
+                type_: __field2.unwrap_or(InternalCategoryDataType::Internal),
             }
         }
         #[inline]
@@ -13915,7 +13913,7 @@ const _: () = {
                 scheme_trace_id: __field4,
                 scheme_unique_transaction_id: __field5,
                 three_d_secure: __field6,
-                type_: __field7.unwrap_or_else(|| IssuedCardType::IssuedCard),
+                type_: __field7.unwrap_or(IssuedCardType::IssuedCard),
                 validation_facts: __field8,
             }
         }
@@ -18432,7 +18430,7 @@ const _: () = {
                 full_name: __field4,
                 last_name: __field5,
                 reference: __field6,
-                type_: __field7.unwrap_or_else(|| PartyIdentificationType::Unknown),
+                type_: __field7.unwrap_or(PartyIdentificationType::Unknown),
                 url: __field8,
             }
         }
@@ -19536,7 +19534,7 @@ const _: () = {
                 payment_merchant_reference: __field2,
                 platform_payment_type: __field3,
                 psp_payment_reference: __field4,
-                type_: __field5.unwrap_or_else(|| PlatformPaymentType::PlatformPayment),
+                type_: __field5.unwrap_or(PlatformPaymentType::PlatformPayment),
             }
         }
         #[inline]
@@ -22888,8 +22886,7 @@ const _: () = {
             Self {
                 account_number: __field0,
                 bic: __field1,
-                type_: __field2
-                    .unwrap_or_else(|| SgLocalAccountIdentificationType::SgLocal),
+                type_: __field2.unwrap_or(SgLocalAccountIdentificationType::SgLocal),
             }
         }
         #[inline]
@@ -36511,8 +36508,7 @@ const _: () = {
                 funding_instrument: __field5,
                 last_name: __field6,
                 reference: __field7,
-                type_: __field8
-                    .unwrap_or_else(|| UltimatePartyIdentificationType::Unknown),
+                type_: __field8.unwrap_or(UltimatePartyIdentificationType::Unknown),
                 url: __field9,
             }
         }
@@ -37016,9 +37012,7 @@ const _: () = {
             Self {
                 account_number: __field0,
                 account_type: __field1
-                    .unwrap_or_else(|| {
-                        UsLocalAccountIdentificationAccountType::Checking
-                    }),
+                    .unwrap_or(UsLocalAccountIdentificationAccountType::Checking),
                 routing_number: __field2,
                 type_: __field3,
             }

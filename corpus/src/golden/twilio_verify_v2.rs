@@ -2857,7 +2857,7 @@ const _: () = {
                 sid: __field0,
                 account_sid: __field1,
                 friendly_name: __field2,
-                code_length: __field3.unwrap_or_else(|| 0),
+                code_length: __field3.unwrap_or(0),
                 lookup_enabled: __field4,
                 psd2_enabled: __field5,
                 skip_sms_to_landlines: __field6,
@@ -3526,7 +3526,7 @@ const _: () = {
                 factor_friendly_name: __field5,
                 token: __field6,
                 url: __field7,
-                ttl: __field8.unwrap_or_else(|| 0),
+                ttl: __field8.unwrap_or(0),
                 date_created: __field9,
             }
         }
@@ -5167,7 +5167,7 @@ const _: () = {
                 identity: __field4,
                 challenge_sid: __field5,
                 priority: __field6,
-                ttl: __field7.unwrap_or_else(|| 0),
+                ttl: __field7.unwrap_or(0),
                 date_created: __field8,
             }
         }
@@ -7720,8 +7720,8 @@ const _: () = {
                 rate_limit_sid: __field1,
                 service_sid: __field2,
                 account_sid: __field3,
-                max: __field4.unwrap_or_else(|| 0),
-                interval: __field5.unwrap_or_else(|| 0),
+                max: __field4.unwrap_or(0),
+                interval: __field5.unwrap_or(0),
                 date_created: __field6,
                 date_updated: __field7,
                 url: __field8,
@@ -10346,9 +10346,9 @@ const _: () = {
             ): <Self::Fields as __p::FieldList>::Values,
         ) -> Self {
             Self {
-                total_attempts: __field0.unwrap_or_else(|| 0),
-                total_converted: __field1.unwrap_or_else(|| 0),
-                total_unconverted: __field2.unwrap_or_else(|| 0),
+                total_attempts: __field0.unwrap_or(0),
+                total_converted: __field1.unwrap_or(0),
+                total_unconverted: __field2.unwrap_or(0),
                 conversion_rate_percentage: __field3,
                 url: __field4,
             }

@@ -5472,7 +5472,7 @@ const _: () = {
                 name: __field1,
                 statutory_deduction_category: __field2,
                 liability_account_id: __field3,
-                current_record: __field4.unwrap_or_else(|| true),
+                current_record: __field4.unwrap_or(true),
             }
         }
         #[inline]

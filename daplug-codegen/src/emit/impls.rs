@@ -14,7 +14,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 
 use super::tokens::{hidden, ident, ty};
-use crate::ir::{Struct, Variant};
+use crate::ir::{self, Struct, Variant};
 
 /// Everything in one `const _` block where the runtime's `__private` is spelt `__p` (`hidden`).
 pub(super) fn block(items: TokenStream) -> TokenStream {
@@ -45,6 +45,14 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
     let slots: Vec<Ident> = (0..s.fields.len()).map(|i| format_ident!("__field{i}")).collect();
     let pattern = nest(slots.iter().map(ToTokens::to_token_stream).collect());
     let values = s.fields.iter().zip(&slots).map(|(f, slot)| match &f.default {
+        // As clippy would have it written: a constant as is, an empty collection as its
+        // `Default`, anything that allocates only when needed.
+        Some(ir::Literal::EmptyMap | ir::Literal::EmptyObject) => quote!(#slot.unwrap_or_default()),
+        Some(ir::Literal::List(items)) if items.is_empty() => quote!(#slot.unwrap_or_default()),
+        Some(default) if is_constant(default) => {
+            let default = super::tokens::literal(default);
+            quote!(#slot.unwrap_or(#default))
+        }
         Some(default) => {
             let default = super::tokens::literal(default);
             quote!(#slot.unwrap_or_else(|| #default))
@@ -232,4 +240,19 @@ pub(super) fn unit_enum(name: &str, variants: &[Variant]) -> TokenStream {
             }
         }
     })
+}
+
+/// A literal that costs nothing to build (no allocation): passed to `unwrap_or` directly.
+fn is_constant(literal: &ir::Literal) -> bool {
+    match literal {
+        ir::Literal::Int(_)
+        | ir::Literal::Float(_)
+        | ir::Literal::Bool(_)
+        | ir::Literal::Unit
+        | ir::Literal::None
+        | ir::Literal::Variant { .. } => true,
+        ir::Literal::Some(inner) | ir::Literal::Newtype { inner, .. } => is_constant(inner),
+        ir::Literal::Tuple(items) => items.iter().all(is_constant),
+        _ => false,
+    }
 }
