@@ -26,6 +26,7 @@ mod failure;
 mod key;
 pub mod lock;
 mod model;
+mod not_applied;
 pub mod ops;
 mod prefix;
 mod repo;
@@ -42,7 +43,7 @@ pub use codec::item::Item;
 pub use codec::limits::MAX_DEPTH as MAX_NESTING_DEPTH;
 pub use error::{Error, Result};
 pub use expr::Condition;
-pub use failure::{AwsErrorKind, DispatchCause};
+pub use failure::{AwsErrorKind, DispatchCause, Repeat};
 pub use model::Model;
 
 pub use daplug_macros::{payload, schema, DaplugModel};
