@@ -41,6 +41,7 @@ pub use attr::{AttrPath, Attribute, AttributeIn, AttributeOf, Field, IndexOf};
 pub use codec::decimal::{Decimal, DecimalError};
 pub use codec::item::Item;
 pub use codec::limits::MAX_DEPTH as MAX_NESTING_DEPTH;
+pub use codec::nothing::Nothing;
 pub use error::{Error, Result};
 pub use expr::Condition;
 pub use failure::{AwsErrorKind, DispatchCause, Repeat};
@@ -65,11 +66,11 @@ pub mod __private {
     pub use crate::codec::de::DeError as DecodeError;
     pub use crate::codec::generated_item;
     pub use crate::codec::support::{
-        check_field, debug_unit_enum, decode_struct, decode_untagged, deserialize_struct, deserialize_tagged,
-        deserialize_unit_enum, field_rules, fields, serde_decode, serialize_tagged, serialize_unit_enum, tag_text,
-        tagged_alternative, unit_text, AlternativeDecoder, Decode, Elements, FieldList, FieldReader, FieldSource,
-        FieldValue, Fields, MissingField, Optional, Required, Rules, StructDef, TaggedUnion, UnitEnum, Validate,
-        Violation,
+        check_field, debug_unit_enum, decode_struct, decode_untagged, deserialize_checked, deserialize_struct,
+        deserialize_tagged, deserialize_unit_enum, field_rules, fields, serde_decode, serialize_tagged,
+        serialize_unit_enum, tag_text, tagged_alternative, unit_text, AlternativeDecoder, Decode, Elements, FieldList,
+        FieldReader, FieldSource, FieldValue, Fields, MissingField, Optional, Required, Rules, StructDef, TaggedUnion,
+        UnitEnum, Validate, Violation,
     };
     pub use crate::model::{decode_model, serde_model, validate_model, validate_model_patch};
     pub use aws_sdk_dynamodb::types::AttributeValue;

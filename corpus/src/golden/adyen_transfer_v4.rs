@@ -2792,8 +2792,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["sgLocal"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["sgLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -2954,7 +2957,9 @@ pub struct BankCategoryData {
         BankCategoryDataPriority,
     >,
     /// **bank**
-    pub type_: ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: BankCategoryDataType,
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2974,7 +2979,7 @@ const _: () = {
         ) -> Self {
             Self {
                 priority: __field0,
-                type_: __field1,
+                type_: __field1.unwrap_or(BankCategoryDataType::Bank),
             }
         }
         #[inline]
@@ -3008,11 +3013,11 @@ const _: () = {
             __p::fields(
                     serializer,
                     "BankCategoryData",
-                    0usize,
-                    &[self.priority.is_some(), self.type_.is_some()],
+                    1usize,
+                    &[self.priority.is_some()],
                 )
                 .optional("priority", &self.priority)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .end()
         }
     }
@@ -3761,9 +3766,9 @@ pub struct CaLocalAccountIdentification {
     /// The bank account type.
     ///
     /// Possible values: **checking** or **savings**. Defaults to **checking**.
-    pub account_type: ::daplug_runtime::__private::std::option::Option<
-        CaLocalAccountIdentificationAccountType,
-    >,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub account_type: CaLocalAccountIdentificationAccountType,
     /// The 3-digit institution number, without separators or whitespace.
     pub institution_number: ::daplug_runtime::__private::std::string::String,
     /// The 5-digit transit number, without separators or whitespace.
@@ -3804,7 +3809,8 @@ const _: () = {
         ) -> Self {
             Self {
                 account_number: __field0,
-                account_type: __field1,
+                account_type: __field1
+                    .unwrap_or(CaLocalAccountIdentificationAccountType::Checking),
                 institution_number: __field2,
                 transit_number: __field3,
                 type_: __field4,
@@ -3865,14 +3871,9 @@ const _: () = {
             &self,
             serializer: S,
         ) -> __p::std::result::Result<S::Ok, S::Error> {
-            __p::fields(
-                    serializer,
-                    "CaLocalAccountIdentification",
-                    4usize,
-                    &[self.account_type.is_some()],
-                )
+            __p::fields(serializer, "CaLocalAccountIdentification", 5usize, &[])
                 .field("accountNumber", &self.account_number)
-                .optional("accountType", &self.account_type)
+                .field("accountType", &self.account_type)
                 .field("institutionNumber", &self.institution_number)
                 .field("transitNumber", &self.transit_number)
                 .field("type", &self.type_)
@@ -12830,9 +12831,9 @@ pub struct InternalCategoryData {
         ::daplug_runtime::__private::std::string::String,
     >,
     /// **internal**
-    pub type_: ::daplug_runtime::__private::std::option::Option<
-        InternalCategoryDataType,
-    >,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: InternalCategoryDataType,
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12858,7 +12859,7 @@ const _: () = {
             Self {
                 modification_merchant_reference: __field0,
                 modification_psp_reference: __field1,
-                type_: __field2,
+                type_: __field2.unwrap_or(InternalCategoryDataType::Internal),
             }
         }
         #[inline]
@@ -12893,11 +12894,10 @@ const _: () = {
             __p::fields(
                     serializer,
                     "InternalCategoryData",
-                    0usize,
+                    1usize,
                     &[
                         self.modification_merchant_reference.is_some(),
                         self.modification_psp_reference.is_some(),
-                        self.type_.is_some(),
                     ],
                 )
                 .optional(
@@ -12905,7 +12905,7 @@ const _: () = {
                     &self.modification_merchant_reference,
                 )
                 .optional("modificationPspReference", &self.modification_psp_reference)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .end()
         }
     }
@@ -13844,7 +13844,9 @@ pub struct IssuedCard {
     /// The data of the result from the 3DS authentication.
     pub three_d_secure: ::daplug_runtime::__private::std::option::Option<ThreeDSecure>,
     /// **issuedCard**
-    pub type_: ::daplug_runtime::__private::std::option::Option<IssuedCardType>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: IssuedCardType,
     /// The evaluation of the validation facts. See [validation checks](https://docs.adyen.com/issuing/validation-checks) for more information.
     pub validation_facts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TransferNotificationValidationFact>,
@@ -13911,7 +13913,7 @@ const _: () = {
                 scheme_trace_id: __field4,
                 scheme_unique_transaction_id: __field5,
                 three_d_secure: __field6,
-                type_: __field7,
+                type_: __field7.unwrap_or(IssuedCardType::IssuedCard),
                 validation_facts: __field8,
             }
         }
@@ -13953,7 +13955,7 @@ const _: () = {
             __p::fields(
                     serializer,
                     "IssuedCard",
-                    0usize,
+                    1usize,
                     &[
                         self.authorisation_type.is_some(),
                         self.pan_entry_mode.is_some(),
@@ -13962,7 +13964,6 @@ const _: () = {
                         self.scheme_trace_id.is_some(),
                         self.scheme_unique_transaction_id.is_some(),
                         self.three_d_secure.is_some(),
-                        self.type_.is_some(),
                         self.validation_facts.is_some(),
                     ],
                 )
@@ -13976,7 +13977,7 @@ const _: () = {
                     &self.scheme_unique_transaction_id,
                 )
                 .optional("threeDSecure", &self.three_d_secure)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .optional("validationFacts", &self.validation_facts)
                 .end()
         }
@@ -18366,7 +18367,9 @@ pub struct PartyIdentification {
     /// Possible values: **individual**, **organization**, or **unknown**.
     ///
     /// Required when `category` is **card**. In this case, the value must be **individual**.
-    pub type_: ::daplug_runtime::__private::std::option::Option<PartyIdentificationType>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: PartyIdentificationType,
     /// The URL of the organization or individual. Maximum length: 255 characters.
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -18427,7 +18430,7 @@ const _: () = {
                 full_name: __field4,
                 last_name: __field5,
                 reference: __field6,
-                type_: __field7,
+                type_: __field7.unwrap_or(PartyIdentificationType::Unknown),
                 url: __field8,
             }
         }
@@ -18500,7 +18503,7 @@ const _: () = {
             __p::fields(
                     serializer,
                     "PartyIdentification",
-                    0usize,
+                    1usize,
                     &[
                         self.address.is_some(),
                         self.date_of_birth.is_some(),
@@ -18509,7 +18512,6 @@ const _: () = {
                         self.full_name.is_some(),
                         self.last_name.is_some(),
                         self.reference.is_some(),
-                        self.type_.is_some(),
                         self.url.is_some(),
                     ],
                 )
@@ -18520,7 +18522,7 @@ const _: () = {
                 .optional("fullName", &self.full_name)
                 .optional("lastName", &self.last_name)
                 .optional("reference", &self.reference)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .optional("url", &self.url)
                 .end()
         }
@@ -19488,7 +19490,9 @@ pub struct PlatformPayment {
         ::daplug_runtime::__private::std::string::String,
     >,
     /// **platformPayment**
-    pub type_: ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: PlatformPaymentType,
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -19530,7 +19534,7 @@ const _: () = {
                 payment_merchant_reference: __field2,
                 platform_payment_type: __field3,
                 psp_payment_reference: __field4,
-                type_: __field5,
+                type_: __field5.unwrap_or(PlatformPaymentType::PlatformPayment),
             }
         }
         #[inline]
@@ -19568,14 +19572,13 @@ const _: () = {
             __p::fields(
                     serializer,
                     "PlatformPayment",
-                    0usize,
+                    1usize,
                     &[
                         self.modification_merchant_reference.is_some(),
                         self.modification_psp_reference.is_some(),
                         self.payment_merchant_reference.is_some(),
                         self.platform_payment_type.is_some(),
                         self.psp_payment_reference.is_some(),
-                        self.type_.is_some(),
                     ],
                 )
                 .optional(
@@ -19586,7 +19589,7 @@ const _: () = {
                 .optional("paymentMerchantReference", &self.payment_merchant_reference)
                 .optional("platformPaymentType", &self.platform_payment_type)
                 .optional("pspPaymentReference", &self.psp_payment_reference)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .end()
         }
     }
@@ -22859,9 +22862,9 @@ pub struct SgLocalAccountIdentification {
     /// The bank's 8- or 11-character BIC or SWIFT code.
     pub bic: ::daplug_runtime::__private::std::string::String,
     /// **sgLocal**
-    pub type_: ::daplug_runtime::__private::std::option::Option<
-        SgLocalAccountIdentificationType,
-    >,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: SgLocalAccountIdentificationType,
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -22883,7 +22886,7 @@ const _: () = {
             Self {
                 account_number: __field0,
                 bic: __field1,
-                type_: __field2,
+                type_: __field2.unwrap_or(SgLocalAccountIdentificationType::SgLocal),
             }
         }
         #[inline]
@@ -22931,15 +22934,10 @@ const _: () = {
             &self,
             serializer: S,
         ) -> __p::std::result::Result<S::Ok, S::Error> {
-            __p::fields(
-                    serializer,
-                    "SgLocalAccountIdentification",
-                    2usize,
-                    &[self.type_.is_some()],
-                )
+            __p::fields(serializer, "SgLocalAccountIdentification", 3usize, &[])
                 .field("accountNumber", &self.account_number)
                 .field("bic", &self.bic)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .end()
         }
     }
@@ -26259,8 +26257,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["bank"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["bank"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -26268,8 +26269,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["internal"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["internal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -26277,8 +26281,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["issuedCard"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["issuedCard"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -26286,8 +26293,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["platformPayment"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["platformPayment"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -27502,8 +27512,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["bank"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["bank"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -27511,8 +27524,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["internal"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["internal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -27520,8 +27536,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["issuedCard"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["issuedCard"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -27529,8 +27548,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["platformPayment"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["platformPayment"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -35943,8 +35965,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["bank"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["bank"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -35952,8 +35977,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["internal"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["internal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -35961,8 +35989,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["issuedCard"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["issuedCard"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -35970,8 +36001,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["platformPayment"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["platformPayment"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -36406,9 +36440,9 @@ pub struct UltimatePartyIdentification {
     /// Possible values: **individual**, **organization**, or **unknown**.
     ///
     /// Required when `category` is **card**. In this case, the value must be **individual**.
-    pub type_: ::daplug_runtime::__private::std::option::Option<
-        UltimatePartyIdentificationType,
-    >,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: UltimatePartyIdentificationType,
     /// The URL of the organization or individual. Maximum length: 255 characters.
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -36474,7 +36508,7 @@ const _: () = {
                 funding_instrument: __field5,
                 last_name: __field6,
                 reference: __field7,
-                type_: __field8,
+                type_: __field8.unwrap_or(UltimatePartyIdentificationType::Unknown),
                 url: __field9,
             }
         }
@@ -36549,7 +36583,7 @@ const _: () = {
             __p::fields(
                     serializer,
                     "UltimatePartyIdentification",
-                    0usize,
+                    1usize,
                     &[
                         self.address.is_some(),
                         self.date_of_birth.is_some(),
@@ -36559,7 +36593,6 @@ const _: () = {
                         self.funding_instrument.is_some(),
                         self.last_name.is_some(),
                         self.reference.is_some(),
-                        self.type_.is_some(),
                         self.url.is_some(),
                     ],
                 )
@@ -36571,7 +36604,7 @@ const _: () = {
                 .optional("fundingInstrument", &self.funding_instrument)
                 .optional("lastName", &self.last_name)
                 .optional("reference", &self.reference)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .optional("url", &self.url)
                 .end()
         }
@@ -36940,9 +36973,9 @@ pub struct UsLocalAccountIdentification {
     /// The bank account type.
     ///
     /// Possible values: **checking** or **savings**. Defaults to **checking**.
-    pub account_type: ::daplug_runtime::__private::std::option::Option<
-        UsLocalAccountIdentificationAccountType,
-    >,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub account_type: UsLocalAccountIdentificationAccountType,
     /// The 9-digit [routing number](https://en.wikipedia.org/wiki/ABA_routing_transit_number), without separators or whitespace.
     pub routing_number: ::daplug_runtime::__private::std::string::String,
     /// **usLocal**
@@ -36978,7 +37011,8 @@ const _: () = {
         ) -> Self {
             Self {
                 account_number: __field0,
-                account_type: __field1,
+                account_type: __field1
+                    .unwrap_or(UsLocalAccountIdentificationAccountType::Checking),
                 routing_number: __field2,
                 type_: __field3,
             }
@@ -37030,14 +37064,9 @@ const _: () = {
             &self,
             serializer: S,
         ) -> __p::std::result::Result<S::Ok, S::Error> {
-            __p::fields(
-                    serializer,
-                    "UsLocalAccountIdentification",
-                    3usize,
-                    &[self.account_type.is_some()],
-                )
+            __p::fields(serializer, "UsLocalAccountIdentification", 4usize, &[])
                 .field("accountNumber", &self.account_number)
-                .optional("accountType", &self.account_type)
+                .field("accountType", &self.account_type)
                 .field("routingNumber", &self.routing_number)
                 .field("type", &self.type_)
                 .end()

@@ -5432,7 +5432,9 @@ pub struct EarningsOrder {
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Identifier of a record is active or not.
-    pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub current_record: bool,
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5470,7 +5472,7 @@ const _: () = {
                 name: __field1,
                 statutory_deduction_category: __field2,
                 liability_account_id: __field3,
-                current_record: __field4,
+                current_record: __field4.unwrap_or(true),
             }
         }
         #[inline]
@@ -5522,12 +5524,11 @@ const _: () = {
             __p::fields(
                     serializer,
                     "EarningsOrder",
-                    1usize,
+                    2usize,
                     &[
                         self.id.is_some(),
                         self.statutory_deduction_category.is_some(),
                         self.liability_account_id.is_some(),
-                        self.current_record.is_some(),
                     ],
                 )
                 .optional("id", &self.id)
@@ -5537,7 +5538,7 @@ const _: () = {
                     &self.statutory_deduction_category,
                 )
                 .optional("liabilityAccountId", &self.liability_account_id)
-                .optional("currentRecord", &self.current_record)
+                .field("currentRecord", &self.current_record)
                 .end()
         }
     }

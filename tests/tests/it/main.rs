@@ -12,6 +12,7 @@ mod harness;
 mod batch;
 mod bodies;
 mod constraints;
+mod constructs;
 mod crud;
 mod decimals;
 mod decoder;
