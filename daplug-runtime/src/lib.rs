@@ -26,6 +26,7 @@ mod failure;
 mod key;
 pub mod lock;
 mod model;
+mod not_applied;
 pub mod ops;
 mod prefix;
 mod repo;
@@ -43,7 +44,7 @@ pub use codec::limits::MAX_DEPTH as MAX_NESTING_DEPTH;
 pub use codec::nothing::Nothing;
 pub use error::{Error, Result};
 pub use expr::Condition;
-pub use failure::{AwsErrorKind, DispatchCause};
+pub use failure::{AwsErrorKind, DispatchCause, Repeat};
 pub use model::Model;
 
 pub use daplug_macros::{payload, schema, DaplugModel};

@@ -32,6 +32,7 @@ mod timeouts;
 mod transact;
 mod typed_names;
 mod unions;
+mod unreadable;
 mod update;
 mod update_one;
 mod vectors;
