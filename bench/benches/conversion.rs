@@ -16,12 +16,13 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use daplug_bench::{direct, from_item_plain, generated, hand, load_payloads, payloads_path};
+use daplug_bench::{direct, from_item_plain, generated, hand, load_payloads, payloads_path, unchecked};
 use daplug_runtime::{Item, Model};
 
 struct Data {
     json: Vec<serde_json::Value>,
     generated: Vec<generated::ExampleModel>,
+    unchecked: Vec<unchecked::ExampleModel>,
     hand: Vec<hand::ExampleModel>,
     items: Vec<Item>,
 }
@@ -30,6 +31,8 @@ fn data() -> Data {
     let json = load_payloads(payloads_path());
     let generated: Vec<generated::ExampleModel> =
         json.iter().map(|v| generated::ExampleModel::from_json(v).expect("payload maps")).collect();
+    let unchecked: Vec<unchecked::ExampleModel> =
+        json.iter().map(|v| unchecked::ExampleModel::from_json(v).expect("payload maps")).collect();
     let hand: Vec<hand::ExampleModel> =
         generated.iter().map(|m| serde_json::from_value(serde_json::to_value(m).unwrap()).unwrap()).collect();
     let items: Vec<Item> = generated.iter().map(|m| m.to_item().unwrap()).collect();
@@ -40,7 +43,7 @@ fn data() -> Data {
         assert_eq!(direct::to_item(h), from_hand, "the direct twin writes other items");
         assert_eq!(&direct::from_item(from_hand).unwrap(), h, "the direct twin reads other models");
     }
-    Data { json, generated, hand, items }
+    Data { json, generated, unchecked, hand, items }
 }
 
 fn conversion(c: &mut Criterion) {
@@ -143,6 +146,13 @@ fn conversion(c: &mut Criterion) {
             }
         })
     });
+    group.bench_function("generated_unchecked", |b| {
+        b.iter(|| {
+            for m in &data.unchecked {
+                black_box(m.to_item().unwrap());
+            }
+        })
+    });
     group.bench_function("hand_serde_dynamo", |b| {
         b.iter(|| {
             for m in &data.hand {
@@ -167,6 +177,16 @@ fn conversion(c: &mut Criterion) {
                 let m = generated::ExampleModel::from_json(v).unwrap();
                 let item = m.to_item().unwrap();
                 black_box(generated::ExampleModel::from_item(item).unwrap());
+            }
+        })
+    });
+    // The same with the spec's constraints not checked (`format: date-time`, `format: email`).
+    group.bench_function("generated_unchecked", |b| {
+        b.iter(|| {
+            for v in &data.json {
+                let m = unchecked::ExampleModel::from_json(v).unwrap();
+                let item = m.to_item().unwrap();
+                black_box(unchecked::ExampleModel::from_item(item).unwrap());
             }
         })
     });

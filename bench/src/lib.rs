@@ -18,6 +18,12 @@ pub mod generated {
     daplug_runtime::schema!("../openapi.yml");
 }
 
+/// The same models with their constraints not checked (`openapi-unchecked.yml`: `openapi.yml` with
+/// `x-daplug: {constraints: skip}`), the baseline of the checks' cost.
+pub mod unchecked {
+    daplug_runtime::schema!("openapi-unchecked.yml");
+}
+
 /// The shapes of [`generated`] written by hand: same field types, same serde attributes, no macro.
 pub mod hand {
     use std::collections::BTreeMap;

@@ -18,6 +18,10 @@ pub enum Ty {
     I64,
     /// `i32` (`integer`, `format: int32`).
     I32,
+    /// `u64` (`integer`, `format: uint64`, or a range from 0 past `i64::MAX`).
+    U64,
+    /// `u32` (`integer`, `format: uint32`).
+    U32,
     /// `f64` (`number`).
     F64,
     /// `f32` (`number`, `format: float`).
@@ -27,6 +31,11 @@ pub enum Ty {
     Decimal,
     /// `bool`.
     Bool,
+    /// `()`: a schema whose only value is `null` (`type: "null"`, `enum: [null]`, `const: null`).
+    Null,
+    /// `daplug_runtime::Nothing`, which has no values: a schema no value satisfies (`false`,
+    /// `not: {}`, `enum: []`).
+    Nothing,
     /// `serde_json::Value`: schema-less values.
     Json,
     /// `serde_json::Map<String, serde_json::Value>`: `type: object` without properties (any
@@ -34,6 +43,9 @@ pub enum Ty {
     Object,
     /// `Vec<T>`.
     Vec(Box<Ty>),
+    /// `(A, B, ...)`: a closed tuple (`prefixItems` with `items: false`, or `items: [...]` with
+    /// `additionalItems: false`): exactly these positions.
+    Tuple(Vec<Ty>),
     /// `BTreeMap<String, T>` (`additionalProperties`).
     Map(Box<Ty>),
     /// `Option<T>` in a position that is not a field (nullable array items, aliases).
@@ -52,6 +64,7 @@ impl Ty {
         match self {
             Ty::Named(name) => out.push(name),
             Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => inner.named(out),
+            Ty::Tuple(items) => items.iter().for_each(|t| t.named(out)),
             _ => {}
         }
     }
@@ -87,6 +100,54 @@ pub struct Field {
     pub pointer: String,
     /// Where the field was written (derive input); the macro call site otherwise.
     pub span: Span,
+    /// The schema's `default`, checked against the field's type and constraints: an absent field
+    /// reads as it (the field is then not `optional`, and always written).
+    pub default: Option<Literal>,
+}
+
+/// A value as generated code builds it (a field's `default`), already checked against its type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// A string.
+    Str(String),
+    /// An integer, as written (the field's integer type).
+    Int(String),
+    /// A float, as written.
+    Float(String),
+    /// An exact decimal, as written.
+    Decimal(String),
+    /// A boolean.
+    Bool(bool),
+    /// `()`.
+    Unit,
+    /// `Some(...)`, for a nullable list item.
+    Some(Box<Literal>),
+    /// `None`, for a nullable list item.
+    None,
+    /// A unit variant of a generated enum.
+    Variant {
+        /// The enum's Rust name.
+        ty: String,
+        /// The variant's Rust name.
+        variant: String,
+    },
+    /// A generated newtype around a value.
+    Newtype {
+        /// The newtype's Rust name.
+        ty: String,
+        /// The value it holds.
+        inner: Box<Literal>,
+    },
+    /// A `Vec`.
+    List(Vec<Literal>),
+    /// A tuple.
+    Tuple(Vec<Literal>),
+    /// An empty `BTreeMap`.
+    EmptyMap,
+    /// An empty `serde_json::Map`.
+    EmptyObject,
+    /// A `serde_json::Value`.
+    Json(crate::value::Value),
 }
 
 /// A struct, possibly a model.
@@ -166,6 +227,8 @@ pub struct Rules {
     pub items: Option<Box<Rules>>,
     /// The rules of a map's values.
     pub values: Option<Box<Rules>>,
+    /// The rules of a map's keys (`propertyNames`, `patternProperties`' patterns).
+    pub keys: Option<Box<Rules>>,
 }
 
 impl Rules {

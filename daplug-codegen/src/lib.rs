@@ -26,6 +26,7 @@ pub mod lower;
 pub mod meta;
 pub mod names;
 pub mod naming;
+pub mod normalise;
 pub mod reach;
 pub mod spec;
 pub mod value;

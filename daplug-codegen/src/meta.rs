@@ -21,6 +21,7 @@
 //!   unknown_fields: skip      # `additionalProperties: false` is not enforced (default `refuse`)
 //!   formats: skip             # `format`s are not checked (default `check`)
 //!   constraints: skip         # no constraint is checked: ranges, lengths, patterns, formats (default `check`)
+//!   defaults: skip            # `default`s are neither applied nor checked (default `apply`)
 //! ```
 
 use crate::value::Value;
@@ -57,11 +58,15 @@ pub struct Settings {
     /// Whether `format`s are checked (`formats: check`, the default), or not (`skip`), for specs
     /// whose data does not keep them (`format: date-time` on times without an offset).
     pub formats: bool,
+    /// Whether a property's `default` fills an absent field (`defaults: apply`, the default; a
+    /// default that does not fit its field is then an error), or is only documented (`skip`), for
+    /// specs whose defaults contradict their types.
+    pub defaults: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { numbers: Numbers::default(), closed_objects: true, constraints: true, formats: true }
+        Settings { numbers: Numbers::default(), closed_objects: true, constraints: true, formats: true, defaults: true }
     }
 }
 
@@ -73,7 +78,7 @@ pub fn spec_settings(spec: &Spec) -> syn::Result<Settings> {
     };
     let Some(map) = ext.as_mapping() else {
         return Err(
-            spec.error(at, "the root's `x-daplug` must be a map (spec-wide settings: `numbers`, `unknown_fields`, `constraints`, `formats`)")
+            spec.error(at, "the root's `x-daplug` must be a map (spec-wide settings: `numbers`, `unknown_fields`, `constraints`, `formats`, `defaults`)")
         );
     };
     let mut errors = Errors::default();
@@ -99,13 +104,17 @@ pub fn spec_settings(spec: &Spec) -> syn::Result<Settings> {
                     settings.formats = check;
                 }
             }
+            ("defaults", Some(mode @ ("apply" | "skip"))) => settings.defaults = mode == "apply",
+            ("defaults", _) => errors.push(
+                spec.error(&join(at, key), "expected `apply` or `skip` (whether `default`s fill absent fields)"),
+            ),
             ("constraints" | "formats", _) => {
                 errors.push(spec.error(&join(at, key), format!("expected `check` or `skip` (whether {key} are checked)")))
             }
             _ => errors.push(spec.error(
                 &join(at, key),
                 format!(
-                    "unknown spec-wide `x-daplug` key `{key}` (expected `numbers`, `unknown_fields`, `constraints` or `formats`; per-schema \
+                    "unknown spec-wide `x-daplug` key `{key}` (expected `numbers`, `unknown_fields`, `constraints`, `formats` or `defaults`; per-schema \
                      settings go on a schema)"
                 ),
             )),
@@ -237,7 +246,7 @@ fn key_attr(spec: &Spec, at: &str, field: &Field) -> syn::Result<KeyAttr> {
 pub fn key_type(ty: &Ty) -> Option<KeyType> {
     match ty {
         Ty::String => Some(KeyType::S),
-        Ty::I64 | Ty::I32 | Ty::F64 | Ty::F32 | Ty::Decimal => Some(KeyType::N),
+        Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32 | Ty::F64 | Ty::F32 | Ty::Decimal => Some(KeyType::N),
         _ => None,
     }
 }

@@ -71,6 +71,14 @@ fn covers_at<'a: 'b, 'b>(a: &'b Ty, b: &'b Ty, lookup: &Lookup<'a>, depth: usize
         return true;
     }
     let next = depth + 1;
+    // A newtype read through its constraints accepts only what they admit, which this comparison
+    // does not model: it covers nothing but itself (what it accepts is still its type's, below,
+    // when it is `b`).
+    if let Ty::Named(name) = a {
+        if matches!(lookup(name), Some(TypeDef::Alias(alias)) if alias.newtype && alias.rules.is_some()) {
+            return false;
+        }
+    }
     let (va, vb) = (view(a, lookup), view(b, lookup));
     // Unions first: `b` is covered when each of its alternatives is; `a` covers what one of its
     // (untagged) alternatives covers.
@@ -93,12 +101,23 @@ fn covers_at<'a: 'b, 'b>(a: &'b Ty, b: &'b Ty, lookup: &Lookup<'a>, depth: usize
         (View::Strings(a), View::Strings(b)) => b.is_subset(&a),
         (View::Ty(Ty::F64 | Ty::F32 | Ty::Decimal), View::Ty(t)) => is_number(t),
         (View::Ty(Ty::F64 | Ty::F32 | Ty::Decimal), View::Integers(_)) => true,
-        (View::Ty(Ty::I64), View::Ty(Ty::I64 | Ty::I32) | View::Integers(_)) => true,
+        (View::Ty(Ty::I64), View::Ty(Ty::I64 | Ty::I32 | Ty::U32) | View::Integers(_)) => true,
         (View::Ty(Ty::I32), View::Ty(Ty::I32)) => true,
         (View::Ty(Ty::I32), View::Integers(values)) => values.iter().all(|v| i32::try_from(*v).is_ok()),
+        (View::Ty(Ty::U64), View::Ty(Ty::U64 | Ty::U32)) => true,
+        (View::Ty(Ty::U64), View::Integers(values)) => values.iter().all(|v| *v >= 0),
+        (View::Ty(Ty::U32), View::Ty(Ty::U32)) => true,
+        (View::Ty(Ty::U32), View::Integers(values)) => values.iter().all(|v| u32::try_from(*v).is_ok()),
         (View::Integers(a), View::Integers(b)) => b.is_subset(&a),
         (View::Ty(Ty::Bool), View::Ty(Ty::Bool)) => true,
+        (View::Ty(Ty::Null), View::Ty(Ty::Null)) => true,
+        // No input reaches an alternative that admits nothing; anything covers it.
+        (_, View::Ty(Ty::Nothing)) => true,
         (View::Ty(Ty::Vec(x)), View::Ty(Ty::Vec(y))) => covers_at(x, y, lookup, next),
+        (View::Ty(Ty::Vec(x)), View::Ty(Ty::Tuple(ys))) => ys.iter().all(|y| covers_at(x, y, lookup, next)),
+        (View::Ty(Ty::Tuple(xs)), View::Ty(Ty::Tuple(ys))) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| covers_at(x, y, lookup, next))
+        }
         (View::Ty(Ty::Object), View::Ty(Ty::Object | Ty::Map(_)) | View::Struct(_) | View::Tagged(_)) => true,
         (View::Ty(Ty::Map(x)), View::Ty(Ty::Object)) => matches!(**x, Ty::Json),
         (View::Ty(Ty::Map(x)), View::Ty(Ty::Map(y))) => covers_at(x, y, lookup, next),
@@ -118,7 +137,7 @@ fn covers_at<'a: 'b, 'b>(a: &'b Ty, b: &'b Ty, lookup: &Lookup<'a>, depth: usize
 }
 
 fn is_number(t: &Ty) -> bool {
-    matches!(t, Ty::I64 | Ty::I32 | Ty::F64 | Ty::F32 | Ty::Decimal)
+    matches!(t, Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32 | Ty::F64 | Ty::F32 | Ty::Decimal)
 }
 
 /// Does struct `a` read every object struct `b` reads?

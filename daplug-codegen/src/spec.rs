@@ -29,9 +29,9 @@
 //! Why one long file: loading, locating and resolving share the multi-file document store and its
 //! location format; the unit tests live apart in `spec_tests.rs`.
 //!
-//! Normalisation happens once per file, right after parsing ([`normalise`]): a 3.1
-//! `type: [T, "null"]` becomes the 3.0 spelling `type: T, nullable: true`, so the rest of the crate
-//! only knows 3.0.
+//! Normalisation happens once per file, right after parsing ([`crate::normalise`]): a 3.1
+//! `type: [T, "null"]` becomes the 3.0 spelling `type: T, nullable: true`, a type list a `oneOf`,
+//! so the rest of the crate reads one spelling.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
@@ -39,7 +39,8 @@ use std::path::{Component, Path, PathBuf};
 
 use proc_macro2::Span;
 
-use crate::value::{self, Mapping, Value};
+use crate::normalise::normalise;
+use crate::value::{self, Value};
 
 /// A parsed, normalised description (its root file and every file its schemas reach), plus what
 /// error messages need: the root file's name as the user wrote it and the span that named it.
@@ -72,6 +73,9 @@ pub struct Prop<'a> {
     pub from_alternative: bool,
     /// Alternatives declare it with different schemas: lowered to `serde_json::Value`.
     pub conflicting: bool,
+    /// Other declarations of it that `allOf` joins with this one (each schema and its location,
+    /// in order): the property's value must satisfy all of them.
+    pub earlier: Vec<(&'a Value, String)>,
 }
 
 /// An object schema with every `allOf` member (at any depth, through `$ref`s) folded in.
@@ -349,8 +353,16 @@ impl Spec {
     /// Folds an object schema and all its `allOf` members (through `$ref`s, at any depth) into one.
     /// `oneOf`/`anyOf` members met on the way contribute their properties as optional fields.
     pub fn merge<'a>(&'a self, schema: &'a Value, at: &str) -> syn::Result<Merged<'a>> {
+        self.merge_all(&[(schema, at.to_owned())])
+    }
+
+    /// Several object schemas that must all hold (declarations of one property joined by
+    /// `allOf`), folded into one as [`Spec::merge`] folds one.
+    pub fn merge_all<'a>(&'a self, schemas: &[(&'a Value, String)]) -> syn::Result<Merged<'a>> {
         let mut merged = Merged::default();
-        self.merge_into(&mut merged, schema, at, 0, false)?;
+        for (schema, at) in schemas {
+            self.merge_into(&mut merged, schema, at, 0, false)?;
+        }
         Ok(merged)
     }
 
@@ -406,13 +418,22 @@ impl Spec {
                     pointer: join(&props_at, name),
                     from_alternative: alternative,
                     conflicting: false,
+                    earlier: Vec::new(),
                 };
                 match merged.props.iter_mut().find(|p| p.name == name) {
                     // An alternative refines a declared property (`niCategory: {enum: [F, I]}`) or
                     // repeats it: the declaration outside the alternatives stands.
                     Some(existing) if alternative && !existing.from_alternative => {}
                     Some(existing) if alternative => existing.conflicting |= existing.schema != value,
-                    Some(existing) => *existing = prop,
+                    // `allOf` joins two declarations: both hold (an identical one adds nothing).
+                    Some(existing) if existing.schema == value => {}
+                    // An alternative's declaration gives way to the one that always holds.
+                    Some(existing) if existing.from_alternative => *existing = prop,
+                    Some(existing) => {
+                        let mut earlier = std::mem::take(&mut existing.earlier);
+                        earlier.push((existing.schema, existing.pointer.clone()));
+                        *existing = Prop { earlier, ..prop };
+                    }
                     None => merged.props.push(prop),
                 }
             }
@@ -525,41 +546,6 @@ pub fn join(pointer: &str, segment: &str) -> String {
 /// Undoes [`join`]'s escaping of one pointer segment.
 pub fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
-}
-
-/// Rewrites OpenAPI 3.1 type arrays into the 3.0 form, everywhere in the tree.
-pub fn normalise(value: &mut Value) {
-    match value {
-        Value::Sequence(seq) => seq.iter_mut().for_each(normalise),
-        Value::Mapping(map) => {
-            map.values_mut().for_each(normalise);
-            rewrite_type_array(map);
-        }
-        _ => {}
-    }
-}
-
-/// `type: [T, "null"]` → `type: T, nullable: true`; `type: ["null"]` → `nullable: true`. A list of
-/// several non-null types is left alone (lowered to `serde_json::Value`).
-fn rewrite_type_array(map: &mut Mapping) {
-    let Some(Value::Sequence(types)) = map.get("type") else {
-        return;
-    };
-    let names: Vec<String> = types.iter().filter_map(Value::as_str).map(str::to_owned).collect();
-    let nullable = names.iter().any(|t| t == "null");
-    let rest: Vec<&String> = names.iter().filter(|t| *t != "null").collect();
-    if nullable {
-        map.insert("nullable", Value::Bool(true));
-    }
-    match rest.as_slice() {
-        [] => {
-            map.remove("type");
-        }
-        [single] => {
-            map.insert("type", Value::String((*single).clone()));
-        }
-        _ => {}
-    }
 }
 
 /// A relative path with `.` and `..` folded lexically, `/`-separated (`a/./b/../c.yml` → `a/c.yml`).

@@ -22,8 +22,11 @@ fn normalises_type_arrays() {
     let s = spec("a: {type: [string, 'null']}\nb: {type: ['null']}\nc: {type: [string, integer]}");
     assert_eq!(s.lookup("/a/type").and_then(Value::as_str), Some("string"));
     assert_eq!(s.lookup("/a/nullable"), Some(&Value::Bool(true)));
-    assert!(s.lookup("/b/type").is_none());
-    assert!(s.lookup("/c/type").is_some_and(Value::is_sequence));
+    assert_eq!(s.lookup("/b/type").and_then(Value::as_str), Some("null"));
+    assert!(s.lookup("/b/nullable").is_none());
+    assert!(s.lookup("/c/type").is_none());
+    assert_eq!(s.lookup("/c/oneOf/0/type").and_then(Value::as_str), Some("string"));
+    assert_eq!(s.lookup("/c/oneOf/1/type").and_then(Value::as_str), Some("integer"));
 }
 
 #[test]

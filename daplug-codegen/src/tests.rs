@@ -2,7 +2,7 @@
 
 use proc_macro2::Span;
 
-use crate::ir::{EnumKind, Module, Ty, TypeDef};
+use crate::ir::{EnumKind, Literal, Module, Ty, TypeDef};
 use crate::spec::Spec;
 use crate::{emit, lower};
 
@@ -546,7 +546,14 @@ fn untagged_unions_are_ordered_from_the_most_specific_and_merge_equivalents() {
     assert_eq!(idents("Obj"), ["F", "Map"]);
     // G needs what F needs and more: tried first, or no input would ever be a G.
     assert_eq!(idents("Wide"), ["G", "F"]);
-    // Two strings only a format or pattern tells apart: one type, which says so.
+    // Two strings told apart by a format and a pattern: each read through its constraints.
+    assert_eq!(idents("Ids"), ["String", "String2"]);
+    assert!(matches!(find(&m, "IdsString"), TypeDef::Alias(a) if a.newtype && a.rules.is_some()));
+    // Without the constraints checked, nothing tells them apart: one type, which says so.
+    let m = lower_ok(&format!(
+        "x-daplug: {{constraints: skip}}\n{}",
+        components("    Ids: {oneOf: [{type: string, format: uuid}, {type: string, pattern: '^a'}]}\n")
+    ));
     let TypeDef::Alias(ids) = find(&m, "Ids") else { panic!("an alias") };
     assert_eq!(ids.ty, Ty::String);
     assert!(ids.doc.contains("accept the same values"), "{}", ids.doc);
@@ -649,4 +656,196 @@ fn constraints_are_merged_through_refs_and_all_of_and_can_be_skipped() {
     assert!(bad.contains("#/components/schemas/P/pattern: the pattern `(unclosed` is not an ECMA-262"), "{bad}");
     let bad = lower_err(&components("    P: {properties: {n: {type: number, multipleOf: 0}}}\n"));
     assert!(bad.contains("multipleOf` must be greater than 0"), "{bad}");
+}
+
+#[test]
+fn integer_widths_follow_format_and_range() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: integer, format: uint64}\n        b: {type: integer, format: uint32}\n        c: {type: integer, minimum: 0, maximum: 18446744073709551615}\n        d: {type: integer, minimum: -1, maximum: 18446744073709551615}\n        e: {type: integer, format: int64}\n",
+    ));
+    let types = ["a", "b", "c", "d", "e"].map(|f| field_ty(&m, "S", f).0);
+    assert_eq!(types, [Ty::U64, Ty::U32, Ty::U64, Ty::I64, Ty::I64]);
+    assert!(
+        expand(&components("    S:\n      properties:\n        a: {type: integer, format: uint64}\n")).contains("u64")
+    );
+}
+
+#[test]
+fn null_values_and_type_lists() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: string, enum: [x, y, null]}\n        b: {enum: [null]}\n        c: {type: [boolean, string]}\n        d: {oneOf: [{enum: [null]}, {type: string}]}\n        e: {type: ['null']}\n      required: [a, b, c, d, e]\n",
+    ));
+    // A required, nullable field is an `Option` (`optional` is how a field says so).
+    assert!(matches!(field_ty(&m, "S", "a"), (Ty::Named(_), true)));
+    assert_eq!(field_ty(&m, "S", "b").0, Ty::Null);
+    assert_eq!(field_ty(&m, "S", "e").0, Ty::Null);
+    assert_eq!(field_ty(&m, "S", "d"), (Ty::String, true));
+    let Ty::Named(c) = field_ty(&m, "S", "c").0 else { panic!("c is a union") };
+    match find(&m, &c) {
+        TypeDef::Enum(e) => match &e.kind {
+            EnumKind::OneOf { tag: None, alternatives } => {
+                let names: Vec<&str> = alternatives.iter().map(|a| a.ident.as_str()).collect();
+                assert_eq!(names, ["Boolean", "String"]);
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn impossible_schemas_admit_nothing() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: false\n        b: {not: {}}\n        c: {type: string, enum: []}\n        d: {enum: [], nullable: true}\n        e: {not: {type: string}}\n",
+    ));
+    for f in ["a", "b", "c"] {
+        assert_eq!(field_ty(&m, "S", f).0, Ty::Nothing, "{f}");
+    }
+    assert_ne!(field_ty(&m, "S", "d").0, Ty::Nothing);
+    assert_eq!(field_ty(&m, "S", "e").0, Ty::Json);
+}
+
+#[test]
+fn defaults_fill_absent_fields_and_must_fit() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: integer, default: 3}\n        b: {type: string, default: x}\n        c: {$ref: '#/components/schemas/E'}\n        d: {type: array, items: {type: string}, default: []}\n        e: {type: integer}\n        f: {type: string, default: y, nullable: true}\n        g: {type: number, format: decimal, default: 12.50}\n    E: {type: string, enum: [on, off], default: off}\n",
+    ));
+    let TypeDef::Struct(s) = find(&m, "S") else { panic!("a struct") };
+    let field = |name: &str| s.fields.iter().find(|f| f.ident == name).expect("field");
+    assert_eq!(field("a").default, Some(Literal::Int("3".into())));
+    assert!(!field("a").optional);
+    assert_eq!(field("b").default, Some(Literal::Str("x".into())));
+    assert_eq!(field("c").default, Some(Literal::Variant { ty: "E".into(), variant: "Off".into() }));
+    assert_eq!(field("d").default, Some(Literal::List(Vec::new())));
+    assert!(field("e").default.is_none() && field("e").optional);
+    // Nullable: `null` and absent are both `None`; the default is not applied.
+    assert!(field("f").default.is_none() && field("f").optional);
+    assert_eq!(field("g").default, Some(Literal::Decimal("12.50".into())));
+    let out = expand(&components("    S:\n      properties:\n        a: {type: integer, default: -3}\n"));
+    assert!(out.contains("unwrap_or (- 3)"), "{out}");
+
+    for (schema, message) in [
+        ("{type: integer, default: x}", "expected an integer (i64), found a string"),
+        ("{type: integer, format: int32, default: 3000000000}", "3000000000 is out of range for an integer (i32)"),
+        ("{type: integer, minimum: 5, default: 3}", "3 is less than the minimum 5"),
+        ("{type: string, enum: [a, b], default: c}", "`c` is not one of the values of `SA`"),
+        ("{type: string, maxLength: 2, default: abc}", "more than the maximum length 2"),
+        ("{type: array, items: {type: integer}, default: [1, x]}", "expected an integer (i64), found a string"),
+    ] {
+        let err = lower_err(&components(&format!("    S:\n      properties:\n        a: {schema}\n")));
+        assert!(err.contains("t.yml#/components/schemas/S/properties/a/"), "{err}");
+        assert!(err.contains(message), "{schema}: {err}");
+    }
+}
+
+#[test]
+fn all_of_scalars_is_their_intersection() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {allOf: [{type: integer, minimum: 1}, {maximum: 10}]}\n        b: {allOf: [{type: number}, {type: integer}]}\n        c: {allOf: [{type: string, enum: [x, y, z]}, {enum: [y, z, w]}]}\n        d: {allOf: [{type: string}, {type: integer}]}\n        e: {allOf: [{enum: [x]}, {enum: [y]}]}\n        f: {allOf: [{$ref: '#/components/schemas/Short'}, {pattern: '^a'}]}\n    Short: {type: string, maxLength: 3}\n",
+    ));
+    let a = s_field(&m, "a");
+    assert_eq!(a.ty, Ty::I64);
+    let rules = a.rules.as_ref().expect("merged bounds");
+    assert_eq!(
+        (rules.minimum.as_ref().map(|b| b.0.as_str()), rules.maximum.as_ref().map(|b| b.0.as_str())),
+        (Some("1"), Some("10"))
+    );
+    assert_eq!(s_field(&m, "b").ty, Ty::I64);
+    let Ty::Named(c) = &s_field(&m, "c").ty else { panic!("c is an enum") };
+    match find(&m, c) {
+        TypeDef::Enum(e) => match &e.kind {
+            EnumKind::Strings(vs) => assert_eq!(vs.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>(), ["y", "z"]),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s_field(&m, "d").ty, Ty::Nothing);
+    assert_eq!(s_field(&m, "e").ty, Ty::Nothing);
+    let f = s_field(&m, "f");
+    assert_eq!(f.ty, Ty::String);
+    let rules = f.rules.as_ref().expect("merged rules");
+    assert_eq!((rules.max_length, rules.patterns.len()), (Some(3), 1));
+}
+
+fn s_field<'a>(module: &'a Module, name: &str) -> &'a crate::ir::Field {
+    match find(module, "S") {
+        TypeDef::Struct(s) => s.fields.iter().find(|f| f.ident == name).unwrap_or_else(|| panic!("no field {name}")),
+        other => panic!("S is not a struct: {other:?}"),
+    }
+}
+
+#[test]
+fn pattern_properties_and_property_names_check_keys() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: object, patternProperties: {'^x': {type: integer}}, additionalProperties: false}\n        b: {type: object, patternProperties: {'^x': {type: integer}, '^y': {type: string}}, additionalProperties: false}\n        c: {type: object, additionalProperties: {type: string}, propertyNames: {minLength: 2}}\n        d: {type: object, patternProperties: {'^x': {type: integer}}}\n",
+    ));
+    let a = s_field(&m, "a");
+    assert_eq!(a.ty, Ty::Map(Box::new(Ty::I64)));
+    assert_eq!(a.rules.as_ref().and_then(|r| r.keys.as_ref()).map(|k| k.patterns.clone()), Some(vec!["^x".to_owned()]));
+    let b = s_field(&m, "b");
+    assert_eq!(b.ty, Ty::Map(Box::new(Ty::Json)));
+    assert_eq!(
+        b.rules.as_ref().and_then(|r| r.keys.as_ref()).map(|k| k.patterns.clone()),
+        Some(vec!["(?:^x)|(?:^y)".to_owned()])
+    );
+    let c = s_field(&m, "c");
+    assert_eq!(c.rules.as_ref().and_then(|r| r.keys.as_ref()).and_then(|k| k.min_length), Some(2));
+    // Other keys allowed: any object, the patterns' values unchecked.
+    assert_eq!(s_field(&m, "d").ty, Ty::Object);
+    let err = lower_err(&components(
+        "    S:\n      properties:\n        a: {type: object, patternProperties: {'a(': {}}, additionalProperties: false}\n",
+    ));
+    assert!(err.contains("/properties/a/patternProperties/a("), "{err}");
+}
+
+#[test]
+fn closed_tuples_are_rust_tuples() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: array, prefixItems: [{type: string}, {type: integer}], items: false}\n        b: {type: array, items: [{type: boolean}, {type: number, nullable: true}], additionalItems: false}\n        c: {type: array, prefixItems: [{type: string}]}\n        d: {type: array, prefixItems: [{type: string}, {type: string}], maxItems: 2}\n",
+    ));
+    assert_eq!(s_field(&m, "a").ty, Ty::Tuple(vec![Ty::String, Ty::I64]));
+    assert_eq!(s_field(&m, "b").ty, Ty::Tuple(vec![Ty::Bool, Ty::Option(Box::new(Ty::F64))]));
+    // Open: more items may follow; the positions are not typed.
+    assert_eq!(s_field(&m, "c").ty, Ty::Vec(Box::new(Ty::Json)));
+    assert_eq!(s_field(&m, "d").ty, Ty::Tuple(vec![Ty::String, Ty::String]));
+    assert!(expand(&components(
+        "    S:\n      properties:\n        a: {prefixItems: [{type: string}], items: false}\n"
+    ))
+    .contains("(:: daplug_runtime :: __private :: std :: string :: String ,)"));
+}
+
+#[test]
+fn all_of_joins_a_property_declared_twice() {
+    let m = lower_ok(&components(
+        "    Base: {type: object, properties: {result: {type: string, enum: [success, failure]}, size: {type: integer, minimum: 1}, inner: {type: object, properties: {a: {type: string}}}, id: {type: string}}}\n    S:\n      allOf:\n        - {$ref: '#/components/schemas/Base'}\n        - {type: object, properties: {result: {enum: [success]}, size: {maximum: 5}, inner: {type: object, required: [b], properties: {b: {type: integer}}}, id: {type: integer}}}\n",
+    ));
+    let result = s_field(&m, "result");
+    let Ty::Named(name) = &result.ty else { panic!("an enum: {:?}", result.ty) };
+    match find(&m, name) {
+        TypeDef::Enum(e) => match &e.kind {
+            EnumKind::Strings(vs) => assert_eq!(vs.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>(), ["success"]),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    let size = s_field(&m, "size");
+    assert_eq!(size.ty, Ty::I64);
+    let rules = size.rules.as_ref().expect("both bounds");
+    assert!(rules.minimum.is_some() && rules.maximum.is_some());
+    let Ty::Named(inner) = &s_field(&m, "inner").ty else { panic!("a struct") };
+    let TypeDef::Struct(inner) = find(&m, inner) else { panic!("a struct") };
+    let fields: Vec<(&str, bool)> = inner.fields.iter().map(|f| (f.wire_name.as_str(), f.optional)).collect();
+    assert_eq!(fields, [("a", true), ("b", false)]);
+    // A string and an integer: no value is both.
+    assert_eq!(s_field(&m, "id").ty, Ty::Nothing);
+}
+
+#[test]
+fn all_of_with_an_impossible_member_admits_nothing() {
+    let m = lower_ok(&components(
+        "    O: {type: object, properties: {a: {type: string}}}\n    S:\n      properties:\n        a: {allOf: [{$ref: '#/components/schemas/O'}, false]}\n        b: {allOf: [{$ref: '#/components/schemas/O'}, {not: {}}]}\n    N: {allOf: [{$ref: '#/components/schemas/O'}, false]}\n",
+    ));
+    assert_eq!(s_field(&m, "a").ty, Ty::Nothing);
+    assert_eq!(s_field(&m, "b").ty, Ty::Nothing);
+    assert!(matches!(find(&m, "N"), TypeDef::Alias(a) if a.ty == Ty::Nothing));
 }

@@ -12,8 +12,20 @@
 //! takes both) that reports numbers as their text when they do not fit an `i64`. `serde_yaml` 0.9,
 //! used before, is deprecated and rejects integers beyond 64 bits while building its own tree (its
 //! successors inherit that); a serde-free reader also keeps the proc-macro's build small.
+//!
+//! YAML aliases (`*x`) are expanded into copies of their anchor's node, so nine nested levels of ten
+//! aliases each ("billion laughs") would ask for 10⁹ nodes and exhaust the compiler's memory. The
+//! document's size once expanded is counted from the parser's events first, without expanding
+//! anything; a document over [`MAX_EXPANDED_NODES`] is refused with a message.
 
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, EventReceiver, Parser};
 use yaml_rust2::{Yaml, YamlLoader};
+
+/// The most nodes (scalars, keys, lists and maps) a document may hold once its YAML aliases are
+/// expanded. The largest public specs daplug compiles hold a few hundred thousand.
+pub const MAX_EXPANDED_NODES: usize = 2_000_000;
 
 /// One node of the document.
 #[derive(Debug, Clone, PartialEq)]
@@ -198,11 +210,68 @@ impl Value {
 /// Parses YAML or JSON text into one document. An empty file is `Null`; a file with several YAML
 /// documents is refused (a spec is one document).
 pub fn parse(text: &str) -> Result<Value, String> {
+    let expanded = expanded_nodes(text)?;
+    if expanded > MAX_EXPANDED_NODES {
+        return Err(format!(
+            "its aliases expand to more than {MAX_EXPANDED_NODES} nodes (the limit of a spec once its aliases \
+             are expanded; nested aliases multiply)"
+        ));
+    }
     let docs = YamlLoader::load_from_str(text).map_err(|err| err.to_string())?;
     match docs.len() {
         0 => Ok(Value::Null),
         1 => convert(docs.into_iter().next().unwrap_or(Yaml::Null)),
         n => Err(format!("expected one YAML document, found {n}")),
+    }
+}
+
+/// How many nodes `text` holds once its aliases are expanded (saturating), counted from the parser's
+/// events: an alias counts as the size of the node its anchor names, nothing is copied.
+fn expanded_nodes(text: &str) -> Result<usize, String> {
+    let mut counter = NodeCounter::default();
+    Parser::new_from_str(text).load(&mut counter, true).map_err(|err| err.to_string())?;
+    Ok(counter.total)
+}
+
+/// Counts nodes while the parser reports them.
+#[derive(Default)]
+struct NodeCounter {
+    /// The open lists and maps: their anchor (0 for none) and their size so far.
+    open: Vec<(usize, usize)>,
+    /// The expanded size of every anchored node closed so far.
+    anchors: HashMap<usize, usize>,
+    /// Nodes of the documents' roots.
+    total: usize,
+}
+
+impl NodeCounter {
+    fn closed(&mut self, anchor: usize, size: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, size);
+        }
+        match self.open.last_mut() {
+            Some((_, parent)) => *parent = parent.saturating_add(size),
+            None => self.total = self.total.saturating_add(size),
+        }
+    }
+}
+
+impl EventReceiver for NodeCounter {
+    fn on_event(&mut self, event: Event) {
+        match event {
+            Event::Scalar(_, _, anchor, _) => self.closed(anchor, 1),
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => self.open.push((anchor, 1)),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, size)) = self.open.pop() {
+                    self.closed(anchor, size);
+                }
+            }
+            Event::Alias(anchor) => {
+                let size = self.anchors.get(&anchor).copied().unwrap_or(1);
+                self.closed(0, size);
+            }
+            _ => {}
+        }
     }
 }
 
@@ -269,6 +338,27 @@ mod tests {
     fn anchors_are_expanded() {
         let doc = parse("a: &x {type: string}\nb: *x\n").expect("parses");
         assert_eq!(doc.get("b").and_then(|b| b.get("type")).and_then(Value::as_str), Some("string"));
+    }
+
+    #[test]
+    fn aliases_are_counted_as_expanded_and_a_bomb_is_refused() {
+        // The root map, then each key and its value: `[1, 2, 3]` is 4 nodes wherever it appears.
+        assert_eq!(
+            expanded_nodes("a: &x [1, 2, 3]\nb: *x\nc: [*x, *x]\n").unwrap(),
+            1 + (1 + 4) + (1 + 4) + (1 + 1 + 4 + 4)
+        );
+        let mut bomb = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..=9 {
+            let below = format!("*l{}", level - 1);
+            bomb.push_str(&format!("l{level}: &l{level} [{}]\n", vec![below; 10].join(", ")));
+        }
+        let started = std::time::Instant::now();
+        let err = parse(&bomb).unwrap_err();
+        assert!(err.contains("aliases expand to more than 2000000 nodes"), "{err}");
+        assert!(started.elapsed().as_secs() < 5, "refused without expanding");
+        // Below the limit, aliases still expand.
+        let small = bomb.lines().take(4).collect::<Vec<_>>().join("\n");
+        assert!(parse(&small).is_ok());
     }
 
     #[test]

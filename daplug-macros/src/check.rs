@@ -59,7 +59,7 @@ pub fn against_schema(
             }
         }
     }
-    for prop in schema.fields.iter().filter(|p| !p.optional) {
+    for prop in schema.fields.iter().filter(|p| !p.optional && p.default.is_none()) {
         if !fields.iter().any(|f| f.wire_name == prop.wire_name) {
             errors.push(spec.error_at(
                 ident.span(),
@@ -128,10 +128,10 @@ fn compatible(ty: &syn::Type, expected: &Ty, module: &Module) -> Result<(), Stri
         (Ty::Option(inner) | Ty::Boxed(inner), _) => return compatible(ty, inner, module),
         (Ty::Json | Ty::Rust(_), _) | (_, Kind::Unknown) => true,
         (Ty::String, Kind::Str) | (Ty::Bool, Kind::Bool) => true,
-        (Ty::I64 | Ty::I32, Kind::Int) | (Ty::F64 | Ty::F32, Kind::Float) => true,
+        (Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32, Kind::Int) | (Ty::F64 | Ty::F32, Kind::Float) => true,
         // A decimal field may hold any number of the schema exactly; an `f64` field for a
         // `format: decimal` property would round it, so that is a mismatch.
-        (Ty::Decimal | Ty::F64 | Ty::F32 | Ty::I64 | Ty::I32, Kind::Decimal) => true,
+        (Ty::Decimal | Ty::F64 | Ty::F32 | Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32, Kind::Decimal) => true,
         (Ty::Object, Kind::Map(_)) => true,
         (Ty::Vec(inner), Kind::Seq(item)) | (Ty::Map(inner), Kind::Map(item)) => {
             return item.map_or(Ok(()), |item| compatible(item, inner, module));
@@ -158,12 +158,15 @@ fn compatible(ty: &syn::Type, expected: &Ty, module: &Module) -> Result<(), Stri
 fn label(ty: &Ty, module: &Module) -> String {
     match ty {
         Ty::String => "string".into(),
-        Ty::I64 | Ty::I32 => "integer".into(),
+        Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32 => "integer".into(),
+        Ty::Null => "null".into(),
+        Ty::Nothing => "nothing (the schema admits no value)".into(),
         Ty::F64 | Ty::F32 => "number".into(),
         Ty::Decimal => "daplug_runtime::Decimal".into(),
         Ty::Bool => "boolean".into(),
         Ty::Json | Ty::Rust(_) => "any value".into(),
         Ty::Vec(inner) => format!("array of {}", label(inner, module)),
+        Ty::Tuple(items) => format!("array of {} items", items.len()),
         Ty::Map(inner) => format!("map of {}", label(inner, module)),
         Ty::Object => "object".into(),
         Ty::Option(inner) | Ty::Boxed(inner) => label(inner, module),

@@ -112,6 +112,7 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             validates: false,
             pointer: String::new(),
             span: ident.span(),
+            default: None,
         };
         for attr in field.attrs.iter().filter(|a| a.path().is_ident(sym::DAPLUG)) {
             let result = attr.parse_nested_meta(|meta| {

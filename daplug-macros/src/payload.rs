@@ -234,16 +234,23 @@ impl Checker<'_> {
             (Ty::Json | Ty::Rust(_), _) => {}
             (Ty::Option(_), Json::Null(_)) => {}
             (Ty::Option(inner) | Ty::Boxed(inner), _) => self.check(value, inner, pointer, errors),
-            (Ty::String, Json::Str(_)) | (Ty::Bool, Json::Bool(..)) => {}
+            (Ty::String, Json::Str(_)) | (Ty::Bool, Json::Bool(..)) | (Ty::Null, Json::Null(_)) => {}
             (Ty::F64 | Ty::F32 | Ty::Decimal, Json::Int(..) | Json::Float(..)) => {}
             (Ty::I64, Json::Int(v, _)) if i64::try_from(*v).is_ok() => {}
             (Ty::I32, Json::Int(v, _)) if i32::try_from(*v).is_ok() => {}
-            (Ty::I64 | Ty::I32, Json::Int(..)) => {
+            (Ty::U64, Json::Int(v, _)) if u64::try_from(*v).is_ok() => {}
+            (Ty::U32, Json::Int(v, _)) if u32::try_from(*v).is_ok() => {}
+            (Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32, Json::Int(..)) => {
                 errors.push(self.spec.error_at(value.span(), pointer, "integer out of range for the generated field"))
             }
             (Ty::Vec(inner), Json::Array(items, _)) => {
                 let at = join(pointer, "items");
                 items.iter().for_each(|item| self.check(item, inner, &at, errors));
+            }
+            (Ty::Tuple(types), Json::Array(items, _)) if types.len() == items.len() => {
+                for (i, (item, ty)) in items.iter().zip(types).enumerate() {
+                    self.check(item, ty, &join(&join(pointer, "prefixItems"), &i.to_string()), errors);
+                }
             }
             (Ty::Object, Json::Object(..)) => {}
             (Ty::Map(inner), Json::Object(entries, _)) => {
@@ -365,6 +372,9 @@ impl Checker<'_> {
                 if let Some(inner) = &rules.values {
                     entries.iter().for_each(|(_, v)| self.check_rules(v, inner, pointer, errors));
                 }
+                if let Some(keys) = &rules.keys {
+                    entries.iter().for_each(|(k, _)| self.check_rules(&Json::Str(k.clone()), keys, pointer, errors));
+                }
                 check::properties(entries.len(), rules.min_properties, rules.max_properties)
             }
             Json::Null(_) | Json::Bool(..) => Ok(()),
@@ -418,7 +428,7 @@ impl Checker<'_> {
                 None => errors.push(self.spec.error_at(key.span(), &s.pointer, format!("unknown property `{wire}`"))),
             }
         }
-        for field in s.fields.iter().filter(|f| !f.optional) {
+        for field in s.fields.iter().filter(|f| !f.optional && f.default.is_none()) {
             if !seen.contains(&field.wire_name) {
                 errors.push(self.spec.error_at(
                     span,
@@ -444,10 +454,13 @@ fn multiples(text: &str, rules: &Rules) -> Result<(), String> {
 fn label(ty: &Ty) -> String {
     match ty {
         Ty::String => "a string".into(),
-        Ty::I64 | Ty::I32 => "an integer".into(),
+        Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32 => "an integer".into(),
+        Ty::Null => "null".into(),
+        Ty::Nothing => "no value (the schema admits none)".into(),
         Ty::F64 | Ty::F32 | Ty::Decimal => "a number".into(),
         Ty::Bool => "a boolean".into(),
         Ty::Vec(_) => "an array".into(),
+        Ty::Tuple(items) => format!("an array of {} items", items.len()),
         Ty::Map(_) | Ty::Object => "an object".into(),
         Ty::Option(inner) | Ty::Boxed(inner) => label(inner),
         Ty::Json | Ty::Rust(_) => "any value".into(),

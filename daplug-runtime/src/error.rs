@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
 use crate::codec::item::Item;
-use crate::failure::AwsErrorKind;
+use crate::failure::{AwsErrorKind, Repeat};
 
 /// Result alias used throughout daplug.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -234,19 +234,27 @@ pub enum Error {
     },
 
     /// DynamoDB returned an error, or the call failed on its way there. `kind` says how, and so
-    /// whether the request may have been applied ([`Error::maybe_written`]).
-    #[error("DynamoDB {operation} failed: {detail}")]
+    /// whether the request may have been applied ([`Error::maybe_written`]); `repeat` what sending
+    /// it again would do ([`Error::is_retryable`]). Shown as one line: the operation, what happened
+    /// (`ValidationException: ...`, `timed out`, `connection closed`, `unreadable answer (HTTP
+    /// 200)`) and, for a write that may have been applied, that it may have happened.
+    #[error("DynamoDB {operation} failed: {detail}{}", may_have_happened(kind, *repeat))]
     DynamoDb {
         /// The API operation (`PutItem`, `Query`, ...).
         operation: &'static str,
         /// How the call failed.
         kind: AwsErrorKind,
+        /// What re-sending the request would do (a read, an idempotent write, or one that must not
+        /// be applied twice).
+        repeat: Repeat,
         /// The service's code and message (`ValidationException: Item size has exceeded the maximum
-        /// allowed size`), or the SDK's description of a failure without an answer.
+        /// allowed size`), or what happened to a call without a readable answer (`timed out`,
+        /// `connection closed: ...`, `unreadable answer (HTTP 200)`).
         detail: String,
-        /// The SDK error.
+        /// The SDK error (`SdkError<PutItemError, HttpResponse>`, ...), with the raw response when
+        /// one arrived (`SdkError::raw_response`): downcast it to read the service's answer.
         #[source]
-        source: Box<aws_sdk_dynamodb::Error>,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -259,10 +267,14 @@ impl Error {
         }
     }
 
-    /// Whether the same call is worth making again as it is: a DynamoDB call that timed out, lost
-    /// its connection, was throttled or hit a 5xx ([`AwsErrorKind::is_retryable`]). Everything else
-    /// fails the same way again (validation, a missing table, an existing key), or needs a new
-    /// decision first ([`Error::Conflict`]: read the item again).
+    /// Whether the same call is worth making again as it is: a DynamoDB call that was throttled
+    /// (certainly not applied), or that timed out, lost its connection, got an unreadable answer or
+    /// a 5xx ([`AwsErrorKind::is_retryable`]) when re-sending it cannot apply it twice
+    /// ([`Repeat::Idempotent`], or a read). A write that may have been applied and is not
+    /// idempotent ([`Repeat::NotIdempotent`]: an increment, an insert, a version-conditioned put) is
+    /// not retryable: check the item first. Everything else fails the same way again (validation, a
+    /// missing table, an existing key), or needs a new decision first ([`Error::Conflict`]: read the
+    /// item again).
     ///
     /// A retry of a write that [`maybe_written`](Self::maybe_written) is not recognised as the same
     /// write: an insert whose first call was applied fails with [`Error::AlreadyExists`] (its
@@ -270,7 +282,9 @@ impl Error {
     /// Reliability section).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::DynamoDb { kind, .. } => kind.is_retryable(),
+            Error::DynamoDb { kind, repeat, .. } => {
+                kind.is_retryable() && (!kind.maybe_applied() || *repeat != Repeat::NotIdempotent)
+            }
             _ => false,
         }
     }
@@ -293,15 +307,15 @@ impl Error {
         }
     }
 
-    /// [`Error::DynamoDb`] from an SDK error, keeping its kind and the service's message.
-    pub(crate) fn dynamodb<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
+    /// [`Error::DynamoDb`] from an SDK error of `operation`, keeping its kind, the service's message
+    /// and the SDK error itself (with its raw response); `repeat` is what re-sending would do.
+    pub(crate) fn dynamodb<E>(operation: &'static str, repeat: Repeat, err: SdkError<E, HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        aws_sdk_dynamodb::Error: From<SdkError<E, HttpResponse>>,
     {
         let kind = AwsErrorKind::of(&err);
         let detail = crate::failure::describe(&kind, &err);
-        Error::DynamoDb { operation, kind, detail, source: Box::new(aws_sdk_dynamodb::Error::from(err)) }
+        Error::DynamoDb { operation, kind, repeat, detail, source: Box::new(err) }
     }
 
     /// [`Error::Serialize`] for `schema`, from any conversion error.
@@ -312,6 +326,14 @@ impl Error {
     /// [`Error::RequestBuild`] for `operation`, from an SDK builder error.
     pub(crate) fn build(operation: &'static str) -> impl FnOnce(aws_sdk_dynamodb::error::BuildError) -> Self {
         move |err| Error::RequestBuild { operation, message: err.to_string() }
+    }
+}
+
+/// The end of a [`Error::DynamoDb`] line: whether the write may have happened.
+fn may_have_happened(kind: &AwsErrorKind, repeat: Repeat) -> &'static str {
+    match (repeat, kind.maybe_applied()) {
+        (Repeat::Read, _) | (_, false) => "",
+        _ => "; the write may have happened",
     }
 }
 

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use aws_sdk_dynamodb::config::http::HttpResponse;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
 /// How an AWS call failed, as the SDK saw it.
 ///
@@ -26,8 +26,9 @@ pub enum AwsErrorKind {
     /// read timeout). The request may have been applied, unless the cause is
     /// [`DispatchCause::User`].
     Dispatch(DispatchCause),
-    /// A response arrived but could not be read (a truncated body, an unexpected format). The
-    /// request may have been applied.
+    /// A response arrived but could not be read (a body that ends early, an unparseable body). The
+    /// request may have been applied; with a 2xx status ([`answered_ok`](Self::answered_ok)) the
+    /// service says it was, but what it answered is lost.
     Response {
         /// HTTP status of the unreadable response.
         status: u16,
@@ -89,6 +90,11 @@ impl AwsErrorKind {
                 DispatchCause::Other
             }),
             SdkError::ResponseError(response) => AwsErrorKind::Response { status: response.raw().status().as_u16() },
+            // The SDK reports a 2xx answer it cannot parse as a service error without a code: the
+            // service applied the request, only its answer is unreadable.
+            SdkError::ServiceError(service) if service.raw().status().is_success() => {
+                AwsErrorKind::Response { status: service.raw().status().as_u16() }
+            }
             SdkError::ServiceError(service) => AwsErrorKind::Service {
                 code: service.err().code().map(str::to_owned),
                 message: service.err().message().map(str::to_owned),
@@ -120,6 +126,12 @@ impl AwsErrorKind {
         }
     }
 
+    /// Whether the service answered with a 2xx status that could not be read: it applied the
+    /// request, and only what it answered (the returned item, the unprocessed entries) is lost.
+    pub fn answered_ok(&self) -> bool {
+        matches!(self, AwsErrorKind::Response { status } if (200..300).contains(status))
+    }
+
     /// The service's error code, for [`Service`](Self::Service) errors.
     pub fn code(&self) -> Option<&str> {
         match self {
@@ -134,8 +146,11 @@ impl fmt::Display for AwsErrorKind {
         match self {
             AwsErrorKind::Construction => f.write_str("request not sent"),
             AwsErrorKind::Timeout => f.write_str("timed out"),
-            AwsErrorKind::Dispatch(cause) => write!(f, "dispatch failure ({cause:?})"),
-            AwsErrorKind::Response { status } => write!(f, "unreadable response (HTTP {status})"),
+            AwsErrorKind::Dispatch(DispatchCause::Io) => f.write_str("connection failed"),
+            AwsErrorKind::Dispatch(DispatchCause::Timeout) => f.write_str("timed out (HTTP client)"),
+            AwsErrorKind::Dispatch(DispatchCause::User) => f.write_str("request not sent (unusable request)"),
+            AwsErrorKind::Dispatch(DispatchCause::Other) => f.write_str("connection closed"),
+            AwsErrorKind::Response { status } => write!(f, "unreadable answer (HTTP {status})"),
             AwsErrorKind::Service { code, message, status } => match (code, message) {
                 (Some(code), Some(message)) => write!(f, "{code}: {message}"),
                 (Some(code), None) => f.write_str(code),
@@ -146,16 +161,50 @@ impl fmt::Display for AwsErrorKind {
     }
 }
 
-/// The text an error shows: the service's code and message for service errors, the kind and the
-/// SDK's error chain (`io error: connection closed before message completed`) otherwise.
+/// What re-sending a request would do, for an answer that may have been applied
+/// ([`Error::is_retryable`](crate::Error::is_retryable) says it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Repeat {
+    /// A read (or a table's description): nothing is applied.
+    Read,
+    /// A write that, applied twice, leaves the table as applying it once does (an unconditional
+    /// put, an unconditional delete, a batch's puts and deletes, an update in one request that only
+    /// sets and removes values): re-sending it is safe.
+    Idempotent,
+    /// A write that, applied twice, changes the item twice (an increment, an append, a version
+    /// bump) or is refused the second time because the first one was applied (an insert, a
+    /// version-conditioned put, a transaction under a new token): re-sending it is not a retry.
+    NotIdempotent,
+}
+
+/// The one line an error shows: the service's code and message for service errors; otherwise what
+/// happened (`timed out`, `connection closed`, `unreadable answer (HTTP 200)`), with the transport's
+/// own one-line reason for a failed connection. Never the SDK's raw-response dump: the SDK error
+/// stays reachable through [`std::error::Error::source`].
 pub(crate) fn describe<E>(kind: &AwsErrorKind, err: &SdkError<E, HttpResponse>) -> String
 where
     E: std::error::Error + 'static,
 {
     match kind {
-        AwsErrorKind::Service { .. } => kind.to_string(),
-        _ => format!("{kind}: {}", DisplayErrorContext(err)),
+        AwsErrorKind::Dispatch(_) => match innermost_reason(err) {
+            Some(reason) => format!("{kind}: {reason}"),
+            None => kind.to_string(),
+        },
+        _ => kind.to_string(),
     }
+}
+
+/// The deepest cause's message, when it is one short line (`connection closed before message
+/// completed`).
+fn innermost_reason(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause = err.source()?;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let text = cause.to_string();
+    let short = !text.is_empty() && !text.contains('\n') && text.len() <= 160;
+    short.then_some(text)
 }
 
 #[cfg(test)]
@@ -186,6 +235,10 @@ mod tests {
         let user = AwsErrorKind::Dispatch(DispatchCause::User);
         assert!(!user.maybe_applied() && !user.is_retryable());
         assert!(AwsErrorKind::Response { status: 200 }.maybe_applied());
+        assert!(AwsErrorKind::Response { status: 200 }.answered_ok());
+        assert!(!AwsErrorKind::Response { status: 500 }.answered_ok());
+        assert_eq!(AwsErrorKind::Response { status: 200 }.to_string(), "unreadable answer (HTTP 200)");
+        assert_eq!(dropped.to_string(), "connection closed");
         assert!(!service("ValidationException", 400).maybe_applied());
         assert!(!service("ValidationException", 400).is_retryable());
         assert!(!service("ThrottlingException", 400).maybe_applied());

@@ -26,6 +26,7 @@ mod failure;
 mod key;
 pub mod lock;
 mod model;
+mod not_applied;
 pub mod ops;
 mod prefix;
 mod repo;
@@ -40,10 +41,11 @@ pub use attr::{AttrPath, Attribute, AttributeIn, AttributeOf, Field, IndexOf};
 pub use codec::decimal::{Decimal, DecimalError};
 pub use codec::item::Item;
 pub use codec::limits::MAX_DEPTH as MAX_NESTING_DEPTH;
+pub use codec::nothing::Nothing;
 pub use codec::support::UnknownVariant;
 pub use error::{Error, Result};
 pub use expr::Condition;
-pub use failure::{AwsErrorKind, DispatchCause};
+pub use failure::{AwsErrorKind, DispatchCause, Repeat};
 pub use model::Model;
 
 pub use daplug_macros::{payload, schema, DaplugModel};
@@ -68,11 +70,11 @@ pub mod __private {
     pub use crate::codec::de::DeError as DecodeError;
     pub use crate::codec::generated_item;
     pub use crate::codec::support::{
-        check_field, debug_unit_enum, decode_struct, decode_untagged, deserialize_struct, deserialize_tagged,
-        deserialize_unit_enum, display_unit_enum, field_rules, fields, parse_unit_enum, serde_decode, serialize_tagged,
-        serialize_unit_enum, tag_text, tagged_alternative, unit_text, AlternativeDecoder, Decode, Elements, FieldList,
-        FieldReader, FieldSource, FieldValue, Fields, Given, KeyPart, MissingField, Optional, Required, Rules,
-        StructDef, TaggedUnion, UnitEnum, Validate, Violation,
+        check_field, debug_unit_enum, decode_struct, decode_untagged, deserialize_checked, deserialize_struct,
+        deserialize_tagged, deserialize_unit_enum, display_unit_enum, field_rules, fields, parse_unit_enum,
+        serde_decode, serialize_tagged, serialize_unit_enum, tag_text, tagged_alternative, unit_text,
+        AlternativeDecoder, Decode, Elements, FieldList, FieldReader, FieldSource, FieldValue, Fields, Given, KeyPart,
+        MissingField, Optional, Required, Rules, StructDef, TaggedUnion, UnitEnum, Validate, Violation,
     };
     pub use crate::model::{decode_model, serde_model, validate_model, validate_model_patch};
     pub use aws_sdk_dynamodb::types::AttributeValue;

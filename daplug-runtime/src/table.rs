@@ -11,6 +11,7 @@ use aws_sdk_dynamodb::types::{
 
 use crate::adapter::Adapter;
 use crate::error::{Error, Result};
+use crate::failure::Repeat;
 use crate::model::{KeyAttribute, KeyType, Model};
 
 /// One way an existing table differs from what a model and adapter expect.
@@ -139,7 +140,7 @@ impl Adapter {
             request = request.global_secondary_indexes(index.build().map_err(build_error)?);
         }
         tracing::info!(table = self.table(), schema = M::META.schema, "creating table");
-        request.send().await.map_err(|err| Error::dynamodb("CreateTable", err))?;
+        request.send().await.map_err(|err| Error::dynamodb("CreateTable", Repeat::NotIdempotent, err))?;
         for attempt in 0..100u32 {
             if let Some(table) = self.describe().await? {
                 if table.table_status() == Some(&TableStatus::Active) {
@@ -194,7 +195,7 @@ impl Adapter {
             Err(err) if matches!(err.as_service_error(), Some(DescribeTableError::ResourceNotFoundException(_))) => {
                 Ok(None)
             }
-            Err(err) => Err(Error::dynamodb("DescribeTable", err)),
+            Err(err) => Err(Error::dynamodb("DescribeTable", Repeat::Read, err)),
         }
     }
 }

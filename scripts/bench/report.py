@@ -35,6 +35,8 @@ CRITERION = [
     "to_item/generated",
     "to_item/hand_serde_dynamo",
     "pipeline/generated",
+    "pipeline/generated_unchecked",
+    "to_item/generated_unchecked",
 ]
 
 
@@ -107,6 +109,12 @@ def conversion(d: dict) -> str:
     text += (f"- `Model::from_item` reads through the model's generated decoder and names the path of an error; it takes "
              f"{fi / fi_floor:.2f}× the time of plain `serde_dynamo::from_item` (no path tracking), and "
              f"{fi / fi_direct:.2f}× the hand-written direct decoder's.\n\n")
+    pipe_unchecked, ti_unchecked = t["pipeline/generated_unchecked"], t["to_item/generated_unchecked"]
+    text += ("The constraints' price (`openapi.yml` checks `format: date-time` and `format: email`; the same models "
+             "generated with `x-daplug: {constraints: skip}`, same payloads):\n\n")
+    text += "| path | checked | unchecked | ratio |\n|---|---|---|---|\n"
+    text += f"| `from_json` + `to_item` + `from_item` | {us(pipe)} | {us(pipe_unchecked)} | {pipe / pipe_unchecked:.2f}× |\n"
+    text += f"| `Model::to_item` | {us(ti)} | {us(ti_unchecked)} | {ti / ti_unchecked:.2f}× |\n\n"
     text += "Against daplug-ddb 1.0.0b18 (Python 3, same payloads, numbers as `Decimal`): "
     text += "`map_to_schema` + boto3 `TypeSerializer` + `TypeDeserializer` per payload, vs Rust "
     text += "`Model::from_json` (the schema mapping) + `to_item` + `from_item`.\n\n"

@@ -3388,8 +3388,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["sgLocal"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["sgLocal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -3550,7 +3553,9 @@ pub struct BankCategoryData {
         BankCategoryDataPriority,
     >,
     /// **bank**
-    pub type_: ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: BankCategoryDataType,
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3570,7 +3575,7 @@ const _: () = {
         ) -> Self {
             Self {
                 priority: __field0,
-                type_: __field1,
+                type_: __field1.unwrap_or(BankCategoryDataType::Bank),
             }
         }
         #[inline]
@@ -3604,11 +3609,11 @@ const _: () = {
             __p::fields(
                     serializer,
                     "BankCategoryData",
-                    0usize,
-                    &[self.priority.is_some(), self.type_.is_some()],
+                    1usize,
+                    &[self.priority.is_some()],
                 )
                 .optional("priority", &self.priority)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .end()
         }
     }
@@ -3654,9 +3659,7 @@ pub struct BankCategoryDataPatch {
     pub priority: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::option::Option<BankCategoryDataPriority>,
     >,
-    pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
-    >,
+    pub type_: ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for BankCategoryDataPatch {
@@ -3703,9 +3706,7 @@ const _: () = {
                     BankCategoryDataPriority,
                 >,
             >,
-            __p::Given<
-                ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
-            >,
+            __p::Given<BankCategoryDataType>,
         );
         #[inline]
         fn build(
@@ -4545,9 +4546,9 @@ pub struct CaLocalAccountIdentification {
     /// The bank account type.
     ///
     /// Possible values: **checking** or **savings**. Defaults to **checking**.
-    pub account_type: ::daplug_runtime::__private::std::option::Option<
-        CaLocalAccountIdentificationAccountType,
-    >,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub account_type: CaLocalAccountIdentificationAccountType,
     /// The 3-digit institution number, without separators or whitespace.
     pub institution_number: ::daplug_runtime::__private::std::string::String,
     /// The 5-digit transit number, without separators or whitespace.
@@ -4588,7 +4589,8 @@ const _: () = {
         ) -> Self {
             Self {
                 account_number: __field0,
-                account_type: __field1,
+                account_type: __field1
+                    .unwrap_or(CaLocalAccountIdentificationAccountType::Checking),
                 institution_number: __field2,
                 transit_number: __field3,
                 type_: __field4,
@@ -4649,14 +4651,9 @@ const _: () = {
             &self,
             serializer: S,
         ) -> __p::std::result::Result<S::Ok, S::Error> {
-            __p::fields(
-                    serializer,
-                    "CaLocalAccountIdentification",
-                    4usize,
-                    &[self.account_type.is_some()],
-                )
+            __p::fields(serializer, "CaLocalAccountIdentification", 5usize, &[])
                 .field("accountNumber", &self.account_number)
-                .optional("accountType", &self.account_type)
+                .field("accountType", &self.account_type)
                 .field("institutionNumber", &self.institution_number)
                 .field("transitNumber", &self.transit_number)
                 .field("type", &self.type_)
@@ -4747,9 +4744,7 @@ pub struct CaLocalAccountIdentificationPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub account_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<
-            CaLocalAccountIdentificationAccountType,
-        >,
+        CaLocalAccountIdentificationAccountType,
     >,
     pub institution_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -4821,11 +4816,7 @@ const _: () = {
         ];
         type Fields = (
             __p::Given<::daplug_runtime::__private::std::string::String>,
-            __p::Given<
-                ::daplug_runtime::__private::std::option::Option<
-                    CaLocalAccountIdentificationAccountType,
-                >,
-            >,
+            __p::Given<CaLocalAccountIdentificationAccountType>,
             __p::Given<::daplug_runtime::__private::std::string::String>,
             __p::Given<::daplug_runtime::__private::std::string::String>,
             __p::Given<CaLocalAccountIdentificationType>,
@@ -15898,9 +15889,9 @@ pub struct InternalCategoryData {
         ::daplug_runtime::__private::std::string::String,
     >,
     /// **internal**
-    pub type_: ::daplug_runtime::__private::std::option::Option<
-        InternalCategoryDataType,
-    >,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: InternalCategoryDataType,
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15926,7 +15917,7 @@ const _: () = {
             Self {
                 modification_merchant_reference: __field0,
                 modification_psp_reference: __field1,
-                type_: __field2,
+                type_: __field2.unwrap_or(InternalCategoryDataType::Internal),
             }
         }
         #[inline]
@@ -15961,11 +15952,10 @@ const _: () = {
             __p::fields(
                     serializer,
                     "InternalCategoryData",
-                    0usize,
+                    1usize,
                     &[
                         self.modification_merchant_reference.is_some(),
                         self.modification_psp_reference.is_some(),
-                        self.type_.is_some(),
                     ],
                 )
                 .optional(
@@ -15973,7 +15963,7 @@ const _: () = {
                     &self.modification_merchant_reference,
                 )
                 .optional("modificationPspReference", &self.modification_psp_reference)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .end()
         }
     }
@@ -16038,7 +16028,7 @@ pub struct InternalCategoryDataPatch {
         >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<InternalCategoryDataType>,
+        InternalCategoryDataType,
     >,
 }
 #[automatically_derived]
@@ -16107,11 +16097,7 @@ const _: () = {
                     ::daplug_runtime::__private::std::string::String,
                 >,
             >,
-            __p::Given<
-                ::daplug_runtime::__private::std::option::Option<
-                    InternalCategoryDataType,
-                >,
-            >,
+            __p::Given<InternalCategoryDataType>,
         );
         #[inline]
         fn build(
@@ -17163,7 +17149,9 @@ pub struct IssuedCard {
     /// The data of the result from the 3DS authentication.
     pub three_d_secure: ::daplug_runtime::__private::std::option::Option<ThreeDSecure>,
     /// **issuedCard**
-    pub type_: ::daplug_runtime::__private::std::option::Option<IssuedCardType>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: IssuedCardType,
     /// The evaluation of the validation facts. See [validation checks](https://docs.adyen.com/issuing/validation-checks) for more information.
     pub validation_facts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TransferNotificationValidationFact>,
@@ -17230,7 +17218,7 @@ const _: () = {
                 scheme_trace_id: __field4,
                 scheme_unique_transaction_id: __field5,
                 three_d_secure: __field6,
-                type_: __field7,
+                type_: __field7.unwrap_or(IssuedCardType::IssuedCard),
                 validation_facts: __field8,
             }
         }
@@ -17272,7 +17260,7 @@ const _: () = {
             __p::fields(
                     serializer,
                     "IssuedCard",
-                    0usize,
+                    1usize,
                     &[
                         self.authorisation_type.is_some(),
                         self.pan_entry_mode.is_some(),
@@ -17281,7 +17269,6 @@ const _: () = {
                         self.scheme_trace_id.is_some(),
                         self.scheme_unique_transaction_id.is_some(),
                         self.three_d_secure.is_some(),
-                        self.type_.is_some(),
                         self.validation_facts.is_some(),
                     ],
                 )
@@ -17295,7 +17282,7 @@ const _: () = {
                     &self.scheme_unique_transaction_id,
                 )
                 .optional("threeDSecure", &self.three_d_secure)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .optional("validationFacts", &self.validation_facts)
                 .end()
         }
@@ -17410,9 +17397,7 @@ pub struct IssuedCardPatch {
     pub three_d_secure: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::option::Option<ThreeDSecure>,
     >,
-    pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<IssuedCardType>,
-    >,
+    pub type_: ::daplug_runtime::__private::std::option::Option<IssuedCardType>,
     pub validation_facts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::vec::Vec<
@@ -17529,9 +17514,7 @@ const _: () = {
                 __p::Given<
                     ::daplug_runtime::__private::std::option::Option<ThreeDSecure>,
                 >,
-                __p::Given<
-                    ::daplug_runtime::__private::std::option::Option<IssuedCardType>,
-                >,
+                __p::Given<IssuedCardType>,
             ),
             (
                 __p::Given<
@@ -22808,7 +22791,9 @@ pub struct PartyIdentification {
     /// Possible values: **individual**, **organization**, or **unknown**.
     ///
     /// Required when `category` is **card**. In this case, the value must be **individual**.
-    pub type_: ::daplug_runtime::__private::std::option::Option<PartyIdentificationType>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: PartyIdentificationType,
     /// The URL of the organization or individual. Maximum length: 255 characters.
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -22869,7 +22854,7 @@ const _: () = {
                 full_name: __field4,
                 last_name: __field5,
                 reference: __field6,
-                type_: __field7,
+                type_: __field7.unwrap_or(PartyIdentificationType::Unknown),
                 url: __field8,
             }
         }
@@ -22942,7 +22927,7 @@ const _: () = {
             __p::fields(
                     serializer,
                     "PartyIdentification",
-                    0usize,
+                    1usize,
                     &[
                         self.address.is_some(),
                         self.date_of_birth.is_some(),
@@ -22951,7 +22936,6 @@ const _: () = {
                         self.full_name.is_some(),
                         self.last_name.is_some(),
                         self.reference.is_some(),
-                        self.type_.is_some(),
                         self.url.is_some(),
                     ],
                 )
@@ -22962,7 +22946,7 @@ const _: () = {
                 .optional("fullName", &self.full_name)
                 .optional("lastName", &self.last_name)
                 .optional("reference", &self.reference)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .optional("url", &self.url)
                 .end()
         }
@@ -23097,9 +23081,7 @@ pub struct PartyIdentificationPatch {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<PartyIdentificationType>,
-    >,
+    pub type_: ::daplug_runtime::__private::std::option::Option<PartyIdentificationType>,
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
@@ -23212,11 +23194,7 @@ const _: () = {
                         ::daplug_runtime::__private::std::string::String,
                     >,
                 >,
-                __p::Given<
-                    ::daplug_runtime::__private::std::option::Option<
-                        PartyIdentificationType,
-                    >,
-                >,
+                __p::Given<PartyIdentificationType>,
             ),
             (
                 __p::Given<
@@ -24242,7 +24220,9 @@ pub struct PlatformPayment {
         ::daplug_runtime::__private::std::string::String,
     >,
     /// **platformPayment**
-    pub type_: ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: PlatformPaymentType,
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -24284,7 +24264,7 @@ const _: () = {
                 payment_merchant_reference: __field2,
                 platform_payment_type: __field3,
                 psp_payment_reference: __field4,
-                type_: __field5,
+                type_: __field5.unwrap_or(PlatformPaymentType::PlatformPayment),
             }
         }
         #[inline]
@@ -24322,14 +24302,13 @@ const _: () = {
             __p::fields(
                     serializer,
                     "PlatformPayment",
-                    0usize,
+                    1usize,
                     &[
                         self.modification_merchant_reference.is_some(),
                         self.modification_psp_reference.is_some(),
                         self.payment_merchant_reference.is_some(),
                         self.platform_payment_type.is_some(),
                         self.psp_payment_reference.is_some(),
-                        self.type_.is_some(),
                     ],
                 )
                 .optional(
@@ -24340,7 +24319,7 @@ const _: () = {
                 .optional("paymentMerchantReference", &self.payment_merchant_reference)
                 .optional("platformPaymentType", &self.platform_payment_type)
                 .optional("pspPaymentReference", &self.psp_payment_reference)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .end()
         }
     }
@@ -24437,9 +24416,7 @@ pub struct PlatformPaymentPatch {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
-    >,
+    pub type_: ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for PlatformPaymentPatch {
@@ -24534,9 +24511,7 @@ const _: () = {
                     ::daplug_runtime::__private::std::string::String,
                 >,
             >,
-            __p::Given<
-                ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
-            >,
+            __p::Given<PlatformPaymentType>,
         );
         #[inline]
         fn build(
@@ -28504,9 +28479,9 @@ pub struct SgLocalAccountIdentification {
     /// The bank's 8- or 11-character BIC or SWIFT code.
     pub bic: ::daplug_runtime::__private::std::string::String,
     /// **sgLocal**
-    pub type_: ::daplug_runtime::__private::std::option::Option<
-        SgLocalAccountIdentificationType,
-    >,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: SgLocalAccountIdentificationType,
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -28528,7 +28503,7 @@ const _: () = {
             Self {
                 account_number: __field0,
                 bic: __field1,
-                type_: __field2,
+                type_: __field2.unwrap_or(SgLocalAccountIdentificationType::SgLocal),
             }
         }
         #[inline]
@@ -28576,15 +28551,10 @@ const _: () = {
             &self,
             serializer: S,
         ) -> __p::std::result::Result<S::Ok, S::Error> {
-            __p::fields(
-                    serializer,
-                    "SgLocalAccountIdentification",
-                    2usize,
-                    &[self.type_.is_some()],
-                )
+            __p::fields(serializer, "SgLocalAccountIdentification", 3usize, &[])
                 .field("accountNumber", &self.account_number)
                 .field("bic", &self.bic)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .end()
         }
     }
@@ -28653,9 +28623,7 @@ pub struct SgLocalAccountIdentificationPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<
-            SgLocalAccountIdentificationType,
-        >,
+        SgLocalAccountIdentificationType,
     >,
 }
 #[automatically_derived]
@@ -28707,11 +28675,7 @@ const _: () = {
         type Fields = (
             __p::Given<::daplug_runtime::__private::std::string::String>,
             __p::Given<::daplug_runtime::__private::std::string::String>,
-            __p::Given<
-                ::daplug_runtime::__private::std::option::Option<
-                    SgLocalAccountIdentificationType,
-                >,
-            >,
+            __p::Given<SgLocalAccountIdentificationType>,
         );
         #[inline]
         fn build(
@@ -32788,8 +32752,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["bank"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["bank"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -32797,8 +32764,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["internal"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["internal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -32806,8 +32776,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["issuedCard"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["issuedCard"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -32815,8 +32788,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["platformPayment"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["platformPayment"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -34376,8 +34352,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["bank"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["bank"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -34385,8 +34364,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["internal"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["internal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -34394,8 +34376,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["issuedCard"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["issuedCard"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -34403,8 +34388,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["platformPayment"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["platformPayment"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -44111,8 +44099,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["bank"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["bank"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -44120,8 +44111,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["internal"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["internal"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -44129,8 +44123,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["issuedCard"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["issuedCard"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -44138,8 +44135,11 @@ const _: () = {
                     __p::serialize_tagged(
                         serializer,
                         "type",
-                        __p::tag_text(&["platformPayment"], v.type_.map(__p::unit_text)),
-                        v.type_.is_some(),
+                        __p::tag_text(
+                            &["platformPayment"],
+                            __p::std::option::Option::Some(__p::unit_text(v.type_)),
+                        ),
+                        true,
                         v,
                     )
                 }
@@ -44643,9 +44643,9 @@ pub struct UltimatePartyIdentification {
     /// Possible values: **individual**, **organization**, or **unknown**.
     ///
     /// Required when `category` is **card**. In this case, the value must be **individual**.
-    pub type_: ::daplug_runtime::__private::std::option::Option<
-        UltimatePartyIdentificationType,
-    >,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub type_: UltimatePartyIdentificationType,
     /// The URL of the organization or individual. Maximum length: 255 characters.
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -44711,7 +44711,7 @@ const _: () = {
                 funding_instrument: __field5,
                 last_name: __field6,
                 reference: __field7,
-                type_: __field8,
+                type_: __field8.unwrap_or(UltimatePartyIdentificationType::Unknown),
                 url: __field9,
             }
         }
@@ -44786,7 +44786,7 @@ const _: () = {
             __p::fields(
                     serializer,
                     "UltimatePartyIdentification",
-                    0usize,
+                    1usize,
                     &[
                         self.address.is_some(),
                         self.date_of_birth.is_some(),
@@ -44796,7 +44796,6 @@ const _: () = {
                         self.funding_instrument.is_some(),
                         self.last_name.is_some(),
                         self.reference.is_some(),
-                        self.type_.is_some(),
                         self.url.is_some(),
                     ],
                 )
@@ -44808,7 +44807,7 @@ const _: () = {
                 .optional("fundingInstrument", &self.funding_instrument)
                 .optional("lastName", &self.last_name)
                 .optional("reference", &self.reference)
-                .optional("type", &self.type_)
+                .field("type", &self.type_)
                 .optional("url", &self.url)
                 .end()
         }
@@ -44954,7 +44953,7 @@ pub struct UltimatePartyIdentificationPatch {
         >,
     >,
     pub type_: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<UltimatePartyIdentificationType>,
+        UltimatePartyIdentificationType,
     >,
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::option::Option<
@@ -45077,11 +45076,7 @@ const _: () = {
                 >,
             ),
             (
-                __p::Given<
-                    ::daplug_runtime::__private::std::option::Option<
-                        UltimatePartyIdentificationType,
-                    >,
-                >,
+                __p::Given<UltimatePartyIdentificationType>,
                 __p::Given<
                     ::daplug_runtime::__private::std::option::Option<
                         ::daplug_runtime::__private::std::string::String,
@@ -45344,9 +45339,9 @@ pub struct UsLocalAccountIdentification {
     /// The bank account type.
     ///
     /// Possible values: **checking** or **savings**. Defaults to **checking**.
-    pub account_type: ::daplug_runtime::__private::std::option::Option<
-        UsLocalAccountIdentificationAccountType,
-    >,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub account_type: UsLocalAccountIdentificationAccountType,
     /// The 9-digit [routing number](https://en.wikipedia.org/wiki/ABA_routing_transit_number), without separators or whitespace.
     pub routing_number: ::daplug_runtime::__private::std::string::String,
     /// **usLocal**
@@ -45382,7 +45377,8 @@ const _: () = {
         ) -> Self {
             Self {
                 account_number: __field0,
-                account_type: __field1,
+                account_type: __field1
+                    .unwrap_or(UsLocalAccountIdentificationAccountType::Checking),
                 routing_number: __field2,
                 type_: __field3,
             }
@@ -45434,14 +45430,9 @@ const _: () = {
             &self,
             serializer: S,
         ) -> __p::std::result::Result<S::Ok, S::Error> {
-            __p::fields(
-                    serializer,
-                    "UsLocalAccountIdentification",
-                    3usize,
-                    &[self.account_type.is_some()],
-                )
+            __p::fields(serializer, "UsLocalAccountIdentification", 4usize, &[])
                 .field("accountNumber", &self.account_number)
-                .optional("accountType", &self.account_type)
+                .field("accountType", &self.account_type)
                 .field("routingNumber", &self.routing_number)
                 .field("type", &self.type_)
                 .end()
@@ -45520,9 +45511,7 @@ pub struct UsLocalAccountIdentificationPatch {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub account_type: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<
-            UsLocalAccountIdentificationAccountType,
-        >,
+        UsLocalAccountIdentificationAccountType,
     >,
     pub routing_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -45587,11 +45576,7 @@ const _: () = {
         ];
         type Fields = (
             __p::Given<::daplug_runtime::__private::std::string::String>,
-            __p::Given<
-                ::daplug_runtime::__private::std::option::Option<
-                    UsLocalAccountIdentificationAccountType,
-                >,
-            >,
+            __p::Given<UsLocalAccountIdentificationAccountType>,
             __p::Given<::daplug_runtime::__private::std::string::String>,
             __p::Given<UsLocalAccountIdentificationType>,
         );

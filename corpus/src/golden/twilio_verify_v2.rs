@@ -3374,7 +3374,9 @@ pub struct VerifyV2Service {
         ::daplug_runtime::__private::std::string::String,
     >,
     /// The length of the verification code to generate.
-    pub code_length: ::daplug_runtime::__private::std::option::Option<i64>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub code_length: i64,
     /// Whether to perform a lookup with each verification started and return info about the phone number.
     pub lookup_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
     /// Whether to pass PSD2 transaction parameters when starting a verification.
@@ -3528,7 +3530,7 @@ const _: () = {
                 sid: __field0,
                 account_sid: __field1,
                 friendly_name: __field2,
-                code_length: __field3,
+                code_length: __field3.unwrap_or(0),
                 lookup_enabled: __field4,
                 psd2_enabled: __field5,
                 skip_sms_to_landlines: __field6,
@@ -3655,12 +3657,11 @@ const _: () = {
             __p::fields(
                     serializer,
                     "VerifyV2Service",
-                    0usize,
+                    1usize,
                     &[
                         self.sid.is_some(),
                         self.account_sid.is_some(),
                         self.friendly_name.is_some(),
-                        self.code_length.is_some(),
                         self.lookup_enabled.is_some(),
                         self.psd2_enabled.is_some(),
                         self.skip_sms_to_landlines.is_some(),
@@ -3683,7 +3684,7 @@ const _: () = {
                 .optional("sid", &self.sid)
                 .optional("account_sid", &self.account_sid)
                 .optional("friendly_name", &self.friendly_name)
-                .optional("code_length", &self.code_length)
+                .field("code_length", &self.code_length)
                 .optional("lookup_enabled", &self.lookup_enabled)
                 .optional("psd2_enabled", &self.psd2_enabled)
                 .optional("skip_sms_to_landlines", &self.skip_sms_to_landlines)
@@ -3889,9 +3890,7 @@ pub struct VerifyV2ServicePatch {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub code_length: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<i64>,
-    >,
+    pub code_length: ::daplug_runtime::__private::std::option::Option<i64>,
     pub lookup_enabled: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::option::Option<bool>,
     >,
@@ -4111,7 +4110,7 @@ const _: () = {
                         ::daplug_runtime::__private::std::string::String,
                     >,
                 >,
-                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<i64>,
                 __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
                 __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
                 __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
@@ -4373,7 +4372,9 @@ pub struct VerifyV2ServiceAccessToken {
         ::daplug_runtime::__private::std::string::String,
     >,
     /// How long, in seconds, the access token is valid. Max: 5 minutes
-    pub ttl: ::daplug_runtime::__private::std::option::Option<i64>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub ttl: i64,
     /// The date that this access token was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -4439,7 +4440,7 @@ const _: () = {
                 factor_friendly_name: __field5,
                 token: __field6,
                 url: __field7,
-                ttl: __field8,
+                ttl: __field8.unwrap_or(0),
                 date_created: __field9,
             }
         }
@@ -4524,7 +4525,7 @@ const _: () = {
             __p::fields(
                     serializer,
                     "VerifyV2ServiceAccessToken",
-                    0usize,
+                    1usize,
                     &[
                         self.sid.is_some(),
                         self.account_sid.is_some(),
@@ -4534,7 +4535,6 @@ const _: () = {
                         self.factor_friendly_name.is_some(),
                         self.token.is_some(),
                         self.url.is_some(),
-                        self.ttl.is_some(),
                         self.date_created.is_some(),
                     ],
                 )
@@ -4546,7 +4546,7 @@ const _: () = {
                 .optional("factor_friendly_name", &self.factor_friendly_name)
                 .optional("token", &self.token)
                 .optional("url", &self.url)
-                .optional("ttl", &self.ttl)
+                .field("ttl", &self.ttl)
                 .optional("date_created", &self.date_created)
                 .end()
         }
@@ -4690,9 +4690,7 @@ pub struct VerifyV2ServiceAccessTokenPatch {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub ttl: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<i64>,
-    >,
+    pub ttl: ::daplug_runtime::__private::std::option::Option<i64>,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
@@ -4820,7 +4818,7 @@ const _: () = {
                 >,
             ),
             (
-                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<i64>,
                 __p::Given<
                     ::daplug_runtime::__private::std::option::Option<
                         ::daplug_runtime::__private::std::string::String,
@@ -6539,7 +6537,9 @@ pub struct VerifyV2ServiceEntityChallengeNotification {
         ::daplug_runtime::__private::std::string::String,
     >,
     /// How long, in seconds, the notification is valid. Max: 5 minutes
-    pub ttl: ::daplug_runtime::__private::std::option::Option<i64>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub ttl: i64,
     /// The date that this Notification was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -6600,7 +6600,7 @@ const _: () = {
                 identity: __field4,
                 challenge_sid: __field5,
                 priority: __field6,
-                ttl: __field7,
+                ttl: __field7.unwrap_or(0),
                 date_created: __field8,
             }
         }
@@ -6693,7 +6693,7 @@ const _: () = {
             __p::fields(
                     serializer,
                     "VerifyV2ServiceEntityChallengeNotification",
-                    0usize,
+                    1usize,
                     &[
                         self.sid.is_some(),
                         self.account_sid.is_some(),
@@ -6702,7 +6702,6 @@ const _: () = {
                         self.identity.is_some(),
                         self.challenge_sid.is_some(),
                         self.priority.is_some(),
-                        self.ttl.is_some(),
                         self.date_created.is_some(),
                     ],
                 )
@@ -6713,7 +6712,7 @@ const _: () = {
                 .optional("identity", &self.identity)
                 .optional("challenge_sid", &self.challenge_sid)
                 .optional("priority", &self.priority)
-                .optional("ttl", &self.ttl)
+                .field("ttl", &self.ttl)
                 .optional("date_created", &self.date_created)
                 .end()
         }
@@ -6859,9 +6858,7 @@ pub struct VerifyV2ServiceEntityChallengeNotificationPatch {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub ttl: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<i64>,
-    >,
+    pub ttl: ::daplug_runtime::__private::std::option::Option<i64>,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
@@ -6980,7 +6977,7 @@ const _: () = {
                         ::daplug_runtime::__private::std::string::String,
                     >,
                 >,
-                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<i64>,
             ),
             (
                 __p::Given<
@@ -9875,9 +9872,13 @@ pub struct VerifyV2ServiceRateLimitBucket {
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Maximum number of requests permitted in during the interval.
-    pub max: ::daplug_runtime::__private::std::option::Option<i64>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub max: i64,
     /// Number of seconds that the rate limit will be enforced over.
-    pub interval: ::daplug_runtime::__private::std::option::Option<i64>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub interval: i64,
     /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -9943,8 +9944,8 @@ const _: () = {
                 rate_limit_sid: __field1,
                 service_sid: __field2,
                 account_sid: __field3,
-                max: __field4,
-                interval: __field5,
+                max: __field4.unwrap_or(0),
+                interval: __field5.unwrap_or(0),
                 date_created: __field6,
                 date_updated: __field7,
                 url: __field8,
@@ -10041,14 +10042,12 @@ const _: () = {
             __p::fields(
                     serializer,
                     "VerifyV2ServiceRateLimitBucket",
-                    0usize,
+                    2usize,
                     &[
                         self.sid.is_some(),
                         self.rate_limit_sid.is_some(),
                         self.service_sid.is_some(),
                         self.account_sid.is_some(),
-                        self.max.is_some(),
-                        self.interval.is_some(),
                         self.date_created.is_some(),
                         self.date_updated.is_some(),
                         self.url.is_some(),
@@ -10058,8 +10057,8 @@ const _: () = {
                 .optional("rate_limit_sid", &self.rate_limit_sid)
                 .optional("service_sid", &self.service_sid)
                 .optional("account_sid", &self.account_sid)
-                .optional("max", &self.max)
-                .optional("interval", &self.interval)
+                .field("max", &self.max)
+                .field("interval", &self.interval)
                 .optional("date_created", &self.date_created)
                 .optional("date_updated", &self.date_updated)
                 .optional("url", &self.url)
@@ -10192,12 +10191,8 @@ pub struct VerifyV2ServiceRateLimitBucketPatch {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub max: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<i64>,
-    >,
-    pub interval: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<i64>,
-    >,
+    pub max: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub interval: ::daplug_runtime::__private::std::option::Option<i64>,
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
@@ -10311,8 +10306,8 @@ const _: () = {
                         ::daplug_runtime::__private::std::string::String,
                     >,
                 >,
-                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
-                __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+                __p::Given<i64>,
+                __p::Given<i64>,
                 __p::Given<
                     ::daplug_runtime::__private::std::option::Option<
                         ::daplug_runtime::__private::std::string::String,
@@ -13364,11 +13359,17 @@ const _: () = {
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationAttemptsSummary {
     /// Total of attempts made according to the provided filters
-    pub total_attempts: ::daplug_runtime::__private::std::option::Option<i64>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub total_attempts: i64,
     /// Total of  attempts made that were confirmed by the end user, according to the provided filters.
-    pub total_converted: ::daplug_runtime::__private::std::option::Option<i64>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub total_converted: i64,
     /// Total of attempts made that were not confirmed by the end user, according to the provided filters.
-    pub total_unconverted: ::daplug_runtime::__private::std::option::Option<i64>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub total_unconverted: i64,
     /// Percentage of the confirmed messages over the total, defined by (total_converted/total_attempts)*100.
     pub conversion_rate_percentage: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
@@ -13409,9 +13410,9 @@ const _: () = {
             ): <Self::Fields as __p::FieldList>::Values,
         ) -> Self {
             Self {
-                total_attempts: __field0,
-                total_converted: __field1,
-                total_unconverted: __field2,
+                total_attempts: __field0.unwrap_or(0),
+                total_converted: __field1.unwrap_or(0),
+                total_unconverted: __field2.unwrap_or(0),
                 conversion_rate_percentage: __field3,
                 url: __field4,
             }
@@ -13461,18 +13462,12 @@ const _: () = {
             __p::fields(
                     serializer,
                     "VerifyV2VerificationAttemptsSummary",
-                    0usize,
-                    &[
-                        self.total_attempts.is_some(),
-                        self.total_converted.is_some(),
-                        self.total_unconverted.is_some(),
-                        self.conversion_rate_percentage.is_some(),
-                        self.url.is_some(),
-                    ],
+                    3usize,
+                    &[self.conversion_rate_percentage.is_some(), self.url.is_some()],
                 )
-                .optional("total_attempts", &self.total_attempts)
-                .optional("total_converted", &self.total_converted)
-                .optional("total_unconverted", &self.total_unconverted)
+                .field("total_attempts", &self.total_attempts)
+                .field("total_converted", &self.total_converted)
+                .field("total_unconverted", &self.total_unconverted)
                 .optional("conversion_rate_percentage", &self.conversion_rate_percentage)
                 .optional("url", &self.url)
                 .end()
@@ -13537,15 +13532,9 @@ impl VerifyV2VerificationAttemptsSummary {
 )]
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationAttemptsSummaryPatch {
-    pub total_attempts: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<i64>,
-    >,
-    pub total_converted: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<i64>,
-    >,
-    pub total_unconverted: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<i64>,
-    >,
+    pub total_attempts: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub total_converted: ::daplug_runtime::__private::std::option::Option<i64>,
+    pub total_unconverted: ::daplug_runtime::__private::std::option::Option<i64>,
     pub conversion_rate_percentage: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::option::Option<
             ::daplug_runtime::__private::std::string::String,
@@ -13617,9 +13606,9 @@ const _: () = {
             "url",
         ];
         type Fields = (
-            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
-            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
-            __p::Given<::daplug_runtime::__private::std::option::Option<i64>>,
+            __p::Given<i64>,
+            __p::Given<i64>,
+            __p::Given<i64>,
             __p::Given<
                 ::daplug_runtime::__private::std::option::Option<
                     ::daplug_runtime::__private::std::string::String,

@@ -6779,7 +6779,9 @@ pub struct EarningsOrder {
         ::daplug_runtime::__private::std::string::String,
     >,
     /// Identifier of a record is active or not.
-    pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
+    ///
+    /// Absent, it reads as the schema's `default`.
+    pub current_record: bool,
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6817,7 +6819,7 @@ const _: () = {
                 name: __field1,
                 statutory_deduction_category: __field2,
                 liability_account_id: __field3,
-                current_record: __field4,
+                current_record: __field4.unwrap_or(true),
             }
         }
         #[inline]
@@ -6869,12 +6871,11 @@ const _: () = {
             __p::fields(
                     serializer,
                     "EarningsOrder",
-                    1usize,
+                    2usize,
                     &[
                         self.id.is_some(),
                         self.statutory_deduction_category.is_some(),
                         self.liability_account_id.is_some(),
-                        self.current_record.is_some(),
                     ],
                 )
                 .optional("id", &self.id)
@@ -6884,7 +6885,7 @@ const _: () = {
                     &self.statutory_deduction_category,
                 )
                 .optional("liabilityAccountId", &self.liability_account_id)
-                .optional("currentRecord", &self.current_record)
+                .field("currentRecord", &self.current_record)
                 .end()
         }
     }
@@ -6976,9 +6977,7 @@ pub struct EarningsOrderPatch {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    pub current_record: ::daplug_runtime::__private::std::option::Option<
-        ::daplug_runtime::__private::std::option::Option<bool>,
-    >,
+    pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
 #[automatically_derived]
 impl ::daplug_runtime::__private::std::fmt::Debug for EarningsOrderPatch {
@@ -7054,7 +7053,7 @@ const _: () = {
                     ::daplug_runtime::__private::std::string::String,
                 >,
             >,
-            __p::Given<::daplug_runtime::__private::std::option::Option<bool>>,
+            __p::Given<bool>,
         );
         #[inline]
         fn build(

@@ -14,7 +14,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 
 use super::tokens::{hidden, ident, ty};
-use crate::ir::{Struct, Variant};
+use crate::ir::{self, Struct, Variant};
 
 /// Everything in one `const _` block where the runtime's `__private` is spelt `__p` (`hidden`).
 pub(super) fn block(items: TokenStream) -> TokenStream {
@@ -33,7 +33,8 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
             .iter()
             .map(|f| {
                 let t = ty(&f.ty);
-                if f.optional {
+                // A field with a default is read as optional, then filled (`build`).
+                if f.optional || f.default.is_some() {
                     quote!(__p::Optional<#t>)
                 } else {
                     quote!(__p::Required<#t>)
@@ -43,6 +44,21 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
     );
     let slots: Vec<Ident> = (0..s.fields.len()).map(|i| format_ident!("__field{i}")).collect();
     let pattern = nest(slots.iter().map(ToTokens::to_token_stream).collect());
+    let values = s.fields.iter().zip(&slots).map(|(f, slot)| match &f.default {
+        // As clippy would have it written: a constant as is, an empty collection as its
+        // `Default`, anything that allocates only when needed.
+        Some(ir::Literal::EmptyMap | ir::Literal::EmptyObject) => quote!(#slot.unwrap_or_default()),
+        Some(ir::Literal::List(items)) if items.is_empty() => quote!(#slot.unwrap_or_default()),
+        Some(default) if is_constant(default) => {
+            let default = super::tokens::literal(default);
+            quote!(#slot.unwrap_or(#default))
+        }
+        Some(default) => {
+            let default = super::tokens::literal(default);
+            quote!(#slot.unwrap_or_else(|| #default))
+        }
+        None => slot.to_token_stream(),
+    });
     let written: Vec<Written> =
         s.fields.iter().map(|f| Written { ident: &f.ident, wire: &f.wire_name, optional: f.optional }).collect();
     let p = quote!(__p);
@@ -63,7 +79,7 @@ pub(super) fn structure(s: &Struct) -> TokenStream {
             type Fields = #types;
             #[inline]
             fn build(#pattern: <Self::Fields as __p::FieldList>::Values) -> Self {
-                Self { #(#members: #slots),* }
+                Self { #(#members: #values),* }
             }
             #index
             #deny
@@ -247,4 +263,19 @@ pub(super) fn unit_enum(name: &str, variants: &[Variant]) -> TokenStream {
             }
         }
     })
+}
+
+/// A literal that costs nothing to build (no allocation): passed to `unwrap_or` directly.
+fn is_constant(literal: &ir::Literal) -> bool {
+    match literal {
+        ir::Literal::Int(_)
+        | ir::Literal::Float(_)
+        | ir::Literal::Bool(_)
+        | ir::Literal::Unit
+        | ir::Literal::None
+        | ir::Literal::Variant { .. } => true,
+        ir::Literal::Some(inner) | ir::Literal::Newtype { inner, .. } => is_constant(inner),
+        ir::Literal::Tuple(items) => items.iter().all(is_constant),
+        _ => false,
+    }
 }

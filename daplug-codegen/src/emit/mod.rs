@@ -75,12 +75,15 @@ pub fn type_def(def: &TypeDef, stored: bool) -> TokenStream {
             quote!(#item #impls #validate)
         }
         TypeDef::Alias(a) if a.newtype => {
-            let item = types::alias(a);
+            let item = types::alias(a, true);
             let decoder = codec::newtype_decoder(a);
-            let validate = a.validates.then(|| impls::block(rules::validate_newtype(&ident(&a.name))));
+            let validate = match &a.rules {
+                Some(r) => Some(impls::block(rules::checked_newtype(&ident(&a.name), &ty(&a.ty), r))),
+                None => a.validates.then(|| impls::block(rules::validate_newtype(&ident(&a.name)))),
+            };
             quote!(#item #decoder #validate)
         }
-        TypeDef::Alias(a) => types::alias(a),
+        TypeDef::Alias(a) => types::alias(a, true),
     }
 }
 
@@ -90,6 +93,6 @@ pub fn user_type(def: &TypeDef) -> TokenStream {
     match def {
         TypeDef::Struct(s) => types::structure(s, Impls::Derived),
         TypeDef::Enum(e) => types::enumeration(e, Impls::Derived),
-        TypeDef::Alias(a) => types::alias(a),
+        TypeDef::Alias(a) => types::alias(a, false),
     }
 }

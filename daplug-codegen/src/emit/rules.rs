@@ -50,7 +50,7 @@ pub(super) fn rules(r: &Rules) -> TokenStream {
     if r.unique_items {
         set.push(quote!(unique_items: true));
     }
-    for (name, inner) in [("items", &r.items), ("values", &r.values)] {
+    for (name, inner) in [("items", &r.items), ("values", &r.values), ("keys", &r.keys)] {
         if let Some(inner) = inner {
             let field = format_ident!("{name}");
             let inner = rules(inner);
@@ -124,6 +124,29 @@ pub(super) fn validate_union(name: &Ident, alternatives: &[Alternative]) -> Toke
                 match self {
                     #(#arms)*
                 }
+            }
+        }
+    }
+}
+
+/// `Deserialize` and `Validate` of a newtype that carries its schema's rules (an inline union
+/// alternative with constraints): read through them, and checked against them before a write.
+pub(super) fn checked_newtype(name: &Ident, inner: &TokenStream, r: &Rules) -> TokenStream {
+    let rules = rules(r);
+    quote! {
+        const RULES: __p::Rules = #rules;
+        #[automatically_derived]
+        impl<'de> __p::serde::Deserialize<'de> for #name {
+            fn deserialize<D: __p::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> __p::std::result::Result<Self, D::Error> {
+                __p::deserialize_checked::<#inner, D>(deserializer, &RULES).map(Self)
+            }
+        }
+        #[automatically_derived]
+        impl __p::Validate for #name {
+            fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
+                RULES.check(&self.0)
             }
         }
     }

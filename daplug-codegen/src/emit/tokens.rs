@@ -5,8 +5,9 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::Ty;
+use crate::ir::{Literal, Ty};
 use crate::naming;
+use crate::value::Value;
 
 /// `::daplug_runtime`: generated code names the runtime by this absolute path only, so the user's
 /// crate needs no other dependency and a local module called `daplug_runtime` cannot shadow it.
@@ -58,6 +59,8 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::String => quote!(#std::string::String),
         Ty::I64 => quote!(i64),
         Ty::I32 => quote!(i32),
+        Ty::U64 => quote!(u64),
+        Ty::U32 => quote!(u32),
         Ty::F64 => quote!(f64),
         Ty::F32 => quote!(f32),
         Ty::Decimal => {
@@ -65,11 +68,20 @@ pub fn ty(t: &Ty) -> TokenStream {
             quote!(#runtime::Decimal)
         }
         Ty::Bool => quote!(bool),
+        Ty::Null => quote!(()),
+        Ty::Nothing => {
+            let runtime = runtime();
+            quote!(#runtime::Nothing)
+        }
         Ty::Json => quote!(#p::serde_json::Value),
         Ty::Object => quote!(#p::serde_json::Map<#std::string::String, #p::serde_json::Value>),
         Ty::Vec(inner) => {
             let inner = ty(inner);
             quote!(#std::vec::Vec<#inner>)
+        }
+        Ty::Tuple(items) => {
+            let items = items.iter().map(ty);
+            quote!((#(#items,)*))
         }
         Ty::Map(inner) => {
             let inner = ty(inner);
@@ -200,5 +212,69 @@ pub fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The tokens that build `literal` (a field's `default`), through absolute paths; `__p` is the
+/// runtime's `__private` where it lands.
+pub(super) fn literal(l: &Literal) -> TokenStream {
+    let number = |text: &str| text.parse::<TokenStream>().unwrap_or_default();
+    match l {
+        Literal::Str(s) => quote!(__p::std::string::String::from(#s)),
+        Literal::Int(text) | Literal::Float(text) => number(text),
+        Literal::Decimal(text) => {
+            let runtime = runtime();
+            quote!(#runtime::Decimal::from_checked(#text))
+        }
+        Literal::Bool(b) => quote!(#b),
+        Literal::Unit => quote!(()),
+        Literal::None => quote!(__p::std::option::Option::None),
+        Literal::Some(inner) => {
+            let inner = literal(inner);
+            quote!(__p::std::option::Option::Some(#inner))
+        }
+        Literal::Variant { ty, variant } => {
+            let (ty, variant) = (ident(ty), ident(variant));
+            quote!(#ty::#variant)
+        }
+        Literal::Newtype { ty, inner } => {
+            let (ty, inner) = (ident(ty), literal(inner));
+            quote!(#ty(#inner))
+        }
+        Literal::List(items) => {
+            let items = items.iter().map(literal);
+            quote!(__p::std::vec![#(#items),*])
+        }
+        Literal::Tuple(items) => {
+            let items = items.iter().map(literal);
+            quote!((#(#items,)*))
+        }
+        Literal::EmptyMap => quote!(__p::std::collections::BTreeMap::new()),
+        Literal::EmptyObject => quote!(__p::serde_json::Map::new()),
+        Literal::Json(value) => {
+            let value = json(value);
+            quote!(__p::serde_json::json!(#value))
+        }
+    }
+}
+
+/// A spec value in `serde_json::json!`'s syntax.
+fn json(value: &Value) -> TokenStream {
+    match value {
+        Value::Null => quote!(null),
+        Value::Bool(b) => quote!(#b),
+        Value::Number(n) => n.text().parse::<TokenStream>().unwrap_or_default(),
+        Value::String(s) => quote!(#s),
+        Value::Sequence(items) => {
+            let items = items.iter().map(json);
+            quote!([#(#items),*])
+        }
+        Value::Mapping(map) => {
+            let entries = map.iter().map(|(k, v)| {
+                let v = json(v);
+                quote!(#k: #v)
+            });
+            quote!({#(#entries),*})
+        }
     }
 }

@@ -25,10 +25,13 @@ pub(super) fn structure(s: &Struct, impls: Impls) -> TokenStream {
     };
     let fields = s.fields.iter().map(|f| {
         let t = ty(&f.ty);
-        let t = if f.optional { option(t) } else { t };
         match impls {
-            Impls::Derived => field(f, t, f.optional, &quote!(pub)),
-            Impls::Generated => bare_field(f, t),
+            // The hand-written baseline reads a field with a default as an `Option`.
+            Impls::Derived => {
+                let optional = f.optional || f.default.is_some();
+                field(f, if optional { option(t) } else { t }, optional, &quote!(pub))
+            }
+            Impls::Generated => bare_field(f, if f.optional { option(t) } else { t }),
         }
     });
     quote! {
@@ -187,10 +190,24 @@ fn integer_enum(name: &Ident, doc: &TokenStream, variants: &[IntVariant]) -> Tok
     }
 }
 
-pub(super) fn alias(a: &Alias) -> TokenStream {
+/// A type alias, or a newtype where one is needed (`checked`: its `Deserialize` is written apart,
+/// through its rules; the hand-written baseline derives it).
+pub(super) fn alias(a: &Alias, checked: bool) -> TokenStream {
     let name = ident(&a.name);
     let doc = doc(&a.doc);
     let t = ty(&a.ty);
+    if a.newtype && checked && a.rules.is_some() {
+        // Read through its rules (`emit/rules.rs`), so serde's `Deserialize` is written there.
+        let derives = std_derives(&["Debug", "Clone", "PartialEq"]);
+        let p = super::tokens::private();
+        return quote! {
+            #doc
+            #derives
+            #[derive(#p::serde::Serialize)]
+            #[serde(crate = "::daplug_runtime::__private::serde", transparent)]
+            pub struct #name(pub #t);
+        };
+    }
     if a.newtype {
         let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
         return quote! {

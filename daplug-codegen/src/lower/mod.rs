@@ -34,6 +34,8 @@ use crate::naming;
 use crate::spec::{self, join, Spec};
 use crate::value::Value;
 
+mod defaults;
+mod intersect;
 mod rules;
 mod unions;
 
@@ -66,6 +68,7 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
         },
         closed_objects: settings.closed_objects,
         checks: (settings.constraints, settings.formats),
+        defaults: settings.defaults,
         bases: BTreeMap::new(),
         errors: Errors::default(),
     };
@@ -130,6 +133,9 @@ const ANNOTATIONS: &[&str] = &[
 const SHAPING: &[&str] =
     &["$ref", "type", "properties", "items", "additionalProperties", "enum", "const", "allOf", "oneOf", "anyOf"];
 
+/// The most positions a tuple is typed with (the runtime decodes tuples of up to eight).
+const MAX_TUPLE: usize = 8;
+
 /// One listed enum value with the `title` and `description` of the member that gave it.
 type Listed<T> = (T, Option<String>, Option<String>);
 
@@ -174,6 +180,8 @@ struct Lowerer<'a> {
     /// Whether constraints, and among them formats, are checked (the root's `x-daplug:
     /// {constraints: ..., formats: ...}`).
     checks: (bool, bool),
+    /// Whether `default`s fill absent fields (the root's `x-daplug: {defaults: ...}`).
+    defaults: bool,
     /// Inheritance bases (see `unions.rs`) → the components that extend them, in order.
     bases: BTreeMap<String, Vec<String>>,
     errors: Errors,
@@ -312,6 +320,9 @@ impl Lowerer<'_> {
             }
         };
         let alternatives = ["oneOf", "anyOf"].into_iter().find(|k| value.get(k).is_some());
+        if admits_nothing(value) {
+            return Ok(Shape::Other);
+        }
         if let Some(members) = value.get("allOf") {
             let members_at = join(at, "allOf");
             let members = spec.list(members, &members_at)?;
@@ -325,6 +336,17 @@ impl Lowerer<'_> {
                 // An inline object member is this schema's own object (named after it, not `Name2`).
                 let inline_object = members[*only].get("$ref").is_none() && members[*only].get("properties").is_some();
                 return Ok(if extends_base || inline_object { Shape::Object } else { Shape::Member(member_at) });
+            }
+            // Scalars only: their intersection (`intersect.rs`), an enum when values are listed.
+            if let (false, None, Some(scalar)) = (has_props, alternatives, self.scalar_intersection(value, at)?) {
+                let schema = scalar.schema();
+                return Ok(match scalar.values {
+                    Some(values) if !scalar.types.is_empty() && !values.is_empty() => {
+                        let values = values.into_iter().map(|v| (v, None, None)).collect();
+                        values_shape(&schema, values).unwrap_or(Shape::Other)
+                    }
+                    _ => Shape::Other,
+                });
             }
             if !meaningful.is_empty() || has_props || alternatives.is_some() {
                 return Ok(Shape::Object);
@@ -366,7 +388,7 @@ impl Lowerer<'_> {
         }
         // `{type: object, additionalProperties: false}` admits only `{}`: an empty struct that
         // refuses every field.
-        if ty == Some("object") && self.closed_objects && closed(value) {
+        if ty == Some("object") && self.closed_objects && closed(value) && pattern_map(value).is_none() {
             return Ok(Shape::Object);
         }
         Ok(Shape::Other)
@@ -394,6 +416,12 @@ impl Lowerer<'_> {
     /// Types that need no definition: scalars, arrays, maps, free-form values.
     fn primitive(&mut self, value: &Value, at: &str) -> syn::Result<Ty> {
         let spec = self.spec;
+        if admits_nothing(value) {
+            return Ok(Ty::Nothing);
+        }
+        if let Some(scalar) = self.scalar_intersection(value, at)? {
+            return if scalar.is_empty() { Ok(Ty::Nothing) } else { self.primitive(&scalar.schema(), at) };
+        }
         let format = value.get("format").and_then(Value::as_str);
         let ty = match value.get("type") {
             Some(Value::Sequence(_)) => return Ok(Ty::Json),
@@ -403,6 +431,9 @@ impl Lowerer<'_> {
             }
             None => None,
         };
+        if let Some(tuple) = self.tuple(value, at)? {
+            return Ok(tuple);
+        }
         let items = match value.get("items") {
             None | Some(Value::Bool(true)) => None,
             Some(items @ Value::Mapping(_)) => Some(items),
@@ -413,20 +444,30 @@ impl Lowerer<'_> {
         };
         Ok(match ty {
             Some("string") => Ty::String,
-            Some("integer") if format == Some("int32") => Ty::I32,
-            Some("integer") => Ty::I64,
+            Some("integer") => integer_width(value, format),
             Some("number") if format == Some("float") => Ty::F32,
             Some("number") if format == Some("double") => Ty::F64,
             Some("number") if format == Some("decimal") => Ty::Decimal,
             Some("number") => self.numbers.clone(),
             Some("boolean") => Ty::Bool,
-            Some("null") => Ty::Json,
+            Some("null") => Ty::Null,
             Some("array") | None if items.is_some() => {
                 let items = items.unwrap_or(&Value::Null);
                 let (item, nullable) = self.ty_of(items, &join(at, "items"))?;
                 Ty::Vec(Box::new(optional(item, nullable)))
             }
             Some("array") => Ty::Vec(Box::new(Ty::Json)),
+            Some("object") | None if pattern_map(value).is_some() => {
+                let (patterns, schema) = pattern_map(value).unwrap_or_default();
+                match schema {
+                    Some(schema) => {
+                        let at = join(&join(at, "patternProperties"), &patterns[0]);
+                        let (item, nullable) = self.ty_of(schema, &at)?;
+                        Ty::Map(Box::new(optional(item, nullable)))
+                    }
+                    None => Ty::Map(Box::new(Ty::Json)),
+                }
+            }
             Some("object") | None => match value.get("additionalProperties") {
                 // Any object, and only objects (`Value` would take `"order 6735"` or `42` too).
                 None | Some(Value::Bool(false)) if ty == Some("object") => Ty::Object,
@@ -447,6 +488,31 @@ impl Lowerer<'_> {
             },
             Some(other) => return Err(spec.error(&join(at, "type"), format!("unsupported construct: type `{other}`"))),
         })
+    }
+
+    /// A tuple: `prefixItems` (3.1), or `items` as a list (3.0 / draft-04). Closed (`items: false`,
+    /// `additionalItems: false`, `unevaluatedItems: false`, or `maxItems` at most the positions), it
+    /// is a Rust tuple of exactly those positions; open, the positions are not typed
+    /// (`Vec<serde_json::Value>`). `None`: not a tuple.
+    fn tuple(&mut self, value: &Value, at: &str) -> syn::Result<Option<Ty>> {
+        let (positions, key, rest) = match (value.get("prefixItems"), value.get("items")) {
+            (Some(Value::Sequence(positions)), _) => (positions, "prefixItems", "items"),
+            (None, Some(Value::Sequence(positions))) => (positions, "items", "additionalItems"),
+            _ => return Ok(None),
+        };
+        let max_items = value.get("maxItems").and_then(Value::as_u64);
+        let closed = [rest, "unevaluatedItems"].iter().any(|k| value.get(k) == Some(&Value::Bool(false)))
+            || max_items.is_some_and(|max| max <= positions.len() as u64);
+        // Past eight positions the runtime's item decoder has no tuple: the positions go untyped.
+        if !closed || positions.len() > MAX_TUPLE {
+            return Ok(Some(Ty::Vec(Box::new(Ty::Json))));
+        }
+        let mut types = Vec::new();
+        for (i, position) in positions.iter().enumerate() {
+            let (ty, nullable) = self.ty_of(position, &join(&join(at, key), &i.to_string()))?;
+            types.push(optional(ty, nullable));
+        }
+        Ok(Some(Ty::Tuple(types)))
     }
 
     /// Converts the schema at `at` into the definition of type `name`.
@@ -491,15 +557,28 @@ impl Lowerer<'_> {
         at: &str,
         as_model: bool,
     ) -> syn::Result<Struct> {
+        let merged = self.spec.merge(value, at)?;
+        self.convert_merged(name, schema_name, merged, closed(value), at, as_model)
+    }
+
+    /// A struct from a merged object schema (`closed`: its `additionalProperties: false`).
+    fn convert_merged(
+        &mut self,
+        name: &str,
+        schema_name: &str,
+        merged: spec::Merged<'_>,
+        closed: bool,
+        at: &str,
+        as_model: bool,
+    ) -> syn::Result<Struct> {
         let spec = self.spec;
-        let merged = spec.merge(value, at)?;
         let mut fields: Vec<Field> = Vec::new();
         let mut errors = Errors::default();
         for prop in &merged.props {
             let (ty, nullable) = if prop.conflicting {
                 (Ty::Json, false)
             } else {
-                match errors.ok(self.ty_of(prop.schema, &prop.pointer)) {
+                match errors.ok(self.prop_ty(prop)) {
                     Some(found) => found,
                     None => continue,
                 }
@@ -514,18 +593,38 @@ impl Lowerer<'_> {
                 let note = "The `oneOf`/`anyOf` alternatives declare this property with different schemas; any JSON value is accepted.";
                 doc = Some(doc.map_or(note.to_owned(), |d| format!("{d}\n\n{note}")));
             }
-            let rules =
-                if prop.conflicting { None } else { errors.ok(self.rules_of(prop.schema, &prop.pointer)).flatten() };
+            let rules = if prop.conflicting { None } else { errors.ok(self.prop_rules(prop)).flatten() };
+            let required = merged.required.contains(&prop.name) && !prop.from_alternative;
+            // A default fills an absent optional field; a required or nullable one keeps its type
+            // (absent is an error, or `null` and absent are both `None`), and the default is only
+            // documented.
+            let default = match (required || nullable || prop.conflicting, self.default_of(prop.schema, &prop.pointer))
+            {
+                (_, Err(err)) => {
+                    errors.push(err);
+                    None
+                }
+                (false, Ok(Some(value))) => {
+                    errors.ok(self.literal(&value, &ty, rules.as_ref(), &join(&prop.pointer, "default"))).flatten()
+                }
+                (_, Ok(_)) => None,
+            };
+            if default.is_some() {
+                let note = "Absent, it reads as the schema's `default`.";
+                doc = Some(doc.map_or(note.to_owned(), |d| format!("{d}\n\n{note}")));
+            }
             fields.push(Field {
                 wire_name: prop.name.clone(),
                 ident,
                 ty,
-                optional: nullable || prop.from_alternative || !merged.required.contains(&prop.name),
+                optional: default.is_none()
+                    && (nullable || prop.from_alternative || !merged.required.contains(&prop.name)),
                 doc,
                 rules,
                 validates: false,
                 pointer: prop.pointer.clone(),
                 span: spec.span,
+                default,
             });
         }
         let (model, companions) = if is_named(at) && as_model {
@@ -557,7 +656,7 @@ impl Lowerer<'_> {
             fields,
             pointer: at.to_owned(),
             model,
-            deny_unknown: self.closed_objects && closed(value),
+            deny_unknown: self.closed_objects && closed,
             validates: false,
             vis: None,
             companions,
@@ -665,6 +764,53 @@ fn is_null_schema(value: &Value) -> bool {
         })
 }
 
+/// The Rust integer for an `integer` schema: `i64` unless the format or the range asks for another.
+/// `uint64` (or a range from 0 that reaches past `i64::MAX`) needs `u64`; `int32` / `uint32` are
+/// the narrower types the format promises. DynamoDB's number range (38 digits) holds every `u64`.
+fn integer_width(value: &Value, format: Option<&str>) -> Ty {
+    let bound = |key: &str| match value.get(key) {
+        Some(Value::Number(n)) => Some(n.text().to_owned()),
+        _ => None,
+    };
+    let non_negative = bound("minimum")
+        .or_else(|| bound("exclusiveMinimum"))
+        .is_some_and(|min| daplug_rules::number::cmp(&min, "0").is_some_and(|o| o.is_ge()));
+    let past_i64 = bound("maximum")
+        .or_else(|| bound("exclusiveMaximum"))
+        .is_some_and(|max| daplug_rules::number::cmp(&max, &i64::MAX.to_string()).is_some_and(|o| o.is_gt()));
+    match format {
+        Some("int32") => Ty::I32,
+        Some("uint32") => Ty::U32,
+        Some("uint64") => Ty::U64,
+        _ if non_negative && past_i64 => Ty::U64,
+        _ => Ty::I64,
+    }
+}
+
+/// True for a schema no value satisfies: `false`, `not: {}` (or `not: true`), `enum: []`, `type: []`.
+fn admits_nothing(value: &Value) -> bool {
+    let empty_list = |key: &str| value.get(key).and_then(Value::as_sequence).is_some_and(Vec::is_empty);
+    let nullable = value.get("nullable").and_then(Value::as_bool) == Some(true);
+    match value {
+        Value::Bool(false) => true,
+        Value::Mapping(_) => {
+            let not_anything = match value.get("not") {
+                Some(Value::Bool(true)) => true,
+                Some(Value::Mapping(m)) => m.keys().all(|k| ANNOTATIONS.contains(&k)),
+                _ => false,
+            };
+            // An `allOf` with a member that admits nothing admits nothing either.
+            let impossible_member = value
+                .get("allOf")
+                .and_then(Value::as_sequence)
+                .is_some_and(|members| members.iter().any(admits_nothing));
+            // `nullable: true` still admits `null` (`Option<Nothing>`).
+            not_anything || impossible_member || ((empty_list("enum") || empty_list("type")) && !nullable)
+        }
+        _ => false,
+    }
+}
+
 /// True when the schema's `oneOf`/`anyOf` has a `null` member.
 fn has_null_member(value: &Value) -> bool {
     ["oneOf", "anyOf"]
@@ -676,6 +822,20 @@ fn has_null_member(value: &Value) -> bool {
 /// The schema refuses properties it does not declare (`additionalProperties: false`, or 3.1's
 /// `unevaluatedProperties: false`), on the schema itself (an `allOf` member's says nothing about the
 /// whole).
+/// A map whose keys must match `patternProperties` (no `properties`, nothing else allowed): the
+/// patterns, and the schema of the values when every pattern gives the same one.
+fn pattern_map(value: &Value) -> Option<(Vec<String>, Option<&Value>)> {
+    let patterns = value.get("patternProperties")?.as_mapping().filter(|m| !m.is_empty())?;
+    let has_props = value.get("properties").and_then(Value::as_mapping).is_some_and(|p| !p.is_empty());
+    if has_props || !closed(value) {
+        return None;
+    }
+    let mut schemas = patterns.iter().map(|(_, schema)| schema);
+    let first = schemas.next();
+    let same = first.filter(|first| schemas.all(|s| s == *first));
+    Some((patterns.keys().map(str::to_owned).collect(), same))
+}
+
 fn closed(value: &Value) -> bool {
     ["additionalProperties", "unevaluatedProperties"]
         .iter()

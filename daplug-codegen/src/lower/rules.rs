@@ -42,6 +42,10 @@ impl Lowerer<'_> {
             return Ok(rules);
         }
         own(self, value, at, &mut rules)?;
+        if value.get("prefixItems").is_some() || value.get("items").is_some_and(Value::is_sequence) {
+            // A tuple's length is its type's; its positions' constraints are not checked.
+            (rules.min_items, rules.max_items, rules.unique_items) = (None, None, false);
+        }
         match shape {
             Shape::Ref(target) | Shape::Member(target) => {
                 let target_value = spec.lookup(&target).unwrap_or(&Value::Null);
@@ -60,6 +64,35 @@ impl Lowerer<'_> {
                     let inner = self.collect(items, &join(at, "items"), depth + 1)?;
                     if !inner.is_empty() {
                         rules.items = Some(Box::new(inner));
+                    }
+                }
+                if let Some(names @ Value::Mapping(_)) = value.get("propertyNames") {
+                    let inner = self.collect(names, &join(at, "propertyNames"), depth + 1)?;
+                    if !inner.is_empty() {
+                        rules.keys = Some(Box::new(inner));
+                    }
+                }
+                if let Some((patterns, schema)) = super::pattern_map(value) {
+                    // A key matches one of the patterns (each anchored as written, as JSON
+                    // Schema matches them anywhere in the key).
+                    for p in &patterns {
+                        if let Some(reason) = pattern::unsupported(p) {
+                            let at = join(&join(at, "patternProperties"), p);
+                            return Err(spec.error(&at, reason));
+                        }
+                    }
+                    let any = match patterns.as_slice() {
+                        [one] => one.clone(),
+                        several => several.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|"),
+                    };
+                    let keys = rules.keys.get_or_insert_with(Box::default);
+                    push_new(&mut keys.patterns, any);
+                    if let Some(schema) = schema {
+                        let first = join(&join(at, "patternProperties"), &patterns[0]);
+                        let inner = self.collect(schema, &first, depth + 1)?;
+                        if !inner.is_empty() {
+                            rules.values = Some(Box::new(inner));
+                        }
                     }
                 }
                 if let Some(extra @ Value::Mapping(_)) = value.get("additionalProperties") {
@@ -170,7 +203,7 @@ fn push_new(list: &mut Vec<String>, item: String) {
 }
 
 /// `other`'s rules added to `rules` (their intersection).
-fn merge(rules: &mut Rules, other: Rules) {
+pub(super) fn merge(rules: &mut Rules, other: Rules) {
     if let Some(min) = other.minimum {
         tighten(&mut rules.minimum, min, Ordering::Greater);
     }
@@ -187,7 +220,9 @@ fn merge(rules: &mut Rules, other: Rules) {
     rules.max_properties = min_of(rules.max_properties, other.max_properties);
     rules.unique_items |= other.unique_items;
     rules.format = rules.format.or(other.format);
-    for (mine, theirs) in [(&mut rules.items, other.items), (&mut rules.values, other.values)] {
+    for (mine, theirs) in
+        [(&mut rules.items, other.items), (&mut rules.values, other.values), (&mut rules.keys, other.keys)]
+    {
         match (mine.as_mut(), theirs) {
             (Some(mine), Some(theirs)) => merge(mine, *theirs),
             (None, Some(theirs)) => *mine = Some(theirs),
@@ -242,7 +277,7 @@ pub(super) fn find_validating(defs: &mut [TypeDef]) {
                     *validates = now;
                 }
                 TypeDef::Alias(a) if a.newtype => {
-                    let now = holds(&a.ty);
+                    let now = a.rules.is_some() || holds(&a.ty);
                     changed |= now != a.validates;
                     a.validates = now;
                 }

@@ -69,6 +69,26 @@ impl Lowerer<'_> {
                 (Some(_), Ty::Named(n)) => n.clone(),
                 _ => kind_name(&ty, i),
             };
+            // An inline alternative with constraints (`{type: integer, minimum: 1}`) is told apart
+            // by them: a newtype that is read through its rules, so a value that breaks them is
+            // tried as the next alternative.
+            let ty = match (&target, self.rules_of(member, &member_at)?) {
+                (None, Some(rules)) if !matches!(ty, Ty::Named(_)) => {
+                    let alias_name = self.names.claim(&format!("{name}{wanted}"), &member_at);
+                    let alias = Alias {
+                        name: alias_name.clone(),
+                        doc: format!("An alternative of `{name}`: a value its constraints admit."),
+                        ty,
+                        pointer: member_at.clone(),
+                        newtype: true,
+                        rules: Some(rules),
+                        validates: true,
+                    };
+                    self.defs.insert(member_at.clone(), TypeDef::Alias(alias));
+                    Ty::Named(alias_name)
+                }
+                _ => ty,
+            };
             let ident = names::unique(&wanted, |c| alternatives.iter().any(|a| a.ident == c), "");
             let (_, schema_at) = spec.resolve(member, &member_at)?;
             places.push(Place { named: is_named(&schema_at), schema_at });
@@ -393,10 +413,11 @@ fn object_like<'a>(ty: &'a Ty, find: &dyn Fn(&str) -> Option<&'a TypeDef>, depth
 fn kind_name(ty: &Ty, index: usize) -> String {
     match ty {
         Ty::String => "String".to_owned(),
-        Ty::I64 | Ty::I32 => "Integer".to_owned(),
+        Ty::I64 | Ty::I32 | Ty::U64 | Ty::U32 => "Integer".to_owned(),
         Ty::F64 | Ty::F32 | Ty::Decimal => "Number".to_owned(),
         Ty::Bool => "Boolean".to_owned(),
         Ty::Vec(_) => "Array".to_owned(),
+        Ty::Tuple(_) => "Tuple".to_owned(),
         Ty::Map(_) | Ty::Object => "Map".to_owned(),
         _ => format!("Variant{index}"),
     }

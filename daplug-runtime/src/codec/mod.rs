@@ -10,6 +10,7 @@ pub(crate) mod float_text;
 pub(crate) mod item;
 pub(crate) mod json;
 pub(crate) mod limits;
+pub(crate) mod nothing;
 pub(crate) mod path;
 pub(crate) mod ser;
 pub(crate) mod support;

@@ -16,6 +16,7 @@ use crate::attempts::counted;
 use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::events::{Body, Operation};
+use crate::failure::Repeat;
 use crate::key::check_key;
 use crate::model::Model;
 
@@ -85,6 +86,10 @@ impl<M: Model> Delete<M> {
         let key = self.key.as_ref().ok().cloned().unwrap_or_default();
         let span = tracing::debug_span!("daplug.delete", table = %inner.table, schema = M::META.schema, attempts = tracing::field::Empty);
         let input = self.plan()?;
+        // Sent again, an unconditional delete deletes nothing more; a conditional one finds the item
+        // gone and is refused.
+        let repeat =
+            if input.get_condition_expression().is_some() { Repeat::NotIdempotent } else { Repeat::Idempotent };
         let (result, attempts) = counted(input.send_with(&inner.client)).instrument(span.clone()).await;
         let unknown = || {
             span.record("attempts", attempts);
@@ -101,7 +106,7 @@ impl<M: Model> Delete<M> {
                     let current = failed.item().cloned().map(|item| Box::new(prefixes.stripped(item)));
                     return Err(Error::Conflict { table: inner.table.clone(), current });
                 }
-                return Err(Error::dynamodb("DeleteItem", err));
+                return Err(Error::dynamodb("DeleteItem", repeat, err));
             }
         };
         match output.attributes.as_mut() {

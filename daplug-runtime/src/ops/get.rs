@@ -12,6 +12,7 @@ use super::options::{option_setters, KeyOptions};
 use crate::adapter::Repository;
 use crate::codec::item::Item;
 use crate::error::{Error, Result};
+use crate::failure::Repeat;
 use crate::key::check_key;
 use crate::model::Model;
 
@@ -57,7 +58,7 @@ impl<M: Model> Get<M> {
             .send_with(&inner.client)
             .instrument(tracing::debug_span!("daplug.get", table = %inner.table, schema = M::META.schema))
             .await
-            .map_err(|err| Error::dynamodb("GetItem", err))?;
+            .map_err(|err| Error::dynamodb("GetItem", Repeat::Read, err))?;
         let item = output.item.map(|item| prefixes.stripped(item));
         Ok(GetItemOutput::builder().set_item(item).set_consumed_capacity(output.consumed_capacity).build())
     }

@@ -15,9 +15,11 @@ use super::options::{option_setters, publish, EventOptions, KeyOptions};
 use crate::adapter::{AdapterInner, Repository};
 use crate::attempts::counted;
 use crate::codec::item::Item;
+use crate::codec::value::value_eq;
 use crate::error::{Error, Result};
 use crate::events::{Body, Event, Operation};
 use crate::expr::{KeyGuard, Placeholders};
+use crate::failure::Repeat;
 use crate::key::{check_key, key_of};
 use crate::lock::{LockCondition, LockPolicy};
 use crate::model::Model;
@@ -59,18 +61,24 @@ pub(crate) fn conditional_put(
 /// What a [`conditional_put`] did.
 #[derive(Debug)]
 pub(crate) enum PutOutcome {
-    /// The item was written (by this attempt, or by an earlier attempt of this call whose answer
-    /// was lost: see [`own_retry`]).
+    /// The item was written (by this attempt, by an earlier attempt of this call whose answer was
+    /// lost: see [`own_retry`], or by an attempt whose answer could not be read: see [`settle`]).
     Written,
     /// The condition failed; the stored item (stripped; `None` if there is none).
     Refused(Option<Item>),
+}
+
+/// Whether two items hold the same attributes with the same values, numbers compared by value (the
+/// service may store `12.50` as `12.5`).
+fn same_item(sent: &Item, stored: &Item) -> bool {
+    sent.len() == stored.len() && sent.iter().all(|(name, value)| stored.get(name).is_some_and(|v| value_eq(value, v)))
 }
 
 /// Whether a failed condition is this call's own earlier write: the SDK made more than one attempt
 /// and the stored item is exactly the item this call sent (its version, under version locking).
 /// Records the finding in the current span (`own_retry`).
 pub(crate) fn own_retry(attempts: u32, sent: Option<&Item>, stored: Option<&Item>) -> bool {
-    let own = attempts > 1 && sent.is_some() && sent == stored;
+    let own = attempts > 1 && sent.zip(stored).is_some_and(|(sent, stored)| same_item(sent, stored));
     if own {
         tracing::Span::current().record("own_retry", true);
         tracing::debug!(attempts, "condition failed on this call's own earlier attempt: written");
@@ -84,22 +92,75 @@ pub(crate) async fn send_conditional_put(
     prefixes: &Prefixes,
     input: PutItemInputBuilder,
 ) -> Result<PutOutcome> {
+    let conditional = input.get_condition_expression().is_some();
     // Kept to recognise a retry of this call that finds its own earlier write (only a condition can
-    // fail on it).
-    let sent = input.get_condition_expression().as_ref().and_then(|_| input.get_item().clone());
+    // fail on it), and the write behind an unreadable answer.
+    let sent = input.get_item().clone();
     let (result, attempts) = counted(input.send_with(&inner.client)).await;
     match result {
         Ok(_) => Ok(PutOutcome::Written),
         Err(err) => match err.as_service_error() {
             Some(PutItemError::ConditionalCheckFailedException(failed)) => {
-                if own_retry(attempts, sent.as_ref(), failed.item.as_ref()) {
+                if own_retry(attempts, sent.as_ref().filter(|_| conditional), failed.item.as_ref()) {
                     return Ok(PutOutcome::Written);
                 }
                 // The service returns the item as it was when the condition failed.
                 Ok(PutOutcome::Refused(failed.item().cloned().map(|item| prefixes.stripped(item))))
             }
-            _ => Err(Error::dynamodb("PutItem", err)),
+            _ => {
+                // Sent again, an unconditional put writes the same item; a conditional one finds its
+                // own write and is refused.
+                let repeat = if conditional { Repeat::NotIdempotent } else { Repeat::Idempotent };
+                let error = Error::dynamodb("PutItem", repeat, err);
+                match sent {
+                    Some(sent) => settle(inner, prefixes, sent, conditional, error).await,
+                    None => Err(error),
+                }
+            }
         },
+    }
+}
+
+/// Settles a put whose answer was a 2xx that could not be read (the service applied a put; only
+/// its answer is lost) with one consistent read of the key: the stored item is exactly the item
+/// sent → written (the table holds this call's write); another item under a condition → refused
+/// with it, as a failed condition is (another writer came in between); otherwise, or for any other
+/// failure, or when the read fails too, `error` stands (`maybe_written()`).
+async fn settle(
+    inner: &AdapterInner,
+    prefixes: &Prefixes,
+    sent: Item,
+    conditional: bool,
+    error: Error,
+) -> Result<PutOutcome> {
+    if !matches!(&error, Error::DynamoDb { kind, .. } if kind.answered_ok()) {
+        return Err(error);
+    }
+    let read = inner
+        .client
+        .get_item()
+        .table_name(&inner.table)
+        .set_key(Some(key_of(&inner.keys, &sent)))
+        .consistent_read(true)
+        .send()
+        .await;
+    let stored = match read {
+        Ok(output) => output.item,
+        Err(read_error) => {
+            tracing::debug!(error = %read_error, "the put's answer was unreadable and so was the read settling it");
+            return Err(error);
+        }
+    };
+    match stored {
+        Some(stored) if same_item(&sent, &stored) => {
+            tracing::debug!("the put's answer was unreadable; the stored item is this call's: written");
+            Ok(PutOutcome::Written)
+        }
+        Some(stored) if conditional => {
+            tracing::debug!("the put's answer was unreadable; another writer's item is stored: refused");
+            Ok(PutOutcome::Refused(Some(prefixes.stripped(stored))))
+        }
+        _ => Err(error),
     }
 }
 

@@ -19,6 +19,7 @@ use crate::codec::item::Item;
 use crate::error::{CancellationReason, Error, Result};
 use crate::events::{Body, Event, EventSink, Operation, PublishBatchError};
 use crate::expr::{Condition, KeyGuard, Placeholders};
+use crate::failure::Repeat;
 use crate::key::{check_key, key_of, KeyId};
 use crate::lock::LockCondition;
 use crate::model::Model;
@@ -200,6 +201,9 @@ impl TransactWrite {
     /// Runs the transaction (same as `.await`), then publishes its events.
     pub async fn send(self) -> Result<()> {
         let adapter = self.adapter.clone();
+        // Re-sent with the caller's token, DynamoDB answers with the first success instead of applying
+        // the transaction again (within 10 minutes); a fresh token makes a new transaction.
+        let repeat = if self.token.is_some() { Repeat::Idempotent } else { Repeat::NotIdempotent };
         let Planned { input, ops, prefixes, events } = self.prepare()?;
         let inner = &adapter.inner;
         let span = tracing::debug_span!("daplug.transact_write", table = %inner.table, operations = ops.len());
@@ -208,7 +212,7 @@ impl TransactWrite {
             if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = err.as_service_error() {
                 return Err(canceled(cancelled, &ops, &prefixes));
             }
-            return Err(Error::dynamodb("TransactWriteItems", err));
+            return Err(Error::dynamodb("TransactWriteItems", repeat, err));
         }
         publish_all(events).await
     }

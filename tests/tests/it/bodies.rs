@@ -84,16 +84,23 @@ async fn one_item_written_through_every_path_publishes_one_body() {
     forget(&repo).await;
     repo.create(&parcel("a"), WriteMode::Insert).await.unwrap();
     forget(&repo).await;
+    repo.create(&parcel("a"), WriteMode::Overwrite).await.unwrap();
+    forget(&repo).await;
     // A batch writes the item as given (no lock: `BatchWriteItem` has no conditions).
     repo.batch_insert([Parcel { version: Some(1), ..parcel("a") }]).publish(true).await.unwrap();
     forget(&repo).await;
     // A transaction, the key given with its prefix (stored as is, published stripped).
     repo.transact_write().insert(&repo, &parcel("parcel#a")).await.unwrap();
+    forget(&repo).await;
+    repo.transact_write().overwrite(&repo, &parcel("parcel#a")).await.unwrap();
+    forget(&repo).await;
+    // A plain overwrite with the key given with its prefix.
+    repo.overwrite(&parcel("parcel#a")).await.unwrap();
 
     let bodies = recorder.take();
     let operations: Vec<Operation> = bodies.iter().map(|(operation, _)| *operation).collect();
     use Operation::*;
-    assert_eq!(operations, [Insert, Overwrite, Insert, BatchInsert, Insert]);
+    assert_eq!(operations, [Insert, Overwrite, Insert, Overwrite, BatchInsert, Insert, Overwrite, Overwrite]);
     for (operation, body) in &bodies {
         assert_eq!(body, WRITTEN, "{operation}");
     }
@@ -126,6 +133,21 @@ async fn one_update_through_both_modes_and_a_transaction_publishes_one_body() {
     assert_eq!(bodies[0].1, stored, "update");
     assert_eq!(bodies[1].1, stored, "update in one request");
     assert_eq!(bodies[2].1, updated, "transaction");
+}
+
+#[tokio::test]
+async fn a_delete_publishes_the_old_item_as_the_write_did() {
+    let (repo, recorder) = setup().await;
+    repo.insert(&parcel("a")).await.unwrap();
+    let deleted = repo.delete(&key()).await.unwrap().unwrap();
+    assert_eq!(deleted.weight, 0.1_f32);
+    let bodies = recorder.take();
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    assert_eq!(bodies[0].1, WRITTEN, "insert");
+    // The delete publishes the old item DynamoDB returns: the same body, with the decimal as stored
+    // (DynamoDB trims `12.50` to `12.5`, Developer Guide, "Supported data types"; moto keeps it).
+    let stored = if backend().keeps_number_text() { WRITTEN.to_owned() } else { WRITTEN.replace("12.50", "12.5") };
+    assert_eq!(bodies[1], (Operation::Delete, stored), "delete");
 }
 
 #[tokio::test]

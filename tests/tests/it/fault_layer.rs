@@ -13,7 +13,11 @@
 //! forward the request and then drop the response ([`Schedule::drop_response`]: the write happened,
 //! the client sees a dropped connection and the SDK retries, as after a reset or a timeout), running
 //! a hook in between ([`Faults::before_drop`]: a competing writer), or accept the call and never
-//! answer ([`Schedule::hang`]).
+//! answer ([`Schedule::hang`]). After forwarding it can also answer the emulator's 2xx with an
+//! unparseable body ([`Schedule::garble_response`]) or with a body that ends half-way
+//! ([`Schedule::cut_response`]): the write happened, its answer cannot be read. The same hook runs
+//! before those answers. And it can answer the first calls of an operation with a throttling error
+//! without forwarding them ([`Schedule::throttle_first`]).
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -57,6 +61,24 @@ pub struct Schedule {
     pub drop_response: HashMap<&'static str, usize>,
     /// Operations whose calls are accepted and never answered.
     pub hang: HashSet<&'static str>,
+    /// Operation → how many of its calls are forwarded and then answered with the emulator's 2xx
+    /// status and an unparseable body (the write happened, the answer is garbage).
+    pub garble_response: HashMap<&'static str, usize>,
+    /// Operation → how many of its calls are forwarded and then answered with the emulator's 2xx
+    /// status and a body that ends half-way (`connection closed before message completed`).
+    pub cut_response: HashMap<&'static str, usize>,
+    /// Operation → how many of its first calls are answered with a `ThrottlingException` without
+    /// being forwarded (certainly not applied).
+    pub throttle_first: HashMap<&'static str, usize>,
+}
+
+/// What happens to a forwarded call's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Pass,
+    Drop,
+    Garble,
+    Cut,
 }
 
 /// What the layer did.
@@ -80,6 +102,12 @@ pub struct Record {
     pub dropped: HashMap<String, usize>,
     /// Calls left hanging.
     pub hung: usize,
+    /// Per operation, 2xx answers garbled after forwarding.
+    pub garbled: HashMap<String, usize>,
+    /// Per operation, 2xx answers cut half-way after forwarding.
+    pub cut: HashMap<String, usize>,
+    /// Per operation, calls throttled by `throttle_first`.
+    pub throttled_first: HashMap<String, usize>,
     /// The `ClientRequestToken` of every `TransactWriteItems` attempt, in order.
     pub tokens: Vec<String>,
 }
@@ -143,16 +171,22 @@ impl Faults {
         aws_sdk_dynamodb::Client::from_conf(conf)
     }
 
-    /// Every call: hang, or route it and maybe drop the answer.
+    /// Every call: hang, throttle it, or route it and maybe drop, garble or cut the answer.
     async fn handle(&self, request: HttpRequest, inner: SharedHttpConnector) -> Result<HttpResponse, ConnectorError> {
         let name = operation_name(&request);
-        let drop = {
+        let answer = {
             let mut record = self.record.lock().unwrap();
             *record.attempts.entry(name.clone()).or_default() += 1;
             if name == "TransactWriteItems" {
                 let body: Value =
                     serde_json::from_slice(request.body().bytes().unwrap_or_default()).unwrap_or_default();
                 record.tokens.push(body["ClientRequestToken"].as_str().unwrap_or_default().to_owned());
+            }
+            let throttle_limit = self.schedule.throttle_first.get(name.as_str()).copied().unwrap_or(0);
+            let throttled = record.throttled_first.entry(name.clone()).or_default();
+            if *throttled < throttle_limit {
+                *throttled += 1;
+                return Ok(error_response(400, "ThrottlingException", "injected throttling"));
             }
             if self.schedule.hang.contains(name.as_str()) {
                 record.hung += 1;
@@ -161,27 +195,59 @@ impl Faults {
                 // Only first attempts (`amz-sdk-request: attempt=1; max=3`): the SDK's retry of a
                 // dropped call gets its answer.
                 let first = request.headers().get("amz-sdk-request").is_none_or(|h| h.starts_with("attempt=1;"));
-                let limit = self.schedule.drop_response.get(name.as_str()).copied().unwrap_or(0);
-                let dropped = record.dropped.entry(name.clone()).or_default();
-                let drop = first && *dropped < limit;
-                if drop {
-                    *dropped += 1;
-                }
-                Some(drop)
+                let take = |limits: &HashMap<&'static str, usize>, done: &mut HashMap<String, usize>| {
+                    let limit = limits.get(name.as_str()).copied().unwrap_or(0);
+                    let done = done.entry(name.clone()).or_default();
+                    let hit = first && *done < limit;
+                    if hit {
+                        *done += 1;
+                    }
+                    hit
+                };
+                let record = &mut *record;
+                Some(if take(&self.schedule.drop_response, &mut record.dropped) {
+                    Answer::Drop
+                } else if take(&self.schedule.garble_response, &mut record.garbled) {
+                    Answer::Garble
+                } else if take(&self.schedule.cut_response, &mut record.cut) {
+                    Answer::Cut
+                } else {
+                    Answer::Pass
+                })
             }
         };
-        let Some(drop) = drop else {
+        let Some(answer) = answer else {
             return futures::future::pending().await;
         };
         let response = self.route(request, inner).await;
-        if !drop {
+        if answer == Answer::Pass {
             return response;
         }
         let hook = self.before_drop.lock().unwrap().take();
         if let Some(hook) = hook {
             hook().await;
         }
-        Err(ConnectorError::other("connection closed before message completed".into(), Some(ErrorKind::TransientError)))
+        let mut response = match answer {
+            Answer::Drop => {
+                let message = "connection closed before message completed";
+                return Err(ConnectorError::other(message.into(), Some(ErrorKind::TransientError)));
+            }
+            _ => response?,
+        };
+        assert!(response.status().is_success(), "{name}: the faulted call itself failed: {response:?}");
+        let bytes = ByteStream::new(response.take_body())
+            .collect()
+            .await
+            .map_err(|err| ConnectorError::other(Box::new(err), None))?
+            .into_bytes();
+        *response.body_mut() = match answer {
+            // Valid UTF-8, not JSON: what a proxy's error page or a corrupted answer looks like.
+            Answer::Garble => SdkBody::from("<html>garbled {\"Attributes\": \u{7f}"),
+            _ => SdkBody::from_body_1_x(CutBody { part: Some(bytes.slice(..bytes.len() / 2)) }),
+        };
+        response.headers_mut().remove("content-length");
+        response.headers_mut().remove("x-amz-crc32");
+        Ok(response)
     }
 
     async fn route(
@@ -337,6 +403,29 @@ fn json_response(status: u16, body: &Value) -> HttpResponse {
 
 fn error_response(status: u16, code: &str, message: &str) -> HttpResponse {
     json_response(status, &json!({ "__type": format!("com.amazonaws.dynamodb.v20120810#{code}"), "message": message }))
+}
+
+/// A body that yields its first half, then fails as a connection closed early does.
+struct CutBody {
+    part: Option<bytes::Bytes>,
+}
+
+impl http_body::Body for CutBody {
+    type Data = bytes::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, std::io::Error>>> {
+        std::task::Poll::Ready(Some(match self.part.take() {
+            Some(part) => Ok(http_body::Frame::data(part)),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "connection closed before message completed",
+            )),
+        }))
+    }
 }
 
 #[derive(Debug)]

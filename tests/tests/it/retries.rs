@@ -66,11 +66,16 @@ pub struct World {
 }
 
 pub async fn world(faults: &Arc<Faults>, lock: Option<LockPolicy>) -> World {
+    world_with_retry(faults, lock, quick_retry()).await
+}
+
+/// A [`world`] whose client retries as `retry` says.
+pub async fn world_with_retry(faults: &Arc<Faults>, lock: Option<LockPolicy>, retry: RetryConfig) -> World {
     let config = sdk_config().await;
     let table = create_table(&config, &TableSpec { hash: "pk", range: Some("sk"), indexes: &[] }).await;
     let topic = Topic::create(&config).await;
     let mut builder = Adapter::builder()
-        .client(faults.client_with_retry(&config, quick_retry()))
+        .client(faults.client_with_retry(&config, retry))
         .sdk_config(config.clone())
         .table(&table)
         .hash_key("pk")

@@ -184,9 +184,14 @@ fn untagged_unions_try_the_most_specific_alternative_first() {
     // A struct before a map of anything.
     assert!(matches!(read("setting", json!({"enabled": true})).unwrap().setting, Some(Setting::Flag(_))));
     assert!(matches!(read("setting", json!({"colour": "red"})).unwrap().setting, Some(Setting::Map(_))));
-    // Alternatives only a format or a pattern tells apart are one type.
-    let id: NameOrId = "550e8400-e29b-41d4-a716-446655440000".to_owned();
-    assert_eq!(read("reference", json!(id)).unwrap().reference, Some(id));
+    // Alternatives told apart by a format and a pattern: each read through its constraints, a
+    // value that fits neither refused.
+    let uuid = "550e8400-e29b-41d4-a716-446655440000";
+    let id = NameOrId::String(NameOrIdString(uuid.to_owned()));
+    assert_eq!(read("reference", json!(uuid)).unwrap().reference, Some(id));
+    let name = NameOrId::String2(NameOrIdString2("order-7".to_owned()));
+    assert_eq!(read("reference", json!("order-7")).unwrap().reference, Some(name));
+    assert!(read("reference", json!("Not A Name")).is_err());
     // The same order reading items.
     let sub = read("level", json!("high")).unwrap();
     let back = Subscription::from_item(sub.to_item().unwrap()).unwrap();

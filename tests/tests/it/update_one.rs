@@ -401,6 +401,7 @@ async fn the_publish_contract_is_checked_before_and_after_the_write() {
 
 mod lost_answers {
     use super::*;
+    use crate::fault_layer::{Faults, Schedule};
     use crate::retries::{counter, dropping, key, world, Counter};
 
     #[tokio::test]
@@ -424,10 +425,44 @@ mod lost_answers {
         let w = world(&faults, None).await;
         w.raw_put(&counter("a", 1)).await;
         let err = w.repo.update(&key("a"), &json!({})).in_one_request().increment("n", 1).await.unwrap_err();
-        assert!(matches!(err, Error::DynamoDb { .. }) && err.maybe_written() && err.is_retryable(), "{err:?}");
+        assert!(matches!(err, Error::DynamoDb { .. }) && err.maybe_written(), "{err:?}");
+        assert!(!err.is_retryable(), "sending it again could increment twice: {err:?}");
+        assert_eq!(
+            err.to_string(),
+            "DynamoDB UpdateItem failed: connection closed: connection closed before message completed; the write \
+             may have happened"
+        );
         assert_eq!(faults.record().attempts["UpdateItem"], 1, "no SDK retry: it would increment twice");
         assert_eq!(w.stored("a").await.unwrap().n, 2, "applied once");
         assert!(w.topic.drain().await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_throttled_increment_is_retried_with_the_sdks_backoff_and_applied_once() {
+        // Throttling is certainly not applied (DynamoDB API reference, "Error handling": a
+        // ThrottlingException / ProvisionedThroughputExceededException request was not processed).
+        let faults = Faults::new(Schedule { throttle_first: [("UpdateItem", 2)].into(), ..Schedule::default() });
+        let w = world(&faults, None).await;
+        w.raw_put(&counter("a", 1)).await;
+        let written = w.repo.update(&key("a"), &json!({})).in_one_request().increment("n", 5).append("tags", vec!["x"]);
+        let written = written.await;
+        let record = faults.record();
+        assert_eq!(record.throttled_first["UpdateItem"], 2);
+        assert_eq!(record.attempts["UpdateItem"], 3, "two throttles retried by the SDK, the third attempt answered");
+        assert_eq!(written.unwrap().n, 6);
+        assert_eq!(w.stored("a").await.unwrap().n, 6, "applied once");
+        assert_eq!(w.topic.drain().await.len(), 1);
+
+        // More throttles than the client's attempts (3): the last one reaches the caller, certainly
+        // not applied and worth sending again.
+        let faults = Faults::new(Schedule { throttle_first: [("UpdateItem", 5)].into(), ..Schedule::default() });
+        let w = world(&faults, None).await;
+        w.raw_put(&counter("a", 1)).await;
+        let err = w.repo.update(&key("a"), &json!({})).in_one_request().increment("n", 5).await.unwrap_err();
+        assert_eq!(err.aws_code(), Some("ThrottlingException"), "{err:?}");
+        assert!(!err.maybe_written() && err.is_retryable(), "{err:?}");
+        assert_eq!(faults.record().attempts["UpdateItem"], 3);
+        assert_eq!(w.stored("a").await.unwrap().n, 1, "not applied");
     }
 
     #[tokio::test]

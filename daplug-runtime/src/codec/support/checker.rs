@@ -162,6 +162,13 @@ impl<'r> Serializer for Checker<'r> {
     }
 }
 
+impl Rules {
+    /// Checks `value` (anything serde can write; `None` passes).
+    pub fn check<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), Violation> {
+        value.serialize(Checker { rules: self })
+    }
+}
+
 /// A list's elements: counted, checked with the rules for items, compared when they must be unique.
 pub(super) struct Items<'r> {
     rules: &'r Rules,
@@ -220,12 +227,19 @@ impl SerializeMap for Entries<'_> {
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Violation> {
         self.count += 1;
-        if self.rules.values.is_some() {
-            self.key = Some(match key.serialize(serde_json::value::Serializer) {
-                Ok(serde_json::Value::String(key)) => Step::key(key),
-                _ => Step::Unknown,
-            });
+        if self.rules.values.is_none() && self.rules.keys.is_none() {
+            return Ok(());
         }
+        let text = match key.serialize(serde_json::value::Serializer) {
+            Ok(serde_json::Value::String(key)) => Some(key),
+            _ => None,
+        };
+        if let (Some(keys), Some(text)) = (self.rules.keys, &text) {
+            let name = Step::key(text.clone());
+            text.serialize(Checker { rules: keys })
+                .map_err(|v| Violation::new(format!("key {}", v.message())).at(name))?;
+        }
+        self.key = Some(text.map_or(Step::Unknown, Step::key));
         Ok(())
     }
 

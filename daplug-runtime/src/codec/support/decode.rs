@@ -64,9 +64,32 @@ through_serde!(
     f32,
     f64,
     Decimal,
+    (),
+    crate::codec::nothing::Nothing,
     serde_json::Value,
     serde_json::Map<String, serde_json::Value>
 );
+
+/// Tuples (a schema's closed `prefixItems`), read through serde: their positions differ in type.
+macro_rules! tuples {
+    ($($name:ident)+) => {
+        impl<$($name: DeserializeOwned),+> Decode for ($($name,)+) {
+            #[inline]
+            fn decode(value: AttributeValue, depth: usize) -> Result<Self, DeError> {
+                serde_decode(value, depth)
+            }
+        }
+    };
+}
+
+tuples!(A);
+tuples!(A B);
+tuples!(A B C);
+tuples!(A B C D);
+tuples!(A B C D E);
+tuples!(A B C D E F);
+tuples!(A B C D E F G);
+tuples!(A B C D E F G H);
 
 impl<T: Decode> Decode for Option<T> {
     #[inline]

@@ -14,8 +14,9 @@ use serde::de::{self, DeserializeOwned, Deserializer, Expected, MapAccess, SeqAc
 use serde::forward_to_deserialize_any;
 use serde::Serialize;
 
+use super::checked::Checked;
 use super::decode::{field, ignored, serde_decode, Decode};
-use super::rules::{Checked, Rules};
+use super::rules::Rules;
 use super::shape::{each_tuple, name, FieldList, Given, KeyPart, Optional, Required, StructDef};
 use crate::codec::de::{nested, DeError};
 use crate::codec::path::Step;

@@ -16,6 +16,7 @@
 //! `decode_struct`), `de.rs`, `ser.rs`; then the unions' (`union.rs` for serde, with the entries
 //! held before the tag, `content.rs`; `union_item.rs` for items).
 
+mod checked;
 mod checker;
 mod content;
 mod de;
@@ -27,12 +28,13 @@ mod shape;
 mod union;
 mod union_item;
 
+pub use checked::{check_field, check_patch, deserialize_checked, field_rules};
 pub(crate) use content::HeldError;
 pub use de::{deserialize_struct, deserialize_unit_enum};
 pub use decode::{serde_decode, Decode};
 pub use fields::{decode_struct, Elements, FieldReader, FieldSource, FieldValue, MissingField};
 pub(crate) use rules::reading_items;
-pub use rules::{check_field, check_patch, field_rules, Rules, Validate, Violation};
+pub use rules::{Rules, Validate, Violation};
 pub use ser::{fields, serialize_unit_enum, Fields};
 pub use shape::{
     debug_unit_enum, display_unit_enum, parse_unit_enum, unit_text, FieldList, Given, KeyPart, Optional, Required,

@@ -1,11 +1,11 @@
 //! The constraints of a schema on the values of a generated type ([`Rules`]), and where they are
 //! checked:
 //! - **reading JSON** (`Deserialize`, so `from_json` and `serde_json::from_str` alike): each field
-//!   as it is read ([`Checked`]), so the error is at the field's path, and inside it where a list's
+//!   as it is read (`checked.rs`), so the error is at the field's path, and inside it where a list's
 //!   or a map's element breaks a rule (`seats[2]`);
 //! - **writing** (`Model::to_item`, behind every write): [`Validate`], generated for each type that
 //!   has constraints or holds one that has, checks the model before anything is sent;
-//! - **an update in one request**: the patch's top-level attributes ([`check_patch`]).
+//! - **an update in one request**: the patch's top-level attributes (`checked.rs`).
 //!
 //! Items read from the table are not checked: data written before a constraint existed stays
 //! readable (the README says so). A type without constraints generates no check code and pays
@@ -13,17 +13,7 @@
 
 use std::cell::Cell;
 use std::fmt;
-use std::marker::PhantomData;
 
-use aws_sdk_dynamodb::types::AttributeValue;
-use serde::de::{DeserializeSeed, Deserializer};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
-
-use super::checker::Checker;
-use super::content::HeldError;
-use super::shape::StructDef;
-use crate::codec::decimal::RAW_VALUE;
-use crate::codec::item::Item;
 use crate::codec::path::{render, Step};
 use daplug_rules::{Bound, Format};
 
@@ -60,6 +50,8 @@ pub struct Rules {
     pub items: Option<&'static Rules>,
     /// The rules of a map's values.
     pub values: Option<&'static Rules>,
+    /// The rules of a map's keys (`propertyNames`, `patternProperties`' patterns).
+    pub keys: Option<&'static Rules>,
 }
 
 impl Rules {
@@ -79,19 +71,15 @@ impl Rules {
         max_properties: None,
         items: None,
         values: None,
+        keys: None,
     };
-
-    /// Checks `value` (anything serde can write; `None` passes).
-    pub fn check<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), Violation> {
-        value.serialize(Checker { rules: self })
-    }
 }
 
 /// A rule a value breaks: the message, and where inside the value checked (innermost first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
-    steps: Vec<Step>,
-    message: String,
+    pub(super) steps: Vec<Step>,
+    pub(super) message: String,
 }
 
 impl Violation {
@@ -131,7 +119,7 @@ impl std::error::Error for Violation {}
 
 thread_local! {
     /// Set while an item is read through serde: items are not checked (see the module docs).
-    static READING_ITEMS: Cell<bool> = const { Cell::new(false) };
+    pub(super) static READING_ITEMS: Cell<bool> = const { Cell::new(false) };
 }
 
 /// `read`, an item read through serde, with the constraints not checked, whatever reads the item's
@@ -146,31 +134,6 @@ pub(crate) fn reading_items<T>(read: impl FnOnce() -> T) -> T {
     }
     let _restore = Restore(READING_ITEMS.with(|flag| flag.replace(true)));
     read()
-}
-
-/// A field's value read by serde and checked against its rules: a broken rule is the
-/// deserializer's error at the field (the path inside the value noted for the JSON reader).
-pub(super) struct Checked<T> {
-    pub(super) rules: &'static Rules,
-    pub(super) value: PhantomData<T>,
-}
-
-impl<'de, T: serde::Deserialize<'de> + Serialize> DeserializeSeed<'de> for Checked<T> {
-    type Value = T;
-
-    #[inline]
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        let value = T::deserialize(deserializer)?;
-        if READING_ITEMS.with(Cell::get) {
-            return Ok(value);
-        }
-        self.rules.check(&value).map_err(|violation| {
-            let err = <D::Error as serde::de::Error>::custom(&violation.message);
-            HeldError::note(violation.steps, &err);
-            err
-        })?;
-        Ok(value)
-    }
 }
 
 /// A value whose constraints (and those of what it holds) can be checked before it is written.
@@ -203,74 +166,5 @@ impl<T: Validate> Validate for Vec<T> {
 impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
     fn validate(&self) -> Result<(), Violation> {
         self.iter().try_for_each(|(k, v)| v.validate().map_err(|err| err.at(Step::key(k.clone()))))
-    }
-}
-
-/// The field `name` of a struct checked against its rules (`None`: no rules).
-#[inline]
-pub fn check_field<T: Serialize + ?Sized>(
-    value: &T,
-    rules: Option<&'static Rules>,
-    name: &'static str,
-) -> Result<(), Violation> {
-    match rules {
-        Some(rules) => rules.check(value).map_err(|v| v.in_field(name)),
-        None => Ok(()),
-    }
-}
-
-/// The rules of the field at `index` of `S`.
-#[inline]
-pub fn field_rules<S: StructDef>(index: usize) -> Option<&'static Rules> {
-    S::RULES.get(index).copied().flatten()
-}
-
-/// A patch's top-level attributes checked against the rules of `S`'s fields of the same names
-/// (an update in one request sends the patch without reading the stored item).
-pub fn check_patch<S: StructDef>(patch: &Item) -> Result<(), Violation> {
-    for (name, value) in patch {
-        let rules = S::field_index(name.as_bytes()).and_then(field_rules::<S>);
-        if let Some(rules) = rules {
-            rules.check(&Stored(value)).map_err(|v| v.at(Step::key(name.clone())))?;
-        }
-    }
-    Ok(())
-}
-
-/// An attribute value as serde writes the value it holds (a number as its exact text).
-struct Stored<'a>(&'a AttributeValue);
-
-impl Serialize for Stored<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            AttributeValue::S(text) => serializer.serialize_str(text),
-            AttributeValue::N(text) => {
-                let mut raw = serializer.serialize_struct(RAW_VALUE, 1)?;
-                raw.serialize_field(RAW_VALUE, text)?;
-                raw.end()
-            }
-            AttributeValue::Bool(value) => serializer.serialize_bool(*value),
-            AttributeValue::L(values) => {
-                let mut seq = serializer.serialize_seq(Some(values.len()))?;
-                values.iter().try_for_each(|v| seq.serialize_element(&Stored(v)))?;
-                seq.end()
-            }
-            AttributeValue::Ss(values) | AttributeValue::Ns(values) => {
-                let mut seq = serializer.serialize_seq(Some(values.len()))?;
-                for value in values {
-                    match self.0 {
-                        AttributeValue::Ns(_) => seq.serialize_element(&Stored(&AttributeValue::N(value.clone())))?,
-                        _ => seq.serialize_element(value)?,
-                    }
-                }
-                seq.end()
-            }
-            AttributeValue::M(entries) => {
-                let mut map = serializer.serialize_map(Some(entries.len()))?;
-                entries.iter().try_for_each(|(k, v)| map.serialize_entry(k, &Stored(v)))?;
-                map.end()
-            }
-            _ => serializer.serialize_unit(),
-        }
     }
 }

@@ -17,7 +17,7 @@ use crate::adapter::AdapterInner;
 use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::events::{Event, PublishBatchError, SinkError};
-use crate::failure::AwsErrorKind;
+use crate::failure::{AwsErrorKind, Repeat};
 use crate::key::KeyId;
 use crate::retry::RetryPolicy;
 
@@ -280,7 +280,8 @@ impl<'a> Engine<'a> {
                             .unwrap_or_default(),
                         items: Vec::new(),
                     },
-                    Err(err) => failed(api, err),
+                    // Puts and deletes of a batch are idempotent.
+                    Err(err) => failed(api, Repeat::Idempotent, err),
                 }
             }
             Kind::Get { consistent } => {
@@ -301,7 +302,7 @@ impl<'a> Engine<'a> {
                             .unwrap_or_default(),
                         items: output.responses.and_then(|mut tables| tables.remove(table)).unwrap_or_default(),
                     },
-                    Err(err) => failed(api, err),
+                    Err(err) => failed(api, Repeat::Read, err),
                 }
             }
         }
@@ -338,16 +339,15 @@ impl<'a> Engine<'a> {
 
 /// The attempt a failed call was: retryable (throttling, 5xx, timeouts, every transport failure) or
 /// fatal.
-fn failed<E>(api: &'static str, err: SdkError<E, HttpResponse>) -> Attempt
+fn failed<E>(api: &'static str, repeat: Repeat, err: SdkError<E, HttpResponse>) -> Attempt
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    aws_sdk_dynamodb::Error: From<SdkError<E, HttpResponse>>,
 {
     let kind = AwsErrorKind::of(&err);
     if kind.is_retryable() {
         tracing::debug!(error = %crate::failure::describe(&kind, &err), "{api} throttled or failed transiently");
         Attempt::Retryable { maybe_applied: kind.maybe_applied() }
     } else {
-        Attempt::Fatal(Error::dynamodb(api, err))
+        Attempt::Fatal(Error::dynamodb(api, repeat, err))
     }
 }

@@ -19,6 +19,7 @@ use crate::adapter::Repository;
 use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, Placeholders};
+use crate::failure::Repeat;
 use crate::model::Model;
 use crate::prefix::Prefixes;
 
@@ -203,7 +204,7 @@ impl<M: Model> ReadSpec<M> {
             .send_with(&inner.client)
             .instrument(self.span())
             .await
-            .map_err(|err| Error::dynamodb("Query", err))?;
+            .map_err(|err| Error::dynamodb("Query", Repeat::Read, err))?;
         strip(&self.keys.prefixes(inner), &mut out.items, &mut out.last_evaluated_key);
         Ok(out)
     }
@@ -212,8 +213,11 @@ impl<M: Model> ReadSpec<M> {
     async fn scan_output(&self) -> Result<ScanOutput> {
         let inner = &self.repo.adapter.inner;
         let input = self.plan_scan()?;
-        let mut out =
-            input.send_with(&inner.client).instrument(self.span()).await.map_err(|err| Error::dynamodb("Scan", err))?;
+        let mut out = input
+            .send_with(&inner.client)
+            .instrument(self.span())
+            .await
+            .map_err(|err| Error::dynamodb("Scan", Repeat::Read, err))?;
         strip(&self.keys.prefixes(inner), &mut out.items, &mut out.last_evaluated_key);
         Ok(out)
     }

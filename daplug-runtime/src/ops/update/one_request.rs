@@ -7,7 +7,6 @@ use std::fmt;
 use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::config::http::HttpResponse;
-use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::{UpdateItemFluentBuilder, UpdateItemInputBuilder};
 use aws_sdk_dynamodb::operation::update_item::{UpdateItemError, UpdateItemOutput};
@@ -21,6 +20,7 @@ use super::guard::Refusal;
 use super::plan::{Op, Plan, Request};
 use super::read_merge_write::{Source, Update};
 use super::spec::{UpdateOutcome, UpdateSpec};
+use crate::adapter::AdapterInner;
 use crate::attempts::counted;
 use crate::attr::{AttributeIn, AttributeOf};
 use crate::codec;
@@ -28,8 +28,10 @@ use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::events::{Body, Operation};
 use crate::expr::{attribute_value, update, KeyGuard, Placeholders};
+use crate::failure::Repeat;
 use crate::key::check_key;
 use crate::model::Model;
+use crate::not_applied::RetryNotApplied;
 use crate::ops::options::{option_setters, publish, EventOptions};
 use crate::prefix::Prefixes;
 
@@ -117,10 +119,16 @@ use crate::prefix::Prefixes;
 /// A request without increments or appends may be sent twice with the same result, so the SDK
 /// retries it as any call; a retry refused because the first attempt was applied is recognised
 /// (the returned item already shows every change) and reported as written, with one event. A
-/// request with an increment, an append or a version bump (`ADD #v :one`) is **not retried** by the
-/// SDK: a lost answer would apply it twice. Its failures are returned as they are:
-/// [`Error::maybe_written`] says whether it may have been applied, [`Error::is_retryable`] whether
-/// sending it again is worth it.
+/// request with an increment, an append or a version bump (`ADD #v :one`) is retried by the SDK
+/// (with the client's backoff and attempts) only after a failure certainly not applied, such as
+/// throttling: after a lost or unreadable answer or a 5xx a retry could apply it twice. Those
+/// failures are returned as they are: [`Error::maybe_written`] says it may have been applied, and
+/// [`Error::is_retryable`] is `false`.
+///
+/// An answer the SDK cannot read (a 2xx whose body is garbled or ends early: the service applied the
+/// request) is settled, for a request without increments or appends, with one consistent read: the
+/// stored item shows every change → written, one event; it does not → [`Error::Conflict`] (another
+/// writer came in between).
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct OneRequestUpdate<M: Model> {
     spec: UpdateSpec<M>,
@@ -366,24 +374,37 @@ impl<M: Model> OneRequestUpdate<M> {
         async move {
             let Prepared { request, plan, prefixes, events } = self.prepare()?;
             let idempotent = plan.is_idempotent();
+            let key = request.as_input().get_key().clone().unwrap_or_default();
             let (result, attempts) = counted(send(request, idempotent)).await;
             let written = match result {
                 Ok(output) => output.attributes.unwrap_or_default(),
-                Err(err) => {
-                    let Some(UpdateItemError::ConditionalCheckFailedException(failed)) = err.as_service_error() else {
-                        return Err(Error::dynamodb("UpdateItem", err));
-                    };
-                    let stored = failed.item.clone().map(|item| prefixes.stripped(item));
-                    match stored {
-                        // Only a retry can find its own write; only an idempotent request is retried.
-                        Some(stored) if attempts > 1 && idempotent && plan.reflected_in(&stored) => {
-                            tracing::Span::current().record("own_retry", true);
-                            tracing::debug!(attempts, "condition failed on this call's own earlier attempt: written");
-                            stored
+                Err(err) => match err.as_service_error() {
+                    Some(UpdateItemError::ConditionalCheckFailedException(failed)) => {
+                        let stored = failed.item.clone().map(|item| prefixes.stripped(item));
+                        match stored {
+                            // Only a retry can find its own write; only an idempotent request is retried.
+                            Some(stored) if attempts > 1 && idempotent && plan.reflected_in(&stored) => {
+                                tracing::Span::current().record("own_retry", true);
+                                tracing::debug!(
+                                    attempts,
+                                    "condition failed on this call's own earlier attempt: written"
+                                );
+                                stored
+                            }
+                            stored => return refused(plan.diagnose(schema, stored.as_ref()), stored, &inner.table),
                         }
-                        stored => return refused(plan.diagnose(schema, stored.as_ref()), stored, &inner.table),
                     }
-                }
+                    _ => {
+                        let repeat = if idempotent { Repeat::Idempotent } else { Repeat::NotIdempotent };
+                        let error = Error::dynamodb("UpdateItem", repeat, err);
+                        match settle(&inner, key, &prefixes, &plan, error).await? {
+                            Settled::Written(stored) => stored,
+                            Settled::Overwritten(stored) => {
+                                return refused(Refusal::Conflict, Some(stored), &inner.table);
+                            }
+                        }
+                    }
+                },
             };
             let item = prefixes.stripped(written);
             let model = match M::from_item(item.clone()) {
@@ -430,17 +451,57 @@ fn refused<M: Model>(refusal: Refusal, stored: Option<Item>, table: &str) -> Res
     }
 }
 
-/// Sends the request; without SDK retries when it is not idempotent (a retry after a lost answer
-/// would apply its increments twice).
+/// What an unreadable answer turned out to be ([`settle`]).
+enum Settled {
+    /// The stored item (unprefixed) shows every change of the request: written.
+    Written(Item),
+    /// The stored item (unprefixed) does not: another writer came in between.
+    Overwritten(Item),
+}
+
+/// Settles an update whose answer was a 2xx that could not be read (the service applied it; the
+/// written item it returned is lost) with one consistent read of `key` (prefixed), when the request
+/// is idempotent: the stored item shows every change ([`Plan::reflected_in`], the own-retry rule)
+/// → written, with the stored item; it does not → overwritten by another writer (a conflict). An
+/// increment or an append cannot be told from the stored item: for those, for any other failure,
+/// and when the read fails too, `error` stands (`maybe_written()`).
+async fn settle(inner: &AdapterInner, key: Item, prefixes: &Prefixes, plan: &Plan, error: Error) -> Result<Settled> {
+    let answered_ok = matches!(&error, Error::DynamoDb { kind, .. } if kind.answered_ok());
+    if !answered_ok || !plan.is_idempotent() {
+        return Err(error);
+    }
+    let read = inner.client.get_item().table_name(&inner.table).set_key(Some(key)).consistent_read(true).send().await;
+    match read.map(|output| output.item) {
+        Ok(Some(stored)) => {
+            let stored = prefixes.stripped(stored);
+            if plan.reflected_in(&stored) {
+                tracing::debug!("the update's answer was unreadable; the stored item shows its changes: written");
+                Ok(Settled::Written(stored))
+            } else {
+                tracing::debug!("the update's answer was unreadable; the stored item does not show its changes");
+                Ok(Settled::Overwritten(stored))
+            }
+        }
+        Ok(None) => Err(error),
+        Err(read_error) => {
+            tracing::debug!(error = %read_error, "the update's answer was unreadable and so was the read settling it");
+            Err(error)
+        }
+    }
+}
+
+/// Sends the request. One that is not idempotent is retried by the SDK (with the client's backoff
+/// and attempt limit) only after failures certainly not applied, such as throttling: after a lost
+/// or unreadable answer a retry would apply its increments twice ([`RetryNotApplied`]).
 async fn send(
     request: UpdateItemFluentBuilder,
-    retry: bool,
+    idempotent: bool,
 ) -> std::result::Result<UpdateItemOutput, SdkError<UpdateItemError, HttpResponse>> {
-    if retry {
+    if idempotent {
         return request.send().await;
     }
-    let once = aws_sdk_dynamodb::config::Builder::default().retry_config(RetryConfig::disabled());
-    request.customize().config_override(once).send().await
+    let careful = aws_sdk_dynamodb::config::Builder::default().retry_classifier(RetryNotApplied);
+    request.customize().config_override(careful).send().await
 }
 
 impl<M: Model> IntoFuture for OneRequestUpdate<M> {

@@ -24,6 +24,7 @@ use crate::codec::value::value_eq;
 use crate::error::{Error, Result};
 use crate::events::{Body, Event, Operation};
 use crate::expr::KeyGuard;
+use crate::failure::Repeat;
 use crate::key::{check_key, key_of};
 use crate::lock::{LockDecision, LockPolicy};
 use crate::model::Model;
@@ -265,7 +266,7 @@ impl<M: Model> Update<M> {
                     .consistent_read(true)
                     .send()
                     .await
-                    .map_err(|err| Error::dynamodb("GetItem", err))?;
+                    .map_err(|err| Error::dynamodb("GetItem", Repeat::Read, err))?;
                 prefixes.stripped(output.item.ok_or_else(not_found)?)
             }
             Source::Query { query, first_match } => {

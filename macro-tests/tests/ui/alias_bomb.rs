@@ -1,0 +1,3 @@
+daplug_runtime::schema!("fixtures/alias-bomb.yml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+daplug_runtime::schema!("fixtures/bad-default.yml");
+
+fn main() {}
