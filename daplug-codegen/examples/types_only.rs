@@ -1,7 +1,7 @@
 //! `cargo run -p daplug-codegen --example types_only -- SPEC OUT`: writes the types of SPEC as a user
-//! would write them by hand (the same structs and enums with the same derives and serde attributes),
-//! without what `schema!` adds for daplug (`<Name>Key`, `<Name>Patch`, the `Model` impls and item
-//! conversions).
+//! would write them by hand (the same structs and enums with the same derives and serde attributes,
+//! and each model's `<Name>Key` and `<Name>Patch` with serde's derives), without the rest of what
+//! `schema!` adds for daplug (the `Model` impls, item conversions, constraints and field constants).
 //!
 //! It shows the library used from a tool (lower a spec to the IR, emit part of it), and it is the
 //! hand-written twin the compile-cost benchmark (`scripts/bench/compile_cost.py`) compares `schema!`
@@ -27,7 +27,24 @@ fn main() -> ExitCode {
         }
     };
     let types = module.defs.iter().map(daplug_codegen::emit::user_type);
-    let file = quote::quote!(#(#types)*);
+    let companions = module.defs.iter().filter_map(|def| match def {
+        daplug_codegen::ir::TypeDef::Struct(s) => {
+            s.model.as_ref().map(|meta| daplug_codegen::emit::derived_companions(s, meta))
+        }
+        _ => None,
+    });
+    // What a user writes once to tell a patch's `null` (clear) from an absent field (leave).
+    let double_option = quote::quote! {
+        #[allow(dead_code)]
+        fn double_option<'de, D, T>(deserializer: D) -> ::std::result::Result<Option<Option<T>>, D::Error>
+        where
+            D: ::daplug_runtime::__private::serde::Deserializer<'de>,
+            T: ::daplug_runtime::__private::serde::Deserialize<'de>,
+        {
+            <Option<T> as ::daplug_runtime::__private::serde::Deserialize>::deserialize(deserializer).map(Some)
+        }
+    };
+    let file = quote::quote!(#double_option #(#types)* #(#companions)*);
     let code = match syn::parse2::<syn::File>(file) {
         Ok(file) => prettyplease::unparse(&file),
         Err(err) => {

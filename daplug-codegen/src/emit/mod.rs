@@ -27,7 +27,7 @@ use crate::ir::{EnumKind, Module, TypeDef};
 use types::Impls;
 
 pub use fields::field_constants;
-pub use model::{model_items, IntoItem};
+pub use model::{derived_companions, model_items, IntoItem};
 pub use tokens::{doc, ident, ty};
 
 /// Everything `schema!` expands to.

@@ -6,8 +6,8 @@ use quote::{format_ident, quote, ToTokens};
 
 use super::fields::index_enum;
 use super::impls::{block, debug_impl, index_fn, nest, serialize_impl, Written};
-use super::tokens::{doc, hidden, ident, is_option, option, private, runtime, some, ty};
-use crate::ir::{KeyAttr, KeyMeta, KeyType, Struct, Ty};
+use super::tokens::{derives, doc, hidden, ident, is_option, option, private, rename, runtime, some, ty};
+use crate::ir::{KeyAttr, KeyField, KeyMeta, KeyType, Struct, Ty};
 
 /// How a model becomes an `Item`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,27 +35,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
         None => quote!(pub),
     };
     let keys: Vec<_> = [&meta.hash_key, &meta.range_key].into_iter().flatten().collect();
-    // A field the model may leave out is `Option<Option<T>>` in the patch: `Some(None)` (JSON's
-    // `null`) clears it, `None` (absent) leaves it. A required one is `Option<T>`.
-    let patch_fields: Vec<CompanionField> = s
-        .fields
-        .iter()
-        .map(|f| {
-            let given = match &f.ty {
-                Ty::Rust(inner) if is_option(inner) => ty(&f.ty),
-                other if f.optional => option(ty(other)),
-                other => ty(other),
-            };
-            CompanionField {
-                ident: &f.ident,
-                wire: &f.wire_name,
-                ty: option(given.clone()),
-                given,
-                kind: Kind::Given,
-                refused: keys.iter().any(|k| k.attr.wire == f.wire_name),
-            }
-        })
-        .collect();
+    let patch_fields = patch_fields(s, &keys);
     let patch_doc = format!(
         "A partial update of [`{}`]: each field is the model's field of the same name; `None` leaves \
          the attribute as stored. A field the model may leave out is an `Option<Option<T>>`: \
@@ -73,17 +53,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
     let (key_item, key_ty) = if keys.is_empty() {
         (quote!(), quote!(#p::serde_json::Value))
     } else {
-        let key_fields: Vec<CompanionField> = keys
-            .iter()
-            .map(|k| CompanionField {
-                ident: &k.ident,
-                wire: &k.attr.wire,
-                ty: ty(&k.ty),
-                given: ty(&k.ty),
-                kind: Kind::Key,
-                refused: false,
-            })
-            .collect();
+        let key_fields = key_fields(&keys);
         let key_doc = format!("The primary key of [`{}`].", s.name);
         let key_def =
             Companion { doc: &key_doc, fields: &key_fields, default: false, deny_unknown: false, rules: None };
@@ -177,6 +147,82 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
     }
 }
 
+/// The patch's fields: each of the model's, absent as `None`. A field the model may leave out is
+/// `Option<Option<T>>` (`Some(None)`, JSON's `null`, clears it), a required one `Option<T>`.
+fn patch_fields<'a>(s: &'a Struct, keys: &[&KeyField]) -> Vec<CompanionField<'a>> {
+    s.fields
+        .iter()
+        .map(|f| {
+            let (given, clears) = match &f.ty {
+                Ty::Rust(inner) if is_option(inner) => (ty(&f.ty), true),
+                other if f.optional => (option(ty(other)), true),
+                other => (ty(other), false),
+            };
+            CompanionField {
+                clears,
+                ident: &f.ident,
+                wire: &f.wire_name,
+                ty: option(given.clone()),
+                given,
+                kind: Kind::Given,
+                refused: keys.iter().any(|k| k.attr.wire == f.wire_name),
+            }
+        })
+        .collect()
+}
+
+/// The key's fields: the hash key, then the range key.
+fn key_fields<'a>(keys: &[&'a KeyField]) -> Vec<CompanionField<'a>> {
+    keys.iter()
+        .map(|k| CompanionField {
+            ident: &k.ident,
+            wire: &k.attr.wire,
+            ty: ty(&k.ty),
+            given: ty(&k.ty),
+            kind: Kind::Key,
+            refused: false,
+            clears: false,
+        })
+        .collect()
+}
+
+/// `<Name>Key` and `<Name>Patch` as a user writes them by hand, with serde's derives (a patch's
+/// `Option<Option<T>>` read through a `double_option` function in scope, the usual helper that
+/// tells `null` from absent): the compile-cost benchmark's baseline for the companions.
+pub fn derived_companions(s: &Struct, meta: &KeyMeta) -> TokenStream {
+    let keys: Vec<_> = [&meta.hash_key, &meta.range_key].into_iter().flatten().collect();
+    let derived = |name: &str, fields: &[CompanionField], default: bool| {
+        let name = ident(name);
+        let extra: &[&str] = if default { &["Default"] } else { &[] };
+        let derives = derives(&["Debug", "Clone", "PartialEq"], extra);
+        let fields = fields.iter().map(|f| {
+            let member = ident(f.ident);
+            let rename = rename(f.ident, f.wire);
+            let t = &f.ty;
+            let read = match f.kind {
+                Kind::Key => quote!(),
+                Kind::Given if f.clears => quote! {
+                    #[serde(default, skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none", deserialize_with = "double_option")]
+                },
+                Kind::Given => quote! {
+                    #[serde(default, skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none")]
+                },
+            };
+            quote!(#rename #read pub #member: #t,)
+        });
+        quote! {
+            #derives
+            #[allow(missing_docs)]
+            pub struct #name {
+                #(#fields)*
+            }
+        }
+    };
+    let key = (!keys.is_empty()).then(|| derived(&s.companions.key, &key_fields(&keys), false));
+    let patch = derived(&s.companions.patch, &patch_fields(s, &keys), true);
+    quote!(#key #patch)
+}
+
 /// A field of a companion type.
 struct CompanionField<'a> {
     ident: &'a str,
@@ -188,6 +234,8 @@ struct CompanionField<'a> {
     kind: Kind,
     /// JSON may not give it (a key attribute in a patch).
     refused: bool,
+    /// A patch's field whose `null` clears the attribute (`Option<Option<T>>`).
+    clears: bool,
 }
 
 /// How a companion's field is read and written.
