@@ -504,6 +504,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Address {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.city, __p::field_rules::<Self>(0usize), "city")?;
             __p::check_field(
@@ -1698,6 +1699,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for AuLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -2274,6 +2276,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BankAccountV3 {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.account_holder)
                 .map_err(|v| v.in_field("accountHolder"))?;
@@ -2909,6 +2912,7 @@ const _: () = {
     use ::daplug_runtime::__private as __p;
     #[automatically_derived]
     impl __p::Validate for BankAccountV3AccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             match self {
                 Self::AuLocalAccountIdentification(v) => __p::Validate::validate(v),
@@ -3500,6 +3504,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BrLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -3905,6 +3910,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CaLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -5585,6 +5591,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Card {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.card_holder)
                 .map_err(|v| v.in_field("cardHolder"))?;
@@ -5932,6 +5939,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CardIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.expiry_month,
@@ -7833,6 +7841,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CounterpartyInfoV3 {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.bank_account)
                 .map_err(|v| v.in_field("bankAccount"))?;
@@ -8116,6 +8125,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CounterpartyV3 {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.bank_account)
                 .map_err(|v| v.in_field("bankAccount"))?;
@@ -8395,6 +8405,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CzLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -9111,6 +9122,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for DirectDebitInformation {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.date_of_signature,
@@ -9387,6 +9399,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for DkLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -9715,6 +9728,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EstimationTrackingData {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.estimated_arrival_time,
@@ -10037,6 +10051,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for ExecutionDate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.date, __p::field_rules::<Self>(0usize), "date")?;
             __p::std::result::Result::Ok(())
@@ -10650,6 +10665,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for FindTransfersResponse {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.data).map_err(|v| v.in_field("data"))?;
             __p::std::result::Result::Ok(())
@@ -10902,6 +10918,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for FundingInstrument {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.card_identification)
                 .map_err(|v| v.in_field("cardIdentification"))?;
@@ -11688,6 +11705,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for HkLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -12013,6 +12031,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for HuLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -17409,6 +17428,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for NoLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -17759,6 +17779,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for NumberAndBicAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -18101,6 +18122,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for NzLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -18556,6 +18578,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PartyIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.address).map_err(|v| v.in_field("address"))?;
             __p::check_field(
@@ -19220,6 +19243,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PlLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -21368,6 +21392,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for ReturnTransferRequest {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.reference,
@@ -22346,6 +22371,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SeLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -22964,6 +22990,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SgLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -23784,6 +23811,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Transaction {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.booking_date,
@@ -25113,6 +25141,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TransactionSearchResponse {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.data).map_err(|v| v.in_field("data"))?;
             __p::std::result::Result::Ok(())
@@ -25706,6 +25735,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Transfer {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.counterparty)
                 .map_err(|v| v.in_field("counterparty"))?;
@@ -26859,6 +26889,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TransferData {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.counterparty)
                 .map_err(|v| v.in_field("counterparty"))?;
@@ -28920,6 +28951,7 @@ const _: () = {
     use ::daplug_runtime::__private as __p;
     #[automatically_derived]
     impl __p::Validate for TransferDataTracking {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             match self {
                 Self::ConfirmationTrackingData(_) => __p::std::result::Result::Ok(()),
@@ -29654,6 +29686,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TransferEvent {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.booking_date,
@@ -31349,6 +31382,7 @@ const _: () = {
     use ::daplug_runtime::__private as __p;
     #[automatically_derived]
     impl __p::Validate for TransferEventTrackingData {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             match self {
                 Self::ConfirmationTrackingData(_) => __p::std::result::Result::Ok(()),
@@ -31767,6 +31801,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TransferInfo {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.counterparty)
                 .map_err(|v| v.in_field("counterparty"))?;
@@ -32621,6 +32656,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TransferNotificationCounterParty {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.bank_account)
                 .map_err(|v| v.in_field("bankAccount"))?;
@@ -36151,6 +36187,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for UkLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -36639,6 +36676,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for UltimatePartyIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.address).map_err(|v| v.in_field("address"))?;
             __p::check_field(
@@ -37096,6 +37134,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for UsLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,

@@ -139,6 +139,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ControllerRevision {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::std::result::Result::Ok(())
@@ -427,6 +428,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ControllerRevisionList {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
             __p::std::result::Result::Ok(())
@@ -717,6 +719,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DaemonSet {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
@@ -1034,6 +1037,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DaemonSetCondition {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.last_transition_time,
@@ -1335,6 +1339,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DaemonSetList {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
             __p::std::result::Result::Ok(())
@@ -1610,6 +1615,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DaemonSetSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
             __p::std::result::Result::Ok(())
@@ -1961,6 +1967,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DaemonSetStatus {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.conditions)
                 .map_err(|v| v.in_field("conditions"))?;
@@ -2506,6 +2513,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1Deployment {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
@@ -2841,6 +2849,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DeploymentCondition {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.last_transition_time,
@@ -3158,6 +3167,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DeploymentList {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
             __p::std::result::Result::Ok(())
@@ -3464,6 +3474,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DeploymentSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
             __p::std::result::Result::Ok(())
@@ -3819,6 +3830,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DeploymentStatus {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.conditions)
                 .map_err(|v| v.in_field("conditions"))?;
@@ -4347,6 +4359,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ReplicaSet {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
@@ -4652,6 +4665,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ReplicaSetCondition {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.last_transition_time,
@@ -4953,6 +4967,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ReplicaSetList {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
             __p::std::result::Result::Ok(())
@@ -5220,6 +5235,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ReplicaSetSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
             __p::std::result::Result::Ok(())
@@ -5511,6 +5527,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ReplicaSetStatus {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.conditions)
                 .map_err(|v| v.in_field("conditions"))?;
@@ -6433,6 +6450,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1StatefulSet {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
@@ -6744,6 +6762,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1StatefulSetCondition {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.last_transition_time,
@@ -7045,6 +7064,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1StatefulSetList {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
             __p::std::result::Result::Ok(())
@@ -7802,6 +7822,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1StatefulSetSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
             __p::Validate::validate(&self.volume_claim_templates)
@@ -8229,6 +8250,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1StatefulSetStatus {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.conditions)
                 .map_err(|v| v.in_field("conditions"))?;
@@ -8775,6 +8797,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAutoscalingV1Scale {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::std::result::Result::Ok(())
@@ -15969,6 +15992,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1EphemeralVolumeSource {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.volume_claim_template)
                 .map_err(|v| v.in_field("volumeClaimTemplate"))?;
@@ -21531,6 +21555,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaim {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.status).map_err(|v| v.in_field("status"))?;
@@ -21874,6 +21899,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaimCondition {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.last_probe_time,
@@ -22628,6 +22654,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaimStatus {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.conditions)
                 .map_err(|v| v.in_field("conditions"))?;
@@ -22924,6 +22951,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaimTemplate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::std::result::Result::Ok(())
@@ -26403,6 +26431,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PodSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.volumes).map_err(|v| v.in_field("volumes"))?;
             __p::std::result::Result::Ok(())
@@ -27019,6 +27048,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PodTemplateSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
@@ -34060,6 +34090,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1Volume {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.ephemeral)
                 .map_err(|v| v.in_field("ephemeral"))?;
@@ -37961,6 +37992,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.time, __p::field_rules::<Self>(6usize), "time")?;
             __p::std::result::Result::Ok(())
@@ -38487,6 +38519,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApimachineryPkgApisMetaV1ObjectMeta {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.creation_timestamp,

@@ -152,6 +152,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Booking {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(
@@ -465,6 +466,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BookingPayment {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(&self.amount, __p::field_rules::<Self>(1usize), "amount")?;
@@ -792,6 +794,7 @@ const _: () = {
     use ::daplug_runtime::__private as __p;
     #[automatically_derived]
     impl __p::Validate for BookingPaymentSource {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             match self {
                 Self::Variant0(v) => __p::Validate::validate(v),
@@ -1006,6 +1009,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BookingPaymentSourceVariant0 {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.cvc, __p::field_rules::<Self>(3usize), "cvc")?;
             __p::std::result::Result::Ok(())
@@ -1620,6 +1624,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LinksBooking {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.booking,
@@ -1823,6 +1828,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LinksDestination {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.self_, __p::field_rules::<Self>(0usize), "self")?;
             __p::std::result::Result::Ok(())
@@ -2023,6 +2029,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LinksOrigin {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.self_, __p::field_rules::<Self>(0usize), "self")?;
             __p::std::result::Result::Ok(())
@@ -2250,6 +2257,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LinksPagination {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.next, __p::field_rules::<Self>(0usize), "next")?;
             __p::check_field(&self.prev, __p::field_rules::<Self>(1usize), "prev")?;
@@ -2461,6 +2469,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LinksSelf {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.self_, __p::field_rules::<Self>(0usize), "self")?;
             __p::std::result::Result::Ok(())
@@ -2984,6 +2993,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Station {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::std::result::Result::Ok(())
@@ -3355,6 +3365,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Trip {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(

@@ -2268,6 +2268,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2Form {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.url, __p::field_rules::<Self>(3usize), "url")?;
             __p::std::result::Result::Ok(())
@@ -2543,6 +2544,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2Safelist {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(&self.url, __p::field_rules::<Self>(2usize), "url")?;
@@ -3085,6 +3087,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2Service {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -3667,6 +3670,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceAccessToken {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -4121,6 +4125,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceEntity {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -4730,6 +4735,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceEntityChallenge {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -5313,6 +5319,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceEntityChallengeNotification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -5837,6 +5844,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceEntityFactor {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -6437,6 +6445,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceEntityNewFactor {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -6935,6 +6944,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceMessagingConfiguration {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_sid,
@@ -7396,6 +7406,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceRateLimit {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -7870,6 +7881,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceRateLimitBucket {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -8419,6 +8431,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceVerification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -8977,6 +8990,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceVerificationCheck {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -9516,6 +9530,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceWebhook {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -10041,6 +10056,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2VerificationAttempt {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -10434,6 +10450,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2VerificationAttemptsSummary {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.url, __p::field_rules::<Self>(4usize), "url")?;
             __p::std::result::Result::Ok(())
@@ -10757,6 +10774,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2VerificationTemplate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(

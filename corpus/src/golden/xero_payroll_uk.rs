@@ -131,6 +131,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Account {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_id,
@@ -477,6 +478,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Accounts {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.accounts).map_err(|v| v.in_field("accounts"))?;
             __p::std::result::Result::Ok(())
@@ -1324,6 +1326,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Benefit {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(
@@ -1874,6 +1877,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BenefitLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.benefit_type_id,
@@ -2136,6 +2140,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BenefitObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.benefit).map_err(|v| v.in_field("benefit"))?;
             __p::std::result::Result::Ok(())
@@ -2362,6 +2367,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Benefits {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.benefits).map_err(|v| v.in_field("benefits"))?;
             __p::std::result::Result::Ok(())
@@ -2761,6 +2767,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Contracts {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.start_date,
@@ -3061,6 +3068,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CourtOrderLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.court_order_type_id,
@@ -3479,6 +3487,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Deduction {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.deduction_id,
@@ -4095,6 +4104,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for DeductionLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.deduction_type_id,
@@ -4346,6 +4356,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for DeductionObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.deduction)
                 .map_err(|v| v.in_field("deduction"))?;
@@ -4573,6 +4584,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Deductions {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.deductions)
                 .map_err(|v| v.in_field("deductions"))?;
@@ -4840,6 +4852,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for DevelopmentalRoleDetails {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.start_date,
@@ -5207,6 +5220,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.earnings_line_id,
@@ -5570,6 +5584,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsOrder {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(
@@ -5843,6 +5858,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsOrderObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.statutory_deduction)
                 .map_err(|v| v.in_field("statutoryDeduction"))?;
@@ -6077,6 +6093,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsOrders {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.statutory_deductions)
                 .map_err(|v| v.in_field("statutoryDeductions"))?;
@@ -6413,6 +6430,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsRate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.earnings_rate_id,
@@ -6971,6 +6989,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsRateObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.earnings_rate)
                 .map_err(|v| v.in_field("earningsRate"))?;
@@ -7295,6 +7314,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsRates {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.earnings_rates)
                 .map_err(|v| v.in_field("earningsRates"))?;
@@ -7588,6 +7608,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsTemplate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.pay_template_earning_id,
@@ -7871,6 +7892,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsTemplateObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.earning_template)
                 .map_err(|v| v.in_field("earningTemplate"))?;
@@ -8347,6 +8369,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Employee {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.employee_id,
@@ -8953,6 +8976,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeave {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.leave_id,
@@ -9301,6 +9325,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveBalance {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.leave_type_id,
@@ -9564,6 +9589,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveBalances {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave_balances)
                 .map_err(|v| v.in_field("leaveBalances"))?;
@@ -9793,6 +9819,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave).map_err(|v| v.in_field("leave"))?;
             __p::std::result::Result::Ok(())
@@ -10087,6 +10114,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveType {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.leave_type_id,
@@ -10373,6 +10401,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveTypeObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave_type)
                 .map_err(|v| v.in_field("leaveType"))?;
@@ -10699,6 +10728,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveTypes {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave_types)
                 .map_err(|v| v.in_field("leaveTypes"))?;
@@ -10930,6 +10960,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaves {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave).map_err(|v| v.in_field("leave"))?;
             __p::std::result::Result::Ok(())
@@ -11157,6 +11188,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.employee).map_err(|v| v.in_field("employee"))?;
             __p::std::result::Result::Ok(())
@@ -11887,6 +11919,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeePayTemplate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.employee_id,
@@ -12129,6 +12162,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeePayTemplateObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_template)
                 .map_err(|v| v.in_field("payTemplate"))?;
@@ -12363,6 +12397,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeePayTemplates {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.earning_templates)
                 .map_err(|v| v.in_field("earningTemplates"))?;
@@ -13322,6 +13357,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeStatutoryLeaveSummary {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.statutory_leave_id,
@@ -13841,6 +13877,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeStatutoryLeavesSummaries {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.statutory_leaves)
                 .map_err(|v| v.in_field("statutoryLeaves"))?;
@@ -14277,6 +14314,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeStatutorySickLeave {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.statutory_leave_id,
@@ -14802,6 +14840,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeStatutorySickLeaveObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.statutory_sick_leave)
                 .map_err(|v| v.in_field("statutorySickLeave"))?;
@@ -15044,6 +15083,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeStatutorySickLeaves {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.statutory_sick_leave)
                 .map_err(|v| v.in_field("statutorySickLeave"))?;
@@ -15397,6 +15437,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeTax {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.directorship_start_date,
@@ -15723,6 +15764,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeTaxObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.employee_tax)
                 .map_err(|v| v.in_field("employeeTax"))?;
@@ -15951,6 +15993,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Employees {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.employees)
                 .map_err(|v| v.in_field("employees"))?;
@@ -16228,6 +16271,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Employment {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.payroll_calendar_id,
@@ -16515,6 +16559,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmploymentObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.employment)
                 .map_err(|v| v.in_field("employment"))?;
@@ -17022,6 +17067,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeaveAccrualLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.leave_type_id,
@@ -17309,6 +17355,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeaveEarningsLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.earnings_rate_id,
@@ -17620,6 +17667,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeavePeriod {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.period_start_date,
@@ -17960,6 +18008,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeavePeriods {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.periods).map_err(|v| v.in_field("periods"))?;
             __p::std::result::Result::Ok(())
@@ -18274,6 +18323,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeaveType {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.leave_id,
@@ -18575,6 +18625,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeaveTypeObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave_type)
                 .map_err(|v| v.in_field("leaveType"))?;
@@ -18803,6 +18854,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeaveTypes {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave_types)
                 .map_err(|v| v.in_field("leaveTypes"))?;
@@ -19088,6 +19140,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for NiCategory {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.start_date,
@@ -19939,6 +19992,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRun {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.pay_run_id,
@@ -20390,6 +20444,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRunCalendar {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.payroll_calendar_id,
@@ -20817,6 +20872,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRunCalendarObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_run_calendar)
                 .map_err(|v| v.in_field("payRunCalendar"))?;
@@ -21161,6 +21217,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRunCalendars {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_run_calendars)
                 .map_err(|v| v.in_field("payRunCalendars"))?;
@@ -21390,6 +21447,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRunObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_run).map_err(|v| v.in_field("payRun"))?;
             __p::std::result::Result::Ok(())
@@ -21786,6 +21844,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRuns {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_runs).map_err(|v| v.in_field("payRuns"))?;
             __p::std::result::Result::Ok(())
@@ -22061,6 +22120,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PaymentLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.payment_line_id,
@@ -23141,6 +23201,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Payslip {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.pay_slip_id,
@@ -23654,6 +23715,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayslipObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_slip).map_err(|v| v.in_field("paySlip"))?;
             __p::std::result::Result::Ok(())
@@ -23965,6 +24027,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Payslips {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_slips)
                 .map_err(|v| v.in_field("paySlips"))?;
@@ -24527,6 +24590,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Reimbursement {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.reimbursement_id,
@@ -24807,6 +24871,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for ReimbursementLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.reimbursement_type_id,
@@ -25059,6 +25124,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for ReimbursementObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.reimbursement)
                 .map_err(|v| v.in_field("reimbursement"))?;
@@ -25290,6 +25356,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Reimbursements {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.reimbursements)
                 .map_err(|v| v.in_field("reimbursements"))?;
@@ -25612,6 +25679,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SalaryAndWage {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.salary_and_wages_id,
@@ -25926,6 +25994,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SalaryAndWageObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.salary_and_wages)
                 .map_err(|v| v.in_field("salaryAndWages"))?;
@@ -26317,6 +26386,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SalaryAndWages {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.salary_and_wages)
                 .map_err(|v| v.in_field("salaryAndWages"))?;
@@ -26546,6 +26616,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Settings {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.settings).map_err(|v| v.in_field("settings"))?;
             __p::std::result::Result::Ok(())
@@ -26830,6 +26901,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for StatutoryDeduction {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(
@@ -27314,6 +27386,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TaxLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.tax_line_id,
@@ -27703,6 +27776,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Timesheet {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.timesheet_id,
@@ -28088,6 +28162,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TimesheetEarningsLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.earnings_rate_id,
@@ -28413,6 +28488,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TimesheetLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.timesheet_line_id,
@@ -28695,6 +28771,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TimesheetLineObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.timesheet_line)
                 .map_err(|v| v.in_field("timesheetLine"))?;
@@ -28923,6 +29000,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TimesheetObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.timesheet)
                 .map_err(|v| v.in_field("timesheet"))?;
@@ -29230,6 +29308,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Timesheets {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.timesheets)
                 .map_err(|v| v.in_field("timesheets"))?;
@@ -29464,6 +29543,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TrackingCategories {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.tracking_categories)
                 .map_err(|v| v.in_field("trackingCategories"))?;
@@ -29720,6 +29800,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TrackingCategory {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.employee_groups_tracking_category_id,
