@@ -15,13 +15,17 @@
 //!
 //! YAML aliases (`*x`) are expanded into copies of their anchor's node, so nine nested levels of ten
 //! aliases each ("billion laughs") would ask for 10⁹ nodes and exhaust the compiler's memory. The
-//! document's size once expanded is counted from the parser's events first, without expanding
-//! anything; a document over [`MAX_EXPANDED_NODES`] is refused with a message.
+//! tree is built from the parser's events (`Loader`), counting its nodes as it grows, an alias as
+//! the size of its anchor's node, and an alias that would take the count past
+//! [`MAX_EXPANDED_NODES`] is not expanded: the document is refused with a message, having cost no
+//! more than the largest one accepted. The text is read once: reading it is most of what the macro
+//! does with a large spec (unoptimised, as proc macros are in a debug build).
 
 use std::collections::HashMap;
 
-use yaml_rust2::parser::{Event, EventReceiver, Parser};
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::{ScanError, Yaml};
 
 /// The most nodes (scalars, keys, lists and maps) a document may hold once its YAML aliases are
 /// expanded. The largest public specs daplug compiles hold a few hundred thousand.
@@ -210,96 +214,207 @@ impl Value {
 /// Parses YAML or JSON text into one document. An empty file is `Null`; a file with several YAML
 /// documents is refused (a spec is one document).
 pub fn parse(text: &str) -> Result<Value, String> {
-    let expanded = expanded_nodes(text)?;
-    if expanded > MAX_EXPANDED_NODES {
-        return Err(format!(
-            "its aliases expand to more than {MAX_EXPANDED_NODES} nodes (the limit of a spec once its aliases \
-             are expanded; nested aliases multiply)"
-        ));
-    }
-    let docs = YamlLoader::load_from_str(text).map_err(|err| err.to_string())?;
-    match docs.len() {
-        0 => Ok(Value::Null),
-        1 => convert(docs.into_iter().next().unwrap_or(Yaml::Null)),
-        n => Err(format!("expected one YAML document, found {n}")),
-    }
+    let mut loader = Loader::default();
+    Parser::new_from_str(text).load(&mut loader, true).map_err(|err| err.to_string())?;
+    loader.finish()
 }
 
-/// How many nodes `text` holds once its aliases are expanded (saturating), counted from the parser's
-/// events: an alias counts as the size of the node its anchor names, nothing is copied.
-fn expanded_nodes(text: &str) -> Result<usize, String> {
-    let mut counter = NodeCounter::default();
-    Parser::new_from_str(text).load(&mut counter, true).map_err(|err| err.to_string())?;
-    Ok(counter.total)
-}
-
-/// Counts nodes while the parser reports them.
+/// Builds the documents from the parser's events as yaml-rust2's `YamlLoader` does (the same scalar
+/// types, a duplicated key refused) but straight into [`Value`]s, and counts their nodes on the way:
+/// an alias adds the size of the node its anchor names, and once the count passes
+/// [`MAX_EXPANDED_NODES`] (before the alias that takes it there is copied) nothing more is built.
 #[derive(Default)]
-struct NodeCounter {
-    /// The open lists and maps: their anchor (0 for none) and their size so far.
-    open: Vec<(usize, usize)>,
-    /// The expanded size of every anchored node closed so far.
-    anchors: HashMap<usize, usize>,
-    /// Nodes of the documents' roots.
-    total: usize,
+struct Loader {
+    /// The lists and maps being read, innermost last.
+    open: Vec<Open>,
+    /// Each anchored node read so far, with its size in nodes.
+    anchors: HashMap<usize, (Value, usize)>,
+    /// The current document's node, once read.
+    root: Option<Value>,
+    /// Each document read: its node, or the first value in it a [`Value`] cannot hold.
+    docs: Vec<Result<Value, String>>,
+    /// The first value of the current document a [`Value`] cannot hold (a key that is not a scalar,
+    /// text its `!!` tag's type cannot hold).
+    invalid: Option<String>,
+    /// The nodes read so far, aliases counted as expanded.
+    nodes: usize,
+    /// The first duplicated key, as yaml-rust2 words it.
+    duplicate: Option<String>,
 }
 
-impl NodeCounter {
-    fn closed(&mut self, anchor: usize, size: usize) {
+/// A list or a map being read.
+struct Open {
+    node: OpenNode,
+    /// Its anchor (0: none).
+    anchor: usize,
+    /// The nodes read before it (its size is the count when it closes, less this).
+    start: usize,
+}
+
+/// What a list or a map being read holds so far.
+enum OpenNode {
+    Sequence(Vec<Value>),
+    /// The map so far, its keys as read (to refuse a duplicate as yaml-rust2 does: `1` and `"1"`
+    /// differ), and the key waiting for its value, with its text.
+    Mapping(Mapping, Vec<Value>, Option<(Value, String)>),
+}
+
+impl Loader {
+    /// `value` read (`size` nodes): the current document's node, a list's next item, or a map's next
+    /// key or value.
+    fn add(&mut self, value: Value, anchor: usize, size: usize, mark: Marker) {
         if anchor > 0 {
-            self.anchors.insert(anchor, size);
+            self.anchors.insert(anchor, (value.clone(), size));
         }
-        match self.open.last_mut() {
-            Some((_, parent)) => *parent = parent.saturating_add(size),
-            None => self.total = self.total.saturating_add(size),
+        let Some(open) = self.open.last_mut() else {
+            self.root = Some(value);
+            return;
+        };
+        match &mut open.node {
+            OpenNode::Sequence(items) => items.push(value),
+            OpenNode::Mapping(_, _, pending @ None) => {
+                let text = match &value {
+                    Value::String(text) => text.clone(),
+                    Value::Number(number) => number.0.clone(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Null => "null".to_owned(),
+                    other => {
+                        self.invalid.get_or_insert_with(|| format!("map keys must be scalars, found {other:?}"));
+                        String::new()
+                    }
+                };
+                *pending = Some((value, text));
+            }
+            OpenNode::Mapping(map, keys, pending) => {
+                let Some((key, text)) = pending.take() else { return };
+                if keys.contains(&key) {
+                    let message = format!("{key:?}: duplicated key in mapping");
+                    self.duplicate.get_or_insert_with(|| ScanError::new_string(mark, message).to_string());
+                    return;
+                }
+                keys.push(key);
+                map.insert(&text, value);
+            }
+        }
+    }
+
+    /// The document, or why it is refused: first a count over [`MAX_EXPANDED_NODES`], then a
+    /// duplicated key, then more than one document, then a value a [`Value`] cannot hold.
+    fn finish(self) -> Result<Value, String> {
+        if self.nodes > MAX_EXPANDED_NODES {
+            return Err(format!(
+                "its aliases expand to more than {MAX_EXPANDED_NODES} nodes (the limit of a spec once its aliases \
+                 are expanded; nested aliases multiply)"
+            ));
+        }
+        if let Some(duplicate) = self.duplicate {
+            return Err(duplicate);
+        }
+        let mut docs = self.docs;
+        match docs.len() {
+            0 => Ok(Value::Null),
+            1 => docs.pop().unwrap_or(Ok(Value::Null)),
+            n => Err(format!("expected one YAML document, found {n}")),
         }
     }
 }
 
-impl EventReceiver for NodeCounter {
-    fn on_event(&mut self, event: Event) {
+impl MarkedEventReceiver for Loader {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.nodes > MAX_EXPANDED_NODES {
+            return;
+        }
         match event {
-            Event::Scalar(_, _, anchor, _) => self.closed(anchor, 1),
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => self.open.push((anchor, 1)),
+            Event::Scalar(text, style, anchor, tag) => {
+                self.nodes += 1;
+                let value = scalar(text, style, tag).unwrap_or_else(|| {
+                    self.invalid.get_or_insert_with(|| "invalid YAML value".to_owned());
+                    Value::Null
+                });
+                self.add(value, anchor, 1, mark);
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                let node = match event {
+                    Event::SequenceStart(..) => OpenNode::Sequence(Vec::new()),
+                    _ => OpenNode::Mapping(Mapping::default(), Vec::new(), None),
+                };
+                self.open.push(Open { node, anchor, start: self.nodes });
+                self.nodes += 1;
+            }
             Event::SequenceEnd | Event::MappingEnd => {
-                if let Some((anchor, size)) = self.open.pop() {
-                    self.closed(anchor, size);
+                if let Some(open) = self.open.pop() {
+                    let value = match open.node {
+                        OpenNode::Sequence(items) => Value::Sequence(items),
+                        OpenNode::Mapping(map, ..) => Value::Mapping(map),
+                    };
+                    self.add(value, open.anchor, self.nodes - open.start, mark);
                 }
             }
+            // The parser refuses an alias whose anchor it has not seen.
             Event::Alias(anchor) => {
-                let size = self.anchors.get(&anchor).copied().unwrap_or(1);
-                self.closed(0, size);
+                if let Some((value, size)) = self.anchors.get(&anchor) {
+                    let size = *size;
+                    self.nodes += size;
+                    if self.nodes <= MAX_EXPANDED_NODES {
+                        let value = value.clone();
+                        self.add(value, 0, size, mark);
+                    }
+                }
             }
-            _ => {}
+            Event::DocumentEnd => {
+                let root = self.root.take().unwrap_or(Value::Null);
+                self.docs.push(self.invalid.take().map_or(Ok(root), Err));
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart => {}
+        }
+        if self.nodes > MAX_EXPANDED_NODES {
+            // Refused (`finish`): what was built goes now.
+            *self = Loader { nodes: self.nodes, ..Loader::default() };
         }
     }
 }
 
-fn convert(yaml: Yaml) -> Result<Value, String> {
-    Ok(match yaml {
+/// A scalar's value as yaml-rust2's `YamlLoader` types it: a quoted or block scalar is a string, a
+/// plain one takes the type YAML 1.2's core schema gives its text (`Yaml::from_str`) or the one its
+/// `!!` tag names. `None` for text that tag's type cannot hold (`!!int x`).
+fn scalar(text: String, style: TScalarStyle, tag: Option<Tag>) -> Option<Value> {
+    if style != TScalarStyle::Plain {
+        return Some(Value::String(text));
+    }
+    let typed = match tag {
+        None => Yaml::from_str(&text),
+        Some(tag) if tag.handle != "tag:yaml.org,2002:" => Yaml::String(text),
+        Some(tag) => match tag.suffix.as_str() {
+            "bool" => match text.as_str() {
+                "true" | "True" | "TRUE" => Yaml::Boolean(true),
+                "false" | "False" | "FALSE" => Yaml::Boolean(false),
+                _ => Yaml::BadValue,
+            },
+            "int" => text.parse().map_or(Yaml::BadValue, Yaml::Integer),
+            "float" if is_float(&text) => Yaml::Real(text),
+            "float" => Yaml::BadValue,
+            "null" if text == "~" || text == "null" => Yaml::Null,
+            "null" => Yaml::BadValue,
+            _ => Yaml::String(text),
+        },
+    };
+    Some(match typed {
         Yaml::Null => Value::Null,
         Yaml::Boolean(b) => Value::Bool(b),
         Yaml::Integer(i) => Value::Number(Number(i.to_string())),
         Yaml::Real(text) => Value::Number(Number(text)),
-        Yaml::String(s) => Value::String(s),
-        Yaml::Array(items) => Value::Sequence(items.into_iter().map(convert).collect::<Result<_, _>>()?),
-        Yaml::Hash(hash) => {
-            let mut map = Mapping { entries: Vec::with_capacity(hash.len()) };
-            for (key, value) in hash {
-                let key = match key {
-                    Yaml::String(s) | Yaml::Real(s) => s,
-                    Yaml::Integer(i) => i.to_string(),
-                    Yaml::Boolean(b) => b.to_string(),
-                    Yaml::Null => "null".to_owned(),
-                    other => return Err(format!("map keys must be scalars, found {other:?}")),
-                };
-                map.insert(&key, convert(value)?);
-            }
-            Value::Mapping(map)
-        }
-        Yaml::Alias(_) => return Err("unresolved YAML alias".to_owned()),
-        Yaml::BadValue => return Err("invalid YAML value".to_owned()),
+        Yaml::String(text) => Value::String(text),
+        _ => return None,
     })
+}
+
+/// Whether `!!float` text is a float, as yaml-rust2 decides: `.inf`, `.nan` and their spellings, or
+/// Rust's float syntax with a digit in it (`inf` alone is not).
+fn is_float(text: &str) -> bool {
+    matches!(
+        text,
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN" | ".NAN"
+    ) || (text.bytes().any(|b| b.is_ascii_digit()) && text.parse::<f64>().is_ok())
 }
 
 #[cfg(test)]
@@ -340,13 +455,17 @@ mod tests {
         assert_eq!(doc.get("b").and_then(|b| b.get("type")).and_then(Value::as_str), Some("string"));
     }
 
+    /// The nodes of `text` once its aliases are expanded.
+    fn expanded_nodes(text: &str) -> usize {
+        let mut loader = Loader::default();
+        Parser::new_from_str(text).load(&mut loader, true).expect("parses");
+        loader.nodes
+    }
+
     #[test]
     fn aliases_are_counted_as_expanded_and_a_bomb_is_refused() {
         // The root map, then each key and its value: `[1, 2, 3]` is 4 nodes wherever it appears.
-        assert_eq!(
-            expanded_nodes("a: &x [1, 2, 3]\nb: *x\nc: [*x, *x]\n").unwrap(),
-            1 + (1 + 4) + (1 + 4) + (1 + 1 + 4 + 4)
-        );
+        assert_eq!(expanded_nodes("a: &x [1, 2, 3]\nb: *x\nc: [*x, *x]\n"), 1 + (1 + 4) + (1 + 4) + (1 + 1 + 4 + 4));
         let mut bomb = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
         for level in 1..=9 {
             let below = format!("*l{}", level - 1);
@@ -355,10 +474,35 @@ mod tests {
         let started = std::time::Instant::now();
         let err = parse(&bomb).unwrap_err();
         assert!(err.contains("aliases expand to more than 2000000 nodes"), "{err}");
-        assert!(started.elapsed().as_secs() < 5, "refused without expanding");
+        assert!(started.elapsed().as_secs() < 5, "refused before expanding past the limit");
         // Below the limit, aliases still expand.
         let small = bomb.lines().take(4).collect::<Vec<_>>().join("\n");
         assert!(parse(&small).is_ok());
+    }
+
+    #[test]
+    fn scalars_are_typed_as_yaml_rust2_types_them() {
+        let doc = parse("a: !!int 5\nb: !!str 5\nc: '5'\nd: !!float .inf\ne: 0x1F\nf: ~\ng: TRUE\nh: !custom 5\n")
+            .expect("parses");
+        assert_eq!(doc.get("a").and_then(Value::as_u64), Some(5));
+        for key in ["b", "c", "h"] {
+            assert_eq!(doc.get(key).and_then(Value::as_str), Some("5"), "{key}");
+        }
+        assert_eq!(doc.get("d").and_then(Value::as_number).map(Number::text), Some(".inf"));
+        assert_eq!(doc.get("e").and_then(Value::as_u64), Some(31));
+        assert!(doc.get("f").is_some_and(Value::is_null));
+        assert_eq!(doc.get("g"), Some(&Value::Bool(true)));
+        assert_eq!(parse("a: !!int x\n").unwrap_err(), "invalid YAML value");
+    }
+
+    #[test]
+    fn a_duplicated_key_is_refused() {
+        let err = parse("a: 1\na: 2\n").unwrap_err();
+        assert!(err.starts_with("String(\"a\"): duplicated key in mapping at byte"), "{err}");
+        // `1` and `"1"` are different YAML keys but one text here: the later value stays.
+        let doc = parse("1: a\n\"1\": b\n").expect("parses");
+        assert_eq!(doc.get("1").and_then(Value::as_str), Some("b"));
+        assert!(parse("? [a]\n: 1\n").unwrap_err().starts_with("map keys must be scalars"));
     }
 
     #[test]

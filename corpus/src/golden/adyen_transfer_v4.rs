@@ -581,6 +581,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Address {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.city, __p::field_rules::<Self>(0usize), "city")?;
             __p::check_field(
@@ -2098,6 +2099,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for AuLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -2814,6 +2816,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BankAccountV3 {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.account_holder)
                 .map_err(|v| v.in_field("accountHolder"))?;
@@ -3505,6 +3508,7 @@ const _: () = {
     use ::daplug_runtime::__private as __p;
     #[automatically_derived]
     impl __p::Validate for BankAccountV3AccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             match self {
                 Self::AuLocalAccountIdentification(v) => __p::Validate::validate(v),
@@ -4187,6 +4191,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BrLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -4685,6 +4690,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CaLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -6783,6 +6789,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Card {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.card_holder)
                 .map_err(|v| v.in_field("cardHolder"))?;
@@ -7170,6 +7177,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CardIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.expiry_month,
@@ -9602,6 +9610,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CounterpartyInfoV3 {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.bank_account)
                 .map_err(|v| v.in_field("bankAccount"))?;
@@ -9960,6 +9969,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CounterpartyV3 {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.bank_account)
                 .map_err(|v| v.in_field("bankAccount"))?;
@@ -10321,6 +10331,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CzLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -11228,6 +11239,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for DirectDebitInformation {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.date_of_signature,
@@ -11588,6 +11600,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for DkLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -11985,6 +11998,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EstimationTrackingData {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.estimated_arrival_time,
@@ -12373,6 +12387,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for ExecutionDate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.date, __p::field_rules::<Self>(0usize), "date")?;
             __p::std::result::Result::Ok(())
@@ -13139,6 +13154,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for FindTransfersResponse {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.data).map_err(|v| v.in_field("data"))?;
             __p::std::result::Result::Ok(())
@@ -13442,6 +13458,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for FundingInstrument {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.card_identification)
                 .map_err(|v| v.in_field("cardIdentification"))?;
@@ -14453,6 +14470,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for HkLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -14851,6 +14869,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for HuLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -21615,6 +21634,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for NoLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -22031,6 +22051,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for NumberAndBicAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -22459,6 +22480,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for NzLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -22980,6 +23002,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PartyIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.address).map_err(|v| v.in_field("address"))?;
             __p::check_field(
@@ -23884,6 +23907,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PlLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -26568,6 +26592,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for ReturnTransferRequest {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.reference,
@@ -27800,6 +27825,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SeLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -28581,6 +28607,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SgLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -29548,6 +29575,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Transaction {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.booking_date,
@@ -31288,6 +31316,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TransactionSearchResponse {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.data).map_err(|v| v.in_field("data"))?;
             __p::std::result::Result::Ok(())
@@ -31954,6 +31983,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Transfer {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.counterparty)
                 .map_err(|v| v.in_field("counterparty"))?;
@@ -33354,6 +33384,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TransferData {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.counterparty)
                 .map_err(|v| v.in_field("counterparty"))?;
@@ -35826,6 +35857,7 @@ const _: () = {
     use ::daplug_runtime::__private as __p;
     #[automatically_derived]
     impl __p::Validate for TransferDataTracking {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             match self {
                 Self::ConfirmationTrackingData(_) => __p::std::result::Result::Ok(()),
@@ -36604,6 +36636,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TransferEvent {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.booking_date,
@@ -38570,6 +38603,7 @@ const _: () = {
     use ::daplug_runtime::__private as __p;
     #[automatically_derived]
     impl __p::Validate for TransferEventTrackingData {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             match self {
                 Self::ConfirmationTrackingData(_) => __p::std::result::Result::Ok(()),
@@ -39010,6 +39044,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TransferInfo {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.counterparty)
                 .map_err(|v| v.in_field("counterparty"))?;
@@ -40125,6 +40160,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TransferNotificationCounterParty {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.bank_account)
                 .map_err(|v| v.in_field("bankAccount"))?;
@@ -44285,6 +44321,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for UkLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,
@@ -44842,6 +44879,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for UltimatePartyIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.address).map_err(|v| v.in_field("address"))?;
             __p::check_field(
@@ -45462,6 +45500,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for UsLocalAccountIdentification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_number,

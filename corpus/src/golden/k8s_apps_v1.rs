@@ -139,6 +139,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ControllerRevision {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::std::result::Result::Ok(())
@@ -514,6 +515,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ControllerRevisionList {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
             __p::std::result::Result::Ok(())
@@ -885,6 +887,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DaemonSet {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
@@ -1291,6 +1294,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DaemonSetCondition {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.last_transition_time,
@@ -1674,6 +1678,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DaemonSetList {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
             __p::std::result::Result::Ok(())
@@ -2027,6 +2032,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DaemonSetSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
             __p::std::result::Result::Ok(())
@@ -2451,6 +2457,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DaemonSetStatus {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.conditions)
                 .map_err(|v| v.in_field("conditions"))?;
@@ -3162,6 +3169,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1Deployment {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
@@ -3586,6 +3594,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DeploymentCondition {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.last_transition_time,
@@ -3996,6 +4005,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DeploymentList {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
             __p::std::result::Result::Ok(())
@@ -4380,6 +4390,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DeploymentSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
             __p::std::result::Result::Ok(())
@@ -4829,6 +4840,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1DeploymentStatus {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.conditions)
                 .map_err(|v| v.in_field("conditions"))?;
@@ -5511,6 +5523,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ReplicaSet {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
@@ -5905,6 +5918,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ReplicaSetCondition {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.last_transition_time,
@@ -6288,6 +6302,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ReplicaSetList {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
             __p::std::result::Result::Ok(())
@@ -6633,6 +6648,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ReplicaSetSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
             __p::std::result::Result::Ok(())
@@ -6990,6 +7006,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1ReplicaSetStatus {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.conditions)
                 .map_err(|v| v.in_field("conditions"))?;
@@ -8157,6 +8174,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1StatefulSet {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
@@ -8557,6 +8575,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1StatefulSetCondition {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.last_transition_time,
@@ -8940,6 +8959,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1StatefulSetList {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.items).map_err(|v| v.in_field("items"))?;
             __p::std::result::Result::Ok(())
@@ -9868,6 +9888,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1StatefulSetSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.template).map_err(|v| v.in_field("template"))?;
             __p::Validate::validate(&self.volume_claim_templates)
@@ -10432,6 +10453,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAppsV1StatefulSetStatus {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.conditions)
                 .map_err(|v| v.in_field("conditions"))?;
@@ -11160,6 +11182,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiAutoscalingV1Scale {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::std::result::Result::Ok(())
@@ -20451,6 +20474,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1EphemeralVolumeSource {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.volume_claim_template)
                 .map_err(|v| v.in_field("volumeClaimTemplate"))?;
@@ -27425,6 +27449,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaim {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.status).map_err(|v| v.in_field("status"))?;
@@ -27861,6 +27886,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaimCondition {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.last_probe_time,
@@ -28838,6 +28864,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaimStatus {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.conditions)
                 .map_err(|v| v.in_field("conditions"))?;
@@ -29249,6 +29276,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PersistentVolumeClaimTemplate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::std::result::Result::Ok(())
@@ -33476,6 +33504,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PodSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.volumes).map_err(|v| v.in_field("volumes"))?;
             __p::std::result::Result::Ok(())
@@ -34547,6 +34576,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1PodTemplateSpec {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.metadata).map_err(|v| v.in_field("metadata"))?;
             __p::Validate::validate(&self.spec).map_err(|v| v.in_field("spec"))?;
@@ -43447,6 +43477,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApiCoreV1Volume {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.ephemeral)
                 .map_err(|v| v.in_field("ephemeral"))?;
@@ -48623,6 +48654,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.time, __p::field_rules::<Self>(6usize), "time")?;
             __p::std::result::Result::Ok(())
@@ -49266,6 +49298,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for IoK8sApimachineryPkgApisMetaV1ObjectMeta {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.creation_timestamp,

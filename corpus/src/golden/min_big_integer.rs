@@ -83,6 +83,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Req {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.seed, __p::field_rules::<Self>(0usize), "seed")?;
             __p::std::result::Result::Ok(())

@@ -154,6 +154,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BuyMuseumTickets {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.email, __p::field_rules::<Self>(0usize), "email")?;
             __p::check_field(
@@ -773,6 +774,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for MuseumDailyHours {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.date, __p::field_rules::<Self>(0usize), "date")?;
             __p::check_field(
@@ -1123,6 +1125,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for MuseumTicketsConfirmation {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.ticket_id,
@@ -1516,6 +1519,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SpecialEvent {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.event_id,
@@ -1898,6 +1902,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SpecialEventFields {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.dates, __p::field_rules::<Self>(3usize), "dates")?;
             __p::std::result::Result::Ok(())
@@ -2257,6 +2262,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Ticket {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.ticket_id,

@@ -663,6 +663,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Order {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.ship_date,

@@ -152,6 +152,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Booking {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(
@@ -551,6 +552,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BookingPayment {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(&self.amount, __p::field_rules::<Self>(1usize), "amount")?;
@@ -982,6 +984,7 @@ const _: () = {
     use ::daplug_runtime::__private as __p;
     #[automatically_derived]
     impl __p::Validate for BookingPaymentSource {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             match self {
                 Self::Variant0(v) => __p::Validate::validate(v),
@@ -1196,6 +1199,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BookingPaymentSourceVariant0 {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.cvc, __p::field_rules::<Self>(3usize), "cvc")?;
             __p::std::result::Result::Ok(())
@@ -1898,6 +1902,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LinksBooking {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.booking,
@@ -2143,6 +2148,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LinksDestination {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.self_, __p::field_rules::<Self>(0usize), "self")?;
             __p::std::result::Result::Ok(())
@@ -2385,6 +2391,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LinksOrigin {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.self_, __p::field_rules::<Self>(0usize), "self")?;
             __p::std::result::Result::Ok(())
@@ -2654,6 +2661,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LinksPagination {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.next, __p::field_rules::<Self>(0usize), "next")?;
             __p::check_field(&self.prev, __p::field_rules::<Self>(1usize), "prev")?;
@@ -2920,6 +2928,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LinksSelf {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.self_, __p::field_rules::<Self>(0usize), "self")?;
             __p::std::result::Result::Ok(())
@@ -3574,6 +3583,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Station {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::std::result::Result::Ok(())
@@ -4015,6 +4025,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Trip {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(

@@ -2796,6 +2796,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2Form {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.url, __p::field_rules::<Self>(3usize), "url")?;
             __p::std::result::Result::Ok(())
@@ -3152,6 +3153,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2Safelist {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(&self.url, __p::field_rules::<Self>(2usize), "url")?;
@@ -3758,6 +3760,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2Service {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -4581,6 +4584,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceAccessToken {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -5181,6 +5185,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceEntity {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -5920,6 +5925,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceEntityChallenge {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -6746,6 +6752,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceEntityChallengeNotification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -7409,6 +7416,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceEntityFactor {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -8189,6 +8197,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceEntityNewFactor {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -8895,6 +8904,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceMessagingConfiguration {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_sid,
@@ -9473,6 +9483,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceRateLimit {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -10094,6 +10105,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceRateLimitBucket {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -10775,6 +10787,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceVerification {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -11541,6 +11554,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceVerificationCheck {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -12250,6 +12264,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2ServiceWebhook {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -12943,6 +12958,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2VerificationAttempt {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(
@@ -13498,6 +13514,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2VerificationAttemptsSummary {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.url, __p::field_rules::<Self>(4usize), "url")?;
             __p::std::result::Result::Ok(())
@@ -13897,6 +13914,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for VerifyV2VerificationTemplate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.sid, __p::field_rules::<Self>(0usize), "sid")?;
             __p::check_field(

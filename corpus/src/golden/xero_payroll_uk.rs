@@ -131,6 +131,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Account {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.account_id,
@@ -573,6 +574,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Accounts {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.accounts).map_err(|v| v.in_field("accounts"))?;
             __p::std::result::Result::Ok(())
@@ -1585,6 +1587,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Benefit {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(
@@ -2307,6 +2310,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BenefitLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.benefit_type_id,
@@ -2651,6 +2655,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for BenefitObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.benefit).map_err(|v| v.in_field("benefit"))?;
             __p::std::result::Result::Ok(())
@@ -2928,6 +2933,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Benefits {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.benefits).map_err(|v| v.in_field("benefits"))?;
             __p::std::result::Result::Ok(())
@@ -3404,6 +3410,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Contracts {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.start_date,
@@ -3796,6 +3803,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for CourtOrderLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.court_order_type_id,
@@ -4265,6 +4273,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Deduction {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.deduction_id,
@@ -5084,6 +5093,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for DeductionLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.deduction_type_id,
@@ -5406,6 +5416,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for DeductionObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.deduction)
                 .map_err(|v| v.in_field("deduction"))?;
@@ -5684,6 +5695,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Deductions {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.deductions)
                 .map_err(|v| v.in_field("deductions"))?;
@@ -6006,6 +6018,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for DevelopmentalRoleDetails {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.start_date,
@@ -6438,6 +6451,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.earnings_line_id,
@@ -6917,6 +6931,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsOrder {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(
@@ -7270,6 +7285,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsOrderObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.statutory_deduction)
                 .map_err(|v| v.in_field("statutoryDeduction"))?;
@@ -7557,6 +7573,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsOrders {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.statutory_deductions)
                 .map_err(|v| v.in_field("statutoryDeductions"))?;
@@ -7952,6 +7969,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsRate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.earnings_rate_id,
@@ -8638,6 +8656,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsRateObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.earnings_rate)
                 .map_err(|v| v.in_field("earningsRate"))?;
@@ -9039,6 +9058,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsRates {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.earnings_rates)
                 .map_err(|v| v.in_field("earningsRates"))?;
@@ -9391,6 +9411,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsTemplate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.pay_template_earning_id,
@@ -9767,6 +9788,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EarningsTemplateObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.earning_template)
                 .map_err(|v| v.in_field("earningTemplate"))?;
@@ -10298,6 +10320,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Employee {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.employee_id,
@@ -11140,6 +11163,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeave {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.leave_id,
@@ -11580,6 +11604,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveBalance {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.leave_type_id,
@@ -11922,6 +11947,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveBalances {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave_balances)
                 .map_err(|v| v.in_field("leaveBalances"))?;
@@ -12210,6 +12236,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave).map_err(|v| v.in_field("leave"))?;
             __p::std::result::Result::Ok(())
@@ -12555,6 +12582,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveType {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.leave_type_id,
@@ -12929,6 +12957,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveTypeObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave_type)
                 .map_err(|v| v.in_field("leaveType"))?;
@@ -13330,6 +13359,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaveTypes {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave_types)
                 .map_err(|v| v.in_field("leaveTypes"))?;
@@ -13616,6 +13646,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeLeaves {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave).map_err(|v| v.in_field("leave"))?;
             __p::std::result::Result::Ok(())
@@ -13898,6 +13929,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.employee).map_err(|v| v.in_field("employee"))?;
             __p::std::result::Result::Ok(())
@@ -14812,6 +14844,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeePayTemplate {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.employee_id,
@@ -15103,6 +15136,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeePayTemplateObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_template)
                 .map_err(|v| v.in_field("payTemplate"))?;
@@ -15392,6 +15426,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeePayTemplates {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.earning_templates)
                 .map_err(|v| v.in_field("earningTemplates"))?;
@@ -16570,6 +16605,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeStatutoryLeaveSummary {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.statutory_leave_id,
@@ -17245,6 +17281,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeStatutoryLeavesSummaries {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.statutory_leaves)
                 .map_err(|v| v.in_field("statutoryLeaves"))?;
@@ -17742,6 +17779,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeStatutorySickLeave {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.statutory_leave_id,
@@ -18450,6 +18488,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeStatutorySickLeaveObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.statutory_sick_leave)
                 .map_err(|v| v.in_field("statutorySickLeave"))?;
@@ -18749,6 +18788,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeStatutorySickLeaves {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.statutory_sick_leave)
                 .map_err(|v| v.in_field("statutorySickLeave"))?;
@@ -19163,6 +19203,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeTax {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.directorship_start_date,
@@ -19633,6 +19674,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmployeeTaxObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.employee_tax)
                 .map_err(|v| v.in_field("employeeTax"))?;
@@ -19916,6 +19958,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Employees {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.employees)
                 .map_err(|v| v.in_field("employees"))?;
@@ -20248,6 +20291,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Employment {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.payroll_calendar_id,
@@ -20614,6 +20658,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for EmploymentObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.employment)
                 .map_err(|v| v.in_field("employment"))?;
@@ -21248,6 +21293,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeaveAccrualLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.leave_type_id,
@@ -21586,6 +21632,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeaveEarningsLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.earnings_rate_id,
@@ -21982,6 +22029,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeavePeriod {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.period_start_date,
@@ -22419,6 +22467,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeavePeriods {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.periods).map_err(|v| v.in_field("periods"))?;
             __p::std::result::Result::Ok(())
@@ -22788,6 +22837,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeaveType {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.leave_id,
@@ -23190,6 +23240,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeaveTypeObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave_type)
                 .map_err(|v| v.in_field("leaveType"))?;
@@ -23469,6 +23520,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for LeaveTypes {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.leave_types)
                 .map_err(|v| v.in_field("leaveTypes"))?;
@@ -23809,6 +23861,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for NiCategory {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.start_date,
@@ -24826,6 +24879,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRun {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.pay_run_id,
@@ -25433,6 +25487,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRunCalendar {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.payroll_calendar_id,
@@ -25974,6 +26029,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRunCalendarObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_run_calendar)
                 .map_err(|v| v.in_field("payRunCalendar"))?;
@@ -26393,6 +26449,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRunCalendars {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_run_calendars)
                 .map_err(|v| v.in_field("payRunCalendars"))?;
@@ -26681,6 +26738,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRunObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_run).map_err(|v| v.in_field("payRun"))?;
             __p::std::result::Result::Ok(())
@@ -27172,6 +27230,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayRuns {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_runs).map_err(|v| v.in_field("payRuns"))?;
             __p::std::result::Result::Ok(())
@@ -27502,6 +27561,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PaymentLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.payment_line_id,
@@ -28797,6 +28857,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Payslip {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.pay_slip_id,
@@ -29594,6 +29655,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for PayslipObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_slip).map_err(|v| v.in_field("paySlip"))?;
             __p::std::result::Result::Ok(())
@@ -29978,6 +30040,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Payslips {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.pay_slips)
                 .map_err(|v| v.in_field("paySlips"))?;
@@ -30699,6 +30762,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Reimbursement {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.reimbursement_id,
@@ -31046,6 +31110,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for ReimbursementLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.reimbursement_type_id,
@@ -31362,6 +31427,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for ReimbursementObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.reimbursement)
                 .map_err(|v| v.in_field("reimbursement"))?;
@@ -31648,6 +31714,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Reimbursements {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.reimbursements)
                 .map_err(|v| v.in_field("reimbursements"))?;
@@ -32029,6 +32096,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SalaryAndWage {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.salary_and_wages_id,
@@ -32441,6 +32509,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SalaryAndWageObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.salary_and_wages)
                 .map_err(|v| v.in_field("salaryAndWages"))?;
@@ -32929,6 +32998,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for SalaryAndWages {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.salary_and_wages)
                 .map_err(|v| v.in_field("salaryAndWages"))?;
@@ -33217,6 +33287,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Settings {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.settings).map_err(|v| v.in_field("settings"))?;
             __p::std::result::Result::Ok(())
@@ -33552,6 +33623,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for StatutoryDeduction {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(&self.id, __p::field_rules::<Self>(0usize), "id")?;
             __p::check_field(
@@ -34146,6 +34218,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TaxLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.tax_line_id,
@@ -34628,6 +34701,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Timesheet {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.timesheet_id,
@@ -35123,6 +35197,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TimesheetEarningsLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.earnings_rate_id,
@@ -35533,6 +35608,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TimesheetLine {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.timesheet_line_id,
@@ -35891,6 +35967,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TimesheetLineObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.timesheet_line)
                 .map_err(|v| v.in_field("timesheetLine"))?;
@@ -36174,6 +36251,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TimesheetObject {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.timesheet)
                 .map_err(|v| v.in_field("timesheet"))?;
@@ -36554,6 +36632,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for Timesheets {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.timesheets)
                 .map_err(|v| v.in_field("timesheets"))?;
@@ -36843,6 +36922,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TrackingCategories {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::Validate::validate(&self.tracking_categories)
                 .map_err(|v| v.in_field("trackingCategories"))?;
@@ -37154,6 +37234,7 @@ const _: () = {
     }
     #[automatically_derived]
     impl __p::Validate for TrackingCategory {
+        #[inline]
         fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
             __p::check_field(
                 &self.employee_groups_tracking_category_id,

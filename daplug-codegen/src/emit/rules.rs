@@ -2,6 +2,13 @@
 //! constant (`StructDef::RULES`, read while the struct is read from JSON), and a `Validate` impl for
 //! each type that is checked before it is written (its fields' rules and the types it holds that
 //! are checked). A type without constraints gets neither.
+//!
+//! Every `validate` is `#[inline]` (`validate_impl`), like the conversions (`model.rs`), so it is
+//! compiled where a model is written (`Model::to_item`), not in the crate holding `schema!`. Why:
+//! the first function a crate compiles that calls a generic one (here `check_field`, `Rules::check`,
+//! `Validate` for `Vec<T>`) makes rustc list the generic instances every dependency shares, the AWS
+//! SDK's included: about 55 MiB of peak memory in a debug build, however small the spec (measured in
+//! BENCHMARKS.md, "`schema!` compile cost").
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -96,15 +103,11 @@ pub(super) fn validate_struct(s: &Struct) -> Option<TokenStream> {
             f.validates.then(|| quote!(__p::Validate::validate(&self.#member).map_err(|v| v.in_field(#wire))?;));
         rules.into_iter().chain(nested)
     });
-    Some(quote! {
-        #[automatically_derived]
-        impl __p::Validate for #name {
-            fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
-                #(#checks)*
-                __p::std::result::Result::Ok(())
-            }
-        }
-    })
+    let body = quote! {
+        #(#checks)*
+        __p::std::result::Result::Ok(())
+    };
+    Some(validate_impl(&name, body))
 }
 
 /// A union's `Validate`: the alternative held, where its type is checked.
@@ -117,22 +120,19 @@ pub(super) fn validate_union(name: &Ident, alternatives: &[Alternative]) -> Toke
             quote!(Self::#variant(_) => __p::std::result::Result::Ok(()),)
         }
     });
-    quote! {
-        #[automatically_derived]
-        impl __p::Validate for #name {
-            fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
-                match self {
-                    #(#arms)*
-                }
-            }
+    let body = quote! {
+        match self {
+            #(#arms)*
         }
-    }
+    };
+    validate_impl(name, body)
 }
 
 /// `Deserialize` and `Validate` of a newtype that carries its schema's rules (an inline union
 /// alternative with constraints): read through them, and checked against them before a write.
 pub(super) fn checked_newtype(name: &Ident, inner: &TokenStream, r: &Rules) -> TokenStream {
     let rules = rules(r);
+    let validate = validate_impl(name, quote!(RULES.check(&self.0)));
     quote! {
         const RULES: __p::Rules = #rules;
         #[automatically_derived]
@@ -143,22 +143,23 @@ pub(super) fn checked_newtype(name: &Ident, inner: &TokenStream, r: &Rules) -> T
                 __p::deserialize_checked::<#inner, D>(deserializer, &RULES).map(Self)
             }
         }
-        #[automatically_derived]
-        impl __p::Validate for #name {
-            fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
-                RULES.check(&self.0)
-            }
-        }
+        #validate
     }
 }
 
 /// A newtype's `Validate`: the value it wraps.
 pub(super) fn validate_newtype(name: &Ident) -> TokenStream {
+    validate_impl(name, quote!(__p::Validate::validate(&self.0)))
+}
+
+/// `impl Validate for name` with `body` as `validate`, `#[inline]` (see the module docs).
+fn validate_impl(name: &Ident, body: TokenStream) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl __p::Validate for #name {
+            #[inline]
             fn validate(&self) -> __p::std::result::Result<(), __p::Violation> {
-                __p::Validate::validate(&self.0)
+                #body
             }
         }
     }
