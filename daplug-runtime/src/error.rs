@@ -60,6 +60,22 @@ pub enum Error {
         message: String,
     },
 
+    /// A stored item of a family (a model read as a discriminated union) whose tag names no entity
+    /// type the union knows (written by a newer service, say), or, read by one variant's own
+    /// repository, names another variant. Nothing is guessed: the item is handed back as stored
+    /// (prefixes left on).
+    #[error("{schema}: the stored item's `{tag}` ({}) names no entity type {schema} reads", value.as_deref().map_or_else(|| "missing".to_owned(), |v| format!("`{v}`")))]
+    UnknownTag {
+        /// The family's (union's) schema name.
+        schema: &'static str,
+        /// The tag attribute.
+        tag: &'static str,
+        /// The tag's value (`None`: the item has no string tag).
+        value: Option<String>,
+        /// The item as stored.
+        item: Box<Item>,
+    },
+
     /// An item or key lacks a key attribute, or has one of the wrong type. Nothing was sent.
     #[error("key attribute `{attribute}`: {message}")]
     InvalidKey {

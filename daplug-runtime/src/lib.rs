@@ -51,7 +51,7 @@ pub use model::Model;
 pub use daplug_macros::{payload, schema, DaplugModel};
 
 // What generated code names (`::daplug_runtime::ModelMeta`, ...), and hand-written models with it.
-pub use model::{IndexMeta, KeyAttribute, KeyType, ModelMeta, PathStep};
+pub use model::{Entity, IndexMeta, KeyAttribute, KeyType, ModelMeta, PathStep};
 
 /// The AWS SDK crates daplug is built on, for callers who need raw types (clients, `AttributeValue`).
 pub mod aws {
@@ -76,7 +76,7 @@ pub mod __private {
         AlternativeDecoder, Decode, Elements, FieldList, FieldReader, FieldSource, FieldValue, Fields, Given, KeyPart,
         MissingField, Optional, Required, Rules, StructDef, TaggedUnion, UnitEnum, Validate, Violation,
     };
-    pub use crate::model::{decode_model, serde_model, validate_model, validate_model_patch};
+    pub use crate::model::{decode_model, serde_model, tag_value, unknown_tag, validate_model, validate_model_patch};
     pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use daplug_rules::{Bound, Format};
     pub use serde;

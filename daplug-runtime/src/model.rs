@@ -84,6 +84,63 @@ impl ModelMeta {
     }
 }
 
+/// One entity type of a table, as every write and read chooses it: the schema name its events carry
+/// (attribute `schema`) and the key prefixes of its own, laid over the adapter's on every path
+/// (items, keys, conditions, events, query results).
+///
+/// A plain model is one entity, [`Model::ENTITY`], with no prefixes of its own: the adapter's apply,
+/// as they always did. A **family** (a discriminated union stored in one table, single-table
+/// design) is several: each variant names its own (`ORDER#…`, `LINE#…`, `SHIP#…` sort keys), and
+/// the union chooses the entity of a value, a stored item and a key by the variant
+/// ([`Model::entity_of_item`], [`Model::entity_of_key`]).
+///
+/// ```
+/// use daplug_runtime::Entity;
+/// const LINE: Entity = Entity { range_prefix: Some("LINE#"), tag: Some(("kind", "line")), ..Entity::named("LineItem") };
+/// assert_eq!(LINE.schema, "LineItem");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Entity {
+    /// The schema name events of this entity carry (a variant's own name in a family).
+    pub schema: &'static str,
+    /// Prefix of the partition key values of this entity, over the adapter's (`None`: the adapter's).
+    pub hash_prefix: Option<&'static str>,
+    /// Prefix of the sort key values of this entity, over the adapter's (`None`: the adapter's).
+    pub range_prefix: Option<&'static str>,
+    /// In a family: the tag attribute and the value that names this entity (`("kind", "line")`).
+    /// A variant's own queries are narrowed by it when it has no sort-key prefix of its own.
+    pub tag: Option<(&'static str, &'static str)>,
+}
+
+impl Entity {
+    /// An entity with only a schema name: the adapter's prefixes apply.
+    pub const fn named(schema: &'static str) -> Self {
+        Entity { schema, hash_prefix: None, range_prefix: None, tag: None }
+    }
+
+    /// Whether this entity sets a prefix of its own on either key.
+    pub const fn has_prefixes(&self) -> bool {
+        self.hash_prefix.is_some() || self.range_prefix.is_some()
+    }
+}
+
+/// The tag value of a stored or written item (`None` when the attribute is absent or not a string),
+/// for [`Model::entity_of_item`] of a family.
+#[doc(hidden)]
+pub fn tag_value<'a>(item: &'a Item, tag: &str) -> Option<&'a str> {
+    match item.get(tag) {
+        Some(aws_sdk_dynamodb::types::AttributeValue::S(text)) => Some(text),
+        _ => None,
+    }
+}
+
+/// [`Error::UnknownTag`] for `item` of the family `schema` tagged by `tag`.
+#[doc(hidden)]
+#[cold]
+pub fn unknown_tag(schema: &'static str, tag: &'static str, item: &Item) -> Error {
+    Error::UnknownTag { schema, tag, value: tag_value(item, tag).map(str::to_owned), item: Box::new(item.clone()) }
+}
+
 /// One step of a path in [`ModelMeta::replaced`]: a field, or any key of
 /// a map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -146,6 +203,26 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     type Patch: Serialize + Send + Sync + 'static;
     /// Schema name, keys, prefixes and indexes.
     const META: ModelMeta;
+
+    /// The entity this model is, or the default one of a family: its schema name and its own key
+    /// prefixes. Queries and scans on the model's repository add these prefixes to their key values
+    /// and strip them from keys they return. The default is the model alone, no prefixes of its own.
+    const ENTITY: Entity = Entity::named(Self::META.schema);
+
+    /// The entity of an item (unprefixed as written, or as stored): the variant its tag names, for a
+    /// family. Every write chooses its prefixes and its event's schema by it, and every read strips
+    /// the prefixes of the entity it finds. A family's item with an unknown tag is an
+    /// [`Error::UnknownTag`]. The default is [`ENTITY`](Model::ENTITY).
+    fn entity_of_item(_item: &Item) -> Result<Entity> {
+        Ok(Self::ENTITY)
+    }
+
+    /// The entity of a key: the variant of a family's key (an enum of its variants' keys). Reads and
+    /// deletes by key prefix the key, and strip what they read back, by it. The default is
+    /// [`ENTITY`](Model::ENTITY).
+    fn entity_of_key(_key: &Self::Key) -> Entity {
+        Self::ENTITY
+    }
 
     /// Converts the model to a DynamoDB item (unprefixed). A value DynamoDB cannot store (a
     /// non-finite or out-of-range number, nesting deeper than

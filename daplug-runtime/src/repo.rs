@@ -104,7 +104,11 @@ impl<M: Model> Repository<M> {
         I: IntoIterator,
         I::Item: Borrow<M>,
     {
-        let entries = models.into_iter().map(|model| model.borrow().to_item()).collect();
+        let entries = models
+            .into_iter()
+            .map(|model| model.borrow().to_item().and_then(|item| Ok((M::entity_of_item(&item)?, item))))
+            .map(|entry| entry.map(|(entity, item)| (item, entity)))
+            .collect();
         BatchWrite::insert(self, entries)
     }
 
@@ -116,7 +120,8 @@ impl<M: Model> Repository<M> {
         I: IntoIterator,
         I::Item: Borrow<M::Key>,
     {
-        let entries = keys.into_iter().map(|key| M::key_item(key.borrow())).collect();
+        let entries =
+            keys.into_iter().map(|key| Ok((M::key_item(key.borrow())?, M::entity_of_key(key.borrow())))).collect();
         BatchWrite::delete(self, entries)
     }
 
@@ -128,7 +133,10 @@ impl<M: Model> Repository<M> {
         I: IntoIterator,
         I::Item: Borrow<M::Key>,
     {
-        BatchGet::new(self, keys.into_iter().map(|key| M::key_item(key.borrow())).collect())
+        BatchGet::new(
+            self,
+            keys.into_iter().map(|key| Ok((M::key_item(key.borrow())?, M::entity_of_key(key.borrow())))).collect(),
+        )
     }
 
     /// Starts a transaction sent with this repository's client; see [`Adapter::transact_write`].

@@ -18,13 +18,15 @@ use crate::error::{Error, Result};
 use crate::events::{Body, Operation};
 use crate::failure::Repeat;
 use crate::key::check_key;
-use crate::model::Model;
+use crate::model::{Entity, Model};
 
 /// A `DeleteItem` returning the old item; see [`Repository::delete`].
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Delete<M: Model> {
     repo: Repository<M>,
     key: Result<Item>,
+    /// The key's entity: its prefixes on the key and the old item, its schema on the event.
+    entity: Entity,
     expected_lock: Option<std::result::Result<AttributeValue, String>>,
     keys: KeyOptions,
     events: EventOptions,
@@ -35,6 +37,7 @@ impl<M: Model> Delete<M> {
         Delete {
             repo: repo.clone(),
             key: M::key_item(key),
+            entity: M::entity_of_key(key),
             expected_lock: None,
             keys: KeyOptions::default(),
             events: EventOptions::default(),
@@ -56,7 +59,7 @@ impl<M: Model> Delete<M> {
         check_key(&inner.keys, &key, true)?;
         let mut request = DeleteItemInput::builder()
             .table_name(&inner.table)
-            .set_key(Some(self.keys.prefixes(inner).added(key)))
+            .set_key(Some(self.keys.prefixes(inner, &self.entity).added(key)))
             .return_values(ReturnValue::AllOld);
         if let Some(expected) = self.expected_lock {
             let attribute = match &inner.lock {
@@ -82,7 +85,7 @@ impl<M: Model> Delete<M> {
     pub async fn raw(self) -> Result<DeleteItemOutput> {
         let repo = self.repo.clone();
         let inner = &repo.adapter.inner;
-        let prefixes = self.keys.prefixes(inner);
+        let prefixes = self.keys.prefixes(inner, &self.entity);
         let key = self.key.as_ref().ok().cloned().unwrap_or_default();
         let span = tracing::debug_span!("daplug.delete", table = %inner.table, schema = M::META.schema, attempts = tracing::field::Empty);
         let input = self.plan()?;
@@ -121,11 +124,12 @@ impl<M: Model> Delete<M> {
     pub async fn send(self) -> Result<Option<M>> {
         let inner = self.repo.adapter.inner.clone();
         let events = self.events.clone();
+        let schema = self.entity.schema;
         let Some(old) = self.raw().await?.attributes else {
             return Ok(None);
         };
         let model = M::from_item(old)?;
-        let event = events.event(&inner, Operation::Delete, M::META.schema, || Body::model(&model), None)?;
+        let event = events.event(&inner, Operation::Delete, schema, || Body::model(&model), None)?;
         publish(&inner, event).await?;
         Ok(Some(model))
     }

@@ -14,20 +14,28 @@ use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::failure::Repeat;
 use crate::key::check_key;
-use crate::model::Model;
+use crate::model::{Entity, Model};
 
 /// A `GetItem`; see [`Repository::get`].
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Get<M: Model> {
     repo: Repository<M>,
     key: Result<Item>,
+    /// The key's entity: its prefixes are added to the key and stripped from the item.
+    entity: Entity,
     consistent: bool,
     keys: KeyOptions,
 }
 
 impl<M: Model> Get<M> {
     pub(crate) fn new(repo: &Repository<M>, key: &M::Key) -> Self {
-        Get { repo: repo.clone(), key: M::key_item(key), consistent: false, keys: KeyOptions::default() }
+        Get {
+            repo: repo.clone(),
+            key: M::key_item(key),
+            entity: M::entity_of_key(key),
+            consistent: false,
+            keys: KeyOptions::default(),
+        }
     }
 
     /// Strongly consistent read.
@@ -44,7 +52,7 @@ impl<M: Model> Get<M> {
         check_key(&inner.keys, &key, true)?;
         Ok(GetItemInput::builder()
             .table_name(&inner.table)
-            .set_key(Some(self.keys.prefixes(inner).added(key)))
+            .set_key(Some(self.keys.prefixes(inner, &self.entity).added(key)))
             .consistent_read(self.consistent))
     }
 
@@ -52,7 +60,7 @@ impl<M: Model> Get<M> {
     pub async fn raw(self) -> Result<GetItemOutput> {
         let repo = self.repo.clone();
         let inner = &repo.adapter.inner;
-        let prefixes = self.keys.prefixes(inner);
+        let prefixes = self.keys.prefixes(inner, &self.entity);
         let output = self
             .plan()?
             .send_with(&inner.client)
@@ -82,6 +90,7 @@ impl<M: Model> fmt::Debug for Get<M> {
         f.debug_struct("Get")
             .field("repo", &self.repo)
             .field("key", &self.key)
+            .field("entity", &self.entity)
             .field("consistent", &self.consistent)
             .field("keys", &self.keys)
             .finish()

@@ -3,6 +3,8 @@
 
 pub(crate) mod batch;
 pub(crate) mod delete;
+#[cfg(test)]
+mod entity_tests;
 pub(crate) mod get;
 pub(crate) mod options;
 pub(crate) mod put;

@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use crate::adapter::{AdapterInner, PrefixValues};
+use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::events::{Body, Event, MessageAttribute, Operation};
+use crate::model::{Entity, Model};
 use crate::prefix::Prefixes;
 
 /// Key settings layered over the adapter's for one call.
@@ -17,16 +19,46 @@ pub(crate) struct KeyOptions {
 }
 
 impl KeyOptions {
-    /// The prefix rules for this call: adapter values overlaid with the per-call ones.
-    pub(crate) fn prefixes(&self, adapter: &AdapterInner) -> Prefixes {
-        if self.hash_prefix.is_none() && self.range_prefix.is_none() {
+    /// The prefix rules of this call for `entity`, the one rule of every path: the per-call values,
+    /// else the entity's own (a family's variant), else the adapter's.
+    pub(crate) fn prefixes(&self, adapter: &AdapterInner, entity: &Entity) -> Prefixes {
+        if self.hash_prefix.is_none() && self.range_prefix.is_none() && !entity.has_prefixes() {
             return adapter.rules.clone();
         }
+        let pick = |call: &Option<String>, own: Option<&'static str>, adapter: &Option<String>| {
+            call.clone().or_else(|| own.map(str::to_owned)).or_else(|| adapter.clone())
+        };
         let values = PrefixValues {
-            hash: self.hash_prefix.clone().or_else(|| adapter.prefixes.hash.clone()),
-            range: self.range_prefix.clone().or_else(|| adapter.prefixes.range.clone()),
+            hash: pick(&self.hash_prefix, entity.hash_prefix, &adapter.prefixes.hash),
+            range: pick(&self.range_prefix, entity.range_prefix, &adapter.prefixes.range),
         };
         values.rules(&adapter.keys)
+    }
+
+    /// The prefix rules of this call for an item of `M` (written, or read back): its entity's.
+    pub(crate) fn item_prefixes<M: Model>(&self, adapter: &AdapterInner, item: &Item) -> Result<Prefixes> {
+        Ok(self.prefixes(adapter, &M::entity_of_item(item)?))
+    }
+}
+
+/// The prefix rules of the entities a call meets, each computed once: a page of a family's items
+/// holds a few entities many times over.
+#[derive(Default)]
+pub(crate) struct EntityPrefixes {
+    known: Vec<(Entity, Prefixes)>,
+}
+
+impl EntityPrefixes {
+    /// The rules for `entity` under `keys` on `adapter`.
+    pub(crate) fn of(&mut self, keys: &KeyOptions, adapter: &AdapterInner, entity: Entity) -> &Prefixes {
+        let at = match self.known.iter().position(|(known, _)| *known == entity) {
+            Some(at) => at,
+            None => {
+                self.known.push((entity, keys.prefixes(adapter, &entity)));
+                self.known.len() - 1
+            }
+        };
+        &self.known[at].1
     }
 }
 

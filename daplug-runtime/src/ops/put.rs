@@ -200,8 +200,10 @@ impl<M: Model> Put<M> {
     /// Everything that can fail before the write is checked here: nothing half-done.
     fn plan(self) -> Result<Planned> {
         let inner = &self.repo.adapter.inner;
-        let schema = M::META.schema;
         let mut item = self.item?;
+        // A family's variant chooses the prefixes and the event's schema (its tag is in the item).
+        let entity = M::entity_of_item(&item)?;
+        let schema = entity.schema;
         check_key(&inner.keys, &item, false)?;
         let operation = match self.mode {
             WriteMode::Insert => Operation::Insert,
@@ -214,7 +216,7 @@ impl<M: Model> Put<M> {
             None => None,
         };
         let versioned = inner.lock.as_ref().is_some_and(|lock| lock.policy == LockPolicy::Version);
-        let prefixes = self.keys.prefixes(inner);
+        let prefixes = self.keys.prefixes(inner, &entity);
         // The event carries the item as written: with the version daplug set, and with key values
         // stripped even when the caller gave them already prefixed (stored as is, like daplug-ddb).
         let body = || {

@@ -68,3 +68,63 @@ impl Model for Thing {
     const META: ModelMeta =
         ModelMeta { hash_key: Some(KeyAttribute { name: "pk", key_type: KeyType::S }), ..ModelMeta::named("Thing") };
 }
+
+/// A family (single-table design) written by hand: an order and its line items under one
+/// partition, told apart by `kind`; line items' sort keys carry `LINE#`, orders' `ORDER#`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub(crate) enum Part {
+    #[serde(rename = "order")]
+    Order { pk: String, sk: String, total: i64 },
+    #[serde(rename = "line")]
+    Line { pk: String, sk: String, qty: i64 },
+}
+
+/// A [`Part`]'s key: the variant says which entity (and so which prefixes) it names.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub(crate) enum PartKey {
+    Order { pk: String, sk: String },
+    Line { pk: String, sk: String },
+}
+
+pub(crate) const ORDER: crate::model::Entity = crate::model::Entity {
+    range_prefix: Some("ORDER#"),
+    tag: Some(("kind", "order")),
+    ..crate::model::Entity::named("Order")
+};
+pub(crate) const LINE: crate::model::Entity = crate::model::Entity {
+    range_prefix: Some("LINE#"),
+    tag: Some(("kind", "line")),
+    ..crate::model::Entity::named("LineItem")
+};
+
+impl Model for Part {
+    type Key = PartKey;
+    type Patch = serde_json::Value;
+    const META: ModelMeta = ModelMeta {
+        hash_key: Some(KeyAttribute { name: "pk", key_type: KeyType::S }),
+        range_key: Some(KeyAttribute { name: "sk", key_type: KeyType::S }),
+        ..ModelMeta::named("Part")
+    };
+
+    fn entity_of_item(item: &crate::codec::item::Item) -> crate::error::Result<crate::model::Entity> {
+        match crate::model::tag_value(item, "kind") {
+            Some("order") => Ok(ORDER),
+            Some("line") => Ok(LINE),
+            _ => Err(crate::model::unknown_tag("Part", "kind", item)),
+        }
+    }
+
+    fn entity_of_key(key: &PartKey) -> crate::model::Entity {
+        match key {
+            PartKey::Order { .. } => ORDER,
+            PartKey::Line { .. } => LINE,
+        }
+    }
+}
+
+/// [`adapter`] keyed by `pk` and `sk`, configured further by `configure`.
+pub(crate) fn family_adapter(configure: impl FnOnce(AdapterBuilder) -> AdapterBuilder) -> Adapter {
+    adapter(|b| configure(b.range_key("sk")))
+}

@@ -22,7 +22,7 @@ use crate::expr::{Condition, KeyGuard, Placeholders};
 use crate::failure::Repeat;
 use crate::key::{check_key, key_of, KeyId};
 use crate::lock::LockCondition;
-use crate::model::Model;
+use crate::model::{Entity, Model};
 use crate::prefix::Prefixes;
 
 /// Most operations one `TransactWriteItems` call accepts.
@@ -57,7 +57,8 @@ impl OpKind {
 struct Op {
     adapter: Adapter,
     kind: OpKind,
-    schema: &'static str,
+    /// The entity (a family's variant) of the item or key: its prefixes, its event's schema.
+    entity: Entity,
     /// The full item for puts, the key otherwise.
     item: Item,
     condition: Option<Condition>,
@@ -119,13 +120,15 @@ impl TransactWrite {
     }
 
     fn put<N: Model>(mut self, repo: &Repository<N>, model: &N, kind: OpKind, condition: Option<Condition>) -> Self {
-        let op = model.to_item().map(|item| Op {
-            adapter: repo.adapter.clone(),
-            kind,
-            schema: N::META.schema,
-            item,
-            condition,
-            body: Body::item::<N>,
+        let op = model.to_item().and_then(|item| {
+            Ok(Op {
+                adapter: repo.adapter.clone(),
+                kind,
+                entity: N::entity_of_item(&item)?,
+                item,
+                condition,
+                body: Body::item::<N>,
+            })
         });
         self.ops.push(op);
         self
@@ -141,7 +144,7 @@ impl TransactWrite {
         let op = N::key_item(key).map(|item| Op {
             adapter: repo.adapter.clone(),
             kind,
-            schema: N::META.schema,
+            entity: N::entity_of_key(key),
             item,
             condition,
             body: Body::item::<N>,
@@ -237,13 +240,14 @@ impl TransactWrite {
         for (position, op) in ops.iter().enumerate() {
             let inner = &op.adapter.inner;
             check_key(&inner.keys, &op.item, !op.kind.is_put())?;
-            let rules = self.keys.prefixes(inner);
+            let rules = self.keys.prefixes(inner, &op.entity);
+            let schema = op.entity.schema;
             // Version locking covers transactional puts exactly as single ones.
             let mut item = op.item.clone();
             let lock = match &inner.lock {
-                Some(lock) if op.kind.is_put() => lock
-                    .version_put(&mut item, op.kind == OpKind::Insert)
-                    .map_err(|err| err.into_validation(op.schema))?,
+                Some(lock) if op.kind.is_put() => {
+                    lock.version_put(&mut item, op.kind == OpKind::Insert).map_err(|err| err.into_validation(schema))?
+                }
                 _ => None,
             };
             let stored = rules.added(item.clone());
@@ -256,11 +260,11 @@ impl TransactWrite {
                 // The item as written (version set, key values stripped even when given prefixed), as
                 // single writes publish it; a delete's key.
                 let body = || match op.kind {
-                    OpKind::Delete => Body::key(&inner.keys, op.schema, &rules.stripped(op.item.clone())),
+                    OpKind::Delete => Body::key(&inner.keys, schema, &rules.stripped(op.item.clone())),
                     _ => (op.body)(rules.stripped(item.clone())),
                 };
                 if let (Some(event), Some(sink)) =
-                    (self.events.event(inner, operation, op.schema, body, Some(position))?, inner.sink.as_ref())
+                    (self.events.event(inner, operation, schema, body, Some(position))?, inner.sink.as_ref())
                 {
                     events.push((sink.clone(), event));
                 }

@@ -9,20 +9,21 @@ use tracing::Instrument;
 
 use super::engine::{Engine, Kind, ProgressFn};
 use super::prepare::{Duplicates, Prepared};
-use super::{BATCH_GET_LIMIT, DEFAULT_CONCURRENCY};
+use super::{Entries, BATCH_GET_LIMIT, DEFAULT_CONCURRENCY};
 use crate::adapter::Repository;
 use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::key::{check_key, KeyId};
-use crate::model::Model;
-use crate::ops::options::{option_setters, KeyOptions};
+use crate::model::{Entity, Model};
+use crate::ops::options::{option_setters, EntityPrefixes, KeyOptions};
+use crate::prefix::Prefixes;
 use crate::retry::RetryPolicy;
 
 /// A `batch_get`; see [`Repository::batch_get`].
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BatchGet<M: Model> {
     repo: Repository<M>,
-    entries: Result<Vec<Item>>,
+    entries: Entries,
     consistent: bool,
     concurrency: usize,
     retry: RetryPolicy,
@@ -43,7 +44,7 @@ impl<M: Model> fmt::Debug for BatchGet<M> {
 }
 
 impl<M: Model> BatchGet<M> {
-    pub(crate) fn new(repo: &Repository<M>, keys: Result<Vec<Item>>) -> Self {
+    pub(crate) fn new(repo: &Repository<M>, keys: Entries) -> Self {
         BatchGet {
             repo: repo.clone(),
             entries: keys,
@@ -68,14 +69,18 @@ impl<M: Model> BatchGet<M> {
         if self.concurrency == 0 {
             return Err(Error::Config("batch concurrency must be at least 1".into()));
         }
-        let originals = self.entries?;
+        let (originals, entities): (Vec<Item>, Vec<Entity>) = self.entries?.into_iter().unzip();
         for key in &originals {
             check_key(&inner.keys, key, true)?;
         }
-        let prefixes = self.keys.prefixes(&inner);
+        let mut known = EntityPrefixes::default();
+        let rules: Vec<Prefixes> =
+            entities.iter().map(|entity| known.of(&self.keys, &inner, *entity).clone()).collect();
         // Reads are idempotent: a repeated key is read once (DynamoDB rejects duplicates in a call).
-        let prepared = Prepared::new(&inner, &originals, |key| prefixes.added(key.clone()), Duplicates::KeepFirst)?;
-        let order: Vec<KeyId> = prepared.pending.iter().map(|p| p.key.clone()).collect();
+        let prepared =
+            Prepared::new(&inner, &originals, |index, key| rules[index].added(key.clone()), Duplicates::KeepFirst)?;
+        // Each item found is stripped by its key's entity.
+        let order: Vec<(KeyId, usize)> = prepared.pending.iter().map(|p| (p.key.clone(), p.index)).collect();
         let span = tracing::debug_span!(
             "daplug.batch_get",
             table = %inner.table,
@@ -112,7 +117,10 @@ impl<M: Model> BatchGet<M> {
         }
         let mut found: HashMap<KeyId, Item> =
             outcome.items.into_iter().map(|item| (KeyId::of(&inner.keys, &item), item)).collect();
-        order.iter().filter_map(|key| found.remove(key)).map(|item| M::from_item(prefixes.stripped(item))).collect()
+        order
+            .iter()
+            .filter_map(|(key, index)| found.remove(key).map(|item| M::from_item(rules[*index].stripped(item))))
+            .collect()
     }
 }
 

@@ -21,6 +21,14 @@ mod write;
 pub use get::BatchGet;
 pub use write::BatchWrite;
 
+use crate::codec::item::Item;
+use crate::error::Result;
+use crate::model::Entity;
+
+/// A batch's requests as the caller gave them (items or keys, unprefixed), each with its entity (a
+/// family's variant), whose prefixes and schema it is written and published with.
+pub(crate) type Entries = Result<Vec<(Item, Entity)>>;
+
 /// The settings both batch request types share: concurrency, retries and progress reports.
 macro_rules! batch_setters {
     ($ty:ident) => {

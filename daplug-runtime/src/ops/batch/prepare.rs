@@ -33,19 +33,19 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    /// Prefixes every entry and checks keys are unique, handling repeats as `duplicates` says. Keys
+    /// Prefixes every entry (`prefix` is given its position) and checks keys are unique, handling repeats as `duplicates` says. Keys
     /// are compared as stored (after prefixing).
     pub(super) fn new(
         inner: &AdapterInner,
         originals: &[Item],
-        prefix: impl Fn(&Item) -> Item,
+        prefix: impl Fn(usize, &Item) -> Item,
         duplicates: Duplicates,
     ) -> Result<Self> {
         let mut latest: HashMap<KeyId, usize> = HashMap::with_capacity(originals.len());
         let mut pending = Vec::with_capacity(originals.len());
         let mut dropped = HashSet::new();
         for (index, original) in originals.iter().enumerate() {
-            let item = prefix(original);
+            let item = prefix(index, original);
             let key = KeyId::of(&inner.keys, &item);
             if let Some(&earlier) = latest.get(&key) {
                 match duplicates {
@@ -89,7 +89,7 @@ mod tests {
     fn prepare(originals: &[Item], duplicates: Duplicates) -> Result<Prepared> {
         let adapter = adapter(|b| b);
         let prefixes = Prefixes::none().with("pk", "t#");
-        Prepared::new(&adapter.inner, originals, |item| prefixes.added(item.clone()), duplicates)
+        Prepared::new(&adapter.inner, originals, |_, item| prefixes.added(item.clone()), duplicates)
     }
 
     fn indexes(prepared: &Prepared) -> Vec<usize> {

@@ -9,14 +9,16 @@ use tracing::Instrument;
 
 use super::engine::{Engine, Kind, ProgressFn};
 use super::prepare::{Duplicates, Prepared};
-use super::{BatchSummary, BATCH_WRITE_LIMIT, DEFAULT_CONCURRENCY};
+use super::{BatchSummary, Entries, BATCH_WRITE_LIMIT, DEFAULT_CONCURRENCY};
 use crate::adapter::Repository;
 use crate::codec::item::Item;
 use crate::error::{Error, Result};
 use crate::events::{Body, Event, Operation};
 use crate::key::check_key;
+use crate::model::Entity;
 use crate::model::Model;
-use crate::ops::options::{option_setters, EventOptions, KeyOptions};
+use crate::ops::options::{option_setters, EntityPrefixes, EventOptions, KeyOptions};
+use crate::prefix::Prefixes;
 use crate::retry::RetryPolicy;
 
 /// A `batch_insert` or `batch_delete`; see [`Repository::batch_insert`]. `.await` it (or call
@@ -32,7 +34,7 @@ use crate::retry::RetryPolicy;
 pub struct BatchWrite<M: Model> {
     repo: Repository<M>,
     kind: Kind,
-    entries: Result<Vec<Item>>,
+    entries: Entries,
     batch_size: usize,
     concurrency: usize,
     deduplicate: bool,
@@ -59,16 +61,16 @@ impl<M: Model> fmt::Debug for BatchWrite<M> {
 
 impl<M: Model> BatchWrite<M> {
     /// A `batch_insert` of these items.
-    pub(crate) fn insert(repo: &Repository<M>, items: Result<Vec<Item>>) -> Self {
+    pub(crate) fn insert(repo: &Repository<M>, items: Entries) -> Self {
         Self::new(repo, Kind::Put, items)
     }
 
     /// A `batch_delete` of these keys.
-    pub(crate) fn delete(repo: &Repository<M>, keys: Result<Vec<Item>>) -> Self {
+    pub(crate) fn delete(repo: &Repository<M>, keys: Entries) -> Self {
         Self::new(repo, Kind::Delete, keys)
     }
 
-    fn new(repo: &Repository<M>, kind: Kind, entries: Result<Vec<Item>>) -> Self {
+    fn new(repo: &Repository<M>, kind: Kind, entries: Entries) -> Self {
         BatchWrite {
             repo: repo.clone(),
             kind,
@@ -111,14 +113,16 @@ impl<M: Model> BatchWrite<M> {
         if self.concurrency == 0 {
             return Err(Error::Config("batch concurrency must be at least 1".into()));
         }
-        let originals = self.entries?;
+        let (originals, entities): (Vec<Item>, Vec<Entity>) = self.entries?.into_iter().unzip();
         let exact = self.kind == Kind::Delete;
         for entry in &originals {
             check_key(&inner.keys, entry, exact)?;
         }
-        let prefixes = self.keys.prefixes(&inner);
+        let mut known = EntityPrefixes::default();
+        let rules: Vec<Prefixes> =
+            entities.iter().map(|entity| known.of(&self.keys, &inner, *entity).clone()).collect();
         let duplicates = if self.deduplicate { Duplicates::KeepLast } else { Duplicates::Reject };
-        let prepared = Prepared::new(&inner, &originals, |item| prefixes.added(item.clone()), duplicates)?;
+        let prepared = Prepared::new(&inner, &originals, |index, item| rules[index].added(item.clone()), duplicates)?;
 
         // Events are built before anything is written: a bad attribute or body fails the call early.
         let mut events: HashMap<usize, Event> = HashMap::new();
@@ -126,8 +130,8 @@ impl<M: Model> BatchWrite<M> {
             for pending in &prepared.pending {
                 let original = &originals[pending.index];
                 let position = Some(pending.index);
-                let schema = M::META.schema;
-                let stripped = || prefixes.stripped(original.clone());
+                let schema = entities[pending.index].schema;
+                let stripped = || rules[pending.index].stripped(original.clone());
                 // The same body as a single write's event: the model (or, deleted, the key), key values
                 // stripped.
                 let event = match self.kind {

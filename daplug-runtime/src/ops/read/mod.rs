@@ -14,7 +14,7 @@ use aws_sdk_dynamodb::operation::scan::{ScanInput, ScanOutput};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use tracing::Instrument;
 
-use super::options::KeyOptions;
+use super::options::{EntityPrefixes, KeyOptions};
 use crate::adapter::Repository;
 use crate::codec::item::Item;
 use crate::error::{Error, Result};
@@ -53,6 +53,8 @@ struct ReadSpec<M: Model> {
     consistent: bool,
     start: Option<Item>,
     segment: Option<(i32, i32)>,
+    /// Items of a family whose tag the model does not know are left out instead of failing the read.
+    skip_unknown: bool,
     keys: KeyOptions,
 }
 
@@ -68,6 +70,7 @@ impl<M: Model> Clone for ReadSpec<M> {
             consistent: self.consistent,
             start: self.start.clone(),
             segment: self.segment,
+            skip_unknown: self.skip_unknown,
             keys: self.keys.clone(),
         }
     }
@@ -85,6 +88,7 @@ impl<M: Model> fmt::Debug for ReadSpec<M> {
             .field("consistent", &self.consistent)
             .field("start", &self.start)
             .field("segment", &self.segment)
+            .field("skip_unknown", &self.skip_unknown)
             .field("keys", &self.keys)
             .finish()
     }
@@ -104,16 +108,6 @@ struct Expressions {
     start: Option<Item>,
 }
 
-/// Strips prefixes from a response's items and last evaluated key.
-fn strip(prefixes: &Prefixes, items: &mut Option<Vec<Item>>, last: &mut Option<Item>) {
-    for item in items.iter_mut().flatten() {
-        prefixes.strip_item(item);
-    }
-    if let Some(key) = last.as_mut() {
-        prefixes.strip_item(key);
-    }
-}
-
 /// A raw page: items and last evaluated key already prefix-stripped.
 struct RawPage {
     items: Vec<Item>,
@@ -127,7 +121,7 @@ struct RawPage {
 macro_rules! shared_settings {
     ($spec:expr, $builder:expr, $kind:expr) => {{
         let inner = &$spec.repo.adapter.inner;
-        let e = $spec.expressions(&$spec.keys.prefixes(inner), $kind)?;
+        let e = $spec.expressions(&$spec.keys.prefixes(inner, &M::ENTITY), $kind)?;
         let input = $builder
             .table_name(&inner.table)
             .set_index_name($spec.index.clone())
@@ -153,6 +147,7 @@ impl<M: Model> ReadSpec<M> {
             consistent: false,
             start: None,
             segment: None,
+            skip_unknown: false,
             keys: KeyOptions::default(),
         }
     }
@@ -205,8 +200,46 @@ impl<M: Model> ReadSpec<M> {
             .instrument(self.span())
             .await
             .map_err(|err| Error::dynamodb("Query", Repeat::Read, err))?;
-        strip(&self.keys.prefixes(inner), &mut out.items, &mut out.last_evaluated_key);
+        self.strip(&mut out.items, &mut out.last_evaluated_key)?;
         Ok(out)
+    }
+
+    /// Strips prefixes from a response's items, each by its entity (a family's items by their
+    /// tags), and from its last evaluated key by the model's own (the key it was queried with). An
+    /// item whose entity the model does not know fails the read, or is left out under
+    /// `skip_unknown`.
+    fn strip(&self, items: &mut Option<Vec<Item>>, last: &mut Option<Item>) -> Result<()> {
+        let inner = &self.repo.adapter.inner;
+        let mut known = EntityPrefixes::default();
+        if let Some(items) = items.as_mut() {
+            let mut failed = None;
+            items.retain_mut(|item| {
+                if failed.is_some() {
+                    return false;
+                }
+                match M::entity_of_item(item) {
+                    Ok(entity) => {
+                        known.of(&self.keys, inner, entity).strip_item(item);
+                        true
+                    }
+                    Err(Error::UnknownTag { tag, value, .. }) if self.skip_unknown => {
+                        tracing::debug!(schema = M::META.schema, tag, ?value, "item of an unknown entity type skipped");
+                        false
+                    }
+                    Err(err) => {
+                        failed = Some(err);
+                        false
+                    }
+                }
+            });
+            if let Some(err) = failed {
+                return Err(err);
+            }
+        }
+        if let Some(key) = last.as_mut() {
+            self.keys.prefixes(inner, &M::ENTITY).strip_item(key);
+        }
+        Ok(())
     }
 
     /// Sends one `Scan`; items and last evaluated key come back prefix-stripped.
@@ -218,7 +251,7 @@ impl<M: Model> ReadSpec<M> {
             .instrument(self.span())
             .await
             .map_err(|err| Error::dynamodb("Scan", Repeat::Read, err))?;
-        strip(&self.keys.prefixes(inner), &mut out.items, &mut out.last_evaluated_key);
+        self.strip(&mut out.items, &mut out.last_evaluated_key)?;
         Ok(out)
     }
 

@@ -69,6 +69,13 @@ macro_rules! read_request {
                 self.0.start = Some(key);
                 self
             }
+            /// `true`: items of a family whose tag names no entity type this model reads (written by
+            /// a newer service, say) are left out (logged at debug level) instead of failing the read
+            /// with [`Error::UnknownTag`](crate::Error::UnknownTag), which carries the item.
+            pub fn skip_unknown(mut self, skip: bool) -> Self {
+                self.0.skip_unknown = skip;
+                self
+            }
             /// Reads one page (same as `.await`).
             pub async fn send(self) -> Result<Page<M>> {
                 self.0.page($kind).await

@@ -30,7 +30,7 @@ use crate::events::{Body, Operation};
 use crate::expr::{attribute_value, update, KeyGuard, Placeholders};
 use crate::failure::Repeat;
 use crate::key::check_key;
-use crate::model::Model;
+use crate::model::{Entity, Model};
 use crate::not_applied::RetryNotApplied;
 use crate::ops::options::{option_setters, publish, EventOptions};
 use crate::prefix::Prefixes;
@@ -133,6 +133,8 @@ use crate::prefix::Prefixes;
 pub struct OneRequestUpdate<M: Model> {
     spec: UpdateSpec<M>,
     key: Result<Item>,
+    /// The key's entity: its prefixes, its schema on the event.
+    entity: Entity,
     ops: Vec<Op>,
 }
 
@@ -141,6 +143,7 @@ impl<M: Model> fmt::Debug for OneRequestUpdate<M> {
         f.debug_struct("OneRequestUpdate")
             .field("spec", &self.spec)
             .field("key", &self.key)
+            .field("entity", &self.entity)
             .field("ops", &self.ops)
             .finish()
     }
@@ -174,15 +177,18 @@ impl<M: Model> Update<M> {
     /// # let _ = order; Ok(()) }
     /// ```
     pub fn in_one_request(self) -> OneRequestUpdate<M> {
-        let key = match self.source {
-            Source::Key(key) => key,
-            Source::Query { .. } => Err(Error::Config(
-                "in_one_request updates an item by key; update_where reads the item first (send it without \
-                 in_one_request, or update the key it finds)"
-                    .into(),
-            )),
+        let (key, entity) = match self.source {
+            Source::Key(key, entity) => (key, entity),
+            Source::Query { .. } => (
+                Err(Error::Config(
+                    "in_one_request updates an item by key; update_where reads the item first (send it without \
+                     in_one_request, or update the key it finds)"
+                        .into(),
+                )),
+                M::ENTITY,
+            ),
         };
-        OneRequestUpdate { spec: self.spec, key, ops: Vec::new() }
+        OneRequestUpdate { spec: self.spec, key, entity, ops: Vec::new() }
     }
 }
 
@@ -298,10 +304,11 @@ impl<M: Model> OneRequestUpdate<M> {
     fn prepare(self) -> Result<Prepared> {
         let spec = &self.spec;
         let inner = &spec.repo.adapter.inner;
-        let schema = M::META.schema;
+        let schema = self.entity.schema;
         let key = self.key?;
         check_key(&inner.keys, &key, true)?;
-        let prefixes = spec.keys.prefixes(inner);
+        let prefixes = spec.keys.prefixes(inner, &self.entity);
+        refuse_entity_change::<M>(&self.entity, spec.patch()?)?;
         let lock = spec.lock()?;
         let unprefixed = prefixes.stripped(key.clone());
         let request = Request {
@@ -363,7 +370,7 @@ impl<M: Model> OneRequestUpdate<M> {
     /// Runs the update and reports stale and lost-race results as values.
     pub async fn outcome(self) -> Result<UpdateOutcome<M>> {
         let inner = self.spec.repo.adapter.inner.clone();
-        let schema = M::META.schema;
+        let schema = self.entity.schema;
         let span = tracing::debug_span!(
             "daplug.update",
             table = %inner.table,
@@ -428,6 +435,23 @@ impl<M: Model> OneRequestUpdate<M> {
         }
         .instrument(span)
         .await
+    }
+}
+
+/// A patch that sets a family's tag to another entity's value is refused: the entity chose the key's
+/// prefixes, so the item would be left under another entity's key rules (as the read-merge-write
+/// update refuses it).
+fn refuse_entity_change<M: Model>(entity: &Entity, patch: &AttributeValue) -> Result<()> {
+    let (Some((tag, _)), AttributeValue::M(patch)) = (entity.tag, patch) else { return Ok(()) };
+    let Some(given) = patch.get(tag) else { return Ok(()) };
+    let tagged: Item = [(tag.to_owned(), given.clone())].into_iter().collect();
+    match M::entity_of_item(&tagged) {
+        Ok(named) if named == *entity => Ok(()),
+        _ => Err(Error::Validation {
+            schema: entity.schema,
+            path: tag.to_owned(),
+            message: "an update cannot change an item's entity type".into(),
+        }),
     }
 }
 

@@ -27,7 +27,7 @@ use crate::expr::KeyGuard;
 use crate::failure::Repeat;
 use crate::key::{check_key, key_of};
 use crate::lock::{LockDecision, LockPolicy};
-use crate::model::Model;
+use crate::model::{Entity, Model};
 use crate::ops::options::{option_setters, publish};
 use crate::ops::put::{conditional_put, send_conditional_put, PutOutcome};
 use crate::ops::read::Query;
@@ -35,14 +35,18 @@ use crate::prefix::Prefixes;
 
 /// Where the item to update comes from.
 pub(crate) enum Source<M: Model> {
-    Key(Result<Item>),
-    Query { query: Box<Query<M>>, first_match: bool },
+    /// The key, and its entity (whose prefixes the read adds).
+    Key(Result<Item>, Entity),
+    Query {
+        query: Box<Query<M>>,
+        first_match: bool,
+    },
 }
 
 impl<M: Model> fmt::Debug for Source<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Source::Key(key) => f.debug_tuple("Key").field(key).finish(),
+            Source::Key(key, entity) => f.debug_tuple("Key").field(key).field(entity).finish(),
             Source::Query { query, first_match } => {
                 f.debug_struct("Query").field("query", query).field("first_match", first_match).finish()
             }
@@ -77,7 +81,7 @@ impl<M: Model> fmt::Debug for Update<M> {
 impl<M: Model> Update<M> {
     /// An update of the item with this key.
     pub(crate) fn by_key<P: Serialize + ?Sized>(repo: &Repository<M>, key: &M::Key, patch: &P) -> Self {
-        Self::new(repo, Source::Key(M::key_item(key)), patch)
+        Self::new(repo, Source::Key(M::key_item(key), M::entity_of_key(key)), patch)
     }
 
     /// An update of the item `query` finds.
@@ -190,7 +194,8 @@ impl<M: Model> Update<M> {
     pub(super) fn plan_write(&self, original: Item, prefixes: &Prefixes) -> Result<Step<M>> {
         let spec = &self.spec;
         let inner = &spec.repo.adapter.inner;
-        let schema = M::META.schema;
+        let entity = M::entity_of_item(&original)?;
+        let schema = entity.schema;
         let key = key_of(&inner.keys, &original);
         let changes =
             changes(spec.patch()?, spec.list, spec.map, inner.keys.attributes(), Some(&key), M::META.replaced)
@@ -239,6 +244,15 @@ impl<M: Model> Update<M> {
         // even where the model has no field for it.
         let model = M::from_item(merged)?;
         let mut item = model.to_item()?;
+        // The entity chose the key's prefixes: an update that changed it (a family's tag) would
+        // store the item under another entity's key rules.
+        if M::entity_of_item(&item)? != entity {
+            return Err(Error::Validation {
+                schema,
+                path: entity.tag.map_or(".", |(tag, _)| tag).to_owned(),
+                message: "an update cannot change an item's entity type".into(),
+            });
+        }
         if let Some((attribute, value)) = set {
             item.insert(attribute, value);
         }
@@ -247,13 +261,13 @@ impl<M: Model> Update<M> {
         Ok(Step::Write { input: Box::new(input), event, model })
     }
 
-    /// The stored item (prefix-stripped) and the prefix rules of this call.
+    /// The stored item (prefix-stripped) and the prefix rules of this call (its entity's).
     async fn fetch_original(&self) -> Result<(Item, Prefixes)> {
         let inner = &self.spec.repo.adapter.inner;
-        let prefixes = self.spec.keys.prefixes(inner);
         let not_found = || Error::NotFound { table: inner.table.clone() };
-        let original = match &self.source {
-            Source::Key(key) => {
+        match &self.source {
+            Source::Key(key, entity) => {
+                let prefixes = self.spec.keys.prefixes(inner, entity);
                 let key = key
                     .as_ref()
                     .map_err(|err| Error::Serialize { schema: M::META.schema, message: err.to_string() })?;
@@ -267,7 +281,7 @@ impl<M: Model> Update<M> {
                     .send()
                     .await
                     .map_err(|err| Error::dynamodb("GetItem", Repeat::Read, err))?;
-                prefixes.stripped(output.item.ok_or_else(not_found)?)
+                Ok((prefixes.stripped(output.item.ok_or_else(not_found)?), prefixes))
             }
             Source::Query { query, first_match } => {
                 let mut items = query.raw_items().await?;
@@ -277,10 +291,11 @@ impl<M: Model> Update<M> {
                 if items.is_empty() {
                     return Err(not_found());
                 }
-                items.swap_remove(0)
+                let original = items.swap_remove(0);
+                let prefixes = self.spec.keys.item_prefixes::<M>(inner, &original)?;
+                Ok((original, prefixes))
             }
-        };
-        Ok((original, prefixes))
+        }
     }
 }
 
