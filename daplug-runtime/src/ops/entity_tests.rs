@@ -100,3 +100,34 @@ fn an_unknown_tag_is_a_typed_error_carrying_the_item() {
     let untagged: crate::codec::item::Item = [("pk".to_owned(), s("o-1"))].into();
     assert!(matches!(Part::entity_of_item(&untagged), Err(Error::UnknownTag { value: None, .. })));
 }
+
+#[test]
+fn a_variants_query_is_narrowed_by_its_sort_key_prefix_unless_its_key_condition_names_the_sort_key() {
+    use crate::ops::test_support::LineItem;
+    let repo = family_adapter(|b| b).repository::<LineItem>();
+    let input = repo.query().key_eq("pk", "o-1").plan().unwrap().build().unwrap();
+    assert_eq!(input.key_condition_expression(), Some("(#n0 = :v0) AND (begins_with(#n1, :v1))"));
+    assert_eq!(input.expression_attribute_names().unwrap()["#n1"], "sk");
+    assert_eq!(input.expression_attribute_values().unwrap()[":v1"], s("LINE#"));
+    assert_eq!(input.filter_expression(), None);
+    let input = repo.query().key_eq("pk", "o-1").key_begins_with("sk", "2024").plan().unwrap().build().unwrap();
+    assert_eq!(input.key_condition_expression(), Some("(#n0 = :v0) AND (begins_with(#n1, :v1))"));
+    assert_eq!(input.expression_attribute_values().unwrap()[":v1"], s("LINE#2024"));
+}
+
+#[test]
+fn a_variants_scan_index_query_or_unprefixed_query_is_narrowed_by_its_tag() {
+    use crate::ops::test_support::{LineItem, Note};
+    let repo = family_adapter(|b| b).repository::<LineItem>();
+    let scan = repo.scan().plan().unwrap().build().unwrap();
+    assert_eq!(scan.filter_expression(), Some("#n0 = :v0"));
+    assert_eq!(scan.expression_attribute_names().unwrap()["#n0"], "kind");
+    assert_eq!(scan.expression_attribute_values().unwrap()[":v0"], s("line"));
+    let by_index = repo.query().index("by_status").key_eq("status", "open").plan().unwrap().build().unwrap();
+    assert_eq!(by_index.filter_expression(), Some("#n1 = :v1"));
+    let notes = family_adapter(|b| b).repository::<Note>();
+    let input = notes.query().key_eq("pk", "o-1").plan().unwrap().build().unwrap();
+    assert_eq!(input.key_condition_expression(), Some("#n0 = :v0"));
+    assert_eq!(input.filter_expression(), Some("#n1 = :v1"));
+    assert_eq!(input.expression_attribute_values().unwrap()[":v1"], s("note"));
+}

@@ -128,3 +128,42 @@ impl Model for Part {
 pub(crate) fn family_adapter(configure: impl FnOnce(AdapterBuilder) -> AdapterBuilder) -> Adapter {
     adapter(|b| configure(b.range_key("sk")))
 }
+
+/// One variant of [`Part`] as a model of its own: its repository reads and writes line items only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct LineItem {
+    pub(crate) kind: String,
+    pub(crate) pk: String,
+    pub(crate) sk: String,
+    pub(crate) qty: i64,
+}
+
+impl Model for LineItem {
+    type Key = PartKey;
+    type Patch = serde_json::Value;
+    const META: ModelMeta = Part::META;
+    const ENTITY: crate::model::Entity = LINE;
+
+    fn entity_of_item(item: &crate::codec::item::Item) -> crate::error::Result<crate::model::Entity> {
+        match crate::model::tag_value(item, "kind") {
+            Some("line") => Ok(LINE),
+            _ => Err(crate::model::unknown_tag("LineItem", "kind", item)),
+        }
+    }
+}
+
+/// A variant without a sort-key prefix of its own: its reads are narrowed by its tag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Note {
+    pub(crate) kind: String,
+    pub(crate) pk: String,
+    pub(crate) sk: String,
+}
+
+impl Model for Note {
+    type Key = PartKey;
+    type Patch = serde_json::Value;
+    const META: ModelMeta = Part::META;
+    const ENTITY: crate::model::Entity =
+        crate::model::Entity { tag: Some(("kind", "note")), ..crate::model::Entity::named("Note") };
+}

@@ -11,6 +11,7 @@ use aws_sdk_dynamodb::operation::query::builders::QueryInputBuilder;
 use aws_sdk_dynamodb::operation::query::{QueryInput, QueryOutput};
 use aws_sdk_dynamodb::operation::scan::builders::ScanInputBuilder;
 use aws_sdk_dynamodb::operation::scan::{ScanInput, ScanOutput};
+use aws_sdk_dynamodb::types::AttributeValue;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use tracing::Instrument;
 
@@ -100,6 +101,15 @@ enum Kind {
     Scan,
 }
 
+/// What keeps a read on one variant of a family to its own items ([`ReadSpec::narrowing`]).
+enum Narrowing {
+    None,
+    /// Added to the key condition.
+    SortKey(Condition),
+    /// Added to the filter.
+    Tag(Condition),
+}
+
 /// The rendered expressions of one request.
 struct Expressions {
     key_condition: Option<String>,
@@ -152,10 +162,37 @@ impl<M: Model> ReadSpec<M> {
         }
     }
 
+    /// How a read on one variant of a family is kept to that variant's items: by its sort-key
+    /// prefix in the key condition (a query of the table whose key condition leaves the sort key
+    /// open: `begins_with(sk, "LINE#")`), else by a filter on its tag (`kind = "line"`: scans,
+    /// index queries, variants without a sort-key prefix of their own). A key condition that names
+    /// the sort key narrows by itself: its values carry the prefix, and every string between two
+    /// strings that start with `LINE#` starts with it too (no other variant's prefix starts with
+    /// `LINE#`: `schema!` refuses such families). Nothing for a model that is not a variant.
+    fn narrowing(&self, prefixes: &Prefixes, kind: Kind) -> Narrowing {
+        let entity = M::ENTITY;
+        let Some((tag, value)) = entity.tag else { return Narrowing::None };
+        let keys = &self.repo.adapter.inner.keys;
+        let sort_prefix = keys.range_key.as_deref().filter(|range| prefixes.prefix_of(range).is_some());
+        if let (Some(range), Some(_), Kind::Query, None) = (sort_prefix, entity.range_prefix, kind, &self.index) {
+            let named = self.key.iter().flat_map(Condition::attributes).any(|path| path.top_level() == range);
+            // The empty value is prefixed like every value of the sort key: `begins_with(sk, "LINE#")`.
+            return if named { Narrowing::None } else { Narrowing::SortKey(Condition::begins_with(range, "")) };
+        }
+        Narrowing::Tag(Condition::eq_value(tag, AttributeValue::S(value.to_owned())))
+    }
+
     /// The expressions of one request (through one placeholder table) and its start key, prefixed.
     fn expressions(&self, prefixes: &Prefixes, kind: Kind) -> Result<Expressions> {
         let mut placeholders = Placeholders::default();
-        let key_condition = match Condition::all(self.key.clone()) {
+        let (mut key, mut filter) = (self.key.clone(), self.filter.clone());
+        match self.narrowing(prefixes, kind) {
+            Narrowing::None => {}
+            Narrowing::SortKey(condition) if !key.is_empty() => key.push(condition),
+            Narrowing::SortKey(_) => {}
+            Narrowing::Tag(condition) => filter.push(condition),
+        }
+        let key_condition = match Condition::all(key) {
             Some(cond) => Some(cond.render(&mut placeholders, prefixes)?),
             None if kind == Kind::Query => {
                 return Err(Error::Config("a query needs a key condition (key_eq on the partition key)".into()))
@@ -168,8 +205,7 @@ impl<M: Model> ReadSpec<M> {
                 key_filter::refuse_keys(&self.filter, &keys, index)?;
             }
         }
-        let filter =
-            Condition::all(self.filter.clone()).map(|cond| cond.render(&mut placeholders, prefixes)).transpose()?;
+        let filter = Condition::all(filter).map(|cond| cond.render(&mut placeholders, prefixes)).transpose()?;
         let start = self.start.clone().map(|key| prefixes.added(key));
         Ok(Expressions { key_condition, filter, placeholders, start })
     }
