@@ -441,6 +441,49 @@ pub struct KeyMeta {
     /// Where an update replaces a map whole (the model's union values): each path as field wire
     /// names, `None` standing for any key of a map.
     pub replaced: Vec<Vec<Option<String>>>,
+    /// Set on a variant of a family (a discriminated union with `x-daplug`): the tag property's
+    /// wire name and the values that name this variant (the first is its own). Its keys are the
+    /// family's, its sort-key prefix its own, and its reads keep to its own items.
+    pub entity_tag: Option<(String, Vec<String>)>,
+}
+
+/// A family: a discriminated union with `x-daplug`, stored in one table (single-table design). The
+/// union is a model whose values are its variants' items; each variant is a model of its own (its
+/// struct's [`KeyMeta`] carries the family's keys, its own prefixes and its tag).
+#[derive(Debug, Clone)]
+pub struct Family {
+    /// The union's Rust name.
+    pub name: String,
+    /// The union's keys, lock attribute, and indexes (its own and every variant's, for table
+    /// creation); no prefixes of its own beyond the partition key's.
+    pub meta: KeyMeta,
+    /// The tag property's wire name.
+    pub tag: String,
+    /// `<Name>Key`: the enum of the variants' keys.
+    pub key: String,
+    /// `<Name>Patch`: the enum of the variants' patches.
+    pub patch: String,
+    /// The variants, in the union's order.
+    pub members: Vec<Member>,
+}
+
+/// One variant of a [`Family`].
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// The union's variant identifier.
+    pub alternative: String,
+    /// The variant's struct (a model of its own).
+    pub model: String,
+    /// Its schema name (events' `schema` attribute).
+    pub schema_name: String,
+    /// Its key and patch companions.
+    pub companions: Companions,
+    /// The tag values that name it (the first is its own).
+    pub tags: Vec<String>,
+    /// Its partition key prefix (the family's).
+    pub hash_prefix: Option<String>,
+    /// Its sort key prefix (its own).
+    pub range_prefix: Option<String>,
 }
 
 /// Everything `schema!` generates: types in a stable order plus the files to track for rebuilds.
@@ -450,6 +493,8 @@ pub struct Module {
     pub defs: Vec<TypeDef>,
     /// Absolute paths of every spec file read, for `include_str!` (rebuild when one changes).
     pub includes: Vec<String>,
+    /// The families among the unions (discriminated unions with `x-daplug`), by name.
+    pub families: Vec<Family>,
 }
 
 impl Module {
@@ -466,7 +511,9 @@ impl Module {
         let mut pending: Vec<&str> = self
             .defs
             .iter()
-            .filter(|d| matches!(d, TypeDef::Struct(s) if s.model.is_some()))
+            .filter(|d| {
+                matches!(d, TypeDef::Struct(s) if s.model.is_some()) || self.families.iter().any(|f| f.name == d.name())
+            })
             .map(TypeDef::name)
             .collect();
         let mut stored = BTreeSet::new();

@@ -849,3 +849,75 @@ fn all_of_with_an_impossible_member_admits_nothing() {
     assert_eq!(s_field(&m, "b").ty, Ty::Nothing);
     assert!(matches!(find(&m, "N"), TypeDef::Alias(a) if a.ty == Ty::Nothing));
 }
+
+#[test]
+fn a_union_with_x_daplug_is_a_family_and_its_variants_models() {
+    let module = lower_ok(&fixture("families.yml"));
+    let family = module.families.iter().find(|f| f.name == "OrderPart").expect("a family");
+    assert_eq!(
+        (family.key.as_str(), family.patch.as_str(), family.tag.as_str()),
+        ("OrderPartKey", "OrderPartPatch", "kind")
+    );
+    assert_eq!(family.meta.hash_key.as_ref().map(|k| k.attr.wire.as_str()), Some("order_id"));
+    assert_eq!(family.meta.hash_prefix.as_deref(), Some("ORDER#"));
+    assert_eq!(family.meta.range_prefix, None, "the sort-key prefixes are the variants'");
+    let indexes: Vec<&str> = family.meta.indexes.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(indexes, ["by_status", "by_carrier"], "the union's indexes and every variant's");
+    let members: Vec<(&str, &str, Option<&str>, &[String])> = family
+        .members
+        .iter()
+        .map(|m| (m.model.as_str(), m.schema_name.as_str(), m.range_prefix.as_deref(), m.tags.as_slice()))
+        .collect();
+    assert_eq!(members[1], ("LineItem", "LineItem", Some("LINE#"), &["line".to_owned()][..]));
+    let TypeDef::Struct(line) = find(&module, "LineItem") else { panic!("a struct") };
+    let meta = line.model.as_ref().expect("a variant is a model");
+    assert_eq!(meta.range_key.as_ref().map(|k| k.attr.wire.as_str()), Some("sk"));
+    assert_eq!((meta.hash_prefix.as_deref(), meta.range_prefix.as_deref()), (Some("ORDER#"), Some("LINE#")));
+    assert_eq!(meta.idempotence_key.as_deref(), Some("version"));
+    assert_eq!(meta.entity_tag, Some(("kind".to_owned(), vec!["line".to_owned()])));
+    let out = expand(&fixture("families.yml"));
+    assert!(out.contains("impl :: daplug_runtime :: Model for OrderPart"), "{out}");
+    assert!(out.contains("pub enum OrderPartKey { # [allow (missing_docs)] Order (OrderKey)"), "{out}");
+    assert!(out.contains("const ENTITY : :: daplug_runtime :: Entity"), "{out}");
+}
+
+/// The family fixture with `edit` applied to its text.
+fn family_with(edit: impl Fn(String) -> String) -> String {
+    edit(fixture("families.yml"))
+}
+
+#[test]
+fn families_that_cannot_keep_their_variants_apart_are_refused_at_their_pointers() {
+    let overlap = lower_err(&family_with(|s| s.replace("range_prefix: \"SHIP#\"", "range_prefix: \"LINE#X\"")));
+    assert!(
+        overlap.contains("t.yml#/components/schemas/Shipment/x-daplug/range_prefix")
+            && overlap.contains("`LINE#X` of `Shipment` starts with `LINE#`, the prefix of `LineItem`"),
+        "{overlap}"
+    );
+    let same = lower_err(&family_with(|s| s.replace("range_prefix: \"SHIP#\"", "range_prefix: \"LINE#\"")));
+    assert_eq!(same.matches("the sort-key prefix").count(), 1, "one error for two equal prefixes: {same}");
+    let mixed = lower_err(&family_with(|s| s.replace("x-daplug: {range_prefix: \"ORDER#\"}", "")));
+    assert!(mixed.contains("t.yml#/components/schemas/Order") && mixed.contains("has no `range_prefix`"), "{mixed}");
+    let variant_keys = lower_err(&family_with(|s| {
+        s.replace("x-daplug: {range_prefix: \"LINE#\"}", "x-daplug: {range_prefix: \"LINE#\", hash_prefix: \"L#\"}")
+    }));
+    assert!(
+        variant_keys.contains("LineItem/x-daplug/hash_prefix") && variant_keys.contains("the partition is shared"),
+        "{variant_keys}"
+    );
+    let missing_key = lower_err(&family_with(|s| {
+        s.replace(
+            "required: [kind, order_id, sk, carrier]\n      x-daplug:",
+            "required: [kind, order_id, carrier]\n      x-daplug:",
+        )
+        .replace("        sk: {type: string}\n        carrier", "        carrier")
+    }));
+    assert!(
+        missing_key.contains("OrderPart/x-daplug/range_key") && missing_key.contains("`Shipment`"),
+        "{missing_key}"
+    );
+    let untagged = lower_err(&family_with(|s| {
+        s.replace("      discriminator:\n        propertyName: kind\n        mapping:\n          order: \"#/components/schemas/Order\"\n          line: \"#/components/schemas/LineItem\"\n          shipment: \"#/components/schemas/Shipment\"\n", "")
+    }));
+    assert!(untagged.contains("OrderPart/x-daplug") && untagged.contains("no tag"), "{untagged}");
+}

@@ -181,6 +181,7 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         indexes,
         // A hand-written struct's field types are opaque here: its maps are merged.
         replaced: Vec::new(),
+        entity_tag: None,
     };
     let includes = match &container.schema {
         Some((file, name)) => errors.ok(check::against_schema(file, name, &input.ident, &fields)).unwrap_or_default(),

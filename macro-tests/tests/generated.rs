@@ -28,6 +28,49 @@ mod models {
     daplug_runtime::schema!("tests/fixtures/models.yml");
 }
 
+mod families {
+    daplug_runtime::schema!("../tests/fixtures/families.yml");
+}
+
+#[test]
+fn a_family_chooses_each_items_entity_by_its_tag_and_each_keys_by_its_variant() {
+    use daplug_runtime::{Entity, Error};
+    use families::*;
+    let line = LineItem {
+        kind: "line".into(),
+        order_id: "o-1".into(),
+        sk: "1".into(),
+        sku: "tea".into(),
+        qty: 2,
+        status: None,
+        version: None,
+    };
+    let item = OrderPart::LineItem(line.clone()).to_item().expect("item");
+    let entity = <OrderPart as Model>::entity_of_item(&item).expect("a line item");
+    assert_eq!(entity, <LineItem as Model>::ENTITY);
+    assert_eq!(
+        entity,
+        Entity { schema: "LineItem", hash_prefix: None, range_prefix: Some("LINE#"), tag: Some(("kind", "line")) }
+    );
+    assert_eq!(OrderPart::from_item(item.clone()).expect("read back"), OrderPart::LineItem(line));
+    let key = OrderPartKey::from(ShipmentKey { order_id: "o-1".into(), sk: "1".into() });
+    assert_eq!(<OrderPart as Model>::entity_of_key(&key).range_prefix, Some("SHIP#"));
+    assert_eq!(serde_json::to_value(&key).expect("key"), serde_json::json!({"order_id": "o-1", "sk": "1"}));
+    let meta = <OrderPart as Model>::META;
+    assert_eq!((meta.schema, meta.hash_prefix, meta.range_prefix), ("OrderPart", Some("ORDER#"), None));
+    assert_eq!(meta.indexes.iter().map(|i| i.name).collect::<std::vec::Vec<_>>(), ["by_status", "by_carrier"]);
+    assert_eq!(<Shipment as Model>::META.range_prefix, Some("SHIP#"));
+    let mut refund = item.clone();
+    refund.insert("kind".into(), daplug_runtime::__private::AttributeValue::S("refund".into()));
+    match <OrderPart as Model>::entity_of_item(&refund) {
+        Err(Error::UnknownTag { schema: "OrderPart", tag: "kind", value: Some(value), .. }) => {
+            assert_eq!(value, "refund")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(<LineItem as Model>::entity_of_item(&refund), Err(Error::UnknownTag { schema: "LineItem", .. })));
+}
+
 #[test]
 fn models_meta_and_keys() {
     use models::*;

@@ -1,9 +1,9 @@
-//! IR → tokens. The only module that writes Rust, in six files: `tokens.rs` (paths, types,
-//! docs, identifiers), `types.rs` (structs, enums, aliases), `impls.rs` (the `Debug`, `Serialize`,
-//! `Deserialize` and item decoder of structs and string enums, through the runtime's generic code),
-//! `fields.rs` (the typed attribute constants and index enums), `model.rs` (what a model adds:
-//! companions, the `Model` impl, item conversions) and `codec.rs` (the item decoder of the other
-//! types).
+//! IR → tokens. The only module that writes Rust: `tokens.rs` (paths, types, docs, identifiers),
+//! `types.rs` (structs, enums, aliases), `impls.rs` (the `Debug`, `Serialize`, `Deserialize` and
+//! item decoder of structs and string enums, through the runtime's generic code), `fields.rs` (the
+//! typed attribute constants and index enums), `model.rs` (what a model adds: companions, the
+//! `Model` impl, item conversions), `family.rs` (what a family adds to its union: the key and
+//! patch enums, the union's `Model` impl) and `codec.rs` (the item decoder of the other types).
 //!
 //! Generated code names nothing from the user's scope: std and serde are reached through
 //! `::daplug_runtime::__private` (`tokens::private`, so the user's crate needs no serde dependency
@@ -12,6 +12,7 @@
 //! types lands in the user's module.
 
 mod codec;
+mod family;
 mod fields;
 mod impls;
 mod model;
@@ -34,6 +35,10 @@ pub use tokens::{doc, ident, ty};
 pub fn module(module: &Module) -> TokenStream {
     let stored = module.stored_types();
     let defs = module.defs.iter().map(|def| type_def(def, stored.contains(def.name())));
+    let families = module.families.iter().map(|f| {
+        let validates = matches!(module.get(&f.name), Some(TypeDef::Enum(e)) if e.validates);
+        family::family_items(f, validates)
+    });
     let p = tokens::private();
     let include = module.includes.iter().map(|path| {
         quote! {
@@ -42,6 +47,7 @@ pub fn module(module: &Module) -> TokenStream {
     });
     quote! {
         #(#defs)*
+        #(#families)*
         #(#include)*
     }
 }

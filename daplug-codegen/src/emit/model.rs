@@ -60,6 +60,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
         (companion(&key_name, &vis, &key_def), quote!(#key_name))
     };
     let index_enum = index_enum(&name, &s.companions.index, &vis, &meta.indexes);
+    let entity = entity_items(meta);
     let meta = model_meta(meta);
     // A generated model reads items through its generated decoder (`emit/codec.rs`); a hand-written
     // one through serde (its field types need not implement `Decode`).
@@ -122,6 +123,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
                 type Key = #key_ty;
                 type Patch = #patch_name;
                 const META: #r::ModelMeta = #meta;
+                #entity
                 #from_item
                 #validate
             }
@@ -350,7 +352,32 @@ fn companion_deserialize(name: &Ident, def: &Companion) -> TokenStream {
     })
 }
 
-fn model_meta(meta: &KeyMeta) -> TokenStream {
+/// A family's variant: its entity (its own sort-key prefix and its tag; the partition's prefix is
+/// the family's, the adapter's) and the check that an item is one of its own.
+fn entity_items(meta: &KeyMeta) -> Option<TokenStream> {
+    let (tag, values) = meta.entity_tag.as_ref()?;
+    let (r, p) = (runtime(), private());
+    let schema = &meta.schema_name;
+    let own = values.first()?;
+    let range_prefix = some(meta.range_prefix.as_ref().map(|t| quote!(#t)));
+    Some(quote! {
+        const ENTITY: #r::Entity = #r::Entity {
+            schema: #schema,
+            hash_prefix: #p::std::option::Option::None,
+            range_prefix: #range_prefix,
+            tag: #p::std::option::Option::Some((#tag, #own)),
+        };
+        #[inline]
+        fn entity_of_item(item: &#r::Item) -> #p::std::result::Result<#r::Entity, #r::Error> {
+            match #p::tag_value(item, #tag) {
+                #p::std::option::Option::Some(#(#values)|*) => #p::std::result::Result::Ok(<Self as #r::Model>::ENTITY),
+                _ => #p::std::result::Result::Err(#p::unknown_tag(#schema, #tag, item)),
+            }
+        }
+    })
+}
+
+pub(super) fn model_meta(meta: &KeyMeta) -> TokenStream {
     let schema = &meta.schema_name;
     let key = |k: Option<&KeyAttr>| some(k.map(key_attribute));
     let hash_key = key(meta.hash_key.as_ref().map(|k| &k.attr));

@@ -35,6 +35,7 @@ use crate::spec::{self, join, Spec};
 use crate::value::Value;
 
 mod defaults;
+mod families;
 mod intersect;
 mod rules;
 mod unions;
@@ -78,6 +79,7 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
         let result = lowerer.ensure_def(pointer);
         lowerer.errors.ok(result);
     }
+    let families = lowerer.find_families();
     let Lowerer { defs, mut errors, .. } = lowerer;
     let mut defs: Vec<TypeDef> = defs.into_values().collect();
     defs.sort_by(|a, b| a.name().cmp(b.name()));
@@ -88,7 +90,7 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
     unions::find_replaced(&mut defs);
     rules::find_validating(&mut defs);
     let includes = spec.files().iter().map(|p| p.display().to_string()).collect();
-    errors.finish(Module { defs, includes })
+    errors.finish(Module { defs, includes, families })
 }
 
 /// The locations of the wanted component schemas, or errors naming the unknown ones.
