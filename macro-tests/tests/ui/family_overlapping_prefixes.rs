@@ -1,0 +1,3 @@
+daplug_runtime::schema!("fixtures/family-overlap.yml");
+
+fn main() {}
