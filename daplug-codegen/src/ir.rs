@@ -463,6 +463,8 @@ pub struct Family {
     pub key: String,
     /// `<Name>Patch`: the enum of the variants' patches.
     pub patch: String,
+    /// `<Name>Parts`: a partition grouped by variant (a `Vec` of each).
+    pub parts: String,
     /// The variants, in the union's order.
     pub members: Vec<Member>,
 }
@@ -478,6 +480,8 @@ pub struct Member {
     pub schema_name: String,
     /// Its key and patch companions.
     pub companions: Companions,
+    /// Its field in `<Family>Parts`.
+    pub parts_field: String,
     /// The tag values that name it (the first is its own).
     pub tags: Vec<String>,
     /// Its partition key prefix (the family's).

@@ -69,6 +69,17 @@ fn a_family_chooses_each_items_entity_by_its_tag_and_each_keys_by_its_variant() 
         other => panic!("{other:?}"),
     }
     assert!(matches!(<LineItem as Model>::entity_of_item(&refund), Err(Error::UnknownTag { schema: "LineItem", .. })));
+    let mut parts = OrderPartParts::default();
+    let shipment = Shipment {
+        kind: "shipment".into(),
+        order_id: "o-1".into(),
+        sk: "1".into(),
+        carrier: "post".into(),
+        status: None,
+        version: None,
+    };
+    parts.extend([OrderPart::Shipment(shipment.clone()), OrderPart::from_item(item).expect("a line")]);
+    assert_eq!((parts.order.len(), parts.line_item.len(), parts.shipment), (0, 1, vec![shipment]));
 }
 
 #[test]

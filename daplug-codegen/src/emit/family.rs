@@ -23,6 +23,13 @@ pub fn family_items(family: &Family, validates: bool) -> TokenStream {
     let models: Vec<_> = family.members.iter().map(|m| ident(&m.model)).collect();
     let keys: Vec<_> = family.members.iter().map(|m| ident(&m.companions.key)).collect();
     let patches: Vec<_> = family.members.iter().map(|m| ident(&m.companions.patch)).collect();
+    let parts = ident(&family.parts);
+    let parts_fields: Vec<_> = family.members.iter().map(|m| ident(&m.parts_field)).collect();
+    let parts_doc = doc(&format!(
+        "A partition of [`{}`] items grouped by variant, each in the order read (key order): what \
+         `Query::group` gathers one query into.",
+        family.name
+    ));
     let tags = family.members.iter().map(|m| {
         let values = &m.tags;
         quote!(#(#values)|*)
@@ -111,6 +118,18 @@ pub fn family_items(family: &Family, validates: bool) -> TokenStream {
                 }
             }
 
+            #[automatically_derived]
+            impl __p::std::iter::Extend<#name> for #parts {
+                #[inline]
+                fn extend<I: __p::std::iter::IntoIterator<Item = #name>>(&mut self, items: I) {
+                    for item in items {
+                        match item {
+                            #(#name::#variants(part) => self.#parts_fields.push(part),)*
+                        }
+                    }
+                }
+            }
+
             #(
                 #[automatically_derived]
                 impl __p::std::convert::From<#keys> for #key {
@@ -133,6 +152,12 @@ pub fn family_items(family: &Family, validates: bool) -> TokenStream {
         #[derive(::daplug_runtime::__private::std::fmt::Debug, ::daplug_runtime::__private::std::clone::Clone, ::daplug_runtime::__private::std::cmp::PartialEq)]
         pub enum #patch {
             #(#[allow(missing_docs)] #variants(#patches),)*
+        }
+
+        #parts_doc
+        #[derive(::daplug_runtime::__private::std::fmt::Debug, ::daplug_runtime::__private::std::clone::Clone, ::daplug_runtime::__private::std::cmp::PartialEq, ::daplug_runtime::__private::std::default::Default)]
+        pub struct #parts {
+            #(#[allow(missing_docs)] pub #parts_fields: ::daplug_runtime::__private::std::vec::Vec<#models>,)*
         }
 
         #impls

@@ -189,6 +189,7 @@ impl Lowerer<'_> {
         }
         let key = self.names.claim(&format!("{name}Key"), &join(at, "x-daplug-key"));
         let patch = self.names.claim(&format!("{name}Patch"), &join(at, "x-daplug-patch"));
+        let parts = self.names.claim(&format!("{name}Parts"), &join(at, "x-daplug-parts"));
         let mut out = Vec::new();
         for (location, model, mut companions, alternative) in members {
             let struct_name = match self.defs.get(&location) {
@@ -199,7 +200,13 @@ impl Lowerer<'_> {
             if companions.index.is_empty() && !model.indexes.is_empty() {
                 companions.index = self.names.claim(&format!("{struct_name}Index"), &location);
             }
+            let parts_field = crate::names::unique(
+                &crate::naming::field_name(&alternative.ident),
+                |taken| out.iter().any(|m: &Member| m.parts_field == taken),
+                "_",
+            );
             let member = Member {
+                parts_field,
                 alternative: alternative.ident.clone(),
                 model: struct_name,
                 schema_name: model.schema_name.clone(),
@@ -214,7 +221,7 @@ impl Lowerer<'_> {
             }
             out.push(member);
         }
-        Ok(Family { name: name.to_owned(), meta: union_meta, tag, key, patch, members: out })
+        Ok(Family { name: name.to_owned(), meta: union_meta, tag, key, patch, parts, members: out })
     }
 }
 

@@ -129,6 +129,32 @@ read_request!(
 );
 
 impl<M: Model> Query<M> {
+    /// Reads every page (one query, followed page by page) and gathers its items into `G`: a
+    /// family's partition into its parts, as the generated `<Family>Parts` holds them (a `Vec` per
+    /// variant), or into any `Default + Extend<M>` of the caller's own.
+    ///
+    /// ```no_run
+    /// # use daplug_runtime::{Model, Repository};
+    /// # async fn demo<M: Model>(parts: Repository<M>) -> daplug_runtime::Result<()> {
+    /// /// The caller's own grouping: how many items, and the last one.
+    /// struct Tally<M> { count: usize, last: Option<M> }
+    /// impl<M> Default for Tally<M> {
+    ///     fn default() -> Self { Tally { count: 0, last: None } }
+    /// }
+    /// impl<M> Extend<M> for Tally<M> {
+    ///     fn extend<I: IntoIterator<Item = M>>(&mut self, items: I) {
+    ///         for item in items {
+    ///             self.count += 1;
+    ///             self.last = Some(item);
+    ///         }
+    ///     }
+    /// }
+    /// let order: Tally<M> = parts.query().key_eq("order_id", "o-1").group().await?;
+    /// # let _ = order; Ok(()) }
+    /// ```
+    pub async fn group<G: Default + Extend<M>>(self) -> Result<G> {
+        futures::TryStreamExt::try_collect(self.stream()).await
+    }
     /// One request's SDK output, with prefixes stripped from its items and last evaluated key.
     pub async fn raw(self) -> Result<QueryOutput> {
         self.0.query_output().await
