@@ -18,6 +18,7 @@ mod decimals;
 mod decoder;
 mod errors;
 mod events;
+mod families;
 mod faults;
 mod inbound;
 mod models;
