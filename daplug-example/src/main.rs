@@ -5,12 +5,19 @@
 
 mod events;
 mod setup;
+mod single_table;
 mod tour;
 
 /// Models generated at compile time from the sample schema: `ExampleModel`, `ExampleModelKey`,
 /// `ExampleModelPatch`, `ExampleModelStatus`, `Customer`, `LineItem`.
 pub mod models {
     daplug_runtime::schema!("../openapi.yml");
+}
+
+/// The single-table part of the tour: the family `OrderPart` of `Order`, `LineItem` and `Shipment`
+/// (with their keys, patches and `OrderPartParts`), from `single-table.yml`.
+pub mod families {
+    daplug_runtime::schema!("single-table.yml");
 }
 
 #[tokio::main]
@@ -54,7 +61,15 @@ async fn in_process(options: setup::Options) -> Result<(), String> {
     .map_err(|err| err.to_string())?;
     println!("table     {} (created)", table.adapter().table());
     let events = events::Events::Recorded(table.events().clone());
-    tour::run(table.adapter(), &events).await.map_err(|err| err.to_string())
+    tour::run(table.adapter(), &events).await.map_err(|err| err.to_string())?;
+    let parts = daplug_runtime::testing::TestTable::<families::OrderPart>::configure(|builder| {
+        builder.sns_attribute("source", "daplug-example")
+    })
+    .await
+    .map_err(|err| err.to_string())?;
+    println!("table     {} (created: one partition per order)", parts.adapter().table());
+    let events = events::Events::Recorded(parts.events().clone());
+    single_table::run(parts.adapter(), &events).await.map_err(|err| err.to_string())
 }
 
 /// moto (`--moto`) or AWS: events through SNS, read back from an SQS queue.
@@ -75,8 +90,31 @@ async fn on_aws(options: setup::Options) -> Result<(), String> {
     let created = adapter.create_table_if_missing::<models::ExampleModel>().await.map_err(|err| err.to_string())?;
     println!("table     {table} ({})", if created { "created" } else { "existing" });
 
+    let topic_arn = tap.topic_arn.clone();
     let events = events::Events::Sns(tap);
-    let result = tour::run(&adapter, &events).await;
+    let mut result = tour::run(&adapter, &events).await;
+
+    // The single-table part, on a table of its own (deleted at the end unless --keep).
+    let parts_table = format!("{table}-parts");
+    let parts = daplug_runtime::Adapter::builder()
+        .sdk_config(config.clone())
+        .table(&parts_table)
+        .keys_from::<families::OrderPart>()
+        .sns_topic(&topic_arn)
+        .sns_attribute("source", "daplug-example")
+        .build()
+        .map_err(|err| err.to_string())?;
+    let mut parts_created = false;
+    if result.is_ok() {
+        result = match parts.create_table_if_missing::<families::OrderPart>().await {
+            Ok(created) => {
+                parts_created = created;
+                println!("table     {parts_table} ({})", if created { "created" } else { "existing" });
+                single_table::run(&parts, &events).await
+            }
+            Err(err) => Err(err),
+        };
+    }
 
     // Clean up whatever happened above; never a table this run did not create.
     let mut cleanup = Vec::new();
@@ -88,6 +126,12 @@ async fn on_aws(options: setup::Options) -> Result<(), String> {
             match adapter.client().delete_table().table_name(&table).send().await {
                 Ok(_) => println!("cleanup   deleted table {table}, queue and temporary topic"),
                 Err(err) => cleanup.push(format!("delete table: {err}")),
+            }
+        }
+        if parts_created {
+            match parts.client().delete_table().table_name(&parts_table).send().await {
+                Ok(_) => println!("cleanup   deleted table {parts_table}"),
+                Err(err) => cleanup.push(format!("delete table {parts_table}: {err}")),
             }
         }
     }
