@@ -36,6 +36,8 @@ mod sym {
     pub const INDEX: &str = "index";
     pub const SCHEMA: &str = "schema";
     pub const NAME: &str = "name";
+    pub const TAG: &str = "tag";
+    pub const TAG_VALUE: &str = "tag_value";
 }
 
 /// One attribute value that may be given once; the second occurrence is an error on its tokens.
@@ -66,10 +68,13 @@ impl<T> Attr<T> {
 
 /// The `#[derive(DaplugModel)]` pipeline.
 pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    if let syn::Data::Enum(data) = &input.data {
+        return crate::family::expand(input, data);
+    }
     let syn::Data::Struct(data) = &input.data else {
         return Err(syn::Error::new_spanned(
             &input.ident,
-            "DaplugModel can only be derived for structs with named fields",
+            "DaplugModel can only be derived for structs with named fields and enums with `#[serde(tag)]`",
         ));
     };
     let syn::Fields::Named(named) = &data.fields else {
@@ -181,7 +186,7 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         indexes,
         // A hand-written struct's field types are opaque here: its maps are merged.
         replaced: Vec::new(),
-        entity_tag: None,
+        entity_tag: container.entity_tag.clone().map(|(tag, value)| (tag, vec![value])),
     };
     let includes = match &container.schema {
         Some((file, name)) => errors.ok(check::against_schema(file, name, &input.ident, &fields)).unwrap_or_default(),
@@ -215,6 +220,8 @@ struct Container {
     indexes: Vec<IndexSpec>,
     schema: Option<(LitStr, LitStr)>,
     rename_all: Option<RenameRule>,
+    /// `tag = "kind", tag_value = "line"`: a variant of a derived family, with its tag.
+    entity_tag: Option<(String, String)>,
 }
 
 /// `index(name = "...", hash_key = "...", range_key = "...")`, resolved once fields are known.
@@ -262,6 +269,8 @@ impl Container {
         let mut schema_name = Attr::new(sym::SCHEMA_NAME);
         let mut schema = Attr::new(sym::SCHEMA);
         let mut name = Attr::new(sym::NAME);
+        let mut tag = Attr::new(sym::TAG);
+        let mut tag_value = Attr::new(sym::TAG_VALUE);
         for attr in attrs.iter().filter(|a| a.path().is_ident(sym::DAPLUG)) {
             let result = attr.parse_nested_meta(|meta| {
                 let key = meta_name(&meta);
@@ -273,9 +282,12 @@ impl Container {
                     sym::SCHEMA => schema.set(errors, &meta.path, meta.value()?.parse::<LitStr>()?),
                     sym::NAME => name.set(errors, &meta.path, meta.value()?.parse::<LitStr>()?),
                     sym::INDEX => container.indexes.push(read_index(&meta, errors)?),
+                    sym::TAG => tag.set(errors, &meta.path, meta.value()?.parse::<LitStr>()?),
+                    sym::TAG_VALUE => tag_value.set(errors, &meta.path, meta.value()?.parse::<LitStr>()?),
                     _ => {
                         errors.push(meta.error(format!(
-                            "unknown daplug container attribute `{key}` (expected schema_name, index, schema or name)"
+                            "unknown daplug container attribute `{key}` (expected schema_name, index, schema, name, tag or \
+                             tag_value)"
                         )));
                         return skip_meta_value(&meta);
                     }
@@ -299,6 +311,17 @@ impl Container {
             });
         }
         container.schema_name = schema_name.get().map(|(v, _)| v);
+        match (tag.get(), tag_value.get()) {
+            (Some((tag, _)), Some((value, _))) => container.entity_tag = Some((tag.value(), value.value())),
+            (Some((tag, _)), None) => errors.push(syn::Error::new(
+                tag.span(),
+                "`tag = \"...\"` (a variant of a family) needs `tag_value = \"...\"` too: the value naming this variant",
+            )),
+            (None, Some((value, _))) => {
+                errors.push(syn::Error::new(value.span(), "`tag_value = \"...\"` needs `tag = \"<tag attribute>\"` too"))
+            }
+            (None, None) => {}
+        }
         match (schema.get(), name.get()) {
             (Some((file, _)), Some((name, _))) => container.schema = Some((file, name)),
             (Some((file, _)), None) => {

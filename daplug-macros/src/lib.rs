@@ -6,11 +6,13 @@
 //! ```text
 //! spec.rs (read, normalise, $ref, allOf) -> lower.rs (-> ir.rs) -> emit/ (-> tokens)
 //! derive.rs (struct + #[daplug] attrs)   -> ir.rs              -> emit/
+//! family.rs (enum + #[serde(tag)])        -> emit::family_model (the family's types and Model impl)
 //! payload.rs (JSON tokens)               -> checked against the lowered spec -> serde_json::json!
 //! ```
 
 mod check;
 mod derive;
+mod family;
 mod payload;
 mod serde_attr;
 mod syn_util;
@@ -86,6 +88,11 @@ impl syn::parse::Parse for SchemaInput {
 ///     status: String,
 /// }
 /// ```
+///
+/// On an enum with `#[serde(tag = "...")]` whose variants each hold such a model (tagged with
+/// `#[daplug(tag = "kind", tag_value = "line")]` and a sort-key prefix of its own), it makes a
+/// family, as `schema!` does of a discriminated union with `x-daplug`: `<Name>Key`, `<Name>Patch`,
+/// `<Name>Parts` and a `Model` impl reading each item as the variant its tag names.
 #[proc_macro_derive(DaplugModel, attributes(daplug))]
 pub fn derive_daplug_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

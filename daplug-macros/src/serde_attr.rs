@@ -65,6 +65,33 @@ impl RenameRule {
         })
     }
 
+    /// The wire name of a PascalCase enum variant under this rule (serde's `apply_to_variant`).
+    pub fn apply_to_variant(self, variant: &str) -> String {
+        let snake = || {
+            let mut out = String::new();
+            for (i, c) in variant.char_indices() {
+                if i > 0 && c.is_uppercase() {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            }
+            out
+        };
+        match self {
+            RenameRule::Pascal => variant.to_owned(),
+            RenameRule::Lower => variant.to_ascii_lowercase(),
+            RenameRule::Upper => variant.to_ascii_uppercase(),
+            RenameRule::Camel => {
+                let mut chars = variant.chars();
+                chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+            }
+            RenameRule::Snake => snake(),
+            RenameRule::ScreamingSnake => snake().to_ascii_uppercase(),
+            RenameRule::Kebab => snake().replace('_', "-"),
+            RenameRule::ScreamingKebab => snake().to_ascii_uppercase().replace('_', "-"),
+        }
+    }
+
     /// The wire name of a snake_case field under this rule.
     pub fn apply(self, field: &str) -> String {
         let pascal = || {
@@ -102,6 +129,10 @@ mod tests {
         assert_eq!(RenameRule::ScreamingKebab.apply("order_id"), "ORDER-ID");
         assert_eq!(RenameRule::Kebab.apply("order_id"), "order-id");
         assert!(RenameRule::parse("Title Case").is_none());
+        assert_eq!(RenameRule::Snake.apply_to_variant("LineItem"), "line_item");
+        assert_eq!(RenameRule::Lower.apply_to_variant("LineItem"), "lineitem");
+        assert_eq!(RenameRule::Camel.apply_to_variant("LineItem"), "lineItem");
+        assert_eq!(RenameRule::ScreamingKebab.apply_to_variant("LineItem"), "LINE-ITEM");
     }
 
     #[test]

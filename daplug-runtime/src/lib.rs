@@ -76,7 +76,10 @@ pub mod __private {
         AlternativeDecoder, Decode, Elements, FieldList, FieldReader, FieldSource, FieldValue, Fields, Given, KeyPart,
         MissingField, Optional, Required, Rules, StructDef, TaggedUnion, UnitEnum, Validate, Violation,
     };
-    pub use crate::model::{decode_model, serde_model, tag_value, unknown_tag, validate_model, validate_model_patch};
+    pub use crate::model::{
+        decode_model, entity_tagged, family_prefixes_ok, model_item, serde_model, tag_value, tagged_item, unknown_tag,
+        validate_model, validate_model_patch,
+    };
     pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use daplug_rules::{Bound, Format};
     pub use serde;

@@ -228,12 +228,7 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// non-finite or out-of-range number, nesting deeper than
     /// [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH)) is an [`Error::Validation`] naming its path.
     fn to_item(&self) -> Result<Item> {
-        self.validate()?;
-        // The limits are checked while the item is written (no second walk over it).
-        crate::codec::to_checked_item(self).map_err(|err| match err.limit_path() {
-            Some(path) => Error::Validation { schema: Self::META.schema, path, message: err.to_string() },
-            None => Error::Serialize { schema: Self::META.schema, message: err.to_string() },
-        })
+        model_item(self)
     }
 
     /// Converts a DynamoDB item (unprefixed) to the model; the error names the attribute path at fault.
@@ -315,6 +310,82 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
         crate::codec::to_item(key)
             .map_err(|source| Error::Serialize { schema: Self::META.schema, message: format!("key: {source}") })
     }
+}
+
+/// `Model::to_item`'s default: the model validated, then written through serde with DynamoDB's
+/// limits checked on the way.
+#[doc(hidden)]
+#[inline]
+pub fn model_item<M: Model>(model: &M) -> Result<Item> {
+    model.validate()?;
+    // The limits are checked while the item is written (no second walk over it).
+    crate::codec::to_checked_item(model).map_err(|err| match err.limit_path() {
+        Some(path) => Error::Validation { schema: M::META.schema, path, message: err.to_string() },
+        None => Error::Serialize { schema: M::META.schema, message: err.to_string() },
+    })
+}
+
+/// `Model::to_item` of a hand-written variant of a family whose struct does not hold the tag (the
+/// enum's `#[serde(tag = ...)]` writes it): the item with its tag, so that the family reads back
+/// what the variant's own repository wrote.
+#[doc(hidden)]
+#[inline]
+pub fn tagged_item<M: Model>(model: &M, tag: &str, value: &str) -> Result<Item> {
+    let mut item = model_item(model)?;
+    item.insert(tag.to_owned(), aws_sdk_dynamodb::types::AttributeValue::S(value.to_owned()));
+    Ok(item)
+}
+
+/// Whether `entity` is tagged `tag = value` (a derived family checks each variant's, at compile time).
+#[doc(hidden)]
+pub const fn entity_tagged(entity: Entity, tag: &str, value: &str) -> bool {
+    match entity.tag {
+        Some((own_tag, own_value)) => same_text(own_tag, tag) && same_text(own_value, value),
+        None => false,
+    }
+}
+
+/// Whether a family's sort-key prefixes keep its variants' queries apart: every variant has one and
+/// none starts with another's, or none has one (a derived family checks it at compile time).
+#[doc(hidden)]
+pub const fn family_prefixes_ok(prefixes: &[Option<&str>]) -> bool {
+    let mut i = 0;
+    let mut some = 0;
+    while i < prefixes.len() {
+        if let Some(prefix) = prefixes[i] {
+            some += 1;
+            let mut j = 0;
+            while j < prefixes.len() {
+                if let (true, Some(other)) = (i != j, prefixes[j]) {
+                    if starts_with(prefix, other) {
+                        return false;
+                    }
+                }
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+    some == 0 || some == prefixes.len()
+}
+
+const fn starts_with(text: &str, prefix: &str) -> bool {
+    let (text, prefix) = (text.as_bytes(), prefix.as_bytes());
+    if prefix.len() > text.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        if text[i] != prefix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len() && starts_with(a, b)
 }
 
 /// `Model::from_item`'s default: the item read through serde (and the reference the generated
@@ -478,5 +549,29 @@ mod tests {
         let infinite = Doc { f: f32::INFINITY, ..doc(1.0) };
         assert!(matches!(infinite.to_item(), Err(Error::Validation { path, .. }) if path == "f"));
         assert!(doc(0.1 + 0.2).to_item().is_ok());
+    }
+}
+
+#[cfg(test)]
+mod family_checks {
+    use super::{entity_tagged, family_prefixes_ok, Entity};
+
+    #[test]
+    fn prefixes_keep_variants_apart_when_all_or_none_have_one_and_none_starts_with_another() {
+        assert!(family_prefixes_ok(&[Some("ORDER#"), Some("LINE#"), Some("SHIP#")]));
+        assert!(family_prefixes_ok(&[None, None]));
+        assert!(!family_prefixes_ok(&[Some("LINE#"), Some("LINE#X")]), "LINE#X starts with LINE#");
+        assert!(!family_prefixes_ok(&[Some("LINE#X"), Some("LINE#")]), "in either order");
+        assert!(!family_prefixes_ok(&[Some("LINE#"), Some("LINE#")]), "equal prefixes");
+        assert!(!family_prefixes_ok(&[Some("LINE#"), None]), "some variants only");
+    }
+
+    #[test]
+    fn an_entity_is_tagged_by_its_tag_and_value() {
+        let line = Entity { tag: Some(("kind", "line")), ..Entity::named("LineItem") };
+        assert!(entity_tagged(line, "kind", "line"));
+        assert!(!entity_tagged(line, "kind", "lines"));
+        assert!(!entity_tagged(line, "type", "line"));
+        assert!(!entity_tagged(Entity::named("Order"), "kind", "order"));
     }
 }

@@ -27,6 +27,7 @@ use quote::quote;
 use crate::ir::{EnumKind, Module, TypeDef};
 use types::Impls;
 
+pub use family::{family_model, FamilyTokens, MemberTokens};
 pub use fields::field_constants;
 pub use model::{derived_companions, model_items, IntoItem};
 pub use tokens::{doc, ident, ty};

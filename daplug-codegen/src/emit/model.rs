@@ -61,6 +61,19 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
     };
     let index_enum = index_enum(&name, &s.companions.index, &vis, &meta.indexes);
     let entity = entity_items(meta);
+    // A hand-written variant whose struct does not hold the tag (the enum's `#[serde(tag)]` writes
+    // it) adds it to its items, so the family reads back what its own repository wrote.
+    let tagged = meta.entity_tag.as_ref().filter(|(tag, _)| !s.fields.iter().any(|f| &f.wire_name == tag)).map(
+        |(tag, values)| {
+            let value = values.first().cloned().unwrap_or_default();
+            quote! {
+                #[inline]
+                fn to_item(&self) -> #p::std::result::Result<#r::Item, #r::Error> {
+                    #p::tagged_item(self, #tag, #value)
+                }
+            }
+        },
+    );
     let meta = model_meta(meta);
     // A generated model reads items through its generated decoder (`emit/codec.rs`); a hand-written
     // one through serde (its field types need not implement `Decode`).
@@ -124,6 +137,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
                 type Patch = #patch_name;
                 const META: #r::ModelMeta = #meta;
                 #entity
+                #tagged
                 #from_item
                 #validate
             }
