@@ -14,7 +14,7 @@
 //!
 //! Each variant holds one struct that is a model of its own (`#[derive(DaplugModel)]` with the
 //! family's keys, `#[daplug(tag = "kind", tag_value = "line")]` and its sort-key prefix). The enum's
-//! keys, lock attribute and indexes are its first variant's; its key, patch and parts types and its
+//! keys and lock attribute are its first variant's, its indexes every variant's; its key, patch and parts types and its
 //! `Model` impl are written by the same code as `schema!`'s (`emit::family_model`). What only the
 //! compiler can see (each variant's tag and prefix, declared on its struct) is checked at compile
 //! time by constant assertions: every variant tagged as the enum names it, and sort-key prefixes on
@@ -134,8 +134,23 @@ pub fn expand(input: &syn::DeriveInput, data: &syn::DataEnum) -> syn::Result<Tok
     let r = quote!(::daplug_runtime);
     let first = &members[0].model;
     let schema = name.to_string();
+    // The variants' indexes, each once: the table is created with all of them.
+    let lists = members.iter().map(|m| {
+        let model = &m.model;
+        quote!(<#model as #r::Model>::META.indexes)
+    });
     let meta = quote! {
-        #r::ModelMeta { schema: #schema, range_prefix: ::daplug_runtime::__private::std::option::Option::None, ..<#first as #r::Model>::META }
+        #r::ModelMeta {
+            schema: #schema,
+            range_prefix: ::daplug_runtime::__private::std::option::Option::None,
+            indexes: {
+                const LISTS: &[&[#r::IndexMeta]] = &[#(#lists),*];
+                const COUNT: usize = ::daplug_runtime::__private::distinct_indexes(LISTS);
+                const INDEXES: [#r::IndexMeta; COUNT] = ::daplug_runtime::__private::merge_indexes::<COUNT>(LISTS);
+                &INDEXES
+            },
+            ..<#first as #r::Model>::META
+        }
     };
     // What the variants' structs declare, checked where the compiler knows it.
     let checks = members.iter().map(|m| {

@@ -77,8 +77,8 @@ pub mod __private {
         MissingField, Optional, Required, Rules, StructDef, TaggedUnion, UnitEnum, Validate, Violation,
     };
     pub use crate::model::{
-        decode_model, entity_tagged, family_prefixes_ok, model_item, serde_model, tag_value, tagged_item, unknown_tag,
-        validate_model, validate_model_patch,
+        decode_model, distinct_indexes, entity_tagged, family_prefixes_ok, merge_indexes, model_item, serde_model,
+        tag_value, tagged_item, unknown_tag, validate_model, validate_model_patch,
     };
     pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use daplug_rules::{Bound, Format};

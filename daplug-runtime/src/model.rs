@@ -369,6 +369,65 @@ pub const fn family_prefixes_ok(prefixes: &[Option<&str>]) -> bool {
     some == 0 || some == prefixes.len()
 }
 
+/// How many distinct indexes (by name) `lists` hold: the length of a derived family's indexes, its
+/// variants' merged ([`merge_indexes`]).
+#[doc(hidden)]
+pub const fn distinct_indexes(lists: &[&[IndexMeta]]) -> usize {
+    let mut count = 0;
+    let mut list = 0;
+    while list < lists.len() {
+        let mut at = 0;
+        while at < lists[list].len() {
+            if !seen_before(lists, list, at) {
+                count += 1;
+            }
+            at += 1;
+        }
+        list += 1;
+    }
+    count
+}
+
+/// The indexes of `lists`, each name once, in order (`N` from [`distinct_indexes`]): a derived
+/// family's indexes are every variant's, so its table is created with all of them.
+#[doc(hidden)]
+pub const fn merge_indexes<const N: usize>(lists: &[&[IndexMeta]]) -> [IndexMeta; N] {
+    let empty = IndexMeta { name: "", hash_key: KeyAttribute { name: "", key_type: KeyType::S }, range_key: None };
+    let mut out = [empty; N];
+    let mut count = 0;
+    let mut list = 0;
+    while list < lists.len() {
+        let mut at = 0;
+        while at < lists[list].len() {
+            if !seen_before(lists, list, at) && count < N {
+                out[count] = lists[list][at];
+                count += 1;
+            }
+            at += 1;
+        }
+        list += 1;
+    }
+    out
+}
+
+/// Whether the index at `lists[list][at]` has a name an earlier one has.
+const fn seen_before(lists: &[&[IndexMeta]], list: usize, at: usize) -> bool {
+    let name = lists[list][at].name;
+    let mut l = 0;
+    while l <= list {
+        let end = if l == list { at } else { lists[l].len() };
+        let mut i = 0;
+        while i < end {
+            if same_text(lists[l][i].name, name) {
+                return true;
+            }
+            i += 1;
+        }
+        l += 1;
+    }
+    false
+}
+
 const fn starts_with(text: &str, prefix: &str) -> bool {
     let (text, prefix) = (text.as_bytes(), prefix.as_bytes());
     if prefix.len() > text.len() {
@@ -554,7 +613,20 @@ mod tests {
 
 #[cfg(test)]
 mod family_checks {
-    use super::{entity_tagged, family_prefixes_ok, Entity};
+    use super::{distinct_indexes, entity_tagged, family_prefixes_ok, merge_indexes, Entity};
+    use super::{IndexMeta, KeyAttribute, KeyType};
+
+    const fn index(name: &'static str) -> IndexMeta {
+        IndexMeta { name, hash_key: KeyAttribute { name: "status", key_type: KeyType::S }, range_key: None }
+    }
+
+    #[test]
+    fn a_derived_familys_indexes_are_its_variants_each_once() {
+        const LISTS: &[&[IndexMeta]] = &[&[index("by_status")], &[index("by_status"), index("by_carrier")], &[]];
+        const N: usize = distinct_indexes(LISTS);
+        const MERGED: [IndexMeta; N] = merge_indexes::<N>(LISTS);
+        assert_eq!(MERGED.map(|i| i.name), ["by_status", "by_carrier"]);
+    }
 
     #[test]
     fn prefixes_keep_variants_apart_when_all_or_none_have_one_and_none_starts_with_another() {

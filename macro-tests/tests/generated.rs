@@ -233,7 +233,7 @@ mod derived_family {
 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DaplugModel)]
     #[serde(crate = "daplug_runtime::__private::serde")]
-    #[daplug(tag = "kind", tag_value = "line_item")]
+    #[daplug(tag = "kind", tag_value = "line_item", index(name = "by_qty", hash_key = "qty"))]
     pub struct LineItem {
         #[daplug(hash_key, prefix = "ORDER#")]
         pub order_id: std::string::String,
@@ -265,6 +265,7 @@ fn a_derived_family_reads_items_by_their_tag_and_its_variants_write_their_tags()
     assert_eq!(<OrderPart as Model>::entity_of_key(&key).schema, "Order");
     let meta = <OrderPart as Model>::META;
     assert_eq!((meta.schema, meta.hash_prefix, meta.range_prefix), ("OrderPart", Some("ORDER#"), None));
+    assert_eq!(meta.indexes.iter().map(|i| i.name).collect::<std::vec::Vec<_>>(), ["by_qty"], "every variant's");
     let mut other = item;
     other.insert("kind".into(), daplug_runtime::__private::AttributeValue::S("refund".into()));
     assert!(matches!(OrderPart::from_item(other), Err(Error::UnknownTag { schema: "OrderPart", .. })));
