@@ -76,6 +76,8 @@ async fn family_table(topic: Option<&Topic>) -> (Adapter, aws_config::SdkConfig,
     }
     let adapter = builder.build().expect("adapter");
     assert!(adapter.create_table_if_missing::<OrderPart>().await.expect("table"));
+    // The table has the family's keys and every variant's indexes, as its model declares them.
+    assert_eq!(adapter.table_drift::<OrderPart>().await.expect("drift"), vec![]);
     (adapter, config, table)
 }
 
