@@ -19,6 +19,7 @@ mod attempts;
 mod attr;
 mod codec;
 pub mod compat;
+pub mod cursor;
 mod error;
 pub mod events;
 mod expr;
