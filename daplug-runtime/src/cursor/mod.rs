@@ -68,7 +68,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::codec::item::Item;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::KeyType;
 
 mod error;
@@ -78,7 +78,7 @@ mod wire;
 pub use error::CursorError;
 pub(crate) use keys::CursorKeys;
 pub use keys::MIN_CURSOR_KEY_LEN;
-use wire::{Body, FINGERPRINT_LEN};
+use wire::{Body, Parsed, FINGERPRINT_LEN};
 
 /// The longest text read as a cursor: four attributes of the longest names and values fit well
 /// within it. Longer text is refused before it is decoded.
@@ -163,7 +163,7 @@ pub(crate) fn read(scope: &Scope<'_>, expected: &Expected<'_>, token: &str) -> R
         return Err(CursorError::Malformed { reason: "too long" });
     }
     let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| CursorError::Malformed { reason: "not URL-safe base64" })?;
-    let (body, covered, tag) = Body::read(&bytes)?;
+    let Parsed { body, covered, tag } = Body::read(&bytes)?;
     if body.table != scope.table_fingerprint() {
         return Err(CursorError::WrongTable);
     }
@@ -188,19 +188,13 @@ fn check_attributes(attributes: &[(String, AttributeValue)], expected: &Expected
         let Some((_, value)) = attributes.iter().find(|(attribute, _)| attribute == name) else {
             return Err(CursorError::MissingKeyAttribute { attribute: (*name).to_owned() });
         };
-        let matches = match (key_type, value) {
-            (None, _) => true,
-            (Some(KeyType::S), AttributeValue::S(_))
-            | (Some(KeyType::N), AttributeValue::N(_))
-            | (Some(KeyType::B), AttributeValue::B(_)) => true,
-            _ => false,
+        let Some(key_type) = key_type else { continue };
+        let (expected, matches) = match key_type {
+            KeyType::S => ("S", matches!(value, AttributeValue::S(_))),
+            KeyType::N => ("N", matches!(value, AttributeValue::N(_))),
+            KeyType::B => ("B", matches!(value, AttributeValue::B(_))),
         };
-        if let (false, Some(key_type)) = (matches, key_type) {
-            let expected = match key_type {
-                KeyType::S => "S",
-                KeyType::N => "N",
-                KeyType::B => "B",
-            };
+        if !matches {
             return Err(CursorError::WrongKeyType { attribute: (*name).to_owned(), expected });
         }
     }

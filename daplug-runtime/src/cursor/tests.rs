@@ -6,6 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use super::*;
+use crate::error::Error;
 
 const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
 const OLD_KEY: &[u8] = b"fedcba9876543210fedcba9876543210";

@@ -40,6 +40,15 @@ pub(super) struct Body {
     pub(super) attributes: Vec<(String, AttributeValue)>,
 }
 
+/// A cursor's bytes, read.
+pub(super) struct Parsed<'a> {
+    pub(super) body: Body,
+    /// The bytes the tag covers: all before it.
+    pub(super) covered: &'a [u8],
+    /// The tag of a signed cursor.
+    pub(super) tag: Option<&'a [u8]>,
+}
+
 impl Body {
     /// The bytes of this body (what a tag covers). A key that no start key can be (more than four
     /// attributes, a value that is not a string, number or binary, a name or value too long) is
@@ -77,7 +86,7 @@ impl Body {
     }
 
     /// Reads a cursor's bytes: the body, the bytes the tag covers, and the tag of a signed cursor.
-    pub(super) fn read(bytes: &[u8]) -> std::result::Result<(Body, &[u8], Option<&[u8]>), CursorError> {
+    pub(super) fn read(bytes: &[u8]) -> std::result::Result<Parsed<'_>, CursorError> {
         let mut reader = Reader { bytes, at: 0 };
         if reader.byte()? != VERSION {
             return Err(malformed("unknown version"));
@@ -127,7 +136,7 @@ impl Body {
         if reader.at != bytes.len() {
             return Err(malformed("trailing bytes"));
         }
-        Ok((Body { signed, table, index, attributes }, covered, tag))
+        Ok(Parsed { body: Body { signed, table, index, attributes }, covered, tag })
     }
 }
 

@@ -14,6 +14,7 @@ mod bodies;
 mod constraints;
 mod constructs;
 mod crud;
+mod cursors;
 mod decimals;
 mod decoder;
 mod errors;
