@@ -8,7 +8,8 @@
 //! See the README for a tour. Every operation is a constructor on [`Repository`]; the crate root
 //! holds the everyday API, the request types are in [`ops`], events in [`events`], locking in
 //! [`lock`], batch retries in [`retry`], table management in [`table`], the adapter's configuration
-//! types in [`adapter`] and the daplug-ddb parity shims in [`compat`]. With the `testing` feature,
+//! types in [`adapter`], page cursors (and what they protect against) in [`cursor`] and the
+//! daplug-ddb parity shims in [`compat`]. With the `testing` feature,
 //! `testing` gives a model's table in an in-process DynamoDB with its events recorded.
 #![warn(missing_docs)]
 #![deny(missing_debug_implementations)]

@@ -53,6 +53,8 @@
 //!   of the table or of an index the model declares; on an index the model does not declare, the
 //!   index's key attributes are unknown to daplug (the cursor must hold the table's keys and at
 //!   most two others) and DynamoDB checks the rest.
+//! - A parallel scan's cursor is not bound to its segment: DynamoDB requires the segment whose scan
+//!   returned the key (API reference, `Scan`, `ExclusiveStartKey`) and judges it.
 //!
 //! # Key rotation
 //!
