@@ -115,7 +115,7 @@ pub struct Event {
     pub deduplication_id: Option<String>,
 }
 
-/// Where events go. [`SnsSink`] is the default; implement this to route events elsewhere
+/// Where events go. `SnsSink` (the `sns` feature) is the default; implement this to route events elsewhere
 /// (a queue, a log, a test recorder).
 pub trait EventSink: Send + Sync + 'static {
     /// Publishes one event.
