@@ -13,7 +13,7 @@ mod sink;
 mod sns;
 
 pub(crate) use body::Body;
-pub use sink::{Event, EventSink, FailedEvent, MessageAttribute, Operation, PublishBatchError, SinkError};
+pub use sink::{EventSink, FailedEvent, Message, MessageAttribute, Operation, PublishBatchError, SinkError};
 #[cfg(feature = "sns")]
 pub use sns::{SnsSink, SNS_BATCH_LIMIT};
 
