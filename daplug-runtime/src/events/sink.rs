@@ -38,6 +38,27 @@ impl Operation {
             Operation::BatchDelete => "batch_delete",
         }
     }
+
+    /// The operation a wire name (`insert`, `batch_delete`, ...) names, if any.
+    ///
+    /// ```
+    /// use daplug_runtime::events::Operation;
+    /// assert_eq!(Operation::parse("batch_delete"), Some(Operation::BatchDelete));
+    /// assert_eq!(Operation::parse("upsert"), None);
+    /// ```
+    pub fn parse(name: &str) -> Option<Operation> {
+        Self::ALL.into_iter().find(|operation| operation.as_str() == name)
+    }
+
+    /// Every operation.
+    pub const ALL: [Operation; 6] = [
+        Operation::Insert,
+        Operation::Overwrite,
+        Operation::Update,
+        Operation::Delete,
+        Operation::BatchInsert,
+        Operation::BatchDelete,
+    ];
 }
 
 impl fmt::Display for Operation {

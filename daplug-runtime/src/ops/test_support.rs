@@ -51,7 +51,7 @@ impl Thing {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ThingKey {
     pk: String,
 }
