@@ -31,6 +31,7 @@ pub mod ops;
 mod prefix;
 mod repo;
 pub mod retry;
+pub mod streams;
 pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;

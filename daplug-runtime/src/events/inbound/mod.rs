@@ -18,12 +18,12 @@ use crate::model::Model;
 
 mod envelope;
 mod error;
+#[cfg(feature = "lambda")]
+mod lambda;
 #[cfg(feature = "sqs")]
 mod sqs;
 
 pub use error::EventError;
-#[cfg(feature = "sqs")]
-pub use sqs::Delivery;
 
 /// An event daplug published after a write, decoded for a subscriber of model `M`.
 ///
@@ -165,6 +165,18 @@ impl<M: Model> Payload<M> {
             Payload::Key(_) => None,
         }
     }
+}
+
+/// How an SQS queue's subscription to the topic delivers messages (the subscription attribute
+/// `RawMessageDelivery`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// `RawMessageDelivery` off (the default): the SQS body is the SNS notification envelope, the
+    /// message attributes inside it.
+    Enveloped,
+    /// `RawMessageDelivery` on: the SQS body is the message itself, its attributes the SQS message
+    /// attributes.
+    Raw,
 }
 
 /// A message as delivered, before typing: its body, its attributes as (name, data type, value),

@@ -5,20 +5,8 @@ use aws_sdk_sqs::types::{Message as SqsMessage, MessageSystemAttributeName};
 use serde::de::DeserializeOwned;
 
 use super::error::EventError;
-use super::{envelope, Event, Received};
+use super::{envelope, Delivery, Event, Received};
 use crate::model::Model;
-
-/// How an SQS queue's subscription to the topic delivers messages (the subscription attribute
-/// `RawMessageDelivery`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Delivery {
-    /// `RawMessageDelivery` off (the default): the SQS body is the SNS notification envelope, the
-    /// message attributes inside it.
-    Enveloped,
-    /// `RawMessageDelivery` on: the SQS body is the message itself, its attributes the SQS message
-    /// attributes.
-    Raw,
-}
 
 impl<M: Model> Event<M>
 where
