@@ -20,7 +20,7 @@ pub enum ChangeError {
     },
 
     /// The record's view type includes an image its change has, but the record does not carry it.
-    #[error("a {change} record of a {view_type} stream has no {image}")]
+    #[error("the {change} record has no {image}, though its stream's view type is {view_type}")]
     MissingImage {
         /// The change.
         change: ChangeKind,
@@ -43,7 +43,7 @@ pub enum ChangeError {
 
     /// The keys or an image do not decode as the model's key or the model: `source` is an
     /// [`Error::Validation`] naming the attribute path inside it.
-    #[error("the {} of a {change} record: {source}", image.map_or("keys".to_owned(), |image| image.to_string()))]
+    #[error("the {} of the {change} record: {source}", image.map_or("keys".to_owned(), |image| image.to_string()))]
     Decode {
         /// The change.
         change: ChangeKind,

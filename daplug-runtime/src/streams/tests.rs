@@ -64,7 +64,10 @@ fn an_image_the_view_type_promises_but_the_record_lacks_is_refused() {
             view_type: ViewType::NewAndOldImages
         }
     ));
-    assert_eq!(err.to_string(), "a MODIFY record of a NEW_AND_OLD_IMAGES stream has no old image");
+    assert_eq!(
+        err.to_string(),
+        "the MODIFY record has no old image, though its stream's view type is NEW_AND_OLD_IMAGES"
+    );
     // A record that does not say its view type gives what it carries.
     assert!(decode(ChangeKind::Modify, None, Some(stored("t#a", "2")), None).is_ok());
 }

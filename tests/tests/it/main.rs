@@ -27,6 +27,8 @@ mod retries;
 mod roundtrip;
 mod serde_twin;
 mod spans;
+mod streams;
+mod subscribers;
 mod tables;
 mod testing_kit;
 mod timeouts;
