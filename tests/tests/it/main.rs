@@ -28,6 +28,7 @@ mod roundtrip;
 mod serde_twin;
 mod spans;
 mod streams;
+mod subscriber_vectors;
 mod subscribers;
 mod tables;
 mod testing_kit;
