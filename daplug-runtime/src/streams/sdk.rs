@@ -106,3 +106,53 @@ fn value_of(value: &StreamValue) -> Option<AttributeValue> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::test_support::{Thing, ThingKey};
+
+    fn record(event: &str, view: &str, keys: Option<StreamValue>) -> Record {
+        let mut change = StreamRecord::builder().stream_view_type(StreamViewType::from(view));
+        if let Some(pk) = keys {
+            change = change.keys("pk", pk);
+        }
+        Record::builder().event_name(OperationType::from(event)).dynamodb(change.build()).build()
+    }
+
+    fn malformed(record: &Record) -> String {
+        match Change::<Thing>::from_stream_record(record, &Prefixes::none()) {
+            Err(ChangeError::Malformed { path, .. }) => path,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn records_daplug_cannot_read_are_malformed_at_their_part() {
+        let pk = || Some(StreamValue::S("a".into()));
+        assert_eq!(malformed(&record("UPSERT", "KEYS_ONLY", pk())), "eventName");
+        assert_eq!(malformed(&record("INSERT", "ALL_IMAGES", pk())), "dynamodb.StreamViewType");
+        assert_eq!(malformed(&record("INSERT", "KEYS_ONLY", None)), "dynamodb.Keys");
+        assert_eq!(malformed(&Record::builder().event_name(OperationType::Insert).build()), "dynamodb");
+        let change = Change::<Thing>::from_stream_record(&record("REMOVE", "KEYS_ONLY", pk()), &Prefixes::none());
+        assert_eq!(change.unwrap(), Change::Remove { key: ThingKey::new("a"), old: None });
+    }
+
+    #[test]
+    fn every_value_type_converts() {
+        let nested = StreamValue::M(HashMap::from([(
+            "l".to_owned(),
+            StreamValue::L(vec![StreamValue::Ns(vec!["1".into()]), StreamValue::Null(true), StreamValue::Bool(false)]),
+        )]));
+        let converted = value_of(&nested).unwrap();
+        let AttributeValue::M(map) = converted else { panic!("{converted:?}") };
+        assert_eq!(
+            map["l"],
+            AttributeValue::L(vec![
+                AttributeValue::Ns(vec!["1".into()]),
+                AttributeValue::Null(true),
+                AttributeValue::Bool(false)
+            ])
+        );
+    }
+}
