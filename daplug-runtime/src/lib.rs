@@ -33,6 +33,7 @@ pub mod ops;
 mod prefix;
 mod repo;
 pub mod retry;
+pub mod streams;
 pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -58,7 +59,13 @@ pub use model::{IndexMeta, KeyAttribute, KeyType, ModelMeta, PathStep};
 /// The AWS SDK crates daplug is built on, for callers who need raw types (clients, `AttributeValue`).
 pub mod aws {
     pub use aws_config;
+    /// Feature `lambda` (off by default): Lambda's event records (SNS, SQS, DynamoDB Streams).
+    #[cfg(feature = "lambda")]
+    pub use aws_lambda_events as lambda_events;
     pub use aws_sdk_dynamodb as dynamodb;
+    /// Feature `streams` (off by default): for services that read a table's stream.
+    #[cfg(feature = "streams")]
+    pub use aws_sdk_dynamodbstreams as dynamodbstreams;
     #[cfg(feature = "sns")]
     pub use aws_sdk_sns as sns;
     /// Feature `sqs` (off by default): for services that read the queue a topic delivers to.
