@@ -3,6 +3,7 @@
 //! With no AWS endpoint or credentials configured it runs on the in-process emulator, events
 //! recorded; `--moto` runs it on the local moto server, events through SNS and SQS; see `--help`.
 
+mod changes;
 mod events;
 mod setup;
 mod tour;
@@ -54,7 +55,9 @@ async fn in_process(options: setup::Options) -> Result<(), String> {
     .map_err(|err| err.to_string())?;
     println!("table     {} (created)", table.adapter().table());
     let events = events::Events::Recorded(table.events().clone());
-    tour::run(table.adapter(), &events).await.map_err(|err| err.to_string())
+    let streams =
+        changes::StreamTap::open(table.adapter(), &setup::emulator(table.emulator().endpoint()), true).await?;
+    tour::run(table.adapter(), &events, streams.as_ref()).await.map_err(|err| err.to_string())
 }
 
 /// moto (`--moto`) or AWS: events through SNS, read back from an SQS queue.
@@ -76,7 +79,10 @@ async fn on_aws(options: setup::Options) -> Result<(), String> {
     println!("table     {table} ({})", if created { "created" } else { "existing" });
 
     let events = events::Events::Sns(tap);
-    let result = tour::run(&adapter, &events).await;
+    let result = match changes::StreamTap::open(&adapter, &config, created).await {
+        Ok(streams) => tour::run(&adapter, &events, streams.as_ref()).await.map_err(|err| err.to_string()),
+        Err(err) => Err(err),
+    };
 
     // Clean up whatever happened above; never a table this run did not create.
     let mut cleanup = Vec::new();
@@ -91,7 +97,7 @@ async fn on_aws(options: setup::Options) -> Result<(), String> {
             }
         }
     }
-    result.map_err(|err| err.to_string())?;
+    result?;
     if cleanup.is_empty() {
         Ok(())
     } else {

@@ -15,9 +15,7 @@ mod sink;
 mod sns;
 
 pub(crate) use body::Body;
-#[cfg(feature = "sqs")]
-pub use inbound::Delivery;
-pub use inbound::{Event, EventError, Payload};
+pub use inbound::{Delivery, Event, EventError, Payload};
 pub use sink::{EventSink, FailedEvent, Message, MessageAttribute, Operation, PublishBatchError, SinkError};
 #[cfg(feature = "sns")]
 pub use sns::{SnsSink, SNS_BATCH_LIMIT};
