@@ -69,20 +69,32 @@ struct Subscriptions {
 
 impl Subscriptions {
     async fn create(config: &aws_config::SdkConfig) -> Subscriptions {
+        Subscriptions::with_kind(config, false).await
+    }
+
+    /// A FIFO topic with two FIFO queues (SNS Developer Guide, "FIFO topics": a FIFO topic delivers
+    /// to FIFO queues; names end in `.fifo`).
+    async fn fifo(config: &aws_config::SdkConfig) -> Subscriptions {
+        Subscriptions::with_kind(config, true).await
+    }
+
+    async fn with_kind(config: &aws_config::SdkConfig, fifo: bool) -> Subscriptions {
         let sns = aws_sdk_sns::Client::new(config);
         let sqs = aws_sdk_sqs::Client::new(config);
         let name = unique("subscribed");
-        let arn = sns.create_topic().name(&name).send().await.expect("create topic").topic_arn.expect("topic arn");
+        let ending = if fifo { ".fifo" } else { "" };
+        let mut topic = sns.create_topic().name(format!("{name}{ending}"));
+        if fifo {
+            topic = topic.attributes("FifoTopic", "true");
+        }
+        let arn = topic.send().await.expect("create topic").topic_arn.expect("topic arn");
         let mut urls = Vec::new();
         for (suffix, raw) in [("enveloped", false), ("raw", true)] {
-            let url = sqs
-                .create_queue()
-                .queue_name(format!("{name}-{suffix}"))
-                .send()
-                .await
-                .expect("create queue")
-                .queue_url
-                .expect("queue url");
+            let mut queue = sqs.create_queue().queue_name(format!("{name}-{suffix}{ending}"));
+            if fifo {
+                queue = queue.attributes(aws_sdk_sqs::types::QueueAttributeName::FifoQueue, "true");
+            }
+            let url = queue.send().await.expect("create queue").queue_url.expect("queue url");
             let queue_arn = sqs
                 .get_queue_attributes()
                 .queue_url(&url)
@@ -224,6 +236,36 @@ async fn every_write_decodes_into_the_model_from_both_deliveries() {
     assert_eq!(events[0].attributes["priority"], MessageAttribute::Number("5".into()));
     assert_eq!(events[0].attributes.len(), 2, "operation and schema are fields");
     assert!(!events[1].attributes.contains_key("priority"));
+}
+
+#[tokio::test]
+async fn fifo_ids_reach_the_subscriber_from_both_deliveries() {
+    let (builder, config, _) = standard().await;
+    let topic = Subscriptions::fifo(&config).await;
+    let adapter = builder.sns_topic(&topic.arn).build().unwrap();
+    let tickets = adapter.repository::<Ticket>();
+
+    tickets.insert(&ticket("f", "open", "1.00")).fifo_group_id("tenant-a").fifo_deduplication_id("w-1").await.unwrap();
+    tickets
+        .batch_insert([ticket("g", "open", "2.00"), ticket("h", "open", "3.00")])
+        .publish(true)
+        .fifo_group_id("tenant-b")
+        .fifo_deduplication_id("batch-7")
+        .await
+        .unwrap();
+
+    // `events()` checks that the enveloped and the raw delivery of each event decode alike, ids
+    // included; SQS gives FIFO messages their group and de-duplication ids as system attributes
+    // (SQS API reference, ReceiveMessage: `MessageGroupId`, `MessageDeduplicationId`).
+    let events = topic.events().await;
+    let ids: Vec<(Option<&str>, Option<&str>)> =
+        events.iter().map(|e| (e.group_id.as_deref(), e.deduplication_id.as_deref())).collect();
+    assert_eq!(
+        ids,
+        [(Some("tenant-a"), Some("w-1")), (Some("tenant-b"), Some("batch-7-0")), (Some("tenant-b"), Some("batch-7-1")),]
+    );
+    let pks: Vec<&str> = events.iter().filter_map(|e| e.payload.item()).map(|t| t.pk.as_str()).collect();
+    assert_eq!(pks, ["f", "g", "h"]);
 }
 
 #[tokio::test]
