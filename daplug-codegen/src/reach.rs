@@ -7,7 +7,7 @@
 //! the known values are never recognised; `f64` before `i64`; a map of any value before a struct;
 //! `serde_json::Value` before anything). [`order`] puts the most specific first and merges
 //! alternatives that accept exactly the same values (`{type: string, format: uuid}` and
-//! `{type: string, pattern: ...}` are both `String`); [`unreachable`] lists what is left, which the
+//! `{type: string, pattern: ...}` are both `String`); [`unreachable()`] lists what is left, which the
 //! corpus test requires to be nothing.
 //!
 //! `covers(a, b)` answers "does `a` accept every value `b` accepts?", as serde reads JSON into

@@ -1,12 +1,16 @@
-//! The tour's events, as delivered: recorded in process (the in-process run), or read back from a
-//! temporary SQS queue subscribed to the SNS topic (moto or AWS).
+//! The tour's events, as delivered and decoded by a subscriber: recorded in process (the in-process
+//! run), or read back from a temporary SQS queue subscribed to the SNS topic (moto or AWS); each one
+//! read into a typed `Event<ExampleModel>` the way a downstream service would.
 
 use std::sync::Arc;
 
-use aws_sdk_sqs::types::QueueAttributeName;
 use daplug_runtime::aws::aws_config::SdkConfig;
 use daplug_runtime::aws::sns;
+use daplug_runtime::aws::sqs::types::QueueAttributeName;
+use daplug_runtime::events::{Delivery, Event};
 use daplug_runtime::testing::RecordingSink;
+
+use crate::models::ExampleModel;
 
 /// Where the tour's events go.
 pub enum Events {
@@ -17,23 +21,19 @@ pub enum Events {
 }
 
 impl Events {
-    /// Everything delivered (or recorded) since the last call.
+    /// Everything delivered (or recorded) since the last call, decoded.
     pub async fn drain(&self) -> Result<Vec<Delivered>, String> {
         match self {
             Events::Sns(tap) => tap.drain().await,
-            Events::Recorded(sink) => Ok(sink
+            Events::Recorded(sink) => sink
                 .take()
                 .into_iter()
-                .map(|event| Delivered {
-                    operation: event.operation.to_string(),
-                    attributes: event
-                        .attributes
-                        .iter()
-                        .map(|(name, value)| (name.clone(), value.data_type().to_owned(), value.as_str().to_owned()))
-                        .collect(),
-                    body: event.body,
+                .map(|message| {
+                    // What raw message delivery hands a subscriber: the body and the attributes.
+                    let event = Event::from_raw(&message.body, message.attributes).map_err(fail("decode event"))?;
+                    Ok(Delivered { body: message.body, event })
                 })
-                .collect()),
+                .collect(),
         }
     }
 
@@ -53,17 +53,16 @@ pub struct EventTap {
     queue_url: String,
     subscription_arn: Option<String>,
     sns: sns::Client,
-    sqs: aws_sdk_sqs::Client,
+    sqs: daplug_runtime::aws::sqs::Client,
 }
 
-/// One event as delivered: the SNS `Message` and message attributes (name, `DataType`, value).
+/// One event as delivered: the SNS `Message` text, and what a subscriber decodes from it.
 pub struct Delivered {
-    pub operation: String,
     pub body: String,
-    pub attributes: Vec<(String, String, String)>,
+    pub event: Event<ExampleModel>,
 }
 
-fn fail(what: &str) -> impl Fn(&dyn std::fmt::Display) -> String + '_ {
+fn fail<E: std::fmt::Display>(what: &str) -> impl Fn(E) -> String + '_ {
     move |err| format!("{what}: {err}")
 }
 
@@ -71,11 +70,11 @@ impl EventTap {
     /// Subscribes a new queue to `topic_arn`, creating a topic when none is given.
     pub async fn create(config: &SdkConfig, topic_arn: Option<String>, name: &str) -> Result<EventTap, String> {
         let sns = sns::Client::new(config);
-        let sqs = aws_sdk_sqs::Client::new(config);
+        let sqs = daplug_runtime::aws::sqs::Client::new(config);
         let (topic_arn, created_topic) = match topic_arn {
             Some(arn) => (arn, false),
             None => {
-                let out = sns.create_topic().name(name).send().await.map_err(|e| fail("create topic")(&e))?;
+                let out = sns.create_topic().name(name).send().await.map_err(fail("create topic"))?;
                 (out.topic_arn.ok_or("create topic: no ARN returned")?, true)
             }
         };
@@ -84,7 +83,7 @@ impl EventTap {
             .queue_name(name)
             .send()
             .await
-            .map_err(|e| fail("create queue")(&e))?
+            .map_err(fail("create queue"))?
             .queue_url
             .ok_or("create queue: no URL returned")?;
         let mut tap = EventTap { topic_arn, created_topic, queue_url, subscription_arn: None, sns, sqs };
@@ -95,7 +94,7 @@ impl EventTap {
             .attribute_names(QueueAttributeName::QueueArn)
             .send()
             .await
-            .map_err(|e| fail("queue attributes")(&e))?
+            .map_err(fail("queue attributes"))?
             .attributes
             .and_then(|mut attributes| attributes.remove(&QueueAttributeName::QueueArn))
             .ok_or("queue attributes: no ARN")?;
@@ -107,7 +106,7 @@ impl EventTap {
             .endpoint(queue_arn)
             .send()
             .await
-            .map_err(|e| fail("subscribe")(&e))?;
+            .map_err(fail("subscribe"))?;
         tap.subscription_arn = subscription.subscription_arn;
         Ok(tap)
     }
@@ -125,23 +124,18 @@ impl EventTap {
                 .wait_time_seconds(1)
                 .send()
                 .await
-                .map_err(|e| fail("receive")(&e))?;
+                .map_err(fail("receive"))?;
             let messages = out.messages.unwrap_or_default();
             if messages.is_empty() {
                 return Ok(delivered);
             }
             for message in messages {
+                // The SNS envelope as SQS delivers it (no raw message delivery on this subscription).
+                let event = Event::from_sqs_message(&message, Delivery::Enveloped).map_err(fail("decode event"))?;
                 let envelope: serde_json::Value =
-                    serde_json::from_str(message.body().unwrap_or("{}")).map_err(|e| fail("envelope")(&e))?;
-                let attributes = envelope["MessageAttributes"].as_object().into_iter().flatten();
-                let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
-                delivered.push(Delivered {
-                    operation: envelope["MessageAttributes"]["operation"]["Value"].as_str().unwrap_or("?").to_owned(),
-                    body: text(&envelope["Message"]),
-                    attributes: attributes
-                        .map(|(name, value)| (name.clone(), text(&value["Type"]), text(&value["Value"])))
-                        .collect(),
-                });
+                    serde_json::from_str(message.body().unwrap_or_default()).map_err(fail("envelope"))?;
+                let body = envelope["Message"].as_str().unwrap_or_default().to_owned();
+                delivered.push(Delivered { body, event });
                 if let Some(handle) = message.receipt_handle() {
                     self.sqs
                         .delete_message()
@@ -149,7 +143,7 @@ impl EventTap {
                         .receipt_handle(handle)
                         .send()
                         .await
-                        .map_err(|e| fail("delete message")(&e))?;
+                        .map_err(fail("delete message"))?;
                 }
             }
         }
@@ -158,11 +152,11 @@ impl EventTap {
     /// Removes the queue, the subscription and (if this run made it) the topic.
     pub async fn remove(self) -> Result<(), String> {
         if let Some(arn) = &self.subscription_arn {
-            self.sns.unsubscribe().subscription_arn(arn).send().await.map_err(|e| fail("unsubscribe")(&e))?;
+            self.sns.unsubscribe().subscription_arn(arn).send().await.map_err(fail("unsubscribe"))?;
         }
-        self.sqs.delete_queue().queue_url(&self.queue_url).send().await.map_err(|e| fail("delete queue")(&e))?;
+        self.sqs.delete_queue().queue_url(&self.queue_url).send().await.map_err(fail("delete queue"))?;
         if self.created_topic {
-            self.sns.delete_topic().topic_arn(&self.topic_arn).send().await.map_err(|e| fail("delete topic")(&e))?;
+            self.sns.delete_topic().topic_arn(&self.topic_arn).send().await.map_err(fail("delete topic"))?;
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! With no AWS endpoint or credentials configured it runs on the in-process emulator, events
 //! recorded; `--moto` runs it on the local moto server, events through SNS and SQS; see `--help`.
 
+mod changes;
 mod events;
 mod setup;
 mod single_table;
@@ -61,7 +62,9 @@ async fn in_process(options: setup::Options) -> Result<(), String> {
     .map_err(|err| err.to_string())?;
     println!("table     {} (created)", table.adapter().table());
     let events = events::Events::Recorded(table.events().clone());
-    tour::run(table.adapter(), &events).await.map_err(|err| err.to_string())?;
+    let streams =
+        changes::StreamTap::open(table.adapter(), &setup::emulator(table.emulator().endpoint()), true).await?;
+    tour::run(table.adapter(), &events, streams.as_ref()).await.map_err(|err| err.to_string())?;
     let parts = daplug_runtime::testing::TestTable::<families::OrderPart>::configure(|builder| {
         builder.sns_attribute("source", "daplug-example")
     })
@@ -92,7 +95,10 @@ async fn on_aws(options: setup::Options) -> Result<(), String> {
 
     let topic_arn = tap.topic_arn.clone();
     let events = events::Events::Sns(tap);
-    let mut result = tour::run(&adapter, &events).await;
+    let mut result = match changes::StreamTap::open(&adapter, &config, created).await {
+        Ok(streams) => tour::run(&adapter, &events, streams.as_ref()).await.map_err(|err| err.to_string()),
+        Err(err) => Err(err),
+    };
 
     // The single-table part, on a table of its own (deleted at the end unless --keep).
     let parts_table = format!("{table}-parts");
@@ -110,9 +116,9 @@ async fn on_aws(options: setup::Options) -> Result<(), String> {
             Ok(created) => {
                 parts_created = created;
                 println!("table     {parts_table} ({})", if created { "created" } else { "existing" });
-                single_table::run(&parts, &events).await
+                single_table::run(&parts, &events).await.map_err(|err| err.to_string())
             }
-            Err(err) => Err(err),
+            Err(err) => Err(err.to_string()),
         };
     }
 
@@ -135,7 +141,7 @@ async fn on_aws(options: setup::Options) -> Result<(), String> {
             }
         }
     }
-    result.map_err(|err| err.to_string())?;
+    result?;
     if cleanup.is_empty() {
         Ok(())
     } else {

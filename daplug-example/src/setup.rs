@@ -5,7 +5,7 @@
 use std::process::Command;
 
 use daplug_runtime::aws::aws_config::{self, BehaviorVersion, Region, SdkConfig};
-use daplug_runtime::aws::dynamodb::config::Credentials;
+use daplug_runtime::aws::dynamodb::config::{Credentials, SharedCredentialsProvider};
 
 /// Command-line options.
 #[derive(Debug, Default)]
@@ -30,7 +30,8 @@ and printed, bodies and message attributes as SNS would receive them: Rust alone
 With --moto, the local moto server (Python 3; installed into .venv/ by scripts/emulator.sh) serves
 DynamoDB, SNS and SQS, and the events are read back from an SQS queue subscribed to the topic.
 Otherwise the standard AWS configuration chain is used (AWS_REGION, credentials, AWS_ENDPOINT_URL),
-events through SNS and SQS as with --moto.
+events through SNS and SQS as with --moto. At the end a subscriber decodes every event into the typed
+model and reads the table's stream (turned on for a table the run created) into typed changes.
 
 OPTIONS:
     --table NAME       table to use (env DAPLUG_EXAMPLE_TABLE); created if missing, deleted at the end
@@ -113,6 +114,23 @@ fn start_moto() -> Result<String, String> {
 }
 
 /// The AWS configuration for a run on moto or AWS, and a description of where it points.
+/// The AWS configuration of the in-process emulator at `endpoint` (for the clients daplug does not
+/// make itself: the tour's stream reader). Nothing is read from the environment.
+pub fn emulator(endpoint: &str) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "test",
+            "test",
+            None,
+            None,
+            "daplug-example",
+        )))
+        .build()
+}
+
 pub async fn aws(options: &Options) -> Result<(SdkConfig, String), String> {
     if options.moto {
         let endpoint = start_moto()?;

@@ -1,12 +1,15 @@
 //! The tour itself: one line per step, what was sent and what came back.
 
+use daplug_runtime::events::{Event, Payload};
 use daplug_runtime::lock::LockPolicy;
 use daplug_runtime::ops::{ListOp, UpdateOutcome};
+use daplug_runtime::streams::Change;
 use daplug_runtime::{Adapter, Error, Model};
 use futures::TryStreamExt;
 use serde_json::json;
 
-use crate::events::Events;
+use crate::changes::StreamTap;
+use crate::events::{Delivered, Events};
 use crate::models::{ExampleModel, ExampleModelIndex, ExampleModelKey, ExampleModelPatch, ExampleModelStatus};
 
 fn step(name: &str, text: impl std::fmt::Display) {
@@ -26,7 +29,7 @@ fn expect(ok: bool, what: &str) -> Result<(), Error> {
     }
 }
 
-pub async fn run(adapter: &Adapter, events: &Events) -> Result<(), Error> {
+pub async fn run(adapter: &Adapter, events: &Events, streams: Option<&StreamTap>) -> Result<(), Error> {
     let orders = adapter.repository::<ExampleModel>();
 
     // 1. An inbound payload, mapped by the generated model: unknown fields are dropped.
@@ -161,23 +164,72 @@ pub async fn run(adapter: &Adapter, events: &Events) -> Result<(), Error> {
     }
     expect(orders.get(&key("t-1")).await?.is_none(), "a cancelled transaction writes nothing")?;
 
-    // 10. The events: read back from the queue subscribed to the topic, or recorded in process. The
-    //     first is shown whole (the SNS message and its attributes); the rest are cut short.
+    // 10. A subscriber's view of the events: read back from the queue subscribed to the topic, or
+    //     recorded in process, and decoded into typed `Event<ExampleModel>`s. The first is also shown
+    //     as SNS carries it (the body daplug-ddb subscribers read too).
     let delivered = events.drain().await.map_err(Error::Config)?;
-    for (index, event) in delivered.iter().enumerate() {
-        let shown: String = event.body.chars().take(if index == 0 { usize::MAX } else { 100 }).collect();
-        let cut = if shown.len() < event.body.len() { "..." } else { "" };
-        step("event", format!("{:<9} {shown}{cut}", event.operation));
-        if index == 0 {
-            let attributes: Vec<String> =
-                event.attributes.iter().map(|(name, kind, value)| format!("{name} ({kind}) {value}")).collect();
-            step("", format!("{:<9} {}", "", attributes.join(", ")));
-        }
+    if let Some(first) = delivered.first() {
+        step("event", format!("as sent: {}", first.body));
     }
-    let operations: Vec<&str> = delivered.iter().map(|e| e.operation.as_str()).collect();
+    for Delivered { event, .. } in &delivered {
+        step("event", describe_event(event));
+    }
+    let operations: Vec<String> =
+        delivered.iter().map(|d| d.event.operation.map(|o| o.to_string()).unwrap_or_default()).collect();
     expect(
         operations == ["insert", "update", "update", "update", "update", "delete"],
         "one event per successful write",
     )?;
+    let deleted = delivered.last().and_then(|d| d.event.payload.item()).map(|order| order.status.as_str());
+    expect(deleted == Some("shipped"), "the delete event carries the old item")?;
+
+    // 11. The table's stream, read as a downstream service would: one typed change per write,
+    //     batches included (their events are off, their stream records are not). Batch items are
+    //     counted rather than listed.
+    let Some(streams) = streams else {
+        step("change", "the table has no stream: skipped");
+        return Ok(());
+    };
+    let changes = streams.changes(adapter).await.map_err(Error::Config)?;
+    let (batch, single): (Vec<_>, Vec<_>) = changes.iter().partition(|c| c.key().record_id.starts_with("b-"));
+    for change in &single {
+        step("change", describe_change(change));
+    }
+    let batch_kinds: Vec<String> = batch.iter().map(|c| c.kind().to_string()).collect();
+    let count = |kind: &str| batch_kinds.iter().filter(|k| k.as_str() == kind).count();
+    step("change", format!("b-00..b-59: {} INSERT, {} REMOVE", count("INSERT"), count("REMOVE")));
+    let of_abc: Vec<String> =
+        single.iter().filter(|c| c.key().record_id == "abc123").map(|c| c.kind().to_string()).collect();
+    // DynamoDB orders a stream's records per item (Developer Guide, "Change data capture for DynamoDB
+    // Streams"), so one item's changes come in the order they were made.
+    expect(
+        of_abc == ["INSERT", "MODIFY", "MODIFY", "MODIFY", "MODIFY", "REMOVE"],
+        "abc123: inserted, updated four times, deleted",
+    )?;
+    expect(count("INSERT") == 60 && count("REMOVE") == 60, "every batch write on the stream")?;
     Ok(())
+}
+
+/// One line for a typed event: operation, the order (or key) it carries, its other attributes.
+fn describe_event(event: &Event<ExampleModel>) -> String {
+    let operation = event.operation.map(|o| o.to_string()).unwrap_or_else(|| "?".into());
+    let what = match &event.payload {
+        Payload::Item(order) => format!("{} status {}", order.record_id, order.status),
+        Payload::Key(key) => format!("key {}", key.record_id),
+    };
+    let attributes: Vec<String> =
+        event.attributes.iter().map(|(name, value)| format!("{name}={}", value.as_str())).collect();
+    format!("{operation:<9} {what} [{}]", attributes.join(", "))
+}
+
+/// One line for a typed change: kind, key, and the status before and after.
+fn describe_change(change: &Change<ExampleModel>) -> String {
+    let status = |image: Result<&ExampleModel, _>| image.map(|o| o.status.to_string()).unwrap_or_else(|_| "-".into());
+    format!(
+        "{:<9} {} status {} -> {}",
+        change.kind().to_string(),
+        change.key().record_id,
+        status(change.old_image()),
+        status(change.new_image())
+    )
 }

@@ -4,6 +4,7 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
 use crate::codec::item::Item;
+use crate::cursor::CursorError;
 use crate::failure::{AwsErrorKind, Repeat};
 
 /// Result alias used throughout daplug.
@@ -145,6 +146,12 @@ pub enum Error {
         /// The index queried (`None` for the table).
         index: Option<String>,
     },
+
+    /// A page cursor handed to [`start_from_cursor`](crate::ops::Query::start_from_cursor) was
+    /// refused: malformed, minted for another table, index or context, not authentic, or not a start
+    /// key of what is read (see [`cursor`](crate::cursor)). Nothing was sent.
+    #[error("invalid page cursor: {0}")]
+    Cursor(#[from] CursorError),
 
     /// An update by query matched more than one item and `first_match` was not set. Nothing written.
     #[error("update matched {matches} items; narrow the query or call `first_match(true)`")]

@@ -8,7 +8,8 @@
 //! See the README for a tour. Every operation is a constructor on [`Repository`]; the crate root
 //! holds the everyday API, the request types are in [`ops`], events in [`events`], locking in
 //! [`lock`], batch retries in [`retry`], table management in [`table`], the adapter's configuration
-//! types in [`adapter`] and the daplug-ddb parity shims in [`compat`]. With the `testing` feature,
+//! types in [`adapter`], page cursors (and what they protect against) in [`cursor`] and the
+//! daplug-ddb parity shims in [`compat`]. With the `testing` feature,
 //! `testing` gives a model's table in an in-process DynamoDB with its events recorded.
 #![warn(missing_docs)]
 #![deny(missing_debug_implementations)]
@@ -19,6 +20,7 @@ mod attempts;
 mod attr;
 mod codec;
 pub mod compat;
+pub mod cursor;
 mod error;
 pub mod events;
 mod expr;
@@ -31,6 +33,7 @@ pub mod ops;
 mod prefix;
 mod repo;
 pub mod retry;
+pub mod streams;
 pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -56,7 +59,13 @@ pub use model::{Entity, IndexMeta, KeyAttribute, KeyType, ModelMeta, PathStep};
 /// The AWS SDK crates daplug is built on, for callers who need raw types (clients, `AttributeValue`).
 pub mod aws {
     pub use aws_config;
+    /// Feature `lambda` (off by default): Lambda's event records (SNS, SQS, DynamoDB Streams).
+    #[cfg(feature = "lambda")]
+    pub use aws_lambda_events as lambda_events;
     pub use aws_sdk_dynamodb as dynamodb;
+    /// Feature `streams` (off by default): for services that read a table's stream.
+    #[cfg(feature = "streams")]
+    pub use aws_sdk_dynamodbstreams as dynamodbstreams;
     #[cfg(feature = "sns")]
     pub use aws_sdk_sns as sns;
     /// Feature `sqs` (off by default): for services that read the queue a topic delivers to.

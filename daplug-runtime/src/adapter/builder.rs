@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::clients::Timeouts;
 use super::{Adapter, AdapterInner, PrefixValues, PublishContract};
+use crate::cursor::CursorKeys;
 use crate::error::{Error, Result};
 #[cfg(feature = "sns")]
 use crate::events::SnsSink;
@@ -40,6 +41,8 @@ pub struct AdapterBuilder {
     lock_policy: Option<LockPolicy>,
     require_lock_value: bool,
     timeouts: Timeouts,
+    cursor_key: Option<Vec<u8>>,
+    accepted_cursor_keys: Vec<Vec<u8>>,
 }
 
 impl fmt::Debug for AdapterBuilder {
@@ -62,6 +65,9 @@ impl fmt::Debug for AdapterBuilder {
             .field("lock_policy", &self.lock_policy)
             .field("require_lock_value", &self.require_lock_value)
             .field("timeouts", &self.timeouts)
+            // Whether keys are set, never the keys.
+            .field("cursor_key", &self.cursor_key.is_some())
+            .field("accepted_cursor_keys", &self.accepted_cursor_keys.len())
             .finish()
     }
 }
@@ -211,6 +217,36 @@ impl AdapterBuilder {
         self
     }
 
+    /// Signs every page cursor this adapter's repositories mint with HMAC-SHA256 under `key`, and
+    /// accepts only cursors whose tag verifies (under it or an
+    /// [`accept_cursor_key`](Self::accept_cursor_key)): a client can then neither forge nor alter a
+    /// start key. `key` is a secret of the service, at least
+    /// [`MIN_CURSOR_KEY_LEN`](crate::cursor::MIN_CURSOR_KEY_LEN) (32) bytes (random bytes, not a
+    /// password), or `build` fails with [`Error::Config`]. See [`cursor`](crate::cursor) for what
+    /// this covers and what it does not.
+    ///
+    /// ```no_run
+    /// # async fn demo(secret: Vec<u8>) -> daplug_runtime::Result<()> {
+    /// let adapter = daplug_runtime::Adapter::builder()
+    ///     .table("orders")
+    ///     .hash_key("pk")
+    ///     .cursor_key(secret) // e.g. 32 random bytes from the service's secret store
+    ///     .from_env()
+    ///     .await?;
+    /// # let _ = adapter; Ok(()) }
+    /// ```
+    pub fn cursor_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.cursor_key = Some(key.into());
+        self
+    }
+    /// Also accepts cursors signed with `key` (a retired [`cursor_key`](Self::cursor_key), while the
+    /// cursors it signed are still in clients' hands); new cursors are signed with `cursor_key`
+    /// only. Call it once per key. Needs a `cursor_key`; the same minimum length applies.
+    pub fn accept_cursor_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.accepted_cursor_keys.push(key.into());
+        self
+    }
+
     /// Loads the standard AWS configuration chain (region, credentials, `AWS_ENDPOINT_URL`), applies
     /// the endpoint and region overrides, and builds.
     pub async fn from_env(mut self) -> Result<Adapter> {
@@ -273,6 +309,7 @@ impl AdapterBuilder {
                 )));
             }
         }
+        let cursor_keys = CursorKeys::new(self.cursor_key.as_deref(), &self.accepted_cursor_keys)?;
         let config = self.sdk_config.as_ref();
         let client = match (self.client, config) {
             (Some(client), _) => self.timeouts.dynamodb(&client),
@@ -319,6 +356,7 @@ impl AdapterBuilder {
                 attributes: self.attributes,
                 contract: self.contract,
                 lock,
+                cursor_keys,
             }),
         })
     }

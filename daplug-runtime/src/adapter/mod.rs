@@ -7,6 +7,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use crate::cursor::CursorKeys;
 use crate::events::{EventSink, MessageAttribute};
 pub use crate::key::KeyConfig;
 use crate::lock::LockConfig;
@@ -51,6 +52,8 @@ pub(crate) struct AdapterInner {
     pub(crate) attributes: BTreeMap<String, MessageAttribute>,
     pub(crate) contract: PublishContract,
     pub(crate) lock: Option<LockConfig>,
+    /// The keys page cursors are signed and verified with (none: cursors are not authenticated).
+    pub(crate) cursor_keys: CursorKeys,
 }
 
 /// What every event must carry (daplug-ddb's `required_payload_keys` / `required_headers`).
@@ -119,6 +122,7 @@ impl fmt::Debug for Adapter {
             .field("attributes", &self.inner.attributes)
             .field("contract", &self.inner.contract)
             .field("lock", &self.inner.lock)
+            .field("cursor_keys", &self.inner.cursor_keys)
             .finish()
     }
 }

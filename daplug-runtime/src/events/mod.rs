@@ -1,5 +1,6 @@
-//! Events published after successful writes: the [`EventSink`] trait, and its SNS implementation
-//! (`SnsSink`, `sns.rs`, with the `sns` feature, on by default).
+//! Events published after successful writes: the outbound [`Message`], the [`EventSink`] trait,
+//! and its SNS implementation (`SnsSink`, `sns.rs`, with the `sns` feature, on by default); and, for
+//! subscribers, the typed [`Event<M>`] an event decodes into (`inbound/`).
 //!
 //! The message body is the JSON of the written item with prefixes stripped, formatted the way
 //! daplug-ddb formats it (`", "` / `": "` separators, non-ASCII escaped, numbers as the item
@@ -7,13 +8,15 @@
 //! it in `body.rs`; the format is `python_json.rs`.
 
 mod body;
+mod inbound;
 mod python_json;
 mod sink;
 #[cfg(feature = "sns")]
 mod sns;
 
 pub(crate) use body::Body;
-pub use sink::{Event, EventSink, FailedEvent, MessageAttribute, Operation, PublishBatchError, SinkError};
+pub use inbound::{Delivery, Event, EventError, Payload};
+pub use sink::{EventSink, FailedEvent, Message, MessageAttribute, Operation, PublishBatchError, SinkError};
 #[cfg(feature = "sns")]
 pub use sns::{SnsSink, SNS_BATCH_LIMIT};
 

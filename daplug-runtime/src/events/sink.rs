@@ -1,5 +1,5 @@
-//! The event itself ([`Event`], [`Operation`], [`MessageAttribute`]) and where it goes: the
-//! [`EventSink`] trait, with its batch error types.
+//! The outbound event as a sink publishes it ([`Message`], [`Operation`], [`MessageAttribute`]) and
+//! where it goes: the [`EventSink`] trait, with its batch error types.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -38,6 +38,27 @@ impl Operation {
             Operation::BatchDelete => "batch_delete",
         }
     }
+
+    /// The operation a wire name (`insert`, `batch_delete`, ...) names, if any.
+    ///
+    /// ```
+    /// use daplug_runtime::events::Operation;
+    /// assert_eq!(Operation::parse("batch_delete"), Some(Operation::BatchDelete));
+    /// assert_eq!(Operation::parse("upsert"), None);
+    /// ```
+    pub fn parse(name: &str) -> Option<Operation> {
+        Self::ALL.into_iter().find(|operation| operation.as_str() == name)
+    }
+
+    /// Every operation.
+    pub const ALL: [Operation; 6] = [
+        Operation::Insert,
+        Operation::Overwrite,
+        Operation::Update,
+        Operation::Delete,
+        Operation::BatchInsert,
+        Operation::BatchDelete,
+    ];
 }
 
 impl fmt::Display for Operation {
@@ -98,16 +119,18 @@ macro_rules! number_attribute {
 }
 number_attribute!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64);
 
-/// One event: what was written, by which operation, with which attributes.
+/// One outbound event, exactly an SNS message: the body (what was written), its message attributes
+/// (with the operation and schema) and the FIFO ids. A subscriber reads it back as a typed
+/// [`Event`](super::Event).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Event {
+pub struct Message {
     /// The write that produced it.
     pub operation: Operation,
     /// Schema (model) name.
     pub schema: &'static str,
-    /// Message body (already formatted JSON).
+    /// The body (already formatted JSON).
     pub body: String,
-    /// Message attributes: adapter defaults overlaid by per-call ones, plus `operation`.
+    /// Message attributes: adapter defaults overlaid by per-call ones, plus `schema` and `operation`.
     pub attributes: BTreeMap<String, MessageAttribute>,
     /// FIFO topics: message group id.
     pub group_id: Option<String>,
@@ -115,18 +138,18 @@ pub struct Event {
     pub deduplication_id: Option<String>,
 }
 
-/// Where events go. [`SnsSink`] is the default; implement this to route events elsewhere
+/// Where events go. `SnsSink` (the `sns` feature) is the default; implement this to route events elsewhere
 /// (a queue, a log, a test recorder).
 pub trait EventSink: Send + Sync + 'static {
     /// Publishes one event.
-    fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>>;
+    fn publish(&self, event: Message) -> BoxFuture<'_, Result<(), SinkError>>;
 
     /// Publishes several events (one per item of a batch write or transaction). Every event is
     /// attempted; when some fail the error is a [`PublishBatchError`] naming them by their index in
     /// `events`.
     ///
     /// The default publishes the events one at a time with [`publish`](Self::publish).
-    fn publish_batch(&self, events: Vec<Event>) -> BoxFuture<'_, Result<(), SinkError>> {
+    fn publish_batch(&self, events: Vec<Message>) -> BoxFuture<'_, Result<(), SinkError>> {
         Box::pin(async move {
             let mut failed = Vec::new();
             for (index, event) in events.into_iter().enumerate() {
@@ -191,7 +214,7 @@ mod tests {
     struct OneByOne(std::sync::Mutex<Vec<String>>);
 
     impl EventSink for OneByOne {
-        fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>> {
+        fn publish(&self, event: Message) -> BoxFuture<'_, Result<(), SinkError>> {
             let refused = event.body.contains("bad");
             self.0.lock().map(|mut seen| seen.push(event.body)).ok();
             Box::pin(async move {
@@ -204,8 +227,8 @@ mod tests {
         }
     }
 
-    fn event(body: &str) -> Event {
-        Event {
+    fn event(body: &str) -> Message {
+        Message {
             operation: Operation::BatchInsert,
             schema: "T",
             body: body.into(),

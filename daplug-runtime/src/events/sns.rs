@@ -2,7 +2,7 @@
 
 use futures::future::BoxFuture;
 
-use super::sink::{Event, EventSink, FailedEvent, MessageAttribute, PublishBatchError, SinkError};
+use super::sink::{EventSink, FailedEvent, Message, MessageAttribute, PublishBatchError, SinkError};
 use std::collections::BTreeMap;
 
 /// Most entries one SNS `PublishBatch` request accepts.
@@ -28,7 +28,7 @@ impl SnsSink {
 }
 
 impl EventSink for SnsSink {
-    fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>> {
+    fn publish(&self, event: Message) -> BoxFuture<'_, Result<(), SinkError>> {
         Box::pin(async move {
             let request = self
                 .client
@@ -47,12 +47,12 @@ impl EventSink for SnsSink {
     /// `PublishBatch` in requests of at most [`SNS_BATCH_LIMIT`] entries (entry id = index in
     /// `events`). Failed entries, and every entry of a request that failed as a whole, are reported in
     /// a [`PublishBatchError`].
-    fn publish_batch(&self, events: Vec<Event>) -> BoxFuture<'_, Result<(), SinkError>> {
+    fn publish_batch(&self, events: Vec<Message>) -> BoxFuture<'_, Result<(), SinkError>> {
         Box::pin(async move {
             let mut failed = Vec::new();
             let mut events = events.into_iter().enumerate().peekable();
             while events.peek().is_some() {
-                let chunk: Vec<(usize, Event)> = events.by_ref().take(SNS_BATCH_LIMIT).collect();
+                let chunk: Vec<(usize, Message)> = events.by_ref().take(SNS_BATCH_LIMIT).collect();
                 let indexes: Vec<usize> = chunk.iter().map(|(index, _)| *index).collect();
                 let mut entries = Vec::with_capacity(chunk.len());
                 for (index, event) in chunk {
@@ -97,7 +97,7 @@ impl EventSink for SnsSink {
     }
 }
 
-fn batch_entry(index: usize, event: Event) -> Result<aws_sdk_sns::types::PublishBatchRequestEntry, SinkError> {
+fn batch_entry(index: usize, event: Message) -> Result<aws_sdk_sns::types::PublishBatchRequestEntry, SinkError> {
     let entry = aws_sdk_sns::types::PublishBatchRequestEntry::builder()
         .id(index.to_string())
         .message(event.body)

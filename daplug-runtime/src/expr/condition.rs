@@ -170,6 +170,25 @@ impl Condition {
         out
     }
 
+    /// The value the top-level attribute `attribute` must equal for this condition to hold, when the
+    /// condition says so outright: `attribute = value`, alone or ANDed with other conditions (the
+    /// partition a query's key condition names). `None` otherwise, and for a value that did not
+    /// convert (rendering reports it).
+    pub(crate) fn required_value(&self, attribute: &str) -> Option<&AttributeValue> {
+        fn walk<'a>(node: &'a Node, attribute: &str) -> Option<&'a AttributeValue> {
+            match node {
+                Node::Compare { attribute: path, op: "=", value: Ok(value) }
+                    if path.is_top_level() && path.top_level() == attribute =>
+                {
+                    Some(value)
+                }
+                Node::And(a, b) => walk(a, attribute).or_else(|| walk(b, attribute)),
+                _ => None,
+            }
+        }
+        walk(&self.0, attribute)
+    }
+
     /// Joins conditions with AND; `None` for an empty list.
     pub(crate) fn all(conditions: Vec<Condition>) -> Option<Condition> {
         conditions.into_iter().reduce(|a, b| a & b)
@@ -272,6 +291,18 @@ mod tests {
             (Condition::eq("a", 1) | !Condition::exists(AttrPath::new("b").field("c"))) & Condition::between("d", 1, 2);
         let tops: Vec<&str> = condition.attributes().iter().map(|path| path.top_level()).collect();
         assert_eq!(tops, ["a", "b", "d"]);
+    }
+
+    #[test]
+    fn required_values_are_equalities_at_the_top_or_under_and() {
+        let s = |v: &str| AttributeValue::S(v.to_owned());
+        let key = Condition::eq("pk", "a") & Condition::begins_with("sk", "x");
+        assert_eq!(key.required_value("pk"), Some(&s("a")));
+        assert_eq!(key.required_value("sk"), None, "begins_with names no single value");
+        assert_eq!((Condition::gt("sk", "b") & Condition::eq("pk", "c")).required_value("pk"), Some(&s("c")));
+        assert_eq!((Condition::eq("pk", "a") | Condition::eq("pk", "b")).required_value("pk"), None);
+        assert_eq!((!Condition::eq("pk", "a")).required_value("pk"), None);
+        assert_eq!(Condition::eq(AttrPath::new("pk").field("x"), "a").required_value("pk"), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::adapter::{AdapterInner, PrefixValues};
 use crate::codec::item::Item;
 use crate::error::{Error, Result};
-use crate::events::{Body, Event, MessageAttribute, Operation};
+use crate::events::{Body, Message, MessageAttribute, Operation};
 use crate::model::{Entity, Model};
 use crate::prefix::Prefixes;
 
@@ -93,7 +93,7 @@ impl EventOptions {
         schema: &'static str,
         body: impl FnOnce() -> Result<Body>,
         position: Option<usize>,
-    ) -> Result<Option<Event>> {
+    ) -> Result<Option<Message>> {
         if adapter.sink.is_none() || self.publish == Some(false) {
             return Ok(None);
         }
@@ -109,7 +109,7 @@ impl EventOptions {
             (None, Some(_)) => None,
         };
         let body = body.into_text();
-        Ok(Some(Event { operation, schema, body, attributes, group_id: self.group_id.clone(), deduplication_id }))
+        Ok(Some(Message { operation, schema, body, attributes, group_id: self.group_id.clone(), deduplication_id }))
     }
 
     /// The checks of [`event`](Self::event) that need no written item, for writes whose item is
@@ -173,7 +173,7 @@ fn check_contract(
 }
 
 /// Publishes `event` (if any) after a successful write; a failure carries the written item.
-pub(crate) async fn publish(adapter: &AdapterInner, event: Option<Event>) -> Result<()> {
+pub(crate) async fn publish(adapter: &AdapterInner, event: Option<Message>) -> Result<()> {
     let (Some(sink), Some(event)) = (adapter.sink.as_ref(), event) else {
         return Ok(());
     };

@@ -17,7 +17,7 @@ use crate::attempts::counted;
 use crate::codec::item::Item;
 use crate::codec::value::value_eq;
 use crate::error::{Error, Result};
-use crate::events::{Body, Event, Operation};
+use crate::events::{Body, Message, Operation};
 use crate::expr::{KeyGuard, Placeholders};
 use crate::failure::Repeat;
 use crate::key::{check_key, key_of};
@@ -179,7 +179,7 @@ struct Put<M: Model> {
 /// A put ready to send: the request, the event to publish after it, and what a refusal reports.
 struct Planned {
     input: PutItemInputBuilder,
-    event: Option<Event>,
+    event: Option<Message>,
     prefixes: Prefixes,
     key: Item,
 }

@@ -5,7 +5,7 @@ use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
 use crate::adapter::{Adapter, AdapterBuilder};
-use crate::events::{Event, EventSink, SinkError};
+use crate::events::{EventSink, Message, SinkError};
 use crate::model::{KeyAttribute, KeyType, Model, ModelMeta};
 
 /// A DynamoDB client for plans only: building requests never touches the network.
@@ -27,7 +27,7 @@ pub(crate) fn adapter(configure: impl FnOnce(AdapterBuilder) -> AdapterBuilder) 
 struct Accept;
 
 impl EventSink for Accept {
-    fn publish(&self, _event: Event) -> BoxFuture<'_, Result<(), SinkError>> {
+    fn publish(&self, _event: Message) -> BoxFuture<'_, Result<(), SinkError>> {
         Box::pin(async { Ok(()) })
     }
 }
@@ -51,7 +51,7 @@ impl Thing {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ThingKey {
     pk: String,
 }

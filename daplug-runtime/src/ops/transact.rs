@@ -17,7 +17,7 @@ use super::options::{option_setters, EventOptions, KeyOptions};
 use crate::adapter::{Adapter, Repository};
 use crate::codec::item::Item;
 use crate::error::{CancellationReason, Error, Result};
-use crate::events::{Body, Event, EventSink, Operation, PublishBatchError};
+use crate::events::{Body, EventSink, Message, Operation, PublishBatchError};
 use crate::expr::{Condition, KeyGuard, Placeholders};
 use crate::failure::Repeat;
 use crate::key::{check_key, key_of, KeyId};
@@ -236,7 +236,7 @@ impl TransactWrite {
         let mut seen = HashSet::with_capacity(count);
         let mut items = Vec::with_capacity(count);
         let mut prefixes = Vec::with_capacity(count);
-        let mut events: Vec<(Arc<dyn EventSink>, Event)> = Vec::new();
+        let mut events: Vec<(Arc<dyn EventSink>, Message)> = Vec::new();
         for (position, op) in ops.iter().enumerate() {
             let inner = &op.adapter.inner;
             check_key(&inner.keys, &op.item, !op.kind.is_put())?;
@@ -283,7 +283,7 @@ struct Planned {
     input: TransactWriteItemsInputBuilder,
     ops: Vec<Op>,
     prefixes: Vec<Prefixes>,
-    events: Vec<(Arc<dyn EventSink>, Event)>,
+    events: Vec<(Arc<dyn EventSink>, Message)>,
 }
 
 /// [`Error::TransactionCanceled`] with one reason per operation, keys and items unprefixed.
@@ -376,8 +376,8 @@ fn fresh_token() -> String {
 
 /// Publishes committed events, one `publish_batch` per sink (adapters sharing a sink share the
 /// call), in operation order.
-async fn publish_all(events: Vec<(Arc<dyn EventSink>, Event)>) -> Result<()> {
-    let mut groups: Vec<(Arc<dyn EventSink>, Vec<Event>)> = Vec::new();
+async fn publish_all(events: Vec<(Arc<dyn EventSink>, Message)>) -> Result<()> {
+    let mut groups: Vec<(Arc<dyn EventSink>, Vec<Message>)> = Vec::new();
     for (sink, event) in events {
         let same = |other: &Arc<dyn EventSink>| std::ptr::addr_eq(Arc::as_ptr(other), Arc::as_ptr(&sink));
         match groups.iter_mut().find(|(other, _)| same(other)) {

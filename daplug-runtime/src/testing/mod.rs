@@ -184,9 +184,9 @@ mod tests {
 
     #[tokio::test]
     async fn recorded_events_are_kept_in_order_and_taken_once() {
-        use crate::events::{Event, EventSink, Operation};
+        use crate::events::{EventSink, Message, Operation};
         let sink = RecordingSink::new();
-        let event = |body: &str| Event {
+        let event = |body: &str| Message {
             operation: Operation::BatchInsert,
             schema: "T",
             body: body.into(),

@@ -4,11 +4,11 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use futures::future::BoxFuture;
 
-use crate::events::{Event, EventSink, SinkError};
+use crate::events::{EventSink, Message, SinkError};
 
 /// An [`EventSink`] that records every event instead of publishing it.
 ///
-/// Each [`Event`] is what [`SnsSink`](crate::events::SnsSink) would send: `body` is the SNS `Message`
+/// Each [`Message`] is what [`SnsSink`](crate::events::SnsSink) would send: `body` is the SNS `Message`
 /// text byte for byte, `attributes` the message attributes (each with its SNS `DataType`,
 /// [`MessageAttribute::data_type`](crate::events::MessageAttribute::data_type), and string value),
 /// `group_id` / `deduplication_id` the FIFO ids. Events of a batch or transaction are recorded one by
@@ -26,7 +26,7 @@ use crate::events::{Event, EventSink, SinkError};
 /// ```
 #[derive(Debug, Default)]
 pub struct RecordingSink {
-    events: Mutex<Vec<Event>>,
+    events: Mutex<Vec<Message>>,
 }
 
 impl RecordingSink {
@@ -36,12 +36,12 @@ impl RecordingSink {
     }
 
     /// Every event recorded so far (and not yet taken), oldest first.
-    pub fn events(&self) -> Vec<Event> {
+    pub fn events(&self) -> Vec<Message> {
         self.lock().clone()
     }
 
     /// Every event recorded so far, oldest first, leaving the recorder empty.
-    pub fn take(&self) -> Vec<Event> {
+    pub fn take(&self) -> Vec<Message> {
         std::mem::take(&mut *self.lock())
     }
 
@@ -56,13 +56,13 @@ impl RecordingSink {
     }
 
     /// The list, even if a thread panicked while holding it (a push cannot leave it half-written).
-    fn lock(&self) -> MutexGuard<'_, Vec<Event>> {
+    fn lock(&self) -> MutexGuard<'_, Vec<Message>> {
         self.events.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl EventSink for RecordingSink {
-    fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>> {
+    fn publish(&self, event: Message) -> BoxFuture<'_, Result<(), SinkError>> {
         self.lock().push(event);
         Box::pin(async { Ok(()) })
     }

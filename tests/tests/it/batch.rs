@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use daplug_runtime::events::{Event, EventSink, FailedEvent, PublishBatchError, SinkError};
+use daplug_runtime::events::{EventSink, FailedEvent, Message, PublishBatchError, SinkError};
 use daplug_runtime::Error;
 use futures::future::BoxFuture;
 
@@ -13,8 +13,8 @@ use crate::harness::{order, raw_count, raw_get, standard, Order, OrderKey};
 /// marker.
 #[derive(Default)]
 pub struct Recorder {
-    pub single: Mutex<Vec<Event>>,
-    pub batches: Mutex<Vec<Vec<Event>>>,
+    pub single: Mutex<Vec<Message>>,
+    pub batches: Mutex<Vec<Vec<Message>>>,
     pub fail_marker: Option<String>,
 }
 
@@ -22,7 +22,7 @@ impl Recorder {
     pub fn failing(marker: &str) -> Self {
         Recorder { fail_marker: Some(marker.into()), ..Recorder::default() }
     }
-    pub fn events(&self) -> Vec<Event> {
+    pub fn events(&self) -> Vec<Message> {
         let mut all = self.single.lock().unwrap().clone();
         all.extend(self.batches.lock().unwrap().iter().flatten().cloned());
         all
@@ -30,11 +30,11 @@ impl Recorder {
 }
 
 impl EventSink for Recorder {
-    fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>> {
+    fn publish(&self, event: Message) -> BoxFuture<'_, Result<(), SinkError>> {
         self.single.lock().unwrap().push(event);
         Box::pin(async { Ok(()) })
     }
-    fn publish_batch(&self, events: Vec<Event>) -> BoxFuture<'_, Result<(), SinkError>> {
+    fn publish_batch(&self, events: Vec<Message>) -> BoxFuture<'_, Result<(), SinkError>> {
         let failed: Vec<FailedEvent> = events
             .iter()
             .enumerate()
@@ -187,7 +187,7 @@ async fn batch_events_are_off_by_default_and_one_per_item_when_on() {
 
     let keys: Vec<OrderKey> = (0..3).map(|i| OrderKey::new(&format!("o-{i}"), "v1")).collect();
     repo.batch_delete(&keys).publish(true).await.unwrap();
-    let deletes: Vec<Event> = sink.events().into_iter().skip(30).collect();
+    let deletes: Vec<Message> = sink.events().into_iter().skip(30).collect();
     assert_eq!(deletes.len(), 3);
     assert!(deletes.iter().all(|e| e.attributes["operation"].as_str() == "batch_delete"));
     assert!(deletes.iter().any(|e| e.body == r#"{"pk": "o-0", "sk": "v1"}"#), "body is the unprefixed key");

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use daplug_runtime::compat::WriteMode;
-use daplug_runtime::events::{Event, EventSink, Operation, SinkError};
+use daplug_runtime::events::{EventSink, Message, Operation, SinkError};
 use daplug_runtime::lock::LockPolicy;
 use daplug_runtime::{Condition, Repository};
 use futures::future::BoxFuture;
@@ -20,10 +20,10 @@ use model::{Parcel, ParcelKey, ParcelPatch};
 
 /// Keeps every event it is given.
 #[derive(Default)]
-struct Recorder(Mutex<Vec<Event>>);
+struct Recorder(Mutex<Vec<Message>>);
 
 impl EventSink for Recorder {
-    fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>> {
+    fn publish(&self, event: Message) -> BoxFuture<'_, Result<(), SinkError>> {
         self.0.lock().map(|mut events| events.push(event)).ok();
         Box::pin(async { Ok(()) })
     }

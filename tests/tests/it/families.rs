@@ -360,3 +360,46 @@ async fn a_derived_family_reads_and_writes_as_a_generated_one() {
     let own: Vec<Line> = lines.query().key_eq("order_id", "o-4").stream().try_collect().await.unwrap();
     assert_eq!(own.len(), 1, "a variant reads only its own");
 }
+
+#[tokio::test]
+async fn a_family_stream_decodes_per_variant_with_its_own_prefixes_stripped() {
+    use aws_sdk_dynamodb::types::{StreamSpecification, StreamViewType};
+    use daplug_runtime::streams::{Change, ChangeError};
+
+    let (adapter, config, table) = family_table(None).await;
+    let stream = StreamSpecification::builder()
+        .stream_enabled(true)
+        .stream_view_type(StreamViewType::NewAndOldImages)
+        .build()
+        .unwrap();
+    let updated = adapter.client().update_table().table_name(&table).stream_specification(stream).send().await;
+    let arn =
+        updated.expect("stream on").table_description().and_then(|t| t.latest_stream_arn()).expect("arn").to_owned();
+    let parts = adapter.repository::<OrderPart>();
+    parts.insert(&OrderPart::Order(order("o-9", "open"))).await.unwrap();
+    parts.insert(&OrderPart::LineItem(line("o-9", "1", "tea", 2))).await.unwrap();
+    parts.insert(&OrderPart::Shipment(shipment("o-9", "1", "courier"))).await.unwrap();
+
+    // The stream holds every variant's records, stored as `ORDER#o-9` / `LINE#1` / `SHIP#1`: each
+    // decodes as its own variant with the family's and its own prefixes stripped, and is a typed
+    // error (the tag names another variant) for the others.
+    let records = crate::streams::records(&config, &arn).await;
+    assert_eq!(records.len(), 3);
+    let prefixes = adapter.prefixes();
+    let lines: Vec<Result<Change<LineItem>, ChangeError>> =
+        records.iter().map(|record| Change::from_stream_record(record, &prefixes)).collect();
+    let decoded: Vec<&Change<LineItem>> = lines.iter().filter_map(|change| change.as_ref().ok()).collect();
+    assert_eq!(decoded.len(), 1);
+    assert_eq!(decoded[0].key(), &LineItemKey { order_id: "o-9".into(), sk: "1".into() });
+    assert_eq!(decoded[0].new_image().unwrap(), &versioned(line("o-9", "1", "tea", 2), 1, |l, v| l.version = v));
+    for refused in lines.iter().filter_map(|change| change.as_ref().err()) {
+        assert!(
+            matches!(refused, ChangeError::Decode { source: Error::UnknownTag { .. }, .. }),
+            "another variant's record: {refused:?}"
+        );
+    }
+    let shipments: Vec<Change<Shipment>> =
+        records.iter().filter_map(|record| Change::from_stream_record(record, &prefixes).ok()).collect();
+    assert_eq!(shipments.len(), 1);
+    assert_eq!(shipments[0].key(), &ShipmentKey { order_id: "o-9".into(), sk: "1".into() });
+}

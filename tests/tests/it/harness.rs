@@ -63,8 +63,8 @@ pub fn in_process_emulator() -> &'static daplug_runtime::testing::Emulator {
     EMULATOR.get_or_init(|| daplug_runtime::testing::Emulator::start().expect("start the in-process emulator"))
 }
 
-/// Per-service endpoints, as `AWS_ENDPOINT_URL_<SERVICE>` sets them: DynamoDB at the in-process
-/// emulator, every other service (SNS, SQS) at moto.
+/// Per-service endpoints, as `AWS_ENDPOINT_URL_<SERVICE>` sets them: DynamoDB and its streams at the
+/// in-process emulator, every other service (SNS, SQS) at moto.
 #[derive(Debug)]
 struct Endpoints {
     dynamodb: &'static str,
@@ -73,7 +73,8 @@ struct Endpoints {
 
 impl LoadServiceConfig for Endpoints {
     fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
-        let url = if key.service_id() == "DynamoDB" { self.dynamodb } else { self.others };
+        let dynamodb = matches!(key.service_id(), "DynamoDB" | "DynamoDB Streams");
+        let url = if dynamodb { self.dynamodb } else { self.others };
         (key.env() == "AWS_ENDPOINT_URL").then(|| url.to_owned())
     }
 }

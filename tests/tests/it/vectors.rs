@@ -95,10 +95,10 @@ use crate::models::vectors;
 // The vector file
 // ------------------------------------------------------------------------------------------------
 
-/// One recorded vector (the fields this test uses).
+/// One recorded vector (the fields this test and `subscriber_vectors.rs` use).
 #[derive(Debug, Deserialize)]
-struct Vector {
-    name: String,
+pub(crate) struct Vector {
+    pub(crate) name: String,
     adapter_config: Map<String, Value>,
     call: Call,
     input: Value,
@@ -108,7 +108,7 @@ struct Vector {
     #[serde(default)]
     expected_stored_mode: Option<String>,
     expected_stored_item: Value,
-    expected_sns: Vec<Value>,
+    pub(crate) expected_sns: Vec<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,13 +134,13 @@ impl Vector {
     }
     /// The schema the call is mapped through, when daplug-ddb mapped it: a `schema` kwarg on a write,
     /// with a schema file on the adapter or the call.
-    fn mapped_schema(&self) -> Option<&str> {
+    pub(crate) fn mapped_schema(&self) -> Option<&str> {
         let writes = matches!(self.call.method.as_str(), "insert" | "overwrite" | "create" | "update");
         let file = self.adapter_config.contains_key("schema_file") || self.call.kwargs.contains_key("schema_file");
         self.kw_str("schema").filter(|_| writes && file)
     }
     /// The `operation` message attribute Rust sends for this call.
-    fn operation(&self) -> &'static str {
+    pub(crate) fn operation(&self) -> &'static str {
         match (self.call.method.as_str(), self.kw_str("operation")) {
             ("create", Some("overwrite")) | ("overwrite", _) => "overwrite",
             ("insert" | "create", _) => "insert",
@@ -151,7 +151,7 @@ impl Vector {
     }
 }
 
-fn load_vectors() -> Vec<Vector> {
+pub(crate) fn load_vectors() -> Vec<Vector> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/vectors.json");
     serde_json::from_str(&std::fs::read_to_string(path).expect("read fixtures/vectors.json")).expect("vectors.json")
 }
@@ -686,7 +686,7 @@ fn diff(path: &str, expected: &Value, actual: &Value) -> Option<String> {
 /// A schemaless model: any JSON object, stored as is. Used where daplug-ddb did not map the data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-struct Dynamic(Map<String, Value>);
+pub(crate) struct Dynamic(pub(crate) Map<String, Value>);
 
 impl Model for Dynamic {
     type Key = Value;

@@ -16,7 +16,7 @@ use super::BatchProgress;
 use crate::adapter::AdapterInner;
 use crate::codec::item::Item;
 use crate::error::{Error, Result};
-use crate::events::{Event, PublishBatchError, SinkError};
+use crate::events::{Message, PublishBatchError, SinkError};
 use crate::failure::{AwsErrorKind, Repeat};
 use crate::key::KeyId;
 use crate::retry::RetryPolicy;
@@ -152,7 +152,7 @@ impl<'a> Engine<'a> {
         pending: Vec<Pending>,
         size: usize,
         concurrency: usize,
-        events: &HashMap<usize, Event>,
+        events: &HashMap<usize, Message>,
     ) -> Outcome {
         let mut chunks = Vec::with_capacity(pending.len().div_ceil(size));
         let mut pending = pending.into_iter().peekable();
@@ -309,9 +309,9 @@ impl<'a> Engine<'a> {
     }
 
     /// Publishes the events of the requests `done` (if events are on). A failure stops the batch.
-    async fn publish(&self, done: &[usize], events: &HashMap<usize, Event>) -> Result<usize, PublishFailure> {
+    async fn publish(&self, done: &[usize], events: &HashMap<usize, Message>) -> Result<usize, PublishFailure> {
         let Some(sink) = self.inner.sink.as_ref() else { return Ok(0) };
-        let batch: Vec<Event> = done.iter().filter_map(|index| events.get(index).cloned()).collect();
+        let batch: Vec<Message> = done.iter().filter_map(|index| events.get(index).cloned()).collect();
         if batch.is_empty() {
             return Ok(0);
         }

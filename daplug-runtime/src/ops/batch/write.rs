@@ -13,7 +13,7 @@ use super::{BatchSummary, Entries, BATCH_WRITE_LIMIT, DEFAULT_CONCURRENCY};
 use crate::adapter::Repository;
 use crate::codec::item::Item;
 use crate::error::{Error, Result};
-use crate::events::{Body, Event, Operation};
+use crate::events::{Body, Message, Operation};
 use crate::key::check_key;
 use crate::model::Entity;
 use crate::model::Model;
@@ -125,7 +125,7 @@ impl<M: Model> BatchWrite<M> {
         let prepared = Prepared::new(&inner, &originals, |index, item| rules[index].added(item.clone()), duplicates)?;
 
         // Events are built before anything is written: a bad attribute or body fails the call early.
-        let mut events: HashMap<usize, Event> = HashMap::new();
+        let mut events: HashMap<usize, Message> = HashMap::new();
         if self.events.publishes(false) && inner.sink.is_some() {
             for pending in &prepared.pending {
                 let original = &originals[pending.index];

@@ -2,8 +2,9 @@
 //! stream that follows `LastEvaluatedKey`, holding one page in memory.
 //!
 //! This file holds the settings both share (`ReadSpec`): planning, sending, paging and streaming;
-//! `requests` holds the public [`Query`] and [`Scan`] types over it, and `key_filter` the check that
-//! a query's filter names no key attribute of what it reads.
+//! `requests` holds the public [`Query`] and [`Scan`] types over it, `key_filter` the check that
+//! a query's filter names no key attribute of what it reads, and `cursors` where a read starts (a
+//! key or a page cursor) and the cursor of each page.
 
 use std::fmt;
 
@@ -24,8 +25,11 @@ use crate::failure::Repeat;
 use crate::model::Model;
 use crate::prefix::Prefixes;
 
+mod cursors;
 mod key_filter;
 mod requests;
+
+use cursors::Start;
 
 pub use requests::{Query, Scan};
 
@@ -37,6 +41,11 @@ pub struct Page<M> {
     /// Where the next page starts (prefixes stripped; pass it to `exclusive_start_key`), or `None` on
     /// the last page.
     pub last_evaluated_key: Option<Item>,
+    /// The same place as an opaque, URL-safe text token for a client to hand back
+    /// ([`Query::start_from_cursor`], [`Scan::start_from_cursor`]), signed when the adapter has a
+    /// [`cursor_key`](crate::adapter::AdapterBuilder::cursor_key); `None` on the last page. See
+    /// [`cursor`](crate::cursor).
+    pub next_cursor: Option<String>,
     /// Items returned after filtering.
     pub count: i32,
     /// Items evaluated before filtering.
@@ -52,7 +61,9 @@ struct ReadSpec<M: Model> {
     limit: Option<i32>,
     descending: bool,
     consistent: bool,
-    start: Option<Item>,
+    start: Option<Start>,
+    /// Bound into the tag of the cursors this read mints and reads.
+    cursor_context: Option<Vec<u8>>,
     segment: Option<(i32, i32)>,
     /// Items of a family whose tag the model does not know are left out instead of failing the read.
     skip_unknown: bool,
@@ -70,6 +81,7 @@ impl<M: Model> Clone for ReadSpec<M> {
             descending: self.descending,
             consistent: self.consistent,
             start: self.start.clone(),
+            cursor_context: self.cursor_context.clone(),
             segment: self.segment,
             skip_unknown: self.skip_unknown,
             keys: self.keys.clone(),
@@ -88,6 +100,7 @@ impl<M: Model> fmt::Debug for ReadSpec<M> {
             .field("descending", &self.descending)
             .field("consistent", &self.consistent)
             .field("start", &self.start)
+            .field("cursor_context", &self.cursor_context.is_some())
             .field("segment", &self.segment)
             .field("skip_unknown", &self.skip_unknown)
             .field("keys", &self.keys)
@@ -156,6 +169,7 @@ impl<M: Model> ReadSpec<M> {
             descending: false,
             consistent: false,
             start: None,
+            cursor_context: None,
             segment: None,
             skip_unknown: false,
             keys: KeyOptions::default(),
@@ -182,8 +196,15 @@ impl<M: Model> ReadSpec<M> {
         Narrowing::Tag(Condition::eq_value(tag, AttributeValue::S(value.to_owned())))
     }
 
-    /// The expressions of one request (through one placeholder table) and its start key, prefixed.
+    /// The scope of the cursors this read mints and reads.
+    fn cursor_scope(&self) -> Result<crate::cursor::Scope<'_>> {
+        cursors::scope(&self.repo.adapter.inner, self.index.as_deref(), self.cursor_context.as_deref())
+    }
+
+    /// The expressions of one request (through one placeholder table) and its start key, prefixed
+    /// (a cursor read and checked first).
     fn expressions(&self, prefixes: &Prefixes, kind: Kind) -> Result<Expressions> {
+        let inner = &self.repo.adapter.inner;
         let mut placeholders = Placeholders::default();
         let (mut key, mut filter) = (self.key.clone(), self.filter.clone());
         match self.narrowing(prefixes, kind) {
@@ -201,12 +222,18 @@ impl<M: Model> ReadSpec<M> {
         };
         if kind == Kind::Query {
             let index = self.index.as_deref();
-            if let Some(keys) = key_filter::queried_keys(&self.repo.adapter.inner.keys, M::META.indexes, index) {
+            if let Some(keys) = key_filter::queried_keys(&inner.keys, M::META.indexes, index) {
                 key_filter::refuse_keys(&self.filter, &keys, index)?;
             }
         }
         let filter = Condition::all(filter).map(|cond| cond.render(&mut placeholders, prefixes)).transpose()?;
-        let start = self.start.clone().map(|key| prefixes.added(key));
+        let scope = self.cursor_scope()?;
+        let key_conditions = (kind == Kind::Query).then_some(self.key.as_slice());
+        let start = self
+            .start
+            .as_ref()
+            .map(|start| cursors::start_key::<M>(start, &scope, inner, key_conditions, prefixes))
+            .transpose()?;
         Ok(Expressions { key_condition, filter, placeholders, start })
     }
 
@@ -312,9 +339,11 @@ impl<M: Model> ReadSpec<M> {
 
     async fn page(&self, kind: Kind) -> Result<Page<M>> {
         let raw = self.fetch(kind).await?;
+        let next_cursor = cursors::next_cursor(&self.cursor_scope()?, raw.last_evaluated_key.as_ref())?;
         Ok(Page {
             items: raw.items.into_iter().map(M::from_item).collect::<Result<_>>()?,
             last_evaluated_key: raw.last_evaluated_key,
+            next_cursor,
             count: raw.count,
             scanned_count: raw.scanned_count,
         })
@@ -326,7 +355,7 @@ impl<M: Model> ReadSpec<M> {
             let Some(mut spec) = state else { return Ok(None) };
             let page = spec.page(kind).await?;
             let next = page.last_evaluated_key.clone().map(|key| {
-                spec.start = Some(key);
+                spec.start = Some(Start::Key(key));
                 spec
             });
             Ok(Some((page, next)))

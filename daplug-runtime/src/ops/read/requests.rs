@@ -11,6 +11,7 @@ use aws_sdk_dynamodb::operation::scan::ScanOutput;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 
+use super::cursors::Start;
 use super::{Kind, Page, ReadSpec};
 use crate::adapter::Repository;
 use crate::attr::{AttributeIn, AttributeOf, IndexOf};
@@ -65,8 +66,31 @@ macro_rules! read_request {
                 self
             }
             /// Starts after this key (a [`Page::last_evaluated_key`]; unprefixed, prefixes are added).
+            /// Replaces a [`start_from_cursor`](Self::start_from_cursor).
             pub fn exclusive_start_key(mut self, key: Item) -> Self {
-                self.0.start = Some(key);
+                self.0.start = Some(Start::Key(key));
+                self
+            }
+            /// Starts after the key a page cursor holds (a [`Page::next_cursor`] handed back by a
+            /// client); replaces an [`exclusive_start_key`](Self::exclusive_start_key). The cursor is
+            /// read when the request is planned or sent: one that is malformed, minted for another
+            /// table, index or [`cursor_context`](Self::cursor_context), not authentic (with a
+            /// [`cursor_key`](crate::adapter::AdapterBuilder::cursor_key)), not a start key of what
+            /// is read, or (in a query) outside the partition the key condition names fails with
+            /// [`Error::Cursor`](crate::Error::Cursor), and nothing is sent. See
+            /// [`cursor`](crate::cursor) for the threats this covers and those it does not.
+            pub fn start_from_cursor(mut self, cursor: impl Into<String>) -> Self {
+                self.0.start = Some(Start::Cursor(cursor.into()));
+                self
+            }
+            /// Binds this read's cursors (the one it starts from and those its pages carry) to
+            /// `context`, e.g. the tenant or caller id: a cursor minted under one context does not
+            /// verify under another ([`CursorError::BadSignature`](crate::cursor::CursorError::BadSignature)).
+            /// The context is covered by the cursor's tag, not written into it. Needs a
+            /// [`cursor_key`](crate::adapter::AdapterBuilder::cursor_key) (otherwise the request
+            /// fails with [`Error::Config`](crate::Error::Config)).
+            pub fn cursor_context(mut self, context: impl AsRef<[u8]>) -> Self {
+                self.0.cursor_context = Some(context.as_ref().to_vec());
                 self
             }
             /// `true`: items of a family whose tag names no entity type this model reads (written by

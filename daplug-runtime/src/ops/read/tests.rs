@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::ops::test_support::{adapter, Thing};
-use crate::{Condition, Error, Item};
+use crate::{Adapter, Condition, Error, Item};
 
 #[test]
 fn a_query_plans_key_condition_and_filter_through_one_placeholder_table() {
@@ -109,4 +109,70 @@ fn a_scan_may_filter_on_key_attributes() {
     let repo = adapter(|b| b.range_key("sk")).repository::<Indexed>();
     assert!(repo.scan().filter(Condition::eq("pk", "a") & Condition::exists("sk")).plan().is_ok());
     assert!(repo.scan().index("by-status").filter(Condition::eq("status", "open")).plan().is_ok());
+}
+
+/// A cursor for `repo`'s table (or `index`) holding `key`, as a page of that read would carry it.
+fn cursor_of<M>(
+    repo: &crate::Repository<M>,
+    index: Option<&str>,
+    context: Option<&[u8]>,
+    key: &[(&str, &str)],
+) -> String {
+    let inner = &repo.adapter().inner;
+    let scope = crate::cursor::Scope { table: &inner.table, index, context, keys: &inner.cursor_keys };
+    let key: Item = key.iter().map(|(k, v)| ((*k).to_owned(), AttributeValue::S((*v).to_owned()))).collect();
+    crate::cursor::mint(&scope, &key).unwrap()
+}
+
+const CURSOR_KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+#[test]
+fn a_cursor_plans_as_the_prefixed_start_key() {
+    let repo = adapter(|b| b.range_key("sk").hash_prefix("t#").cursor_key(CURSOR_KEY)).repository::<Indexed>();
+    let cursor = cursor_of(&repo, None, Some(b"a"), &[("pk", "a"), ("sk", "1")]);
+    let input = repo.query().key_eq("pk", "a").cursor_context("a").start_from_cursor(&cursor).plan().unwrap();
+    let start = input.build().unwrap().exclusive_start_key.unwrap();
+    assert_eq!(start["pk"], AttributeValue::S("t#a".into()), "the token holds `a`, the request `t#a`");
+    assert_eq!(start["sk"], AttributeValue::S("1".into()));
+    // On a declared index, the table's keys and the index's.
+    let keys = [("at", "2024"), ("pk", "a"), ("sk", "1"), ("status", "open")];
+    let cursor = cursor_of(&repo, Some("by-status"), None, &keys);
+    let query = repo.query().index("by-status").key_eq("status", "open").start_from_cursor(&cursor);
+    assert_eq!(query.plan().unwrap().build().unwrap().exclusive_start_key.unwrap().len(), 4);
+    let short = cursor_of(&repo, Some("by-status"), None, &keys[1..]);
+    let refused = repo.query().index("by-status").key_eq("status", "open").start_from_cursor(short).plan();
+    assert!(
+        matches!(&refused, Err(Error::Cursor(crate::cursor::CursorError::MissingKeyAttribute { attribute })) if attribute == "at"),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn a_query_cursor_outside_the_named_partition_is_refused() {
+    let repo = adapter(|b| b.range_key("sk").hash_prefix("t#")).repository::<Indexed>();
+    let other_tenant = cursor_of(&repo, None, None, &[("pk", "b"), ("sk", "1")]);
+    let refused = repo.query().key_eq("pk", "a").start_from_cursor(&other_tenant).plan();
+    assert!(
+        matches!(&refused, Err(Error::Cursor(crate::cursor::CursorError::OutsidePartition { attribute })) if attribute == "pk"),
+        "{refused:?}"
+    );
+    // The partition compared as stored: `t#a` given with its prefix is the same partition.
+    let own = cursor_of(&repo, None, None, &[("pk", "a"), ("sk", "1")]);
+    assert!(repo.query().key_eq("pk", "t#a").start_from_cursor(&own).plan().is_ok());
+    // A scan names no partition.
+    assert!(repo.scan().start_from_cursor(&other_tenant).plan().is_ok());
+    // The index's partition on an index.
+    let keys = [("at", "1"), ("pk", "a"), ("sk", "1"), ("status", "closed")];
+    let closed = cursor_of(&repo, Some("by-status"), None, &keys);
+    let refused = repo.query().index("by-status").key_eq("status", "open").start_from_cursor(closed).plan();
+    assert!(matches!(refused, Err(Error::Cursor(crate::cursor::CursorError::OutsidePartition { .. }))));
+}
+
+#[test]
+fn a_cursor_context_needs_a_cursor_key() {
+    let repo = adapter(|b| b).repository::<Thing>();
+    let refused = repo.query().key_eq("pk", "a").cursor_context("tenant").plan();
+    assert!(matches!(&refused, Err(Error::Config(m)) if m.contains("cursor_key")), "{refused:?}");
+    let built = Adapter::builder().table("t").hash_key("pk").cursor_key("too short").build();
+    assert!(matches!(built, Err(Error::Config(m)) if m.contains("at least 32 bytes")));
 }

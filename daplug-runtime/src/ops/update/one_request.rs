@@ -46,13 +46,13 @@ use crate::prefix::Prefixes;
 ///
 /// # What the request is made of
 ///
-/// The patch (under the update's [`ListOp`] and [`MapOp`]), then the explicit actions, then the lock:
+/// The patch (under the update's [`ListOp`](crate::ops::ListOp) and [`MapOp`]), then the explicit actions, then the lock:
 ///
 /// | part | becomes |
 /// |---|---|
-/// | a scalar, `null`, or a list or set under [`ListOp::Replace`] | `SET #a = :v` |
+/// | a scalar, `null`, or a list or set under [`ListOp::Replace`](crate::ops::ListOp::Replace) | `SET #a = :v` |
 /// | a map (`{"profile": {"city": "X"}}`) | `SET #n0.#n1 = :v` per value inside it, at any depth, with `attribute_type(#n0, :M)` in the condition |
-/// | a list or set under [`ListOp::Add`] (the default) or [`ListOp::Remove`] | [`Error::NeedsStoredItem`]: de-duplicating or removing by value needs the stored list |
+/// | a list or set under [`ListOp::Add`](crate::ops::ListOp::Add) (the default) or [`ListOp::Remove`](crate::ops::ListOp::Remove) | [`Error::NeedsStoredItem`]: de-duplicating or removing by value needs the stored list |
 /// | a key under [`MapOp::Remove`] (a map names keys inside a stored map) | `REMOVE #a` / `REMOVE #n0.#n1` |
 /// | [`increment(attr, by)`](Self::increment) | `ADD #a :by` (nested: `SET #p = if_not_exists(#p, :zero) + :by`) |
 /// | [`append(attr, values)`](Self::append) | `SET #a = list_append(if_not_exists(#a, :empty), :v)` |
@@ -77,7 +77,7 @@ use crate::prefix::Prefixes;
 ///   [`set`](Self::set) to write a whole map in one request, or the normal update). When it is
 ///   another type, [`Error::Validation`] with the merge's message. Under [`MapOp::Remove`] the same
 ///   holds for the maps whose keys are removed (the merge skips keys of a missing map).
-/// * **Lists and sets of the patch** are written only under [`ListOp::Replace`]; a list of strings
+/// * **Lists and sets of the patch** are written only under [`ListOp::Replace`](crate::ops::ListOp::Replace); a list of strings
 ///   or numbers also requires the stored value not to be a set of that type (the merge keeps a set a
 ///   set): refused with [`Error::NeedsStoredItem`] otherwise.
 /// * **The patch is not validated against the model** before the write: there is no stored item to
@@ -161,7 +161,7 @@ impl<M: Model> Update<M> {
     /// key and event options set so far. What each part of the patch becomes, where the result can
     /// differ from the merge's and how each difference is reported, and how each lock policy is
     /// applied: [`OneRequestUpdate`]. Parts that need the stored item (a list under the default
-    /// [`ListOp::Add`], for one) are [`Error::NeedsStoredItem`]; send those without `in_one_request`.
+    /// [`ListOp::Add`](crate::ops::ListOp::Add), for one) are [`Error::NeedsStoredItem`]; send those without `in_one_request`.
     /// Only updates by key: an [`update_where`](crate::Repository::update_where) reads first, so it
     /// is [`Error::Config`].
     ///
@@ -260,7 +260,7 @@ impl<M: Model> OneRequestUpdate<M> {
 
     /// Appends `values` (a list) to the list at `attribute`; an absent attribute counts as an empty
     /// list. `SET #a = list_append(if_not_exists(#a, :empty), :v)`, on condition that the stored value
-    /// is a list or absent. Elements already stored are appended again (unlike [`ListOp::Add`]).
+    /// is a list or absent. Elements already stored are appended again (unlike [`ListOp::Add`](crate::ops::ListOp::Add)).
     pub fn append<V, A: AttributeOf<V> + AttributeIn<M>>(self, attribute: A, values: V) -> Self {
         let values = attribute_value::<V, A>(values);
         self.op(Op::Append(attribute.into_path(), values))

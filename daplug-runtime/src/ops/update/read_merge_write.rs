@@ -22,7 +22,7 @@ use crate::codec;
 use crate::codec::item::Item;
 use crate::codec::value::value_eq;
 use crate::error::{Error, Result};
-use crate::events::{Body, Event, Operation};
+use crate::events::{Body, Message, Operation};
 use crate::expr::KeyGuard;
 use crate::failure::Repeat;
 use crate::key::{check_key, key_of};
@@ -59,7 +59,7 @@ pub(crate) enum Step<M> {
     /// Nothing to write: stale (latest-wins) or a lost race seen before writing.
     Done(UpdateOutcome<M>),
     /// Write `model` with this conditional put, then publish `event`.
-    Write { input: Box<PutItemInputBuilder>, event: Option<Event>, model: M },
+    Write { input: Box<PutItemInputBuilder>, event: Option<Message>, model: M },
 }
 
 /// A read → merge → conditional write; see [`Repository::update`].

@@ -14,7 +14,7 @@ use crate::model::Model;
 use crate::ops::options::{EventOptions, KeyOptions};
 
 /// What an update did, for callers that want to inspect rather than get errors
-/// ([`Update::outcome`], [`OneRequestUpdate::outcome`]).
+/// ([`Update::outcome`](crate::ops::Update::outcome), [`OneRequestUpdate::outcome`](crate::ops::OneRequestUpdate::outcome)).
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateOutcome<M> {
     /// The merged item was written (and its event published).
