@@ -1,16 +1,16 @@
-//! The tour's events, as delivered and decoded by a subscriber: recorded in process (the in-process
-//! run), or read back from a temporary SQS queue subscribed to the SNS topic (moto or AWS); each one
-//! read into a typed `Event<ExampleModel>` the way a downstream service would.
+//! The tour's events, as delivered: recorded in process (the in-process run), or read back from a
+//! temporary SQS queue subscribed to the SNS topic (moto or AWS); each one decoded into a typed
+//! `Event<M>` the way a downstream service would.
 
 use std::sync::Arc;
 
 use daplug_runtime::aws::aws_config::SdkConfig;
 use daplug_runtime::aws::sns;
+use daplug_runtime::aws::sqs::types::Message as SqsMessage;
 use daplug_runtime::aws::sqs::types::QueueAttributeName;
-use daplug_runtime::events::{Delivery, Event};
+use daplug_runtime::events::{Delivery, Event, EventError, Message};
 use daplug_runtime::testing::RecordingSink;
-
-use crate::models::ExampleModel;
+use daplug_runtime::Model;
 
 /// Where the tour's events go.
 pub enum Events {
@@ -21,19 +21,11 @@ pub enum Events {
 }
 
 impl Events {
-    /// Everything delivered (or recorded) since the last call, decoded.
+    /// Everything delivered (or recorded) since the last call.
     pub async fn drain(&self) -> Result<Vec<Delivered>, String> {
         match self {
             Events::Sns(tap) => tap.drain().await,
-            Events::Recorded(sink) => sink
-                .take()
-                .into_iter()
-                .map(|message| {
-                    // What raw message delivery hands a subscriber: the body and the attributes.
-                    let event = Event::from_raw(&message.body, message.attributes).map_err(fail("decode event"))?;
-                    Ok(Delivered { body: message.body, event })
-                })
-                .collect(),
+            Events::Recorded(sink) => Ok(sink.take().into_iter().map(Delivered::Recorded).collect()),
         }
     }
 
@@ -56,10 +48,38 @@ pub struct EventTap {
     sqs: daplug_runtime::aws::sqs::Client,
 }
 
-/// One event as delivered: the SNS `Message` text, and what a subscriber decodes from it.
-pub struct Delivered {
-    pub body: String,
-    pub event: Event<ExampleModel>,
+/// One event as delivered.
+pub enum Delivered {
+    /// An SQS message from the queue subscribed to the topic: the SNS envelope (raw message
+    /// delivery is off on this subscription).
+    Sqs(SqsMessage),
+    /// A message the in-process run recorded: what raw message delivery would hand a subscriber
+    /// (the body and the message attributes).
+    Recorded(Message),
+}
+
+impl Delivered {
+    /// The event decoded as a subscriber of `M` decodes it.
+    pub fn decode<M: Model>(&self) -> Result<Event<M>, EventError>
+    where
+        M::Key: serde::de::DeserializeOwned,
+    {
+        match self {
+            Delivered::Sqs(message) => Event::from_sqs_message(message, Delivery::Enveloped),
+            Delivered::Recorded(message) => Event::from_raw(&message.body, message.attributes.clone()),
+        }
+    }
+
+    /// The message text as SNS carries it (the envelope's `Message`), for display.
+    pub fn body(&self) -> String {
+        match self {
+            Delivered::Sqs(message) => serde_json::from_str::<serde_json::Value>(message.body().unwrap_or_default())
+                .ok()
+                .and_then(|envelope| envelope["Message"].as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            Delivered::Recorded(message) => message.body.clone(),
+        }
+    }
 }
 
 fn fail<E: std::fmt::Display>(what: &str) -> impl Fn(E) -> String + '_ {
@@ -130,12 +150,6 @@ impl EventTap {
                 return Ok(delivered);
             }
             for message in messages {
-                // The SNS envelope as SQS delivers it (no raw message delivery on this subscription).
-                let event = Event::from_sqs_message(&message, Delivery::Enveloped).map_err(fail("decode event"))?;
-                let envelope: serde_json::Value =
-                    serde_json::from_str(message.body().unwrap_or_default()).map_err(fail("envelope"))?;
-                let body = envelope["Message"].as_str().unwrap_or_default().to_owned();
-                delivered.push(Delivered { body, event });
                 if let Some(handle) = message.receipt_handle() {
                     self.sqs
                         .delete_message()
@@ -145,6 +159,7 @@ impl EventTap {
                         .await
                         .map_err(fail("delete message"))?;
                 }
+                delivered.push(Delivered::Sqs(message));
             }
         }
     }

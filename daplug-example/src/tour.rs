@@ -169,18 +169,23 @@ pub async fn run(adapter: &Adapter, events: &Events, streams: Option<&StreamTap>
     //     as SNS carries it (the body daplug-ddb subscribers read too).
     let delivered = events.drain().await.map_err(Error::Config)?;
     if let Some(first) = delivered.first() {
-        step("event", format!("as sent: {}", first.body));
+        step("event", format!("as sent: {}", first.body()));
     }
-    for Delivered { event, .. } in &delivered {
+    let decoded: Vec<Event<ExampleModel>> = delivered
+        .iter()
+        .map(Delivered::decode)
+        .collect::<Result<_, _>>()
+        .map_err(|err| Error::Config(err.to_string()))?;
+    for event in &decoded {
         step("event", describe_event(event));
     }
     let operations: Vec<String> =
-        delivered.iter().map(|d| d.event.operation.map(|o| o.to_string()).unwrap_or_default()).collect();
+        decoded.iter().map(|event| event.operation.map(|o| o.to_string()).unwrap_or_default()).collect();
     expect(
         operations == ["insert", "update", "update", "update", "update", "delete"],
         "one event per successful write",
     )?;
-    let deleted = delivered.last().and_then(|d| d.event.payload.item()).map(|order| order.status.as_str());
+    let deleted = decoded.last().and_then(|event| event.payload.item()).map(|order| order.status.as_str());
     expect(deleted == Some("shipped"), "the delete event carries the old item")?;
 
     // 11. The table's stream, read as a downstream service would: one typed change per write,

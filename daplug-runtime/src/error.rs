@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
 use crate::codec::item::Item;
-use crate::cursor::CursorError;
+use crate::cursor::error::CursorError;
 use crate::failure::{AwsErrorKind, Repeat};
 
 /// Result alias used throughout daplug.

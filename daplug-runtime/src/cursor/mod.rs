@@ -73,7 +73,7 @@ use crate::codec::item::Item;
 use crate::error::Result;
 use crate::model::KeyType;
 
-mod error;
+pub(crate) mod error;
 mod keys;
 mod wire;
 

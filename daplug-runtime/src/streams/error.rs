@@ -49,7 +49,8 @@ pub enum ChangeError {
         change: ChangeKind,
         /// The image at fault; `None` for the keys.
         image: Option<Image>,
-        /// The validation error, with the attribute path.
-        source: Error,
+        /// The validation error, with the attribute path (boxed: a `ChangeError` stays small
+        /// enough to return by value).
+        source: Box<Error>,
     },
 }

@@ -213,7 +213,11 @@ where
         // An update never changes an item's entity, so the keys are stripped by the entity of
         // whichever image the record has.
         let of_image = |image: Image, item: &Item| {
-            M::entity_of_item(item).map_err(|source| ChangeError::Decode { change: kind, image: Some(image), source })
+            M::entity_of_item(item).map_err(|source| ChangeError::Decode {
+                change: kind,
+                image: Some(image),
+                source: Box::new(source),
+            })
         };
         let entity = match (&new, &old) {
             (Some(item), _) => of_image(Image::New, item)?,
@@ -224,7 +228,7 @@ where
             |(path, err)| ChangeError::Decode {
                 change: kind,
                 image: None,
-                source: Error::Validation { schema: M::META.schema, path, message: err.to_string() },
+                source: Box::new(Error::Validation { schema: M::META.schema, path, message: err.to_string() }),
             },
         )?;
         let image = |image: Image, item: Option<Item>| -> Result<Option<M>, ChangeError> {
@@ -237,7 +241,7 @@ where
                     M::from_item(rules.stripped(item)).map(Some).map_err(|source| ChangeError::Decode {
                         change: kind,
                         image: Some(image),
-                        source,
+                        source: Box::new(source),
                     })
                 }
                 (None, Some(view_type)) if view_type.includes(image) => {

@@ -337,7 +337,10 @@ async fn other_schemas_unknown_operations_and_bad_bodies_are_typed_errors() {
         let paths: Vec<(Option<Operation>, &str)> = errors[2..]
             .iter()
             .map(|err| match err {
-                EventError::Body { operation, source: Error::Validation { path, .. } } => (*operation, path.as_str()),
+                EventError::Body { operation, source } => match source.as_ref() {
+                    Error::Validation { path, .. } => (*operation, path.as_str()),
+                    other => panic!("{delivery:?}: {other:?}"),
+                },
                 other => panic!("{delivery:?}: {other:?}"),
             })
             .collect();

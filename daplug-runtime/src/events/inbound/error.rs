@@ -55,8 +55,9 @@ pub enum EventError {
     Body {
         /// The event's operation, when it carried one.
         operation: Option<Operation>,
-        /// The validation error, with the path inside the body.
-        source: Error,
+        /// The validation error, with the path inside the body (boxed: an `EventError` stays
+        /// small enough to return by value).
+        source: Box<Error>,
     },
 }
 

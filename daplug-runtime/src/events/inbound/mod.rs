@@ -233,8 +233,8 @@ where
                 }
             }
         }
-        let payload =
-            payload::<M>(operation, &received.body).map_err(|source| EventError::Body { operation, source })?;
+        let payload = payload::<M>(operation, &received.body)
+            .map_err(|source| EventError::Body { operation, source: Box::new(source) })?;
         Ok(Event {
             operation,
             schema,
