@@ -21,12 +21,14 @@ mod attr;
 mod codec;
 pub mod compat;
 pub mod cursor;
+mod entity;
 mod error;
 pub mod events;
 mod expr;
 mod failure;
 mod key;
 pub mod lock;
+mod meta;
 mod model;
 mod not_applied;
 pub mod ops;
@@ -54,7 +56,8 @@ pub use model::Model;
 pub use daplug_macros::{payload, schema, DaplugModel};
 
 // What generated code names (`::daplug_runtime::ModelMeta`, ...), and hand-written models with it.
-pub use model::{Entity, IndexMeta, KeyAttribute, KeyType, ModelMeta, PathStep};
+pub use entity::Entity;
+pub use meta::{IndexMeta, KeyAttribute, KeyType, ModelMeta, PathStep};
 
 /// The AWS SDK crates daplug is built on, for callers who need raw types (clients, `AttributeValue`).
 pub mod aws {
@@ -85,10 +88,10 @@ pub mod __private {
         AlternativeDecoder, Decode, Elements, FieldList, FieldReader, FieldSource, FieldValue, Fields, Given, KeyPart,
         MissingField, Optional, Required, Rules, StructDef, TaggedUnion, UnitEnum, Validate, Violation,
     };
-    pub use crate::model::{
-        decode_model, distinct_indexes, entity_tagged, family_prefixes_ok, merge_indexes, model_item, serde_model,
-        tag_value, tagged_item, unknown_tag, validate_model, validate_model_patch,
+    pub use crate::entity::{
+        distinct_indexes, entity_tagged, family_prefixes_ok, merge_indexes, tag_value, unknown_tag,
     };
+    pub use crate::model::{decode_model, model_item, serde_model, tagged_item, validate_model, validate_model_patch};
     pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use daplug_rules::{Bound, Format};
     pub use serde;

@@ -12,7 +12,8 @@ use aws_sdk_dynamodb::types::{
 use crate::adapter::Adapter;
 use crate::error::{Error, Result};
 use crate::failure::Repeat;
-use crate::model::{KeyAttribute, KeyType, Model};
+use crate::meta::{KeyAttribute, KeyType};
+use crate::model::Model;
 
 /// One way an existing table differs from what a model and adapter expect.
 #[derive(Debug, Clone, PartialEq, Eq)]

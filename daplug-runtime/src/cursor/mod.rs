@@ -71,7 +71,7 @@ use sha2::{Digest, Sha256};
 
 use crate::codec::item::Item;
 use crate::error::Result;
-use crate::model::KeyType;
+use crate::meta::KeyType;
 
 pub(crate) mod error;
 mod keys;

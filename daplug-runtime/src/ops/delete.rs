@@ -14,11 +14,12 @@ use super::options::{option_setters, publish, EventOptions, KeyOptions};
 use crate::adapter::Repository;
 use crate::attempts::counted;
 use crate::codec::item::Item;
+use crate::entity::Entity;
 use crate::error::{Error, Result};
 use crate::events::{Body, Operation};
 use crate::failure::Repeat;
 use crate::key::check_key;
-use crate::model::{Entity, Model};
+use crate::model::Model;
 
 /// A `DeleteItem` returning the old item; see [`Repository::delete`].
 #[must_use = "a request does nothing until it is awaited or sent"]

@@ -11,10 +11,11 @@ use tracing::Instrument;
 use super::options::{option_setters, KeyOptions};
 use crate::adapter::Repository;
 use crate::codec::item::Item;
+use crate::entity::Entity;
 use crate::error::{Error, Result};
 use crate::failure::Repeat;
 use crate::key::check_key;
-use crate::model::{Entity, Model};
+use crate::model::Model;
 
 /// A `GetItem`; see [`Repository::get`].
 #[must_use = "a request does nothing until it is awaited or sent"]

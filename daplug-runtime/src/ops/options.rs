@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::adapter::{AdapterInner, PrefixValues};
 use crate::codec::item::Item;
+use crate::entity::Entity;
 use crate::error::{Error, Result};
 use crate::events::{Body, Message, MessageAttribute, Operation};
-use crate::model::{Entity, Model};
+use crate::model::Model;
 use crate::prefix::Prefixes;
 
 /// Key settings layered over the adapter's for one call.

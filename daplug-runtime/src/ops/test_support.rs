@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::adapter::{Adapter, AdapterBuilder};
 use crate::events::{EventSink, Message, SinkError};
-use crate::model::{KeyAttribute, KeyType, Model, ModelMeta};
+use crate::meta::{KeyAttribute, KeyType, ModelMeta};
+use crate::model::Model;
 
 /// A DynamoDB client for plans only: building requests never touches the network.
 fn offline_client() -> aws_sdk_dynamodb::Client {
@@ -88,15 +89,15 @@ pub(crate) enum PartKey {
     Line { pk: String, sk: String },
 }
 
-pub(crate) const ORDER: crate::model::Entity = crate::model::Entity {
+pub(crate) const ORDER: crate::entity::Entity = crate::entity::Entity {
     range_prefix: Some("ORDER#"),
     tag: Some(("kind", "order")),
-    ..crate::model::Entity::named("Order")
+    ..crate::entity::Entity::named("Order")
 };
-pub(crate) const LINE: crate::model::Entity = crate::model::Entity {
+pub(crate) const LINE: crate::entity::Entity = crate::entity::Entity {
     range_prefix: Some("LINE#"),
     tag: Some(("kind", "line")),
-    ..crate::model::Entity::named("LineItem")
+    ..crate::entity::Entity::named("LineItem")
 };
 
 impl Model for Part {
@@ -108,15 +109,15 @@ impl Model for Part {
         ..ModelMeta::named("Part")
     };
 
-    fn entity_of_item(item: &crate::codec::item::Item) -> crate::error::Result<crate::model::Entity> {
-        match crate::model::tag_value(item, "kind") {
+    fn entity_of_item(item: &crate::codec::item::Item) -> crate::error::Result<crate::entity::Entity> {
+        match crate::entity::tag_value(item, "kind") {
             Some("order") => Ok(ORDER),
             Some("line") => Ok(LINE),
-            _ => Err(crate::model::unknown_tag("Part", "kind", item)),
+            _ => Err(crate::entity::unknown_tag("Part", "kind", item)),
         }
     }
 
-    fn entity_of_key(key: &PartKey) -> crate::model::Entity {
+    fn entity_of_key(key: &PartKey) -> crate::entity::Entity {
         match key {
             PartKey::Order { .. } => ORDER,
             PartKey::Line { .. } => LINE,
@@ -142,12 +143,12 @@ impl Model for LineItem {
     type Key = PartKey;
     type Patch = serde_json::Value;
     const META: ModelMeta = Part::META;
-    const ENTITY: crate::model::Entity = LINE;
+    const ENTITY: crate::entity::Entity = LINE;
 
-    fn entity_of_item(item: &crate::codec::item::Item) -> crate::error::Result<crate::model::Entity> {
-        match crate::model::tag_value(item, "kind") {
+    fn entity_of_item(item: &crate::codec::item::Item) -> crate::error::Result<crate::entity::Entity> {
+        match crate::entity::tag_value(item, "kind") {
             Some("line") => Ok(LINE),
-            _ => Err(crate::model::unknown_tag("LineItem", "kind", item)),
+            _ => Err(crate::entity::unknown_tag("LineItem", "kind", item)),
         }
     }
 }
@@ -164,6 +165,6 @@ impl Model for Note {
     type Key = PartKey;
     type Patch = serde_json::Value;
     const META: ModelMeta = Part::META;
-    const ENTITY: crate::model::Entity =
-        crate::model::Entity { tag: Some(("kind", "note")), ..crate::model::Entity::named("Note") };
+    const ENTITY: crate::entity::Entity =
+        crate::entity::Entity { tag: Some(("kind", "note")), ..crate::entity::Entity::named("Note") };
 }

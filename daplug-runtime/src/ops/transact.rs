@@ -16,13 +16,14 @@ use tracing::Instrument;
 use super::options::{option_setters, EventOptions, KeyOptions};
 use crate::adapter::{Adapter, Repository};
 use crate::codec::item::Item;
+use crate::entity::Entity;
 use crate::error::{CancellationReason, Error, Result};
 use crate::events::{Body, EventSink, Message, Operation, PublishBatchError};
 use crate::expr::{Condition, KeyGuard, Placeholders};
 use crate::failure::Repeat;
 use crate::key::{check_key, key_of, KeyId};
 use crate::lock::LockCondition;
-use crate::model::{Entity, Model};
+use crate::model::Model;
 use crate::prefix::Prefixes;
 
 /// Most operations one `TransactWriteItems` call accepts.

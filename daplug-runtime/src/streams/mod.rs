@@ -13,8 +13,9 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 
 use crate::codec::item::Item;
+use crate::entity::Entity;
 use crate::error::Error;
-use crate::model::{Entity, Model};
+use crate::model::Model;
 use crate::prefix::Prefixes;
 
 mod error;

@@ -22,8 +22,8 @@ pub use get::BatchGet;
 pub use write::BatchWrite;
 
 use crate::codec::item::Item;
+use crate::entity::Entity;
 use crate::error::Result;
-use crate::model::Entity;
 
 /// A batch's requests as the caller gave them (items or keys, unprefixed), each with its entity (a
 /// family's variant), whose prefixes and schema it is written and published with.

@@ -15,7 +15,8 @@ use crate::codec::value::value_eq;
 use crate::cursor::{self, CursorError, Expected, Scope};
 use crate::error::{Error, Result};
 use crate::expr::Condition;
-use crate::model::{KeyAttribute, Model};
+use crate::meta::KeyAttribute;
+use crate::model::Model;
 use crate::prefix::Prefixes;
 
 /// Where a query or scan starts.

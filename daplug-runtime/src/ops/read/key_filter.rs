@@ -12,7 +12,7 @@
 use crate::error::{Error, Result};
 use crate::expr::Condition;
 use crate::key::KeyConfig;
-use crate::model::IndexMeta;
+use crate::meta::IndexMeta;
 
 /// The key attributes of what a query reads: the table's, or the index's when the model declares it.
 /// `None` for an index the model does not declare: its keys are unknown here, and DynamoDB checks.

@@ -13,7 +13,7 @@ use crate::attr::AttrPath;
 use crate::codec::item::Item;
 use crate::codec::value::{type_name, value_eq};
 use crate::error::Error;
-use crate::model::PathStep;
+use crate::meta::PathStep;
 
 /// How a list in the patch combines with the list stored under the same key.
 ///

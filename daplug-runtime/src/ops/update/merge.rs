@@ -17,7 +17,7 @@ use crate::codec::number;
 use crate::codec::path::Step;
 use crate::codec::value::{type_name, value_eq};
 #[cfg(test)]
-use crate::model::PathStep;
+use crate::meta::PathStep;
 
 /// Options of one [`merge`] (the tests' way in; an update builds its changes itself).
 #[cfg(test)]

@@ -432,7 +432,7 @@ fn numbers_keep_their_text_and_sets_stay_sets() {
 
 #[test]
 fn a_union_value_is_replaced_whole_where_plain_maps_merge() {
-    use crate::model::PathStep;
+    use crate::meta::PathStep;
     static REPLACED: &[&[PathStep]] = &[&[PathStep::Field("method")], &[PathStep::Field("by_id"), PathStep::AnyKey]];
     let stored = json!({
         "pk": "a",

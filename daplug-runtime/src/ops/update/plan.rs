@@ -25,7 +25,7 @@ use crate::expr::Condition;
 use crate::expr::Converted;
 use crate::key::KeyConfig;
 use crate::lock::LockConfig;
-use crate::model::PathStep;
+use crate::meta::PathStep;
 
 /// An explicit action of an update in one request, besides the patch.
 #[derive(Debug, Clone)]

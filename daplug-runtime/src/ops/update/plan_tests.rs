@@ -499,7 +499,7 @@ fn timestamps_compare_as_text_only_in_fixed_width_forms() {
 
 #[test]
 fn a_union_value_in_the_patch_is_set_whole() {
-    use crate::model::PathStep;
+    use crate::meta::PathStep;
     static REPLACED: &[&[PathStep]] =
         &[&[PathStep::Field("method")], &[PathStep::Field("billing"), PathStep::AnyKey, PathStep::Field("method")]];
     let (keys, key) = thing_key();
