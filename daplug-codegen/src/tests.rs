@@ -881,6 +881,21 @@ fn a_union_with_x_daplug_is_a_family_and_its_variants_models() {
     assert!(out.contains("const ENTITY : :: daplug_runtime :: Entity"), "{out}");
 }
 
+#[test]
+fn a_subset_naming_a_variant_generates_its_family_too() {
+    let spec = spec(&fixture("families.yml"));
+    let only = [("LineItem".to_owned(), Span::call_site())];
+    let subset = lower::lower_only(&spec, Some(&only)).expect("lowers");
+    let families: Vec<&str> = subset.families.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(families, ["OrderPart"]);
+    let TypeDef::Struct(line) = find(&subset, "LineItem") else { panic!("a struct") };
+    let meta = line.model.as_ref().expect("the variant is a model");
+    // The same model as in the whole spec: the family's keys and partition prefix, its own sort prefix.
+    assert_eq!(meta.hash_key.as_ref().map(|k| k.attr.wire.as_str()), Some("order_id"));
+    assert_eq!((meta.hash_prefix.as_deref(), meta.range_prefix.as_deref()), (Some("ORDER#"), Some("LINE#")));
+    assert_eq!(meta.entity_tag, Some(("kind".to_owned(), vec!["line".to_owned()])));
+}
+
 /// The family fixture with `edit` applied to its text.
 fn family_with(edit: impl Fn(String) -> String) -> String {
     edit(fixture("families.yml"))

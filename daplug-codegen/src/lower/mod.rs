@@ -53,7 +53,7 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
     let all = spec.schemas()?;
     let schemas = match only {
         None => all.clone(),
-        Some(wanted) => select(spec, &all, wanted)?,
+        Some(wanted) => with_families(spec, &all, select(spec, &all, wanted)?),
     };
     let settings = meta::spec_settings(spec)?;
     let mut lowerer = Lowerer {
@@ -113,6 +113,29 @@ fn select(spec: &Spec, all: &[String], wanted: &[(String, proc_macro2::Span)]) -
         }
     }
     errors.finish(out)
+}
+
+/// `selected` with the family of each selected variant: a variant's keys, lock and partition prefix
+/// are its family's (a union with `x-daplug`), so a subset naming `LineItem` generates `OrderPart`
+/// too, and `LineItem` is the same model it is in the whole spec.
+fn with_families(spec: &Spec, all: &[String], mut selected: Vec<String>) -> Vec<String> {
+    let families: Vec<&String> = all
+        .iter()
+        .filter(|at| spec.lookup(at).is_some_and(|schema| schema.get("x-daplug").is_some()))
+        .filter(|at| {
+            let alternatives = spec.lookup(at).and_then(|schema| schema.get("oneOf")).and_then(Value::as_sequence);
+            alternatives.into_iter().flatten().enumerate().any(|(i, alternative)| {
+                let declared = format!("{at}/oneOf/{i}");
+                matches!(spec.reference(alternative, &declared), Ok(Some(target)) if selected.contains(&target))
+            })
+        })
+        .collect();
+    for family in families {
+        if !selected.contains(family) {
+            selected.push(family.clone());
+        }
+    }
+    selected
 }
 
 /// Keys that only annotate a schema; an `allOf` member made of these adds nothing to the type.
