@@ -89,7 +89,11 @@ impl Lowerer<'_> {
                 }
             }
         }
-        let ext = spec.lookup(&ext_at).expect("found above");
+        // `find_families` chose this union for its `x-daplug`, so the lookup finds it; an error, not a
+        // panic, if that ever changes.
+        let Some(ext) = spec.lookup(&ext_at) else {
+            return Err(spec.error(at, format!("the family `{name}` has no `x-daplug`")));
+        };
         let first_fields = &variants[0].1 .1.fields;
         let mut union_meta = meta::from_extension(spec, &schema_name(at), Some((ext, ext_at.clone())), first_fields)?;
         let keys: Vec<(&str, KeyField)> = [("hash_key", &union_meta.hash_key), ("range_key", &union_meta.range_key)]

@@ -272,6 +272,19 @@ pub struct Received {
     pub attributes: std::collections::BTreeMap<String, (String, String)>,
 }
 
+/// The ARN of the queue at `queue_url` (what an SNS subscription names).
+pub async fn queue_arn(sqs: &aws_sdk_sqs::Client, queue_url: &str) -> String {
+    sqs.get_queue_attributes()
+        .queue_url(queue_url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("queue attributes")
+        .attributes
+        .and_then(|mut a| a.remove(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+        .expect("queue arn")
+}
+
 impl Topic {
     /// Creates a topic and a queue subscribed to it.
     pub async fn create(config: &aws_config::SdkConfig) -> Topic {
@@ -281,16 +294,7 @@ impl Topic {
         let arn = sns.create_topic().name(&name).send().await.expect("create topic").topic_arn.expect("topic arn");
         let queue_url =
             sqs.create_queue().queue_name(&name).send().await.expect("create queue").queue_url.expect("url");
-        let queue_arn = sqs
-            .get_queue_attributes()
-            .queue_url(&queue_url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-            .send()
-            .await
-            .expect("queue attributes")
-            .attributes
-            .and_then(|mut a| a.remove(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
-            .expect("queue arn");
+        let queue_arn = queue_arn(&sqs, &queue_url).await;
         sns.subscribe().topic_arn(&arn).protocol("sqs").endpoint(queue_arn).send().await.expect("subscribe");
         Topic { arn, queue_url, sqs }
     }

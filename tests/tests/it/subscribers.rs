@@ -11,7 +11,7 @@ use daplug_runtime::{Decimal, Error, KeyAttribute, KeyType, Model, ModelMeta};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::harness::{standard, unique};
+use crate::harness::{queue_arn, standard, unique};
 
 /// A model with an exact decimal and a version lock, on the standard `pk` / `sk` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,16 +95,7 @@ impl Subscriptions {
                 queue = queue.attributes(aws_sdk_sqs::types::QueueAttributeName::FifoQueue, "true");
             }
             let url = queue.send().await.expect("create queue").queue_url.expect("queue url");
-            let queue_arn = sqs
-                .get_queue_attributes()
-                .queue_url(&url)
-                .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-                .send()
-                .await
-                .expect("queue attributes")
-                .attributes
-                .and_then(|mut a| a.remove(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
-                .expect("queue arn");
+            let queue_arn = queue_arn(&sqs, &url).await;
             // SNS Developer Guide, "Amazon SNS raw message delivery": the subscription attribute.
             let mut subscribe = sns.subscribe().topic_arn(&arn).protocol("sqs").endpoint(queue_arn);
             if raw {

@@ -137,6 +137,27 @@ fn element<'de, A: SeqAccess<'de>, T: DeserializeOwned + Serialize>(
     }
 }
 
+/// A field that must be present (`Required`, `KeyPart`): its value, or serde's missing-field error
+/// (which a `T` that accepts absence, like `Option`, turns into its empty value).
+#[inline]
+fn present<T: DeserializeOwned, E: de::Error>(slot: Option<T>, names: &'static [&'static str]) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => T::deserialize(MissingField(name(names, 0), PhantomData)),
+    }
+}
+
+/// A field that must be present, read as the next element of a sequence.
+#[inline]
+fn present_element<'de, A: SeqAccess<'de>, T: DeserializeOwned + Serialize>(
+    seq: &mut A,
+    first: usize,
+    expecting: &Elements,
+    rules: &'static [Option<&'static Rules>],
+) -> Result<T, A::Error> {
+    element(seq, rules)?.ok_or_else(|| de::Error::invalid_length(first, expecting))
+}
+
 impl<T: FieldValue> FieldReader for Required<T> {
     type Slots = Option<T>;
 
@@ -153,10 +174,7 @@ impl<T: FieldValue> FieldReader for Required<T> {
 
     #[inline]
     fn finish<E: de::Error>(slot: Option<T>, names: &'static [&'static str]) -> Result<T, E> {
-        match slot {
-            Some(value) => Ok(value),
-            None => T::deserialize(MissingField(name(names, 0), PhantomData)),
-        }
+        present(slot, names)
     }
 
     #[inline]
@@ -166,7 +184,7 @@ impl<T: FieldValue> FieldReader for Required<T> {
         expecting: &Elements,
         rules: &'static [Option<&'static Rules>],
     ) -> Result<T, A::Error> {
-        element(seq, rules)?.ok_or_else(|| de::Error::invalid_length(first, expecting))
+        present_element(seq, first, expecting, rules)
     }
 }
 
@@ -216,10 +234,7 @@ impl<T: DeserializeOwned + Serialize> FieldReader for KeyPart<T> {
 
     #[inline]
     fn finish<E: de::Error>(slot: Option<T>, names: &'static [&'static str]) -> Result<T, E> {
-        match slot {
-            Some(value) => Ok(value),
-            None => T::deserialize(MissingField(name(names, 0), PhantomData)),
-        }
+        present(slot, names)
     }
 
     #[inline]
@@ -229,7 +244,7 @@ impl<T: DeserializeOwned + Serialize> FieldReader for KeyPart<T> {
         expecting: &Elements,
         rules: &'static [Option<&'static Rules>],
     ) -> Result<T, A::Error> {
-        element(seq, rules)?.ok_or_else(|| de::Error::invalid_length(first, expecting))
+        present_element(seq, first, expecting, rules)
     }
 }
 
